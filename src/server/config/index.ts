@@ -1,0 +1,58 @@
+import "server-only";
+import path from "node:path";
+import { z } from "zod";
+import { dataDir } from "./app-database";
+
+/**
+ * Every setting Quarry reads from its environment, parsed once. The README's
+ * "Configuration" table documents each; keep the two in step.
+ */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  QUARRY_ADMIN_EMAIL: z.string().email().optional(),
+  QUARRY_ADMIN_PASSWORD: z.string().min(8).optional(),
+  QUARRY_AUTH_SECRET: z.string().min(32).optional(),
+  QUARRY_ALLOW_REGISTRATION: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+  QUARRY_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).default(3600),
+  QUARRY_REFRESH_TOKEN_TTL: z.coerce.number().int().min(300).default(30 * 24 * 3600),
+  QUARRY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  QUARRY_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+  QUARRY_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+  QUARRY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  QUARRY_DEMO: z
+    .enum(["true", "false", "1", "0"])
+    .default("true")
+    .transform((v) => v === "true" || v === "1"),
+  REDIS_URL: z.string().url().optional(),
+});
+
+export type QuarryConfig = z.infer<typeof envSchema> & { dataDir: string; keysDir: string };
+
+let cached: QuarryConfig | undefined;
+
+export function config(): QuarryConfig {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(emptyToUndefined(process.env));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    // A misconfigured environment must stop start-up with a readable message.
+    throw new Error(`Quarry configuration is invalid:\n${lines.join("\n")}`);
+  }
+  const dir = dataDir();
+  cached = { ...parsed.data, dataDir: dir, keysDir: path.join(dir, "keys") };
+  return cached;
+}
+
+/** Tests change the environment between cases. */
+export function resetConfigForTests(): void {
+  cached = undefined;
+}
+
+function emptyToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) out[k] = v === "" ? undefined : v;
+  return out;
+}

@@ -1,0 +1,130 @@
+import "server-only";
+import { TRPCError } from "@trpc/server";
+import { z, ZodError } from "zod";
+import { config } from "../config";
+import { createContext } from "../context";
+import { AppError, isAppError, notFound, unauthorized, validationFailed, type FieldIssue } from "../errors";
+import { createCaller } from "../routers/_app";
+import { readBody } from "./body";
+import { formatError, type ErrorFormat } from "./formats";
+import { RouteMatcher } from "./match";
+import { pagingHeaders } from "./pagination";
+import { consumeRequest, RateLimitedError, rateLimitHeaders } from "./rate-limit";
+import type { RestRoute } from "./route";
+import { restRoutes } from "./table";
+
+export const API_PREFIX = "/api/v1";
+const FORMAT_PRECEDENCE: ErrorFormat[] = ["querybase", "etl", "insight"];
+
+const matcher = new RouteMatcher(restRoutes);
+
+/** For paths no route matches: the format of the documents that own that prefix. */
+const formatByPrefix = new Map<string, ErrorFormat>();
+for (const route of restRoutes) {
+  const prefix = route.path.split("/")[1] ?? "";
+  const current = formatByPrefix.get(prefix);
+  if (!current || FORMAT_PRECEDENCE.indexOf(route.format) < FORMAT_PRECEDENCE.indexOf(current)) {
+    formatByPrefix.set(prefix, route.format);
+  }
+}
+
+/**
+ * The REST adapter: match the route, authenticate, rate-limit, validate, call the tRPC
+ * procedure through `createCaller`, shape the answer. It holds no business logic.
+ */
+export async function handleRestRequest(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) || "/" : url.pathname;
+  const method = request.method === "HEAD" ? "GET" : request.method;
+  const found = matcher.match(method, path);
+  const fallbackFormat = formatByPrefix.get(path.split("/")[1] ?? "") ?? "querybase";
+
+  if (!found) return errorResponse(fallbackFormat, notFound(`No API route ${method} ${API_PREFIX}${path}; it`));
+  if ("allowed" in found) {
+    return errorResponse(
+      fallbackFormat,
+      new AppError("BAD_REQUEST", `${method} is not allowed on ${API_PREFIX}${path}`),
+      { Allow: found.allowed.join(", ") },
+      405,
+    );
+  }
+
+  const { route, params } = found;
+  let headers: Record<string, string> = {};
+  try {
+    const ctx = await createContext(request.headers, { allowCookie: false });
+    if (route.auth === "user") {
+      if (!ctx.session) throw ctx.sessionError ?? unauthorized();
+      headers = rateLimitHeaders(await consumeRequest(ctx.session.user.id));
+    }
+    const body = await validated(route.body, (await readBody(request, config().QUARRY_MAX_BODY_BYTES)) ?? {}, "body");
+    const query = await validated(route.query, queryObject(url.searchParams), "query");
+    const result = await route.handle({
+      caller: createCaller(ctx),
+      body,
+      query,
+      params,
+      headers: request.headers,
+      session: ctx.session,
+    });
+    const allHeaders = { ...headers, ...(result.paging ? pagingHeaders(result.paging) : {}), ...result.headers };
+    return json(result.body, result.status ?? route.successStatus ?? 200, allHeaders);
+  } catch (error) {
+    if (error instanceof RateLimitedError) headers = rateLimitHeaders(error.state);
+    return errorResponse(route.format, toAppError(error, route), headers);
+  }
+}
+
+async function validated(schema: z.ZodType | undefined, value: unknown, where: "body" | "query") {
+  if (!schema) return value;
+  const parsed = await schema.safeParseAsync(value);
+  if (parsed.success) return parsed.data;
+  throw validationFailed(fieldIssues(parsed.error), `Invalid request ${where}`);
+}
+
+function queryObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    out[key] = values.length > 1 ? values : values[0]!;
+  }
+  return out;
+}
+
+export function fieldIssues(error: ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.map(String).join(".") || "(body)",
+    message: issue.message,
+  }));
+}
+
+function toAppError(error: unknown, route: RestRoute): AppError {
+  if (isAppError(error)) return error;
+  if (error instanceof TRPCError) {
+    if (isAppError(error.cause)) return error.cause;
+    if (error.cause instanceof ZodError) return validationFailed(fieldIssues(error.cause));
+    if (error.code === "UNAUTHORIZED") return unauthorized(error.message);
+  }
+  if (error instanceof ZodError) return validationFailed(fieldIssues(error));
+  // A bug: log it with its stack for operators; the client sees a generic message.
+  console.error(`[rest] ${route.method} ${route.path} failed:`, error);
+  return new AppError("INTERNAL", "Internal error", { cause: error });
+}
+
+function errorResponse(
+  format: ErrorFormat,
+  error: AppError,
+  extraHeaders: Record<string, string> = {},
+  status?: number,
+): Response {
+  const formatted = formatError(format, error);
+  return json(formatted.body, status ?? formatted.status, { ...extraHeaders, ...formatted.headers });
+}
+
+function json(body: unknown, status: number, headers: Record<string, string>): Response {
+  if (status === 204) return new Response(null, { status, headers });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
+  });
+}

@@ -1,0 +1,72 @@
+import "server-only";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { config } from "../config";
+import { AppError } from "../errors";
+
+/**
+ * Per-user request budget for the REST API (a fixed one-minute window). Every
+ * authenticated response carries the X-RateLimit-* headers; past the budget the
+ * answer is 429 in the route's error format.
+ */
+export interface RateLimitState {
+  limit: number;
+  remaining: number;
+  /** Unix seconds when the window resets. */
+  reset: number;
+}
+
+const limiters = new Map<string, RateLimiterMemory>();
+
+function limiterFor(bucket: string, points: number): RateLimiterMemory {
+  const key = `${bucket}:${points}`;
+  let limiter = limiters.get(key);
+  if (!limiter) {
+    limiter = new RateLimiterMemory({ keyPrefix: `rest-${bucket}`, points, duration: 60 });
+    limiters.set(key, limiter);
+  }
+  return limiter;
+}
+
+export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
+  return {
+    "X-RateLimit-Limit": String(state.limit),
+    "X-RateLimit-Remaining": String(state.remaining),
+    "X-RateLimit-Reset": String(state.reset),
+  };
+}
+
+/** Spends one request of `subject`'s budget; throws RATE_LIMITED (with headers) when spent. */
+export async function consumeRequest(subject: string, bucket = "api"): Promise<RateLimitState> {
+  const limit = config().QUARRY_RATE_LIMIT_PER_MINUTE;
+  try {
+    const res = await limiterFor(bucket, limit).consume(subject);
+    return toState(limit, res);
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    const state = toState(limit, rejection);
+    throw new RateLimitedError(state, Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
+  }
+}
+
+function toState(limit: number, res: RateLimiterRes): RateLimitState {
+  return {
+    limit,
+    remaining: Math.max(0, res.remainingPoints),
+    reset: Math.ceil((Date.now() + res.msBeforeNext) / 1000),
+  };
+}
+
+export class RateLimitedError extends AppError {
+  constructor(
+    readonly state: RateLimitState,
+    retryAfter: number,
+  ) {
+    super("RATE_LIMITED", `Rate limit exceeded: at most ${state.limit} requests per minute`, {
+      retryAfter,
+    });
+  }
+}
+
+export function resetRateLimitsForTests(): void {
+  limiters.clear();
+}

@@ -1,0 +1,69 @@
+import "server-only";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import { hasRole, type Role } from "@/lib/roles";
+import { AppError, errorCodes, forbidden, unauthorized } from "./errors";
+import type { Context } from "./context";
+
+/**
+ * tRPC's building blocks: every procedure in Quarry is built from `publicProcedure`,
+ * `authedProcedure` or `roleProcedure(...)`. AppErrors thrown anywhere below are
+ * mapped to tRPC codes here, once.
+ */
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        // Never ship stack traces to clients.
+        stack: undefined,
+        appCode: cause instanceof AppError ? cause.code : undefined,
+        fields:
+          cause instanceof AppError
+            ? cause.fields
+            : cause instanceof ZodError
+              ? cause.issues.map((i) => ({ field: i.path.join("."), message: i.message }))
+              : undefined,
+      },
+    };
+  },
+});
+
+/** Turns an AppError (or anything else) into the TRPCError the table says. */
+export function toTRPCError(error: unknown): TRPCError {
+  const cause = error instanceof TRPCError && error.cause ? error.cause : error;
+  if (cause instanceof AppError) {
+    return new TRPCError({ code: errorCodes[cause.code].trpc, message: cause.message, cause });
+  }
+  if (error instanceof TRPCError) return error;
+  return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: error as Error });
+}
+
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error);
+  return result;
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const mergeRouters = t.mergeRouters;
+
+export const publicProcedure = t.procedure.use(mapAppErrors);
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.session) throw ctx.sessionError ?? unauthorized();
+  return next({ ctx: { ...ctx, session: ctx.session } });
+});
+
+export const roleProcedure = (minimum: Role) =>
+  authedProcedure.use(async ({ ctx, next }) => {
+    if (!hasRole(ctx.session.user.role, minimum)) {
+      throw forbidden(`This needs the ${minimum} role or higher`);
+    }
+    return next();
+  });
+
+export const adminProcedure = roleProcedure("admin");
