@@ -1,1 +1,30 @@
-console.log("vendor placeholder")
+// Copies browser assets Quarry serves itself (nothing comes from a CDN) from
+// node_modules into public/vendor. Runs on postinstall; the folder is not committed.
+import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const vendor = path.join(root, "public", "vendor");
+
+const assets = [
+  {
+    name: "swagger-ui",
+    from: path.dirname(require.resolve("swagger-ui-dist/package.json")),
+    files: ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"],
+  },
+];
+
+for (const asset of assets) {
+  const target = path.join(vendor, asset.name);
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  for (const file of asset.files) {
+    const source = path.join(asset.from, file);
+    if (!existsSync(source)) throw new Error(`vendor-assets: ${source} is missing`);
+    cpSync(source, path.join(target, file), { recursive: true });
+  }
+}
+console.log(`vendor-assets: copied ${assets.map((a) => a.name).join(", ")} into public/vendor`);

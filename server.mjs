@@ -1,0 +1,80 @@
+// Quarry's server entry: applies app-state migrations, then hosts Next.js and accepts
+// WebSocket upgrades on /ws/*. Everything else (auth, routes, the WebSocket endpoints
+// themselves) lives in the Next bundle; src/server/boot puts the upgrade handler on
+// globalThis for this file to call.
+import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT || 3000);
+const hostname = process.env.HOST || "0.0.0.0";
+const CLIENT_IP_HEADER = "x-quarry-client-ip";
+
+// next-auth derives its URL from the Host header unless NEXTAUTH_URL pins one.
+process.env.AUTH_TRUST_HOST ??= "true";
+process.env.QUARRY_DATA_DIR ||= path.join(root, "data");
+
+function migrate() {
+  const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
+  const result = spawnSync(process.execPath, [prismaCli, "migrate", "deploy"], {
+    cwd: root,
+    env: process.env,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) {
+    console.error(`Quarry could not apply its database migrations:\n${result.stdout}\n${result.stderr}`);
+    process.exit(1);
+  }
+  const applied = /following migration\(s\) have been applied/.test(result.stdout);
+  console.log(applied ? "Quarry applied new app-state migrations." : "Quarry's app state is up to date.");
+}
+
+migrate();
+
+const app = next({ dev, hostname, port, dir: root });
+const handle = app.getRequestHandler();
+await app.prepare();
+const nextUpgrade = app.getUpgradeHandler();
+
+function stampClientIp(req) {
+  // Only the socket's address is trusted; a client-sent value is dropped.
+  req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
+}
+
+const server = createServer((req, res) => {
+  stampClientIp(req);
+  handle(req, res).catch((error) => {
+    console.error("[server] request failed:", error);
+    if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+    res.end(JSON.stringify({ error: "internal server error" }));
+  });
+});
+
+server.on("upgrade", (req, socket, head) => {
+  stampClientIp(req);
+  if (req.url?.startsWith("/ws/")) {
+    const runtime = globalThis.__quarryRuntime;
+    if (runtime) return void runtime.handleUpgrade(req, socket, head);
+    socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
+    return;
+  }
+  if (dev) return void nextUpgrade(req, socket, head);
+  socket.destroy();
+});
+
+server.listen(port, hostname, () => {
+  const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
+  console.log(`Quarry is listening on http://${shown}:${port} (${dev ? "development" : "production"})`);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  });
+}

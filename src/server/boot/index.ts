@@ -1,0 +1,27 @@
+import "server-only";
+import { config } from "../config";
+import { handleUpgrade } from "../realtime/gateway";
+import { getAuthSecret } from "../services/auth/secrets";
+import { pruneExpiredTokens } from "../services/auth/tokens";
+import { ensureDemoDataSource } from "./demo-data-source";
+import { ensureInitialAdmin } from "./initial-admin";
+
+/** What server.mjs reaches through globalThis (it is plain Node, outside the bundle). */
+export interface QuarryRuntime {
+  handleUpgrade: typeof handleUpgrade;
+}
+
+/**
+ * Runs once per server process, from instrumentation.ts, after server.mjs applied the
+ * migrations: keys, first admin, demo data source, realtime gateway, housekeeping.
+ */
+export async function boot(): Promise<void> {
+  config();
+  getAuthSecret();
+  await ensureInitialAdmin();
+  await ensureDemoDataSource();
+  (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = { handleUpgrade };
+  const prune = () => pruneExpiredTokens().catch((e) => console.error("[boot] token pruning failed:", e.message));
+  void prune();
+  setInterval(prune, 3600_000).unref();
+}
