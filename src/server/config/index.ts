@@ -12,6 +12,7 @@ const envSchema = z.object({
   QUARRY_ADMIN_EMAIL: z.string().email().optional(),
   QUARRY_ADMIN_PASSWORD: z.string().min(8).optional(),
   QUARRY_AUTH_SECRET: z.string().min(32).optional(),
+  QUARRY_ENCRYPTION_KEY: z.string().min(32).optional(),
   QUARRY_ALLOW_REGISTRATION: z
     .enum(["true", "false", "1", "0"])
     .default("true")
