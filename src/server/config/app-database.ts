@@ -6,7 +6,8 @@ import path from "node:path";
 
 /** The folder for all local state: app database, demo database, keys, files. */
 export function dataDir(): string {
-  return path.resolve(process.env.QUARRY_DATA_DIR || "./data");
+  // Resolved at run time; keep Turbopack from tracing the whole project for it.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.QUARRY_DATA_DIR || "./data");
 }
 
 /** `DATABASE_URL` when set (a `file:` URL), else `file:<data dir>/quarry.db`. */
