@@ -123,6 +123,7 @@ function errorResponse(
 
 function json(body: unknown, status: number, headers: Record<string, string>): Response {
   if (status === 204) return new Response(null, { status, headers });
+  if (body instanceof ReadableStream) return new Response(body, { status, headers });
   return new Response(JSON.stringify(body), {
     status,
     headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },

@@ -24,6 +24,7 @@ export interface Paging {
 
 /** What a route hands back: the documented body, and optionally status, headers, paging. */
 export interface RestResult {
+  /** JSON-serialised, unless it is a `ReadableStream` (downloads), sent as is. */
   body: unknown;
   status?: number;
   headers?: Record<string, string>;

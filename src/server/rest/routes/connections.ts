@@ -1,0 +1,92 @@
+import "server-only";
+import { z } from "zod";
+import { pageWindow, pagingQuery } from "../pagination";
+import { defineRoute } from "../route";
+import { commonFields, etlConnection, sslModeField } from "./datasource-shapes";
+
+/** ETL Builder's `/connections`: the same data sources, with settings under `config`. */
+const configBody = z.object({
+  host: commonFields.host,
+  port: commonFields.port,
+  database: z.string().trim().min(1, "config.database is required").max(1024),
+  username: commonFields.username,
+  password: z.string().max(1024).nullable().optional(),
+  ssl_mode: sslModeField,
+});
+
+const tag = "connections";
+
+export const connectionRoutes = [
+  defineRoute({
+    method: "GET", path: "/connections", format: "etl", auth: "user", procedure: "datasources.list", tag,
+    summary: "Connections the caller may read (paginated)", query: pagingQuery,
+    async handle({ caller, query }) {
+      const all = await caller.datasources.list();
+      const { page, pageSize, skip } = pageWindow(query, 20);
+      const paging = { page, pageSize, total: all.length };
+      return {
+        body: { connections: all.slice(skip, skip + pageSize).map(etlConnection), total: all.length, page, page_size: pageSize },
+        paging,
+      };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/connections", format: "etl", auth: "user", procedure: "datasources.create", tag,
+    summary: "Create a connection (admin)", successStatus: 201,
+    body: z.object({ name: commonFields.name, type: commonFields.type, description: commonFields.description, config: configBody }),
+    async handle({ caller, body }) {
+      const ds = await caller.datasources.create({
+        name: body.name, engine: body.type, description: body.description, host: body.config.host, port: body.config.port,
+        database: body.config.database, username: body.config.username, password: body.config.password, sslMode: body.config.ssl_mode,
+      });
+      return { body: etlConnection(ds) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/connections/:connection_id", format: "etl", auth: "user", procedure: "datasources.get", tag,
+    summary: "One connection",
+    async handle({ caller, params }) {
+      return { body: etlConnection(await caller.datasources.get({ id: params.connection_id! })) };
+    },
+  }),
+  defineRoute({
+    method: "PUT", path: "/connections/:connection_id", format: "etl", auth: "user", procedure: "datasources.update", tag,
+    summary: "Change a connection (admin)",
+    body: z.object({
+      name: commonFields.name.optional(), type: commonFields.type.optional(), description: commonFields.description,
+      config: configBody.partial().optional(),
+    }),
+    async handle({ caller, params, body }) {
+      const c = body.config ?? {};
+      const ds = await caller.datasources.update({
+        id: params.connection_id!,
+        patch: {
+          name: body.name, engine: body.type, description: body.description, host: c.host, port: c.port,
+          database: c.database, username: c.username, password: c.password, sslMode: c.ssl_mode,
+        },
+      });
+      return { body: etlConnection(ds) };
+    },
+  }),
+  defineRoute({
+    method: "DELETE", path: "/connections/:connection_id", format: "etl", auth: "user", procedure: "datasources.remove", tag,
+    summary: "Delete a connection (admin)",
+    async handle({ caller, params }) {
+      return { body: await caller.datasources.remove({ id: params.connection_id! }) };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/connections/:connection_id/test", format: "etl", auth: "user", procedure: "datasources.testConnection", tag,
+    summary: "Test a connection",
+    async handle({ caller, params }) {
+      const t = await caller.datasources.testConnection({ id: params.connection_id! });
+      return {
+        body: {
+          status: t.ok ? "success" : "failed",
+          message: t.ok ? "Connection successful" : t.message,
+          details: { latency_ms: t.latencyMs, version: t.version },
+        },
+      };
+    },
+  }),
+];

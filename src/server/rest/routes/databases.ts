@@ -1,0 +1,67 @@
+import "server-only";
+import { z } from "zod";
+import { defineRoute } from "../route";
+import { commonFields, insightDatabase } from "./datasource-shapes";
+
+/** InsightEngine's `/databases`: the same data sources as `/datasources`. */
+const tag = "databases";
+
+export const databaseRoutes = [
+  defineRoute({
+    method: "POST", path: "/databases", format: "insight", auth: "user", procedure: "datasources.create", tag,
+    summary: "Register a database connection (admin)", successStatus: 201,
+    body: z.object({
+      ...commonFields,
+      database: z.string({ error: "database is required" }).trim().min(1, "database is required").max(1024),
+      ssl: z.boolean().optional(),
+      password_encrypted: z.boolean().optional(),
+    }),
+    async handle({ caller, body }) {
+      const ds = await caller.datasources.create({
+        name: body.name, engine: body.type, host: body.host, port: body.port, database: body.database,
+        username: body.username, password: body.password, sslMode: body.ssl ? "require" : "disable", description: body.description,
+      });
+      return { body: insightDatabase(ds) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/databases", format: "insight", auth: "user", procedure: "datasources.list", tag,
+    summary: "Databases the caller may read",
+    async handle({ caller }) {
+      const list = await caller.datasources.list();
+      return { body: { databases: list.map(insightDatabase), total: list.length } };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/databases/:id", format: "insight", auth: "user", procedure: "datasources.get", tag,
+    summary: "A database and its (cached) schema",
+    async handle({ caller, params }) {
+      const ds = await caller.datasources.get({ id: params.id! });
+      const schema = ds.lastSyncedAt ? (await caller.datasources.schema({ id: ds.id })).schema : null;
+      return { body: { ...insightDatabase(ds), schema } };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/databases/:id/test-connection", format: "insight", auth: "user", procedure: "datasources.testConnection", tag,
+    summary: "Test the connection",
+    async handle({ caller, params }) {
+      const t = await caller.datasources.testConnection({ id: params.id! });
+      return { body: { success: t.ok, message: t.ok ? "Connected successfully" : t.message, latency_ms: t.latencyMs, version: t.version } };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/databases/:id/sync-schema", format: "insight", auth: "user", procedure: "datasources.sync", tag,
+    summary: "Re-read the schema now",
+    async handle({ caller, params }) {
+      const { schema, lastSynced } = await caller.datasources.sync({ id: params.id! });
+      return { body: { job_id: `sync_${params.id}_${Date.parse(lastSynced)}`, status: "completed", tables_count: schema.tables.length, last_synced: lastSynced } };
+    },
+  }),
+  defineRoute({
+    method: "DELETE", path: "/databases/:id", format: "insight", auth: "user", procedure: "datasources.remove", tag,
+    summary: "Remove a database connection (admin)",
+    async handle({ caller, params }) {
+      return { body: await caller.datasources.remove({ id: params.id! }) };
+    },
+  }),
+];

@@ -1,0 +1,89 @@
+import "server-only";
+import { z } from "zod";
+import type { dataSourceDto } from "../../routers/datasources/dto";
+import { engineSchema, sslModeSchema } from "../../services/datasources/engines";
+
+/**
+ * The one data-source entity behind `/datasources` (QueryBase), `/databases`
+ * (InsightEngine) and `/connections` (ETL Builder): the fields each document uses, and
+ * shapers from the tRPC DTO to each document's spelling.
+ */
+export type DataSourceDto = z.infer<typeof dataSourceDto>;
+
+export const restEngine = engineSchema;
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalText = (max: number) => z.string().trim().max(max).optional();
+
+export const commonFields = {
+  name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(120),
+  type: restEngine,
+  host: optionalText(255),
+  port: port.optional(),
+  username: optionalText(255),
+  password: z.string().max(1024).optional(),
+  description: optionalText(2000),
+};
+
+/** QueryBase and InsightEngine spell the engine `postgresql`; ETL Builder `postgres`. */
+export const longEngineName = (engine: string) => (engine === "postgres" ? "postgresql" : engine);
+
+export const sslModeField = sslModeSchema.optional();
+
+export function etlStatus(status: string): string {
+  return status === "error" ? "error" : "active";
+}
+
+export function queryBaseDataSource(ds: DataSourceDto) {
+  return {
+    id: ds.id,
+    name: ds.name,
+    type: longEngineName(ds.engine),
+    host: ds.host,
+    port: ds.port,
+    database_name: ds.database,
+    username: ds.username,
+    ssl_mode: ds.sslMode,
+    description: ds.description,
+    is_demo: ds.isDemo,
+    status: ds.status,
+    last_health_check: ds.lastCheckedAt,
+    last_synced: ds.lastSyncedAt,
+    server_version: ds.serverVersion,
+    created_at: ds.createdAt,
+    updated_at: ds.updatedAt,
+    permissions: { can_read: ds.access.canRead, can_write: ds.access.canWrite, can_approve: ds.access.canApprove },
+  };
+}
+
+export function insightDatabase(ds: DataSourceDto) {
+  return {
+    id: ds.id,
+    name: ds.name,
+    type: longEngineName(ds.engine),
+    host: ds.host,
+    port: ds.port,
+    database: ds.database,
+    username: ds.username,
+    ssl: ds.sslMode !== "disable",
+    description: ds.description,
+    status: ds.status,
+    tables_count: ds.tablesCount,
+    last_synced: ds.lastSyncedAt,
+    created_at: ds.createdAt,
+    updated_at: ds.updatedAt,
+  };
+}
+
+export function etlConnection(ds: DataSourceDto) {
+  return {
+    id: ds.id,
+    name: ds.name,
+    type: ds.engine,
+    description: ds.description,
+    status: etlStatus(ds.status),
+    last_tested_at: ds.lastCheckedAt,
+    config: { host: ds.host, port: ds.port, database: ds.database, username: ds.username, ssl_mode: ds.sslMode },
+    created_at: ds.createdAt,
+    updated_at: ds.updatedAt,
+  };
+}

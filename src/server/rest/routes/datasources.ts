@@ -1,0 +1,125 @@
+import "server-only";
+import { z } from "zod";
+import { defineRoute } from "../route";
+import { commonFields, queryBaseDataSource, sslModeField } from "./datasource-shapes";
+
+/** QueryBase's `/datasources`. */
+const createBody = z.object({
+  ...commonFields,
+  database_name: z.string().trim().min(1).max(1024).optional(),
+  database: z.string().trim().min(1).max(1024).optional(),
+  ssl_mode: sslModeField,
+}).refine((b) => b.database_name ?? b.database, { message: "database_name is required", path: ["database_name"] });
+
+const updateBody = z.object({
+  ...commonFields,
+  name: commonFields.name.optional(),
+  type: commonFields.type.optional(),
+  database_name: z.string().trim().min(1).max(1024).optional(),
+  database: z.string().trim().min(1).max(1024).optional(),
+  ssl_mode: sslModeField,
+  password: z.string().max(1024).nullable().optional(),
+});
+
+const tag = "datasources";
+
+export const dataSourceRoutes = [
+  defineRoute({
+    method: "GET", path: "/datasources", format: "querybase", auth: "user", procedure: "datasources.list", tag,
+    summary: "Data sources the caller may read, with their permissions",
+    async handle({ caller }) {
+      const list = await caller.datasources.list();
+      return { body: { data: list.map(queryBaseDataSource) }, paging: { page: 1, pageSize: Math.max(list.length, 1), total: list.length } };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/datasources", format: "querybase", auth: "user", procedure: "datasources.create", tag,
+    summary: "Register a data source (admin); the password is stored encrypted and never returned",
+    body: createBody, successStatus: 201,
+    async handle({ caller, body }) {
+      const ds = await caller.datasources.create({
+        name: body.name, engine: body.type, host: body.host, port: body.port, database: (body.database_name ?? body.database)!,
+        username: body.username, password: body.password, sslMode: body.ssl_mode, description: body.description,
+      });
+      return { body: queryBaseDataSource(ds) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/datasources/:id", format: "querybase", auth: "user", procedure: "datasources.get", tag,
+    summary: "One data source",
+    async handle({ caller, params }) {
+      return { body: queryBaseDataSource(await caller.datasources.get({ id: params.id! })) };
+    },
+  }),
+  defineRoute({
+    method: "PUT", path: "/datasources/:id", format: "querybase", auth: "user", procedure: "datasources.update", tag,
+    summary: "Change a data source (admin); omit password to keep it, send null to clear it",
+    body: updateBody,
+    async handle({ caller, params, body }) {
+      const ds = await caller.datasources.update({
+        id: params.id!,
+        patch: {
+          name: body.name, engine: body.type, host: body.host, port: body.port, database: body.database_name ?? body.database,
+          username: body.username, password: body.password, sslMode: body.ssl_mode, description: body.description,
+        },
+      });
+      return { body: queryBaseDataSource(ds) };
+    },
+  }),
+  defineRoute({
+    method: "DELETE", path: "/datasources/:id", format: "querybase", auth: "user", procedure: "datasources.remove", tag,
+    summary: "Delete a data source (admin)",
+    async handle({ caller, params }) {
+      return { body: await caller.datasources.remove({ id: params.id! }) };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/datasources/:id/test", format: "querybase", auth: "user", procedure: "datasources.testConnection", tag,
+    summary: "Test the connection: 200 with latency, or 400 with the reason",
+    async handle({ caller, params }) {
+      const t = await caller.datasources.testConnection({ id: params.id! });
+      return t.ok
+        ? { body: { success: true, message: t.message, latency_ms: t.latencyMs, version: t.version } }
+        : { status: 400, body: { success: false, message: `Connection failed: ${t.message}`, error: "bad request", details: t.message } };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/datasources/:id/health", format: "querybase", auth: "user", procedure: "datasources.health", tag,
+    summary: "Health from a check at most 30 s old",
+    async handle({ caller, params }) {
+      const h = await caller.datasources.health({ id: params.id! });
+      return { body: { data_source_id: params.id, status: h.status, last_check: h.lastCheck, latency_ms: h.latencyMs, error: h.error } };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/datasources/:id/schema", format: "querybase", auth: "user", procedure: "datasources.schema", tag,
+    summary: "Tables and columns (cached; `table_name` filters)",
+    query: z.object({ table_name: z.string().optional() }),
+    async handle({ caller, params, query }) {
+      const { schema, lastSynced } = await caller.datasources.schema({ id: params.id! });
+      const tables = query.table_name ? schema.tables.filter((t) => t.name === query.table_name) : schema.tables;
+      return {
+        body: {
+          data_source_id: params.id,
+          schema: tables.map((t) => ({
+            table_name: t.name,
+            table_type: t.type,
+            schema_name: t.schema ?? null,
+            approx_row_count: t.approxRowCount,
+            columns: t.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, primary_key: c.primaryKey })),
+            foreign_keys: t.foreignKeys.map((fk) => ({ columns: fk.columns, referenced_table: fk.referencedTable, referenced_columns: fk.referencedColumns })),
+          })),
+          last_synced: lastSynced,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/datasources/:id/sync", format: "querybase", auth: "user", procedure: "datasources.sync", tag,
+    summary: "Re-read the database's schema now",
+    async handle({ caller, params }) {
+      const { schema, lastSynced } = await caller.datasources.sync({ id: params.id! });
+      return { body: { message: "Schema synchronized", status: "completed", tables_count: schema.tables.length, last_synced: lastSynced } };
+    },
+  }),
+];

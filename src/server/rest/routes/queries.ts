@@ -1,0 +1,247 @@
+import "server-only";
+import { z } from "zod";
+import { pageWindow, pagingQuery, totalPages } from "../pagination";
+import { defineRoute, type Caller } from "../route";
+
+/**
+ * Running queries and their history: QueryBase's `/queries`, InsightEngine's
+ * `/queries/execute|validate|cancel`, Analytics Assistant's `/query`. All call the same
+ * procedures (one execution gateway).
+ */
+type Execution = Awaited<ReturnType<Caller["queries"]["execute"]>>;
+type Result = Extract<Execution, { type: "result" }>["result"];
+type Run = Awaited<ReturnType<Caller["queries"]["get"]>>;
+
+const tag = "queries";
+const sqlText = z.string().min(1, "required").max(200_000);
+
+const queryBaseRun = (run: Run) => ({
+  id: run.id,
+  data_source_id: run.dataSourceId,
+  query_text: run.sql,
+  operation_type: run.operation,
+  kind: run.kind,
+  status: run.status,
+  row_count: run.rowCount,
+  truncated: run.truncated,
+  execution_time_ms: run.executionTimeMs,
+  error: run.error,
+  created_at: run.createdAt,
+  finished_at: run.finishedAt,
+});
+
+const queryBaseResult = (r: Result) => ({
+  id: r.id,
+  status: r.status,
+  row_count: r.rowCount,
+  truncated: r.truncated,
+  columns: r.columns.map((c) => c.name),
+  column_types: r.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind })),
+  data: r.rows,
+  execution_time_ms: r.executionTimeMs,
+  warnings: r.warnings,
+  created_at: r.createdAt,
+});
+
+const insightResult = (r: Result) => ({
+  query_id: r.id,
+  sql: r.sql,
+  status: r.status,
+  rows_returned: r.rowCount,
+  truncated: r.truncated,
+  execution_time_ms: r.executionTimeMs,
+  columns: r.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind })),
+  results: r.rows,
+  warnings: r.warnings,
+});
+
+/** `wait: false` answers 202 with the running query's id (follow it on /ws/query/:id). */
+function started(run: Run) {
+  return { status: 202, body: { id: run.id, query_id: run.id, status: "running", message: "Query started" } };
+}
+
+const validation = async (caller: Caller, dataSourceId: string | undefined, sql: string) => {
+  const v = await caller.queries.validate({ dataSourceId, sql });
+  return {
+    is_valid: v.isValid,
+    warnings: v.warnings,
+    errors: v.errors,
+    estimated_rows: v.estimatedRows,
+    statement_type: v.kind,
+    operation: v.operation,
+    tables: v.tables,
+  };
+};
+
+export const queryRoutes = [
+  defineRoute({
+    method: "POST", path: "/queries", format: "querybase", auth: "user", procedure: "queries.execute", tag,
+    summary: "Run a statement (reads answer rows; writes need approval)",
+    body: z.object({
+      data_source_id: z.string({ error: "data_source_id is required" }).min(1).max(100),
+      query_text: sqlText,
+      limit: z.coerce.number().int().min(1).max(1_000_000).optional(),
+      wait: z.boolean().optional(),
+    }),
+    async handle({ caller, body }) {
+      const out = await caller.queries.execute({ dataSourceId: body.data_source_id, sql: body.query_text, maxRows: body.limit, wait: body.wait, source: "api" });
+      return out.type === "started" ? started(out.run) : { body: queryBaseResult(out.result) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/queries", format: "querybase", auth: "user", procedure: "queries.history", tag,
+    summary: "The caller's queries, newest first", query: pagingQuery,
+    async handle({ caller, query }) {
+      const { page, pageSize } = pageWindow(query, 50, 200);
+      const { items, total } = await caller.queries.history({ page, pageSize });
+      const paging = { page, pageSize, total };
+      return {
+        body: { data: items.map(queryBaseRun), pagination: { page, page_size: pageSize, total_pages: totalPages(paging), total_rows: total } },
+        paging,
+      };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/queries/:id", format: "querybase", auth: "user", procedure: "queries.get", tag,
+    summary: "One query's details",
+    async handle({ caller, params }) {
+      const run = await caller.queries.get({ id: params.id! });
+      return { body: { ...queryBaseRun(run), query_id: run.id, sql: run.sql, rows_returned: run.rowCount } };
+    },
+  }),
+  defineRoute({
+    method: "DELETE", path: "/queries/:id", format: "querybase", auth: "user", procedure: "queries.remove", tag,
+    summary: "Delete a query and its results (owner or admin)",
+    async handle({ caller, params }) {
+      return { body: await caller.queries.remove({ id: params.id! }) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/queries/:id/results", format: "querybase", auth: "user", procedure: "queries.results", tag,
+    summary: "A page of a query's results, optionally sorted",
+    query: pagingQuery.extend({ sort_by: z.string().max(300).optional(), sort_order: z.enum(["asc", "desc"]).default("asc") }),
+    async handle({ caller, params, query }) {
+      const { page, pageSize } = pageWindow(query, 50, 10_000);
+      const r = await caller.queries.results({ id: params.id!, page, pageSize, sortBy: query.sort_by, sortOrder: query.sort_order });
+      const paging = { page, pageSize, total: r.total };
+      return {
+        body: {
+          query_id: r.queryId,
+          columns: r.columns.map((c) => c.name),
+          column_types: r.columns,
+          data: r.rows,
+          truncated: r.truncated,
+          pagination: { page, page_size: pageSize, total_pages: totalPages(paging), total_rows: r.total },
+        },
+        paging,
+      };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/queries/execute", format: "insight", auth: "user", procedure: "queries.execute", tag,
+    summary: "Run SQL (mode sql) against a database",
+    body: z.object({
+      mode: z.enum(["sql", "manual", "ai"]).default("sql"),
+      input: z.string().max(200_000).optional(),
+      sql: z.string().max(200_000).optional(),
+      database_id: z.string().min(1).max(100).optional(),
+      limit: z.coerce.number().int().min(1).max(100_000).optional(),
+      wait: z.boolean().optional(),
+    }).refine((b) => (b.sql ?? b.input)?.trim(), { message: "input is required", path: ["input"] }),
+    async handle({ caller, body }) {
+      const out = await caller.queries.execute({
+        dataSourceId: body.database_id, sql: (body.sql ?? body.input)!, maxRows: body.limit, wait: body.wait, source: "api",
+        // `mode: ai` (natural language) arrives with the NL→SQL feature; until then the input is SQL.
+      });
+      return out.type === "started" ? started(out.run) : { body: insightResult(out.result) };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/queries/validate", format: "insight", auth: "user", procedure: "queries.validate", tag,
+    summary: "Check SQL without running it: errors, warnings, estimated rows",
+    body: z.object({ sql: sqlText, database_id: z.string().min(1).max(100).optional() }),
+    async handle({ caller, body }) {
+      return { body: await validation(caller, body.database_id, body.sql) };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/queries/cancel/:query_id", format: "insight", auth: "user", procedure: "queries.cancel", tag,
+    summary: "Cancel a running query",
+    async handle({ caller, params }) {
+      const run = await caller.queries.cancel({ id: params.query_id! });
+      return { body: { query_id: run.id, status: "cancelled", message: "Cancellation requested" } };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/query", format: "insight", auth: "user", procedure: "queries.execute", tag,
+    summary: "Run a query (SQL in `sql`/`query`); natural-language questions arrive with the AI feature",
+    body: z.object({
+      sql: z.string().max(200_000).optional(),
+      query: z.string().max(200_000).optional(),
+      question: z.string().max(10_000).optional(),
+      database_id: z.string().min(1).max(100).optional(),
+      limit: z.coerce.number().int().min(1).max(100_000).optional(),
+    }).refine((b) => (b.sql ?? b.query)?.trim(), { message: "sql is required", path: ["sql"] }),
+    async handle({ caller, body }) {
+      const out = await caller.queries.execute({ dataSourceId: body.database_id, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
+      if (out.type === "started") return started(out.run);
+      return { body: { ...insightResult(out.result), query: out.result.sql, data: out.result.rows, row_count: out.result.rowCount } };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/query/validate", format: "insight", auth: "user", procedure: "queries.validate", tag,
+    summary: "Check SQL without running it",
+    body: z.object({ sql: z.string().max(200_000).optional(), query: z.string().max(200_000).optional(), database_id: z.string().max(100).optional() })
+      .refine((b) => (b.sql ?? b.query)?.trim(), { message: "sql is required", path: ["sql"] }),
+    async handle({ caller, body }) {
+      return { body: await validation(caller, body.database_id, (body.sql ?? body.query)!) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/query/history", format: "insight", auth: "user", procedure: "queries.history", tag,
+    summary: "The caller's query history", query: pagingQuery,
+    async handle({ caller, query }) {
+      const { page, pageSize } = pageWindow(query, 50, 200);
+      const { items, total } = await caller.queries.history({ page, pageSize });
+      return { body: { history: items.map(queryBaseRun), total, page, page_size: pageSize }, paging: { page, pageSize, total } };
+    },
+  }),
+  defineRoute({
+    method: "DELETE", path: "/query/history/:query_id", format: "insight", auth: "user", procedure: "queries.remove", tag,
+    summary: "Delete one entry of the history",
+    async handle({ caller, params }) {
+      return { body: await caller.queries.remove({ id: params.query_id! }) };
+    },
+  }),
+];
+
+/** Export and share: InsightEngine's `/queries/:id/export` and `/queries/:id/share-link`. */
+export const queryOutputRoutes = [
+  defineRoute({
+    method: "POST", path: "/queries/:id/export", format: "insight", auth: "user", procedure: "queries.exportFile", tag,
+    summary: "Download the query's full result as CSV or JSON, streamed from the database",
+    body: z.object({ format: z.enum(["csv", "json"]).default("csv"), include_headers: z.boolean().default(true) }),
+    async handle({ caller, params, body }) {
+      const file = await caller.queries.exportFile({ id: params.id!, format: body.format, includeHeaders: body.include_headers });
+      return {
+        body: file.stream,
+        headers: { "Content-Type": file.contentType, "Content-Disposition": `attachment; filename="${file.filename}"` },
+      };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/queries/:id/share-link", format: "insight", auth: "user", procedure: "shares.create", tag,
+    summary: "A link to a snapshot of the results, with optional expiry and password", successStatus: 201,
+    body: z.object({
+      expiration_days: z.coerce.number().int().min(0).max(365).optional(),
+      password: z.string().min(4).max(200).optional(),
+    }),
+    async handle({ caller, params, body, headers }) {
+      const link = await caller.shares.create({ queryId: params.id!, expirationDays: body.expiration_days, password: body.password });
+      const origin = `${headers.get("x-forwarded-proto") ?? "http"}://${headers.get("x-forwarded-host") ?? headers.get("host") ?? "localhost"}`;
+      return {
+        body: { id: link.id, url: `${origin}${link.path}`, expires_at: link.expiresAt, has_password: link.hasPassword, row_count: link.rowCount },
+      };
+    },
+  }),
+];

@@ -1,0 +1,114 @@
+import "server-only";
+import { z } from "zod";
+import type { savedQueryDto } from "../../routers/saved-queries";
+import { pageWindow, pagingQuery, totalPages } from "../pagination";
+import { defineRoute } from "../route";
+
+/** InsightEngine's `/saved-queries` and QueryBase's `POST /queries/save`. */
+type Saved = z.infer<typeof savedQueryDto>;
+
+const insightSaved = (q: Saved) => ({
+  id: q.id,
+  title: q.title,
+  description: q.description,
+  sql: q.sql,
+  tags: q.tags,
+  database_id: q.dataSourceId,
+  version: q.version,
+  created_by: q.ownerId,
+  owner_email: q.ownerEmail,
+  permission: q.permission,
+  shared_with: q.sharedWith.map((s) => ({ user_id: s.userId, email: s.email, permission: s.permission })),
+  created_at: q.createdAt,
+  updated_at: q.updatedAt,
+});
+
+const tag = "saved-queries";
+const body = z.object({
+  title: z.string({ error: "title is required" }).trim().min(1, "title is required").max(200),
+  description: z.string().max(5000).optional(),
+  sql: z.string({ error: "sql is required" }).min(1, "sql is required").max(200_000),
+  tags: z.array(z.string().max(50)).max(30).optional(),
+  database_id: z.string().max(100).nullable().optional(),
+});
+
+export const savedQueryRoutes = [
+  defineRoute({
+    method: "POST", path: "/saved-queries", format: "insight", auth: "user", procedure: "savedQueries.create", tag,
+    summary: "Save a query", body, successStatus: 201,
+    async handle({ caller, body }) {
+      const q = await caller.savedQueries.create({ title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id });
+      return { body: insightSaved(q) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/saved-queries", format: "insight", auth: "user", procedure: "savedQueries.list", tag,
+    summary: "Saved queries you own or that are shared with you",
+    query: pagingQuery.extend({
+      sort: z.enum(["recent", "oldest", "title", "updated"]).default("recent"),
+      search: z.string().max(200).optional(),
+      tag: z.string().max(50).optional(),
+      scope: z.enum(["all", "mine", "shared"]).default("all"),
+    }),
+    async handle({ caller, query }) {
+      const { page, pageSize } = pageWindow(query, 20);
+      const { items, total } = await caller.savedQueries.list({ page, pageSize, sort: query.sort, search: query.search, tag: query.tag, scope: query.scope });
+      const paging = { page, pageSize, total };
+      return {
+        body: { saved_queries: items.map(insightSaved), total, page, limit: pageSize, total_pages: totalPages(paging) },
+        paging,
+      };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/saved-queries/:id", format: "insight", auth: "user", procedure: "savedQueries.get", tag,
+    summary: "One saved query",
+    async handle({ caller, params }) {
+      return { body: insightSaved(await caller.savedQueries.get({ id: params.id! })) };
+    },
+  }),
+  defineRoute({
+    method: "PUT", path: "/saved-queries/:id", format: "insight", auth: "user", procedure: "savedQueries.update", tag,
+    summary: "Change a saved query (a new version is kept)", body: body.partial(),
+    async handle({ caller, params, body }) {
+      const q = await caller.savedQueries.update({
+        id: params.id!,
+        patch: { title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id },
+      });
+      return { body: insightSaved(q) };
+    },
+  }),
+  defineRoute({
+    method: "DELETE", path: "/saved-queries/:id", format: "insight", auth: "user", procedure: "savedQueries.remove", tag,
+    summary: "Delete a saved query (owner)",
+    async handle({ caller, params }) {
+      return { body: await caller.savedQueries.remove({ id: params.id! }) };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/saved-queries/:id/share", format: "insight", auth: "user", procedure: "savedQueries.share", tag,
+    summary: "Share with users as read or edit (`none` unshares)",
+    body: z.object({
+      user_ids: z.array(z.string().min(1).max(100)).min(1, "at least one user").max(200),
+      permission: z.enum(["read", "edit", "none"]).default("read"),
+    }),
+    async handle({ caller, params, body }) {
+      const q = await caller.savedQueries.share({ id: params.id!, userIds: body.user_ids, permission: body.permission });
+      return { body: { ...insightSaved(q), message: "Sharing updated" } };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/queries/save", format: "querybase", auth: "user", procedure: "savedQueries.create", tag,
+    summary: "Save a query (QueryBase spelling)", successStatus: 201,
+    body: z.object({
+      data_source_id: z.string().max(100).optional(),
+      query_text: z.string({ error: "query_text is required" }).min(1, "query_text is required").max(200_000),
+      name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(200),
+      description: z.string().max(5000).optional(),
+    }),
+    async handle({ caller, body }) {
+      const q = await caller.savedQueries.create({ title: body.name, sql: body.query_text, dataSourceId: body.data_source_id, description: body.description });
+      return { body: { id: q.id, name: q.title, query_text: q.sql, data_source_id: q.dataSourceId, created_at: q.createdAt } };
+    },
+  }),
+];

@@ -1,0 +1,71 @@
+import "server-only";
+import { z } from "zod";
+import type { schemaTableDto } from "../../routers/datasources/dto";
+import { defineRoute } from "../route";
+
+/** Analytics Assistant's `/schema`: the cached schema of one data source (default: the caller's first). */
+type Table = z.infer<typeof schemaTableDto>;
+
+const which = z.object({
+  database_id: z.string().max(100).optional(),
+  data_source_id: z.string().max(100).optional(),
+});
+
+const tableBody = (t: Table) => ({
+  name: t.name,
+  schema: t.schema ?? null,
+  type: t.type,
+  row_count: t.approxRowCount,
+  primary_key: t.primaryKey,
+  columns: t.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, primary_key: c.primaryKey, default: c.default ?? null })),
+  foreign_keys: t.foreignKeys.map((fk) => ({ columns: fk.columns, referenced_table: fk.referencedTable, referenced_columns: fk.referencedColumns })),
+});
+
+const relationships = (tables: Table[]) =>
+  tables.flatMap((t) =>
+    t.foreignKeys.map((fk) => ({ from_table: t.name, from_columns: fk.columns, to_table: fk.referencedTable, to_columns: fk.referencedColumns })),
+  );
+
+const tag = "schema";
+
+export const schemaRoutes = [
+  defineRoute({
+    method: "GET", path: "/schema", format: "insight", auth: "user", procedure: "datasources.schema", tag,
+    summary: "Tables, columns and relationships of a database", query: which,
+    async handle({ caller, query }) {
+      const s = await caller.datasources.schema({ id: query.database_id ?? query.data_source_id });
+      return {
+        body: {
+          database_id: s.dataSourceId,
+          tables: s.schema.tables.map(tableBody),
+          relationships: relationships(s.schema.tables),
+          last_synced: s.lastSynced,
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/schema/tables", format: "insight", auth: "user", procedure: "datasources.schema", tag,
+    summary: "Table names", query: which,
+    async handle({ caller, query }) {
+      const s = await caller.datasources.schema({ id: query.database_id ?? query.data_source_id });
+      return { body: { database_id: s.dataSourceId, tables: s.schema.tables.map((t) => t.name), total: s.schema.tables.length } };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/schema/tables/:table_name", format: "insight", auth: "user", procedure: "datasources.table", tag,
+    summary: "One table in detail", query: which,
+    async handle({ caller, query, params }) {
+      const t = await caller.datasources.table({ id: query.database_id ?? query.data_source_id, table: params.table_name! });
+      return { body: { database_id: t.dataSourceId, ...tableBody(t) } };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/schema/relationships", format: "insight", auth: "user", procedure: "datasources.schema", tag,
+    summary: "Foreign-key relationships", query: which,
+    async handle({ caller, query }) {
+      const s = await caller.datasources.schema({ id: query.database_id ?? query.data_source_id });
+      return { body: { database_id: s.dataSourceId, relationships: relationships(s.schema.tables) } };
+    },
+  }),
+];

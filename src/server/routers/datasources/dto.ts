@@ -1,0 +1,68 @@
+import "server-only";
+import { z } from "zod";
+import { ENGINES, engineSchema, sslModeSchema } from "../../services/datasources/engines";
+
+export const accessDto = z.object({ canRead: z.boolean(), canWrite: z.boolean(), canApprove: z.boolean() });
+
+export const dataSourceDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  engine: z.enum(ENGINES),
+  host: z.string(),
+  port: z.number().nullable(),
+  database: z.string(),
+  username: z.string(),
+  sslMode: z.string(),
+  description: z.string(),
+  isDemo: z.boolean(),
+  hasPassword: z.boolean(),
+  status: z.string(),
+  lastCheckedAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+  serverVersion: z.string().nullable(),
+  lastSyncedAt: z.string().nullable(),
+  tablesCount: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  access: accessDto,
+});
+
+export const dataSourceInput = z.object({
+  name: z.string().trim().min(1, "name is required").max(120),
+  engine: engineSchema,
+  host: z.string().trim().max(255).optional(),
+  port: z.number().int().min(1).max(65535).nullable().optional(),
+  database: z.string().trim().min(1, "database is required").max(1024),
+  username: z.string().trim().max(255).optional(),
+  password: z.string().max(1024).nullable().optional(),
+  sslMode: sslModeSchema.optional(),
+  description: z.string().max(2000).optional(),
+});
+
+export const idInput = z.object({ id: z.string().min(1).max(100) });
+
+export const schemaColumnDto = z.object({
+  name: z.string(),
+  type: z.string(),
+  nullable: z.boolean(),
+  primaryKey: z.boolean(),
+  default: z.string().nullable().optional(),
+});
+
+export const schemaTableDto = z.object({
+  schema: z.string().optional(),
+  name: z.string(),
+  type: z.enum(["table", "view"]),
+  columns: z.array(schemaColumnDto),
+  primaryKey: z.array(z.string()),
+  foreignKeys: z.array(
+    z.object({ columns: z.array(z.string()), referencedTable: z.string(), referencedColumns: z.array(z.string()) }),
+  ),
+  approxRowCount: z.number().nullable(),
+});
+
+export const cachedSchemaDto = z.object({
+  schema: z.object({ tables: z.array(schemaTableDto) }),
+  lastSynced: z.string(),
+});

@@ -1,0 +1,81 @@
+import "server-only";
+import { db } from "../../db";
+import { forbidden, notFound } from "../../errors";
+import type { SessionUser } from "../auth/session";
+
+/**
+ * Who may do what on a data source. Admins may do everything; everyone else gets the
+ * union of their groups' grants, capped by role (a viewer only ever reads).
+ * Lists filter through `readableDataSourceIds`, single reads through `assertAccess`,
+ * so nothing a caller may not see leaks through either.
+ */
+export interface Access {
+  canRead: boolean;
+  canWrite: boolean;
+  canApprove: boolean;
+}
+
+export type AccessLevel = keyof Access;
+
+const NONE: Access = { canRead: false, canWrite: false, canApprove: false };
+const ALL: Access = { canRead: true, canWrite: true, canApprove: true };
+
+export async function accessTo(user: SessionUser, dataSourceId: string): Promise<Access> {
+  if (user.role === "admin") return ALL;
+  const grants = await db.dataSourcePermission.findMany({
+    where: { dataSourceId, group: { members: { some: { userId: user.id } } } },
+  });
+  const access = grants.reduce<Access>(
+    (acc, g) => ({
+      canRead: acc.canRead || g.canRead || g.canWrite || g.canApprove,
+      canWrite: acc.canWrite || g.canWrite,
+      canApprove: acc.canApprove || g.canApprove,
+    }),
+    NONE,
+  );
+  if (user.role === "viewer") return { canRead: access.canRead, canWrite: false, canApprove: false };
+  return access;
+}
+
+/** Access for many data sources at once (list views). */
+export async function accessMap(user: SessionUser, dataSourceIds: string[]): Promise<Map<string, Access>> {
+  const map = new Map<string, Access>();
+  for (const id of dataSourceIds) map.set(id, user.role === "admin" ? ALL : NONE);
+  if (user.role === "admin") return map;
+  const grants = await db.dataSourcePermission.findMany({
+    where: { dataSourceId: { in: dataSourceIds }, group: { members: { some: { userId: user.id } } } },
+  });
+  for (const g of grants) {
+    const acc = map.get(g.dataSourceId) ?? NONE;
+    map.set(g.dataSourceId, {
+      canRead: acc.canRead || g.canRead || g.canWrite || g.canApprove,
+      canWrite: user.role !== "viewer" && (acc.canWrite || g.canWrite),
+      canApprove: user.role !== "viewer" && (acc.canApprove || g.canApprove),
+    });
+  }
+  return map;
+}
+
+/** `"all"` for admins, else the ids some group lets the user read. */
+export async function readableDataSourceIds(user: SessionUser): Promise<"all" | string[]> {
+  if (user.role === "admin") return "all";
+  const grants = await db.dataSourcePermission.findMany({
+    where: { group: { members: { some: { userId: user.id } } } },
+    select: { dataSourceId: true },
+  });
+  return [...new Set(grants.map((g) => g.dataSourceId))];
+}
+
+/**
+ * Throws unless the user has `level` on the data source. Without read access the data
+ * source does not exist for them (404), so ids cannot be probed.
+ */
+export async function assertAccess(user: SessionUser, dataSourceId: string, level: AccessLevel): Promise<Access> {
+  const access = await accessTo(user, dataSourceId);
+  if (!access.canRead) throw notFound("Data source", dataSourceId);
+  if (!access[level]) {
+    const what = level === "canWrite" ? "write to" : "approve changes on";
+    throw forbidden(`You may not ${what} this data source`);
+  }
+  return access;
+}

@@ -1,0 +1,28 @@
+import "server-only";
+import type { DataSource } from "@prisma/client";
+import { evictConnector, getConnector } from "../../connectors/registry";
+import type { ConnectionConfig, Connector } from "../../connectors/types";
+import { decryptSecret } from "../crypto/secret-box";
+import type { EngineName } from "./engines";
+
+/** The connector config for a stored data source (the secret decrypted only here). */
+export function connectionConfig(row: DataSource): ConnectionConfig {
+  return {
+    engine: row.engine as EngineName,
+    host: row.host || undefined,
+    port: row.port ?? undefined,
+    database: row.database,
+    username: row.username || undefined,
+    password: row.encryptedSecret ? decryptSecret(row.encryptedSecret) : undefined,
+    sslMode: (row.sslMode as ConnectionConfig["sslMode"]) ?? "disable",
+  };
+}
+
+/** The pooled connector for a data source; pools are keyed by id and config. */
+export function connectorFor(row: DataSource): Connector {
+  return getConnector(row.id, connectionConfig(row));
+}
+
+export async function evictDataSourceConnector(id: string): Promise<void> {
+  await evictConnector(id);
+}

@@ -1,0 +1,162 @@
+import "server-only";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { Prisma, type DataSource } from "@prisma/client";
+import { db } from "../../db";
+import { conflict, notFound, validationFailed } from "../../errors";
+import { accessMap, assertAccess, readableDataSourceIds } from "../access";
+import { recordAudit } from "../audit";
+import type { SessionUser } from "../auth/session";
+import { encryptSecret } from "../crypto/secret-box";
+import { evictDataSourceConnector } from "./connection";
+import { toDataSourceView, type DataSourceView } from "./dto";
+import { defaultPort, type EngineName } from "./engines";
+
+export interface DataSourceInput {
+  name: string;
+  engine: EngineName;
+  host?: string;
+  port?: number | null;
+  database: string;
+  username?: string;
+  /** Plain text on the way in; stored encrypted; never returned. */
+  password?: string | null;
+  sslMode?: string;
+  description?: string;
+}
+
+export type DataSourcePatch = Partial<DataSourceInput>;
+
+function checkShape(input: DataSourceInput): void {
+  if (input.engine === "sqlite") {
+    const file = path.resolve(input.database);
+    if (!existsSync(file)) {
+      throw validationFailed([{ field: "database", message: `SQLite file ${file} does not exist` }]);
+    }
+    return;
+  }
+  if (!input.host) throw validationFailed([{ field: "host", message: "host is required for this type" }]);
+}
+
+export async function listDataSources(user: SessionUser): Promise<DataSourceView[]> {
+  const readable = await readableDataSourceIds(user);
+  const rows = await db.dataSource.findMany({
+    where: readable === "all" ? {} : { id: { in: readable } },
+    orderBy: [{ isDemo: "desc" }, { name: "asc" }],
+  });
+  const access = await accessMap(user, rows.map((r) => r.id));
+  return rows.map((row) => toDataSourceView(row, access.get(row.id)!));
+}
+
+/** The data source used when a request names none: the first the user may read. */
+export async function defaultDataSourceId(user: SessionUser): Promise<string> {
+  const [first] = await listDataSources(user);
+  if (!first) throw notFound("Data source (you have access to none; ask an administrator)");
+  return first.id;
+}
+
+/** Loads a data source the user may read (404 otherwise). */
+export async function getDataSourceRow(user: SessionUser, id: string): Promise<DataSource> {
+  await assertAccess(user, id, "canRead");
+  const row = await db.dataSource.findUnique({ where: { id } });
+  if (!row) throw notFound("Data source", id);
+  return row;
+}
+
+export async function getDataSource(user: SessionUser, id: string): Promise<DataSourceView> {
+  const access = await assertAccess(user, id, "canRead");
+  const row = await db.dataSource.findUnique({ where: { id } });
+  if (!row) throw notFound("Data source", id);
+  return toDataSourceView(row, access);
+}
+
+export async function createDataSource(user: SessionUser, input: DataSourceInput): Promise<DataSourceView> {
+  checkShape(input);
+  try {
+    const row = await db.dataSource.create({
+      data: {
+        name: input.name,
+        engine: input.engine,
+        host: input.engine === "sqlite" ? "" : (input.host ?? ""),
+        port: input.engine === "sqlite" ? null : (input.port ?? defaultPort[input.engine]),
+        database: input.engine === "sqlite" ? path.resolve(input.database) : input.database,
+        username: input.username ?? "",
+        encryptedSecret: input.password ? encryptSecret(input.password) : null,
+        sslMode: input.sslMode ?? "disable",
+        description: input.description ?? "",
+        createdById: user.id,
+      },
+    });
+    await recordAudit(
+      { userId: user.id, label: user.email },
+      { action: "create_data_source", resourceType: "data_source", resourceId: row.id, details: { name: row.name, engine: row.engine } },
+    );
+    return toDataSourceView(row, { canRead: true, canWrite: true, canApprove: true });
+  } catch (error) {
+    throw uniqueName(error, input.name);
+  }
+}
+
+export async function updateDataSource(user: SessionUser, id: string, patch: DataSourcePatch): Promise<DataSourceView> {
+  const current = await db.dataSource.findUnique({ where: { id } });
+  if (!current) throw notFound("Data source", id);
+  const merged: DataSourceInput = {
+    name: patch.name ?? current.name,
+    engine: patch.engine ?? (current.engine as EngineName),
+    host: patch.host ?? current.host,
+    port: patch.port === undefined ? current.port : patch.port,
+    database: patch.database ?? current.database,
+    username: patch.username ?? current.username,
+    sslMode: patch.sslMode ?? current.sslMode,
+    description: patch.description ?? current.description,
+  };
+  checkShape(merged);
+  const data: Prisma.DataSourceUpdateInput = {
+    name: merged.name,
+    engine: merged.engine,
+    host: merged.engine === "sqlite" ? "" : merged.host,
+    port: merged.engine === "sqlite" ? null : (merged.port ?? defaultPort[merged.engine]),
+    database: merged.engine === "sqlite" ? path.resolve(merged.database) : merged.database,
+    username: merged.username,
+    sslMode: merged.sslMode,
+    description: merged.description,
+    // A connection change invalidates what we knew about the server.
+    status: "unknown",
+  };
+  // `password: undefined` keeps the stored one; `null` or "" clears it.
+  if (patch.password !== undefined) data.encryptedSecret = patch.password ? encryptSecret(patch.password) : null;
+  try {
+    const row = await db.dataSource.update({ where: { id }, data });
+    await evictDataSourceConnector(id);
+    await recordAudit(
+      { userId: user.id, label: user.email },
+      {
+        action: "update_data_source",
+        resourceType: "data_source",
+        resourceId: id,
+        details: { fields: Object.keys(patch).filter((k) => k !== "password"), passwordChanged: patch.password !== undefined },
+      },
+    );
+    return toDataSourceView(row, { canRead: true, canWrite: true, canApprove: true });
+  } catch (error) {
+    throw uniqueName(error, merged.name);
+  }
+}
+
+export async function deleteDataSource(user: SessionUser, id: string): Promise<void> {
+  const row = await db.dataSource.findUnique({ where: { id } });
+  if (!row) throw notFound("Data source", id);
+  await db.dataSource.delete({ where: { id } });
+  await evictDataSourceConnector(id);
+  await recordAudit(
+    { userId: user.id, label: user.email },
+    { action: "delete_data_source", resourceType: "data_source", resourceId: id, details: { name: row.name } },
+  );
+}
+
+function uniqueName(error: unknown, name: string): unknown {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    return conflict(`A data source named "${name}" already exists`);
+  }
+  return error;
+}

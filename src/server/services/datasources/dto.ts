@@ -1,0 +1,64 @@
+import "server-only";
+import type { DataSource } from "@prisma/client";
+import type { Access } from "../access";
+import type { EngineName } from "./engines";
+
+/** A data source as APIs show it: never the secret, only whether one is set. */
+export interface DataSourceView {
+  id: string;
+  name: string;
+  engine: EngineName;
+  host: string;
+  port: number | null;
+  database: string;
+  username: string;
+  sslMode: string;
+  description: string;
+  isDemo: boolean;
+  hasPassword: boolean;
+  status: string;
+  lastCheckedAt: string | null;
+  lastError: string | null;
+  latencyMs: number | null;
+  serverVersion: string | null;
+  lastSyncedAt: string | null;
+  tablesCount: number | null;
+  createdAt: string;
+  updatedAt: string;
+  access: Access;
+}
+
+export function toDataSourceView(row: DataSource, access: Access): DataSourceView {
+  return {
+    id: row.id,
+    name: row.name,
+    engine: row.engine as EngineName,
+    host: row.host,
+    port: row.port,
+    database: row.database,
+    username: row.username,
+    sslMode: row.sslMode,
+    description: row.description,
+    isDemo: row.isDemo,
+    hasPassword: !!row.encryptedSecret,
+    status: row.status,
+    lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
+    lastError: row.lastError,
+    latencyMs: row.latencyMs,
+    serverVersion: row.serverVersion,
+    lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null,
+    tablesCount: tablesCount(row.schemaCache),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    access,
+  };
+}
+
+function tablesCount(cache: string | null): number | null {
+  if (!cache) return null;
+  try {
+    return (JSON.parse(cache) as { tables: unknown[] }).tables.length;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,105 @@
+import "server-only";
+import type { SchemaSnapshot } from "../../connectors/types";
+import { db } from "../../db";
+import { AppError, isAppError } from "../../errors";
+import { assertAccess } from "../access";
+import { recordAudit } from "../audit";
+import type { SessionUser } from "../auth/session";
+import { connectorFor } from "./connection";
+import { getDataSourceRow } from "./crud";
+
+export interface ConnectionTest {
+  ok: boolean;
+  message: string;
+  latencyMs: number;
+  version: string;
+  checkedAt: string;
+}
+
+/** Connects, records the outcome on the data source, and reports it. Never throws for a failed connection. */
+export async function testDataSource(user: SessionUser, id: string): Promise<ConnectionTest> {
+  const row = await getDataSourceRow(user, id);
+  const started = Date.now();
+  let result: ConnectionTest;
+  try {
+    const test = await connectorFor(row).testConnection();
+    result = { ...test, checkedAt: new Date().toISOString() };
+  } catch (error) {
+    if (!isAppError(error) || error.actor === "bug") throw error;
+    result = { ok: false, message: error.message, latencyMs: Date.now() - started, version: "", checkedAt: new Date().toISOString() };
+  }
+  await db.dataSource.update({
+    where: { id },
+    data: {
+      status: result.ok ? "connected" : "error",
+      lastCheckedAt: new Date(result.checkedAt),
+      latencyMs: result.latencyMs,
+      lastError: result.ok ? null : result.message,
+      ...(result.ok && result.version ? { serverVersion: result.version } : {}),
+    },
+  });
+  await recordAudit(
+    { userId: user.id, label: user.email },
+    { action: "test_data_source", resourceType: "data_source", resourceId: id, outcome: result.ok ? "success" : "failure" },
+  );
+  return result;
+}
+
+const HEALTH_TTL_MS = 30_000;
+
+export interface DataSourceHealth {
+  status: "healthy" | "unhealthy";
+  lastCheck: string;
+  latencyMs: number | null;
+  error: string | null;
+}
+
+/** Health from a recent check, or a fresh one when the last is older than 30 s. */
+export async function dataSourceHealth(user: SessionUser, id: string): Promise<DataSourceHealth> {
+  const row = await getDataSourceRow(user, id);
+  if (row.lastCheckedAt && Date.now() - row.lastCheckedAt.getTime() < HEALTH_TTL_MS && row.status !== "unknown") {
+    return {
+      status: row.status === "connected" ? "healthy" : "unhealthy",
+      lastCheck: row.lastCheckedAt.toISOString(),
+      latencyMs: row.latencyMs,
+      error: row.lastError,
+    };
+  }
+  const test = await testDataSource(user, id);
+  return { status: test.ok ? "healthy" : "unhealthy", lastCheck: test.checkedAt, latencyMs: test.latencyMs, error: test.ok ? null : test.message };
+}
+
+export interface CachedSchema {
+  schema: SchemaSnapshot;
+  lastSynced: string;
+}
+
+/** Introspects the database now and stores the result as the cached schema. */
+export async function syncSchema(user: SessionUser, id: string): Promise<CachedSchema> {
+  const row = await getDataSourceRow(user, id);
+  const schema = await connectorFor(row).introspect();
+  const now = new Date();
+  await db.dataSource.update({
+    where: { id },
+    data: { schemaCache: JSON.stringify(schema), lastSyncedAt: now, status: "connected", lastError: null },
+  });
+  await recordAudit(
+    { userId: user.id, label: user.email },
+    { action: "sync_schema", resourceType: "data_source", resourceId: id, details: { tables: schema.tables.length } },
+  );
+  return { schema, lastSynced: now.toISOString() };
+}
+
+/** The cached schema, introspecting first when there is none yet. */
+export async function cachedSchema(user: SessionUser, id: string): Promise<CachedSchema> {
+  await assertAccess(user, id, "canRead");
+  const row = await getDataSourceRow(user, id);
+  if (row.schemaCache && row.lastSyncedAt) {
+    try {
+      return { schema: JSON.parse(row.schemaCache) as SchemaSnapshot, lastSynced: row.lastSyncedAt.toISOString() };
+    } catch {
+      throw new AppError("INTERNAL", `The cached schema of data source ${id} is corrupt; sync it again`);
+    }
+  }
+  return syncSchema(user, id);
+}

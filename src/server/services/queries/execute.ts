@@ -1,0 +1,151 @@
+import "server-only";
+import { config } from "../../config";
+import type { RunResult } from "../../connectors/types";
+import { db } from "../../db";
+import { AppError, isAppError } from "../../errors";
+import { recordAudit } from "../audit";
+import type { SessionUser } from "../auth/session";
+import { defaultDataSourceId } from "../datasources/crud";
+import { inspect, notAReadError, type GatewayCheck } from "./gateway";
+import { publishQueryStatus, startTracking, stopTracking } from "./running";
+import { toRunView, type QueryResultView, type QueryRunView } from "./views";
+
+export interface ExecuteInput {
+  dataSourceId?: string;
+  sql: string;
+  /** Rows to keep, capped by QUARRY_QUERY_MAX_ROWS. */
+  maxRows?: number;
+  timeoutMs?: number;
+  /** editor, api, chat, share, ... (shown in history). */
+  source?: string;
+  /** false: answer at once with the running query's id; follow it on /ws/query/:id. */
+  wait?: boolean;
+}
+
+export type ExecuteOutcome =
+  | { type: "result"; result: QueryResultView }
+  | { type: "started"; run: QueryRunView };
+
+/** Runs one statement: reads on the read-only path; anything else is refused here. */
+export async function executeQuery(user: SessionUser, input: ExecuteInput): Promise<ExecuteOutcome> {
+  const dataSourceId = input.dataSourceId ?? (await defaultDataSourceId(user));
+  const check = await inspect(user, dataSourceId, input.sql);
+  if (check.analysis.kind !== "read") {
+    await recordRefusal(user, check, input);
+    throw writeRefusal(check);
+  }
+  const limits = config();
+  const maxRows = Math.min(input.maxRows ?? limits.QUARRY_QUERY_MAX_ROWS, limits.QUARRY_QUERY_MAX_ROWS);
+  const timeoutMs = Math.min(input.timeoutMs ?? limits.QUARRY_QUERY_TIMEOUT_MS, limits.QUARRY_QUERY_TIMEOUT_MS);
+
+  const run = await db.queryRun.create({
+    data: {
+      userId: user.id,
+      dataSourceId: check.dataSource.id,
+      sql: input.sql,
+      kind: "read",
+      operation: check.statement.operation,
+      status: "running",
+      source: input.source ?? "editor",
+    },
+  });
+  const signal = startTracking(run.id, user.id);
+  publishQueryStatus(run.id, "executing");
+  const work = runRead(user, check, run.id, { maxRows, timeoutMs, signal });
+  if (input.wait === false) {
+    work.catch(() => undefined); // recorded on the run; nobody awaits it
+    return { type: "started", run: toRunView(run) };
+  }
+  return { type: "result", result: await work };
+}
+
+async function runRead(
+  user: SessionUser,
+  check: GatewayCheck,
+  runId: string,
+  options: { maxRows: number; timeoutMs: number; signal: AbortSignal },
+): Promise<QueryResultView> {
+  let result: RunResult;
+  try {
+    result = await check.connector.run(check.statement.text, { ...options, readOnly: true });
+  } catch (error) {
+    const cancelled = options.signal.aborted;
+    const message = isAppError(error) ? error.message : "The query failed";
+    await db.queryRun.update({
+      where: { id: runId },
+      data: { status: cancelled ? "cancelled" : "failed", error: message, finishedAt: new Date() },
+    });
+    publishQueryStatus(runId, cancelled ? "cancelled" : "failed", { error: message });
+    await auditRun(user, runId, check, cancelled ? "failure" : "failure", { error: message });
+    throw error;
+  } finally {
+    stopTracking(runId);
+  }
+  const [, run] = await db.$transaction([
+    db.queryResult.create({
+      data: { queryRunId: runId, columns: JSON.stringify(result.columns), rows: JSON.stringify(result.rows) },
+    }),
+    db.queryRun.update({
+      where: { id: runId },
+      data: {
+        status: "completed",
+        rowCount: result.rowCount,
+        truncated: result.truncated,
+        executionTimeMs: Math.round(result.executionTimeMs),
+        finishedAt: new Date(),
+      },
+    }),
+  ]);
+  publishQueryStatus(runId, "completed", { row_count: result.rowCount });
+  await auditRun(user, runId, check, "success", { rowCount: result.rowCount });
+  return {
+    ...toRunView(run),
+    columns: result.columns,
+    rows: result.rows,
+    warnings: check.analysis.warnings,
+  };
+}
+
+function writeRefusal(check: GatewayCheck): AppError {
+  if (!check.access.canWrite) return notAReadError(check);
+  return new AppError(
+    "QUERY_REJECTED",
+    `This ${check.statement.operation || "statement"} changes data; writes need an approved request, which is not enabled on this Quarry yet`,
+  );
+}
+
+async function recordRefusal(user: SessionUser, check: GatewayCheck, input: ExecuteInput): Promise<void> {
+  const run = await db.queryRun.create({
+    data: {
+      userId: user.id,
+      dataSourceId: check.dataSource.id,
+      sql: input.sql,
+      kind: check.analysis.kind,
+      operation: check.statement.operation,
+      status: "rejected",
+      source: input.source ?? "editor",
+      error: writeRefusal(check).message,
+      finishedAt: new Date(),
+    },
+  });
+  await auditRun(user, run.id, check, "failure", { refused: check.analysis.kind });
+}
+
+function auditRun(
+  user: SessionUser,
+  runId: string,
+  check: GatewayCheck,
+  outcome: "success" | "failure",
+  details: Record<string, unknown>,
+): Promise<void> {
+  return recordAudit(
+    { userId: user.id, label: user.email },
+    {
+      action: "execute_query",
+      resourceType: "query",
+      resourceId: runId,
+      outcome,
+      details: { dataSourceId: check.dataSource.id, kind: check.analysis.kind, ...details },
+    },
+  );
+}

@@ -1,0 +1,109 @@
+import "server-only";
+import { stringify } from "csv-stringify";
+import { config } from "../../config";
+import { db } from "../../db";
+import { notFound } from "../../errors";
+import { recordAudit } from "../audit";
+import type { SessionUser } from "../auth/session";
+import { inspectRead } from "./gateway";
+
+export type ExportFormat = "csv" | "json";
+
+export interface ExportFile {
+  filename: string;
+  contentType: string;
+  stream: ReadableStream<Uint8Array>;
+}
+
+/**
+ * Re-runs a query from the caller's history on the read-only path and streams its
+ * full result (no row cap) as CSV or JSON. Rows flow batch by batch from the database
+ * cursor to the client with back-pressure, so memory stays flat at any row count.
+ */
+export async function exportQuery(
+  user: SessionUser,
+  queryId: string,
+  options: { format: ExportFormat; includeHeaders: boolean },
+): Promise<ExportFile> {
+  const run = await db.queryRun.findUnique({ where: { id: queryId } });
+  if (!run || (run.userId !== user.id && user.role !== "admin") || !run.dataSourceId) throw notFound("Query", queryId);
+  const check = await inspectRead(user, run.dataSourceId, run.sql);
+  await recordAudit(
+    { userId: user.id, label: user.email },
+    { action: "export_query", resourceType: "query", resourceId: queryId, details: { format: options.format } },
+  );
+  const batches = check.connector.stream(check.statement.text, {
+    readOnly: true,
+    timeoutMs: config().QUARRY_EXPORT_TIMEOUT_MS,
+  });
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  return options.format === "csv"
+    ? { filename: `query-${stamp}.csv`, contentType: "text/csv; charset=utf-8", stream: csvStream(batches, options.includeHeaders) }
+    : { filename: `query-${stamp}.json`, contentType: "application/json; charset=utf-8", stream: jsonStream(batches) };
+}
+
+type Batch = { columns: { name: string }[] } | { rows: Record<string, unknown>[] };
+
+function csvStream(batches: AsyncIterable<Batch>, includeHeaders: boolean): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const iterator = batches[Symbol.asyncIterator]();
+  let columns: string[] = [];
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) return controller.close();
+      if ("columns" in next.value) {
+        columns = next.value.columns.map((c) => c.name);
+        if (includeHeaders) controller.enqueue(encoder.encode(await csvLines([columns])));
+        return;
+      }
+      const lines = next.value.rows.map((row) => columns.map((c) => cell(row[c])));
+      controller.enqueue(encoder.encode(await csvLines(lines)));
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
+
+function cell(value: unknown): unknown {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "object") return JSON.stringify(value);
+  return value;
+}
+
+function csvLines(records: unknown[][]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    stringify(records as string[][], { cast: { boolean: (b) => (b ? "true" : "false") } }, (err, out) =>
+      err ? reject(err) : resolve(out),
+    ),
+  );
+}
+
+function jsonStream(batches: AsyncIterable<Batch>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const iterator = batches[Symbol.asyncIterator]();
+  let first = true;
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(encoder.encode("["));
+      }
+      const next = await iterator.next();
+      if (next.done) {
+        controller.enqueue(encoder.encode("]\n"));
+        return controller.close();
+      }
+      if ("columns" in next.value) return;
+      const text = next.value.rows.map((r) => JSON.stringify(r)).join(",\n");
+      if (!text) return;
+      controller.enqueue(encoder.encode((first ? "\n" : ",\n") + text));
+      first = false;
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}

@@ -1,0 +1,83 @@
+import "server-only";
+import type { DataSource } from "@prisma/client";
+import type { Connector } from "../../connectors/types";
+import { AppError, forbidden } from "../../errors";
+import { analyzeSql, type AnalyzedStatement, type SqlAnalysis } from "../../sql";
+import { assertAccess, type Access } from "../access";
+import type { SessionUser } from "../auth/session";
+import { connectorFor } from "../datasources/connection";
+import { getDataSourceRow } from "../datasources/crud";
+import type { EngineName } from "../datasources/engines";
+
+/**
+ * The one gateway every path that touches a target database goes through (editor runs,
+ * validation, export, share, NL→SQL, pipeline extractors): permission check, statement
+ * classification by a real parser, and the decision read / needs-approval / refused.
+ * Reads then run on the connector's read-only path, so even a misjudged statement
+ * cannot write.
+ */
+export interface GatewayCheck {
+  dataSource: DataSource;
+  access: Access;
+  analysis: Extract<SqlAnalysis, { ok: true }>;
+  statement: AnalyzedStatement;
+  connector: Connector;
+}
+
+export const MAX_SQL_LENGTH = 200_000;
+
+export function analyzeOrThrow(sql: string, engine: EngineName): Extract<SqlAnalysis, { ok: true }> {
+  if (!sql.trim()) throw new AppError("VALIDATION_ERROR", "The SQL is empty", { fields: [{ field: "sql", message: "required" }] });
+  if (sql.length > MAX_SQL_LENGTH) {
+    throw new AppError("VALIDATION_ERROR", `The SQL is longer than ${MAX_SQL_LENGTH} characters`, {
+      fields: [{ field: "sql", message: "too long" }],
+    });
+  }
+  const analysis = analyzeSql(sql, engine);
+  if (!analysis.ok) {
+    throw new AppError("QUERY_FAILED", `Syntax error: ${analysis.error.message}`, {
+      details: { line: analysis.error.line, column: analysis.error.column, offset: analysis.error.offset },
+    });
+  }
+  if (analysis.statements.length === 0) throw new AppError("VALIDATION_ERROR", "The SQL holds no statement");
+  return analysis;
+}
+
+/** Loads the data source, checks read access and classifies the SQL. */
+export async function inspect(user: SessionUser, dataSourceId: string, sql: string): Promise<GatewayCheck> {
+  const dataSource = await getDataSourceRow(user, dataSourceId);
+  const access = await assertAccess(user, dataSourceId, "canRead");
+  const analysis = analyzeOrThrow(sql, dataSource.engine as EngineName);
+  if (analysis.kind === "transaction") {
+    throw new AppError(
+      "QUERY_REJECTED",
+      "Transaction control (BEGIN, COMMIT, ROLLBACK, SET TRANSACTION, ...) is not allowed; Quarry manages transactions",
+    );
+  }
+  if (analysis.statements.length > 1) {
+    throw new AppError(
+      "QUERY_REJECTED",
+      `Run one statement at a time (found ${analysis.statements.length}); select one and run the selection`,
+    );
+  }
+  return { dataSource, access, analysis, statement: analysis.statements[0]!, connector: connectorFor(dataSource) };
+}
+
+/**
+ * For paths that may only read (export, share, extractors, NL→SQL): anything that is
+ * not a plain read is refused with a reason.
+ */
+export async function inspectRead(user: SessionUser, dataSourceId: string, sql: string): Promise<GatewayCheck> {
+  const check = await inspect(user, dataSourceId, sql);
+  if (check.analysis.kind !== "read") throw notAReadError(check);
+  return check;
+}
+
+export function notAReadError(check: GatewayCheck): AppError {
+  const { statement } = check;
+  const why = statement.reasons.length ? `: ${statement.reasons.join("; ")}` : "";
+  if (!check.access.canWrite) {
+    return forbidden(`This ${statement.operation || "statement"} would change data${why}, and you may only read this data source`);
+  }
+  return new AppError("QUERY_REJECTED", `This ${statement.operation || "statement"} would change data${why}; it is not allowed here`);
+}

@@ -1,0 +1,112 @@
+import "server-only";
+import type { ResultColumn } from "../../connectors/types";
+import { db } from "../../db";
+import { AppError, conflict, notFound } from "../../errors";
+import { recordAudit } from "../audit";
+import type { SessionUser } from "../auth/session";
+import { publishQueryStatus, runningQuery } from "./running";
+import { toRunView, type QueryRunView } from "./views";
+
+/** Each user's history is their own; admins may open anyone's run by id. */
+async function ownRun(user: SessionUser, id: string) {
+  const run = await db.queryRun.findUnique({ where: { id } });
+  if (!run || (run.userId !== user.id && user.role !== "admin")) throw notFound("Query", id);
+  return run;
+}
+
+export interface HistoryFilter {
+  page: number;
+  pageSize: number;
+  dataSourceId?: string;
+  status?: string;
+  search?: string;
+}
+
+export async function listHistory(user: SessionUser, filter: HistoryFilter): Promise<{ items: QueryRunView[]; total: number }> {
+  const where = {
+    userId: user.id,
+    ...(filter.dataSourceId ? { dataSourceId: filter.dataSourceId } : {}),
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.search ? { sql: { contains: filter.search } } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.queryRun.findMany({
+      where,
+      orderBy: { createdAt: "desc" },
+      skip: (filter.page - 1) * filter.pageSize,
+      take: filter.pageSize,
+    }),
+    db.queryRun.count({ where }),
+  ]);
+  return { items: rows.map(toRunView), total };
+}
+
+export async function getRun(user: SessionUser, id: string): Promise<QueryRunView> {
+  return toRunView(await ownRun(user, id));
+}
+
+export async function deleteRun(user: SessionUser, id: string): Promise<void> {
+  const run = await ownRun(user, id);
+  if (run.status === "running") throw conflict("The query is still running; cancel it first");
+  await db.queryRun.delete({ where: { id } });
+}
+
+export interface ResultPageInput {
+  page: number;
+  pageSize: number;
+  sortBy?: string;
+  sortOrder?: "asc" | "desc";
+}
+
+export interface ResultPage {
+  queryId: string;
+  columns: ResultColumn[];
+  rows: Record<string, unknown>[];
+  total: number;
+  truncated: boolean;
+}
+
+/** A page of a finished read's stored rows, optionally sorted by one column. */
+export async function resultPage(user: SessionUser, id: string, input: ResultPageInput): Promise<ResultPage> {
+  const run = await ownRun(user, id);
+  const stored = await db.queryResult.findUnique({ where: { queryRunId: id } });
+  if (!stored) {
+    throw new AppError(
+      run.status === "running" ? "CONFLICT" : "NOT_FOUND",
+      run.status === "running" ? "The query is still running" : `Query ${id} has no stored results (status ${run.status})`,
+    );
+  }
+  const columns = JSON.parse(stored.columns) as ResultColumn[];
+  let rows = JSON.parse(stored.rows) as Record<string, unknown>[];
+  if (input.sortBy) {
+    if (!columns.some((c) => c.name === input.sortBy)) {
+      throw new AppError("VALIDATION_ERROR", `No column ${input.sortBy} in the result`, {
+        fields: [{ field: "sort_by", message: `must be one of ${columns.map((c) => c.name).join(", ")}` }],
+      });
+    }
+    const key = input.sortBy;
+    const direction = input.sortOrder === "desc" ? -1 : 1;
+    rows = [...rows].sort((a, b) => direction * compare(a[key], b[key]));
+  }
+  const start = (input.page - 1) * input.pageSize;
+  return { queryId: id, columns, rows: rows.slice(start, start + input.pageSize), total: rows.length, truncated: run.truncated };
+}
+
+function compare(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === "number" && typeof b === "number") return a - b;
+  return String(a).localeCompare(String(b), undefined, { numeric: true });
+}
+
+/** Cancels a running query of the caller's (admins: anyone's). */
+export async function cancelRun(user: SessionUser, id: string): Promise<QueryRunView> {
+  const run = await ownRun(user, id);
+  const live = runningQuery(id);
+  if (!live || run.status !== "running") throw conflict(`Query ${id} is not running (status ${run.status})`);
+  live.controller.abort();
+  publishQueryStatus(id, "cancelled");
+  await recordAudit({ userId: user.id, label: user.email }, { action: "cancel_query", resourceType: "query", resourceId: id });
+  return toRunView(run);
+}

@@ -1,0 +1,112 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { db } from "../../db";
+import { AppError, notFound } from "../../errors";
+import { recordAudit } from "../audit";
+import { hashPassword, verifyPassword } from "../auth/passwords";
+import type { SessionUser } from "../auth/session";
+import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "../auth/throttle";
+import type { ResultColumn } from "../../connectors/types";
+
+/**
+ * Share links carry a snapshot of one query's results taken when the link is made.
+ * A recipient sees that snapshot, never a re-run, so they need no access to the data
+ * source. Links may expire and may need a password (attempts are throttled).
+ */
+export interface ShareLinkView {
+  id: string;
+  path: string;
+  expiresAt: string | null;
+  hasPassword: boolean;
+  rowCount: number;
+  createdAt: string;
+}
+
+export interface SharedSnapshot {
+  sql: string;
+  columns: ResultColumn[];
+  rows: Record<string, unknown>[];
+  rowCount: number;
+  createdAt: string;
+  expiresAt: string | null;
+  sharedBy: string;
+}
+
+const MAX_DAYS = 365;
+
+export async function createShareLink(
+  user: SessionUser,
+  queryId: string,
+  options: { expirationDays?: number | null; password?: string | null },
+): Promise<ShareLinkView> {
+  const run = await db.queryRun.findUnique({ where: { id: queryId }, include: { result: true } });
+  if (!run || (run.userId !== user.id && user.role !== "admin")) throw notFound("Query", queryId);
+  if (!run.result) {
+    throw new AppError("CONFLICT", `Query ${queryId} has no results to share (status ${run.status}); run it first`);
+  }
+  const days = options.expirationDays ?? 7;
+  if (days < 0 || days > MAX_DAYS) {
+    throw new AppError("VALIDATION_ERROR", `expiration_days must be between 0 (never) and ${MAX_DAYS}`, {
+      fields: [{ field: "expiration_days", message: `0..${MAX_DAYS}` }],
+    });
+  }
+  const link = await db.shareLink.create({
+    data: {
+      id: randomBytes(18).toString("base64url"),
+      queryRunId: run.id,
+      createdById: user.id,
+      passwordHash: options.password ? await hashPassword(options.password) : null,
+      sql: run.sql,
+      columns: run.result.columns,
+      rows: run.result.rows,
+      rowCount: run.rowCount,
+      expiresAt: days === 0 ? null : new Date(Date.now() + days * 86_400_000),
+    },
+  });
+  await recordAudit(
+    { userId: user.id, label: user.email },
+    { action: "create_share_link", resourceType: "query", resourceId: run.id, details: { link: link.id, days, password: !!options.password } },
+  );
+  return {
+    id: link.id,
+    path: `/share/${link.id}`,
+    expiresAt: link.expiresAt?.toISOString() ?? null,
+    hasPassword: !!link.passwordHash,
+    rowCount: link.rowCount,
+    createdAt: link.createdAt.toISOString(),
+  };
+}
+
+/** What a recipient sees. Unknown, revoked and expired links all read as "not found". */
+export async function openShareLink(id: string, password: string | undefined, ip: string): Promise<SharedSnapshot> {
+  const link = await db.shareLink.findUnique({ where: { id }, include: { createdBy: { select: { email: true } } } });
+  if (!link || link.revokedAt || (link.expiresAt && link.expiresAt < new Date())) {
+    throw notFound("Share link (it may have expired)");
+  }
+  if (link.passwordHash) {
+    const key = `share:${id}`;
+    await assertLoginAllowed(key, ip);
+    if (!password) throw new AppError("UNAUTHORIZED", "This shared result needs a password", { details: { password_required: true } });
+    if (!(await verifyPassword(link.passwordHash, password))) {
+      await recordLoginFailure(key, ip);
+      throw new AppError("UNAUTHORIZED", "Wrong password for this shared result", { details: { password_required: true } });
+    }
+    await clearLoginFailures(key, ip);
+  }
+  return {
+    sql: link.sql,
+    columns: JSON.parse(link.columns) as ResultColumn[],
+    rows: JSON.parse(link.rows) as Record<string, unknown>[],
+    rowCount: link.rowCount,
+    createdAt: link.createdAt.toISOString(),
+    expiresAt: link.expiresAt?.toISOString() ?? null,
+    sharedBy: link.createdBy.email,
+  };
+}
+
+export async function revokeShareLink(user: SessionUser, id: string): Promise<void> {
+  const link = await db.shareLink.findUnique({ where: { id } });
+  if (!link || (link.createdById !== user.id && user.role !== "admin")) throw notFound("Share link", id);
+  await db.shareLink.update({ where: { id }, data: { revokedAt: new Date() } });
+  await recordAudit({ userId: user.id, label: user.email }, { action: "revoke_share_link", resourceType: "query", resourceId: link.queryRunId });
+}
