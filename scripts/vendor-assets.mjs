@@ -15,6 +15,13 @@ const assets = [
     from: path.dirname(require.resolve("swagger-ui-dist/package.json")),
     files: ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"],
   },
+  {
+    // @monaco-editor/react's loader fetches the editor from a CDN by default; Quarry
+    // points it at /vendor/monaco/vs instead (see the editor component).
+    name: "monaco",
+    from: path.join(path.dirname(require.resolve("monaco-editor/package.json")), "min"),
+    files: ["vs"],
+  },
 ];
 
 for (const asset of assets) {

@@ -20,6 +20,7 @@ const envSchema = z.object({
   QUARRY_ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).default(3600),
   QUARRY_REFRESH_TOKEN_TTL: z.coerce.number().int().min(300).default(30 * 24 * 3600),
   QUARRY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  QUARRY_QUERY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   QUARRY_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
   QUARRY_LOGIN_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
   QUARRY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),

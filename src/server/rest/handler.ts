@@ -55,7 +55,7 @@ export async function handleRestRequest(request: Request): Promise<Response> {
     const ctx = await createContext(request.headers, { allowCookie: false });
     if (route.auth === "user") {
       if (!ctx.session) throw ctx.sessionError ?? unauthorized();
-      headers = rateLimitHeaders(await consumeRequest(ctx.session.user.id));
+      headers = rateLimitHeaders(await consumeRequest(ctx.session.user.id, route.rateLimit ?? "api"));
     }
     const body = await validated(route.body, (await readBody(request, config().QUARRY_MAX_BODY_BYTES)) ?? {}, "body");
     const query = await validated(route.query, queryObject(url.searchParams), "query");

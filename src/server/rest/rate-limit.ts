@@ -35,9 +35,17 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
   };
 }
 
+export type RateBucket = "api" | "query";
+
+/** Query routes have their own, smaller budget (QueryBase documents 60/min). */
+function budget(bucket: RateBucket): number {
+  const c = config();
+  return bucket === "query" ? c.QUARRY_QUERY_RATE_LIMIT_PER_MINUTE : c.QUARRY_RATE_LIMIT_PER_MINUTE;
+}
+
 /** Spends one request of `subject`'s budget; throws RATE_LIMITED (with headers) when spent. */
-export async function consumeRequest(subject: string, bucket = "api"): Promise<RateLimitState> {
-  const limit = config().QUARRY_RATE_LIMIT_PER_MINUTE;
+export async function consumeRequest(subject: string, bucket: RateBucket = "api"): Promise<RateLimitState> {
+  const limit = budget(bucket);
   try {
     const res = await limiterFor(bucket, limit).consume(subject);
     return toState(limit, res);

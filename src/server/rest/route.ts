@@ -51,6 +51,8 @@ export interface RestRoute<B = unknown, Q = unknown> {
   query?: z.ZodType<Q>;
   response?: z.ZodType;
   successStatus?: number;
+  /** `query`: the route runs SQL and spends the per-user query budget instead. */
+  rateLimit?: "api" | "query";
   handle: (call: RestCall<B, Q>) => Promise<RestResult>;
 }
 

@@ -75,7 +75,7 @@ const validation = async (caller: Caller, dataSourceId: string | undefined, sql:
 
 export const queryRoutes = [
   defineRoute({
-    method: "POST", path: "/queries", format: "querybase", auth: "user", procedure: "queries.execute", tag,
+    method: "POST", path: "/queries", format: "querybase", auth: "user", procedure: "queries.execute", rateLimit: "query", tag,
     summary: "Run a statement (reads answer rows; writes need approval)",
     body: z.object({
       data_source_id: z.string({ error: "data_source_id is required" }).min(1).max(100),
@@ -138,7 +138,7 @@ export const queryRoutes = [
     },
   }),
   defineRoute({
-    method: "POST", path: "/queries/execute", format: "insight", auth: "user", procedure: "queries.execute", tag,
+    method: "POST", path: "/queries/execute", format: "insight", auth: "user", procedure: "queries.execute", rateLimit: "query", tag,
     summary: "Run SQL (mode sql) against a database",
     body: z.object({
       mode: z.enum(["sql", "manual", "ai"]).default("sql"),
@@ -173,7 +173,7 @@ export const queryRoutes = [
     },
   }),
   defineRoute({
-    method: "POST", path: "/query", format: "insight", auth: "user", procedure: "queries.execute", tag,
+    method: "POST", path: "/query", format: "insight", auth: "user", procedure: "queries.execute", rateLimit: "query", tag,
     summary: "Run a query (SQL in `sql`/`query`); natural-language questions arrive with the AI feature",
     body: z.object({
       sql: z.string().max(200_000).optional(),
@@ -218,7 +218,7 @@ export const queryRoutes = [
 /** Export and share: InsightEngine's `/queries/:id/export` and `/queries/:id/share-link`. */
 export const queryOutputRoutes = [
   defineRoute({
-    method: "POST", path: "/queries/:id/export", format: "insight", auth: "user", procedure: "queries.exportFile", tag,
+    method: "POST", path: "/queries/:id/export", format: "insight", auth: "user", procedure: "queries.exportFile", rateLimit: "query", tag,
     summary: "Download the query's full result as CSV or JSON, streamed from the database",
     body: z.object({ format: z.enum(["csv", "json"]).default("csv"), include_headers: z.boolean().default(true) }),
     async handle({ caller, params, body }) {
