@@ -1,25 +1,30 @@
 // Copies browser assets Quarry serves itself (nothing comes from a CDN) from
 // node_modules into public/vendor. Runs on postinstall; the folder is not committed.
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const require = createRequire(import.meta.url);
+
+/** A package's folder in the project's node_modules (not all packages export package.json). */
+function packageDir(name) {
+  const dir = path.join(root, "node_modules", name);
+  if (!existsSync(path.join(dir, "package.json"))) throw new Error(`vendor-assets: ${name} is not installed`);
+  return dir;
+}
 const vendor = path.join(root, "public", "vendor");
 
 const assets = [
   {
     name: "swagger-ui",
-    from: path.dirname(require.resolve("swagger-ui-dist/package.json")),
+    from: packageDir("swagger-ui-dist"),
     files: ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"],
   },
   {
     // @monaco-editor/react's loader fetches the editor from a CDN by default; Quarry
     // points it at /vendor/monaco/vs instead (see the editor component).
     name: "monaco",
-    from: path.join(path.dirname(require.resolve("monaco-editor/package.json")), "min"),
+    from: path.join(packageDir("monaco-editor"), "min"),
     files: ["vs"],
   },
 ];
