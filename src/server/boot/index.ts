@@ -1,6 +1,7 @@
 import "server-only";
 import { config } from "../config";
 import { handleUpgrade } from "../realtime/gateway";
+import { registerWsRoutes } from "../realtime/routes";
 import { getAuthSecret } from "../services/auth/secrets";
 import { pruneExpiredTokens } from "../services/auth/tokens";
 import { ensureDemoDataSource } from "./demo-data-source";
@@ -20,6 +21,7 @@ export async function boot(): Promise<void> {
   getAuthSecret();
   await ensureInitialAdmin();
   await ensureDemoDataSource();
+  registerWsRoutes();
   (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = { handleUpgrade };
   const prune = () => pruneExpiredTokens().catch((e) => console.error("[boot] token pruning failed:", e.message));
   void prune();

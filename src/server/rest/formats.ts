@@ -44,8 +44,10 @@ export function formatError(format: ErrorFormat, error: AppError): ErrorResponse
         headers,
         body: {
           error: queryBaseLabels[status] ?? "error",
-          // QueryBase documents one {field, message} object for 422; `fields` lists all.
-          details: fields ? fields[0] : (error.actor === "bug" ? message : (error.details ?? message)),
+          // QueryBase documents `details` as a sentence, or one {field, message} object for 422
+          // (`fields` lists them all); structured facts such as an error position go in `context`.
+          details: fields ? fields[0] : message,
+          ...(error.details !== undefined && error.actor !== "bug" ? { context: error.details } : {}),
           ...(fields ? { fields, message } : {}),
           ...(error.code !== "VALIDATION_ERROR" ? { code: error.code } : {}),
         },

@@ -1,6 +1,14 @@
 import "server-only";
 import type { RestRoute } from "./route";
+import { approvalRoutes } from "./routes/approvals";
 import { authRoutes } from "./routes/auth";
+import { connectionRoutes } from "./routes/connections";
+import { databaseRoutes } from "./routes/databases";
+import { dataSourceRoutes } from "./routes/datasources";
+import { governanceRoutes } from "./routes/governance";
+import { queryOutputRoutes, queryRoutes } from "./routes/queries";
+import { savedQueryRoutes } from "./routes/saved-queries";
+import { schemaRoutes } from "./routes/schema";
 import { systemRoutes } from "./routes/system";
 
 /**
@@ -8,4 +16,16 @@ import { systemRoutes } from "./routes/system";
  * `routes/<domain>.ts` and list them here; `table.test.ts` checks this table against
  * ../shared/api/routes.tsv.
  */
-export const restRoutes: RestRoute[] = [...systemRoutes, ...authRoutes];
+export const restRoutes: RestRoute[] = [
+  ...systemRoutes,
+  ...authRoutes,
+  ...dataSourceRoutes,
+  ...databaseRoutes,
+  ...connectionRoutes,
+  ...schemaRoutes,
+  ...queryRoutes,
+  ...queryOutputRoutes,
+  ...savedQueryRoutes,
+  ...approvalRoutes,
+  ...governanceRoutes,
+];

@@ -172,7 +172,7 @@ describe("running queries", () => {
   });
 
   it("keeps history per user with paged, sorted results", async () => {
-    const run = await rest("POST", "/queries", { token: analyst.token, body: { data_source_id: dsId, query_text: "SELECT id, unit_price FROM products LIMIT 40" } });
+    const run = await rest("POST", "/queries", { token: analyst.token, body: { data_source_id: dsId, query_text: "SELECT id, unit_price FROM order_items LIMIT 40" } });
     const id = run.body.id;
     const page = await rest("GET", `/queries/${id}/results?page=2&page_size=10&sort_by=unit_price&sort_order=desc`, { token: analyst.token });
     expect(page.status).toBe(200);

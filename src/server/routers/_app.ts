@@ -1,12 +1,30 @@
 import "server-only";
 import { createCallerFactory, createTRPCRouter } from "../trpc";
+import { adminRouter } from "./admin";
+import { approvalsRouter } from "./approvals";
+import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
+import { datasourcesRouter } from "./datasources";
+import { groupsRouter } from "./groups";
+import { queriesRouter } from "./queries";
+import { savedQueriesRouter } from "./saved-queries";
+import { sharesRouter } from "./shares";
 import { systemRouter } from "./system";
+import { usersRouter } from "./users";
 
 /** Every feature exists here first; the REST adapter and the UI both call it. */
 export const appRouter = createTRPCRouter({
   auth: authRouter,
   system: systemRouter,
+  datasources: datasourcesRouter,
+  queries: queriesRouter,
+  savedQueries: savedQueriesRouter,
+  shares: sharesRouter,
+  approvals: approvalsRouter,
+  users: usersRouter,
+  groups: groupsRouter,
+  admin: adminRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

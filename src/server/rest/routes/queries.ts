@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { pageWindow, pagingQuery, totalPages } from "../pagination";
 import { defineRoute, type Caller } from "../route";
+import { pendingApproval } from "./approvals";
 
 /**
  * Running queries and their history: QueryBase's `/queries`, InsightEngine's
@@ -85,6 +86,7 @@ export const queryRoutes = [
     }),
     async handle({ caller, body }) {
       const out = await caller.queries.execute({ dataSourceId: body.data_source_id, sql: body.query_text, maxRows: body.limit, wait: body.wait, source: "api" });
+      if (out.type === "approval") return pendingApproval(out.approval);
       return out.type === "started" ? started(out.run) : { body: queryBaseResult(out.result) };
     },
   }),
@@ -153,6 +155,7 @@ export const queryRoutes = [
         dataSourceId: body.database_id, sql: (body.sql ?? body.input)!, maxRows: body.limit, wait: body.wait, source: "api",
         // `mode: ai` (natural language) arrives with the NL→SQL feature; until then the input is SQL.
       });
+      if (out.type === "approval") return pendingApproval(out.approval);
       return out.type === "started" ? started(out.run) : { body: insightResult(out.result) };
     },
   }),
@@ -184,6 +187,7 @@ export const queryRoutes = [
     }).refine((b) => (b.sql ?? b.query)?.trim(), { message: "sql is required", path: ["sql"] }),
     async handle({ caller, body }) {
       const out = await caller.queries.execute({ dataSourceId: body.database_id, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
+      if (out.type === "approval") return pendingApproval(out.approval);
       if (out.type === "started") return started(out.run);
       return { body: { ...insightResult(out.result), query: out.result.sql, data: out.result.rows, row_count: out.result.rowCount } };
     },

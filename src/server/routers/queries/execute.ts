@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { executeQuery } from "../../services/queries/execute";
 import { authedProcedure } from "../../trpc";
+import { approvalDto } from "../approvals/dto";
 import { queryResultDto, queryRunDto, sqlInput } from "./dto";
 
 export const executeInput = z.object({
@@ -21,6 +22,7 @@ export const execute = authedProcedure
     z.discriminatedUnion("type", [
       z.object({ type: z.literal("result"), result: queryResultDto }),
       z.object({ type: z.literal("started"), run: queryRunDto }),
+      z.object({ type: z.literal("approval"), approval: approvalDto }),
     ]),
   )
   .mutation(({ ctx, input }) => executeQuery(ctx.session.user, input));

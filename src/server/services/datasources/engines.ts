@@ -24,5 +24,5 @@ export const engineSchema = z
 
 export const defaultPort: Record<EngineName, number | null> = { postgres: 5432, mysql: 3306, sqlite: null };
 
-export const SSL_MODES = ["disable", "prefer", "require", "verify-full"] as const;
+export const SSL_MODES = ["disable", "require", "verify-full"] as const;
 export const sslModeSchema = z.enum(SSL_MODES);

@@ -2,7 +2,9 @@ import "server-only";
 import { config } from "../../config";
 import type { RunResult } from "../../connectors/types";
 import { db } from "../../db";
-import { AppError, isAppError } from "../../errors";
+import { isAppError } from "../../errors";
+import { submitForApproval } from "../approvals/submit";
+import type { ApprovalView } from "../approvals/views";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { defaultDataSourceId } from "../datasources/crud";
@@ -24,15 +26,18 @@ export interface ExecuteInput {
 
 export type ExecuteOutcome =
   | { type: "result"; result: QueryResultView }
-  | { type: "started"; run: QueryRunView };
+  | { type: "started"; run: QueryRunView }
+  | { type: "approval"; approval: ApprovalView };
 
 /** Runs one statement: reads on the read-only path; anything else is refused here. */
 export async function executeQuery(user: SessionUser, input: ExecuteInput): Promise<ExecuteOutcome> {
   const dataSourceId = input.dataSourceId ?? (await defaultDataSourceId(user));
   const check = await inspect(user, dataSourceId, input.sql);
   if (check.analysis.kind !== "read") {
+    // Writes never run unreviewed: a writer's statement becomes an approval request.
+    if (check.access.canWrite) return { type: "approval", approval: await submitForApproval(user, check, input.sql) };
     await recordRefusal(user, check, input);
-    throw writeRefusal(check);
+    throw notAReadError(check);
   }
   const limits = config();
   const maxRows = Math.min(input.maxRows ?? limits.QUARRY_QUERY_MAX_ROWS, limits.QUARRY_QUERY_MAX_ROWS);
@@ -106,14 +111,6 @@ async function runRead(
   };
 }
 
-function writeRefusal(check: GatewayCheck): AppError {
-  if (!check.access.canWrite) return notAReadError(check);
-  return new AppError(
-    "QUERY_REJECTED",
-    `This ${check.statement.operation || "statement"} changes data; writes need an approved request, which is not enabled on this Quarry yet`,
-  );
-}
-
 async function recordRefusal(user: SessionUser, check: GatewayCheck, input: ExecuteInput): Promise<void> {
   const run = await db.queryRun.create({
     data: {
@@ -124,7 +121,7 @@ async function recordRefusal(user: SessionUser, check: GatewayCheck, input: Exec
       operation: check.statement.operation,
       status: "rejected",
       source: input.source ?? "editor",
-      error: writeRefusal(check).message,
+      error: notAReadError(check).message,
       finishedAt: new Date(),
     },
   });

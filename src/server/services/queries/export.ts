@@ -32,14 +32,32 @@ export async function exportQuery(
     { userId: user.id, label: user.email },
     { action: "export_query", resourceType: "query", resourceId: queryId, details: { format: options.format } },
   );
-  const batches = check.connector.stream(check.statement.text, {
-    readOnly: true,
-    timeoutMs: config().QUARRY_EXPORT_TIMEOUT_MS,
-  });
+  const streamOptions = { readOnly: true as const, timeoutMs: config().QUARRY_EXPORT_TIMEOUT_MS };
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
-  return options.format === "csv"
-    ? { filename: `query-${stamp}.csv`, contentType: "text/csv; charset=utf-8", stream: csvStream(batches, options.includeHeaders) }
-    : { filename: `query-${stamp}.json`, contentType: "application/json; charset=utf-8", stream: jsonStream(batches) };
+  if (options.format === "json") {
+    const batches = check.connector.stream(check.statement.text, streamOptions);
+    return { filename: `query-${stamp}.json`, contentType: "application/json; charset=utf-8", stream: jsonStream(batches) };
+  }
+  // Where the server can produce CSV itself (PostgreSQL COPY), its bytes pass straight through.
+  const stream =
+    check.connector.exportCsv && options.includeHeaders
+      ? byteStream(check.connector.exportCsv(check.statement.text, streamOptions))
+      : csvStream(check.connector.stream(check.statement.text, streamOptions), options.includeHeaders);
+  return { filename: `query-${stamp}.csv`, contentType: "text/csv; charset=utf-8", stream };
+}
+
+function byteStream(chunks: AsyncIterable<Buffer>): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) return controller.close();
+      controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength));
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
 }
 
 type Batch = { columns: { name: string }[] } | { rows: Record<string, unknown>[] };

@@ -1,0 +1,101 @@
+// `npm run bench:export`: exports a 1,000,000-row, 6-column PostgreSQL table as CSV
+// through Quarry's REST export endpoint (a real production server) and with
+// `psql \copy`, and prints both times, the ratio and Quarry's peak memory (VmHWM).
+// Needs PostgreSQL at 127.0.0.1:5432 (trust auth, database `test`) and `next build`.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const port = Number(process.env.BENCH_PORT ?? 3199);
+const pgEnv = { ...process.env, PGHOST: "127.0.0.1", PGPORT: "5432", PGUSER: "postgres", PGDATABASE: "test" };
+const table = "quarry_bench_export";
+const select = `SELECT id, customer, amount, created_at, status, note FROM ${table}`;
+
+function psql(sql, extra = []) {
+  const r = spawnSync("psql", ["-v", "ON_ERROR_STOP=1", "-q", "-c", sql, ...extra], { env: pgEnv, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+console.log(`Preparing ${rows.toLocaleString("en")} rows in ${table}…`);
+psql(`DROP TABLE IF EXISTS ${table}`);
+psql(`CREATE TABLE ${table} AS SELECT g AS id, 'customer ' || (g % 5000) AS customer, (g % 100000) / 100.0 AS amount,
+  timestamp '2024-01-01' + (g || ' seconds')::interval AS created_at,
+  (ARRAY['pending','shipped','delivered','returned'])[1 + g % 4] AS status,
+  md5(g::text) AS note FROM generate_series(1, ${rows}) g`);
+psql(`ANALYZE ${table}`);
+
+if (spawnSync("test", ["-f", path.join(root, ".next/BUILD_ID")]).status !== 0) {
+  console.log("Building Quarry first (next build)…");
+  spawnSync(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], { cwd: root, stdio: "inherit" });
+}
+
+const dataDir = mkdtempSync(path.join(tmpdir(), "quarry-bench-"));
+const server = spawn(process.execPath, [path.join(root, "server.mjs")], {
+  cwd: root,
+  env: { ...process.env, NODE_ENV: "production", PORT: String(port), QUARRY_DATA_DIR: dataDir, QUARRY_ADMIN_EMAIL: "bench@quarry.local", QUARRY_ADMIN_PASSWORD: "bench-password", QUARRY_DEMO: "false", QUARRY_QUERY_RATE_LIMIT_PER_MINUTE: "1000" },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const base = `http://127.0.0.1:${port}`;
+
+async function waitUp() {
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("Quarry did not start");
+}
+
+async function api(method, route, token, body) {
+  const res = await fetch(`${base}/api/v1${route}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+const peakRss = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+
+try {
+  await waitUp();
+  const { access_token: token } = await (await api("POST", "/auth/login", null, { email: "bench@quarry.local", password: "bench-password" })).json();
+  const ds = await (await api("POST", "/datasources", token, { name: "bench", type: "postgresql", host: "127.0.0.1", port: 5432, database_name: "test", username: "postgres" })).json();
+  const run = await (await api("POST", "/queries", token, { data_source_id: ds.id, query_text: select, limit: 10 })).json();
+  const idleMb = peakRss();
+
+  const t0 = performance.now();
+  const res = await api("POST", `/queries/${run.id}/export`, token, { format: "csv" });
+  let bytes = 0;
+  let newlines = 0;
+  for await (const chunk of res.body) {
+    bytes += chunk.byteLength;
+    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) newlines++;
+  }
+  const quarryMs = performance.now() - t0;
+  const quarryPeak = peakRss();
+
+  const t1 = performance.now();
+  const psqlRun = spawnSync("psql", ["-c", `\\copy (${select}) to stdout csv header`], { env: pgEnv, maxBuffer: 1 << 30 });
+  const psqlMs = performance.now() - t1;
+  if (psqlRun.status !== 0) throw new Error(`psql \\copy failed: ${psqlRun.stderr}`);
+
+  const ratio = psqlMs / quarryMs;
+  console.log("");
+  console.log(`rows exported:        ${(newlines - 1).toLocaleString("en")} (${(bytes / 1e6).toFixed(1)} MB of CSV)`);
+  console.log(`quarry export:        ${(quarryMs / 1000).toFixed(2)} s`);
+  console.log(`psql \\copy:           ${(psqlMs / 1000).toFixed(2)} s (${(psqlRun.stdout.length / 1e6).toFixed(1)} MB)`);
+  console.log(`speed vs psql:        ${ratio.toFixed(2)}x (target ≥ 0.80x)`);
+  console.log(`quarry peak memory:   ${quarryPeak.toFixed(0)} MB RSS (${idleMb.toFixed(0)} MB before the export; target < 150 MB)`);
+} finally {
+  server.kill("SIGTERM");
+  psql(`DROP TABLE IF EXISTS ${table}`);
+  rmSync(dataDir, { recursive: true, force: true });
+}

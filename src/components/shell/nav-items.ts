@@ -1,0 +1,29 @@
+import {
+  IconBook2,
+  IconChecklist,
+  IconCode,
+  IconMessageChatbot,
+  IconSettings,
+  IconTopologyStar3,
+  type Icon,
+} from "@tabler/icons-react";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  icon: Icon;
+  adminOnly?: boolean;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: "/editor", label: "Editor", icon: IconCode },
+  { href: "/chat", label: "Chat", icon: IconMessageChatbot },
+  { href: "/dictionary", label: "Dictionary", icon: IconBook2 },
+  { href: "/pipelines", label: "Pipelines", icon: IconTopologyStar3 },
+  { href: "/approvals", label: "Approvals", icon: IconChecklist },
+  { href: "/admin", label: "Admin", icon: IconSettings, adminOnly: true },
+];
+
+export function isActive(pathname: string, href: string): boolean {
+  return pathname === href || pathname.startsWith(`${href}/`);
+}

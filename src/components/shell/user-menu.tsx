@@ -1,0 +1,59 @@
+"use client";
+import { Avatar, Box, Group, Menu, Text, UnstyledButton } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { IconChevronDown, IconKey, IconLogout } from "@tabler/icons-react";
+import { signOut } from "next-auth/react";
+import { ChangePasswordModal } from "./change-password-modal";
+import { RoleBadge } from "./role-badge";
+import type { ShellUser } from "./shell-user";
+
+export function UserMenu({ user }: { user: ShellUser }) {
+  const [passwordOpened, passwordModal] = useDisclosure(false);
+  return (
+    <>
+      <Menu width={260} position="bottom-end" shadow="md" withinPortal>
+        <Menu.Target>
+          <UnstyledButton aria-label="Account menu" data-testid="user-menu" px={6} py={4} style={{ borderRadius: 8 }}>
+            <Group gap={8} wrap="nowrap">
+              <Avatar name={user.name} color="initials" radius="xl" size={32} />
+              <Box visibleFrom="sm" maw={180}>
+                <Text size="sm" fw={600} lh={1.2} truncate>
+                  {user.name}
+                </Text>
+                <Text size="xs" c="dimmed" lh={1.2} truncate>
+                  {user.role}
+                </Text>
+              </Box>
+              <IconChevronDown size={14} stroke={1.7} />
+            </Group>
+          </UnstyledButton>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Box px="sm" py="xs">
+            <Group justify="space-between" wrap="nowrap" gap="xs">
+              <Text size="sm" fw={600} truncate>
+                {user.name}
+              </Text>
+              <RoleBadge role={user.role} size="sm" />
+            </Group>
+            <Text size="xs" c="dimmed" truncate>
+              {user.email}
+            </Text>
+          </Box>
+          <Menu.Divider />
+          <Menu.Item leftSection={<IconKey size={16} stroke={1.7} />} onClick={passwordModal.open}>
+            Change password
+          </Menu.Item>
+          <Menu.Item
+            color="red"
+            leftSection={<IconLogout size={16} stroke={1.7} />}
+            onClick={() => void signOut({ callbackUrl: "/login" })}
+          >
+            Sign out
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      <ChangePasswordModal email={user.email} opened={passwordOpened} onClose={passwordModal.close} />
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+import { createTheme, type MantineColorsTuple } from "@mantine/core";
+
+// Fonts come from the operating system: Quarry runs air-gapped, so nothing is fetched.
+const systemSans =
+  "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', 'Noto Sans', 'Liberation Sans', Arial, sans-serif, 'Apple Color Emoji', 'Segoe UI Emoji'";
+const systemMono =
+  "ui-monospace, SFMono-Regular, 'SF Mono', Menlo, Consolas, 'Liberation Mono', 'DejaVu Sans Mono', monospace";
+
+// A slate-teal, the colour of cut stone: calm enough for a tool people stare at all day.
+const quarry: MantineColorsTuple = [
+  "#e6fbf8",
+  "#d5f2ee",
+  "#ace3dc",
+  "#7fd3c9",
+  "#5ac6b9",
+  "#42beaf",
+  "#32baab",
+  "#21a395",
+  "#109184",
+  "#007e72",
+];
+
+export const theme = createTheme({
+  primaryColor: "quarry",
+  primaryShade: { light: 8, dark: 6 },
+  colors: { quarry },
+  fontFamily: systemSans,
+  fontFamilyMonospace: systemMono,
+  headings: { fontFamily: systemSans, fontWeight: "650" },
+  defaultRadius: "md",
+  cursorType: "pointer",
+});
+
+export const DEFAULT_COLOR_SCHEME = "auto" as const;

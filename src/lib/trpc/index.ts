@@ -1,0 +1,2 @@
+export { useTRPC, useTRPCClient } from "./client";
+export { TRPCReactProvider } from "./provider";

@@ -1,0 +1,123 @@
+import "server-only";
+import type pg from "pg";
+import { RunControl } from "../control";
+import type { StreamOptions } from "../types";
+import { isFatalForClient } from "./dialect";
+import { beginReadOnly, checkout, END_READ, pgQueryError, quietly, release, type PgContext } from "./run";
+
+interface PgConnection {
+  stream: { pause(): void; resume(): void };
+  parse(msg: { text: string }, more: boolean): void;
+  bind(msg: { values: unknown[] }, more: boolean): void;
+  execute(msg: { rows: number }, more: boolean): void;
+  sync(): void;
+}
+
+/**
+ * COPY … TO STDOUT sent over the extended protocol (pg-copy-streams uses the simple
+ * one, which would run `SELECT 1) TO STDOUT; COMMIT; DROP …` as three statements).
+ * CopyData arrives through pg's own message parser; the socket is paused while the
+ * consumer is behind, so memory stays flat.
+ */
+class CopyOut implements pg.Submittable {
+  private chunks: Buffer[] = [];
+  private queued = 0;
+  private done = false;
+  private error: unknown;
+  private wake?: () => void;
+  private connection?: PgConnection;
+
+  constructor(private readonly text: string) {}
+
+  submit(connection: pg.Connection): void {
+    const c = connection as unknown as PgConnection;
+    this.connection = c;
+    c.parse({ text: this.text }, true);
+    c.bind({ values: [] }, true);
+    c.execute({ rows: 0 }, true);
+    c.sync();
+  }
+
+  handleCopyData(msg: { chunk: Buffer }): void {
+    this.chunks.push(msg.chunk);
+    this.queued += msg.chunk.length;
+    if (this.queued > 1 << 20) this.connection?.stream.pause();
+    this.notify();
+  }
+
+  handleError(err: unknown): void {
+    this.error = err;
+    this.finish();
+  }
+
+  handleReadyForQuery(): void {
+    this.finish();
+  }
+
+  handleCommandComplete(): void {}
+  handleEmptyQuery(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handlePortalSuspended(): void {}
+
+  private finish(): void {
+    this.done = true;
+    this.connection?.stream.resume();
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  async *chunksOut(): AsyncGenerator<Buffer> {
+    for (;;) {
+      if (this.chunks.length > 0) {
+        const chunk = Buffer.concat(this.chunks);
+        this.chunks = [];
+        this.queued = 0;
+        if (!this.done) this.connection?.stream.resume();
+        yield chunk;
+        continue;
+      }
+      if (this.error) throw this.error;
+      if (this.done) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}
+
+export async function* exportCsvPostgres(ctx: PgContext, sql: string, opts: StreamOptions): AsyncGenerator<Buffer> {
+  if (opts.params?.length) throw pgQueryError(new Error("COPY export does not take parameters"), opts.timeoutMs);
+  const control = RunControl.start(ctx.inflight, opts, 1_000);
+  const lease = await checkout(ctx).catch((err) => {
+    control.finish();
+    throw err;
+  });
+  let copy: CopyOut | undefined;
+  let finished = false;
+  try {
+    await beginReadOnly(ctx, lease, control);
+    // The newline ends a trailing `--` comment; a trailing semicolon would break the wrapper.
+    const body = sql.trim().replace(/;+\s*$/, "");
+    copy = new CopyOut(`COPY (${body}\n) TO STDOUT WITH (FORMAT csv, HEADER true)`);
+    lease.client.query(copy);
+    for await (const chunk of copy.chunksOut()) {
+      control.throwIfStopped();
+      yield chunk;
+    }
+    finished = true;
+  } catch (err) {
+    finished = true;
+    if (isFatalForClient(err)) lease.broken = true;
+    throw control.fail(err, (e) => pgQueryError(e, control.timeoutMs));
+  } finally {
+    control.finish();
+    // Abandoned mid-copy: the protocol cannot be resumed cleanly, so drop the connection.
+    if (copy && !finished) lease.broken = true;
+    if (!lease.broken) await quietly(lease, END_READ);
+    release(lease);
+  }
+}

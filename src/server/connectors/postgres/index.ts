@@ -1,0 +1,100 @@
+import "server-only";
+import { connectorOptions } from "../config";
+import { cancelByTag, RunControl } from "../control";
+import { connectionFailed } from "../errors";
+import { assertPostgresReadable } from "../guard";
+import type { Capabilities, ConnectionConfig, ConnectionTest, Connector } from "../types";
+import { exportCsvPostgres } from "./copy";
+import { createPgKysely, createPgPool, isFatalForClient, pgClientConfig, PgTypeNames } from "./dialect";
+import { introspectPostgres } from "./introspect";
+import { beginReadOnly, checkout, END_READ, pgQueryError, quietly, release, runPostgres, streamPostgres, transactionPostgres, type PgContext } from "./run";
+
+export const postgresCapabilities: Capabilities = {
+  readOnlyTransactions: true,
+  transactionalDdl: true,
+  explainEstimates: true,
+  cancel: "backend",
+  copyExport: true,
+  schemas: true,
+  paramStyle: "dollar",
+  identifierQuote: '"',
+};
+
+export function createPostgresConnector(config: ConnectionConfig): Connector {
+  const options = connectorOptions(config);
+  const clientConfig = pgClientConfig(config, options);
+  const pool = createPgPool(clientConfig, options);
+  const db = createPgKysely(pool);
+  const ctx: PgContext = { config, clientConfig, pool, inflight: new Map(), typeNames: new PgTypeNames() };
+
+  return {
+    engine: "postgres",
+    capabilities: postgresCapabilities,
+
+    async testConnection(): Promise<ConnectionTest> {
+      const started = performance.now();
+      try {
+        const lease = await checkout(ctx);
+        try {
+          const res = await lease.client.query<{ version: string }>("SELECT version() AS version");
+          const version = res.rows[0]?.version ?? "";
+          return { ok: true, latencyMs: performance.now() - started, version, message: `Connected: ${version}` };
+        } finally {
+          release(lease);
+        }
+      } catch (err) {
+        const failure = connectionFailed(config, err);
+        return { ok: false, latencyMs: performance.now() - started, version: "", message: failure.message };
+      }
+    },
+
+    async introspect() {
+      try {
+        return await introspectPostgres(db, options.schemas);
+      } catch (err) {
+        throw isFatalForClient(err) ? connectionFailed(config, err) : pgQueryError(err, 0);
+      }
+    },
+
+    run: (sql, opts) => runPostgres(ctx, sql, opts),
+    stream: (sql, opts) => streamPostgres(ctx, sql, opts),
+    exportCsv: (sql, opts) => exportCsvPostgres(ctx, sql, opts),
+    transaction: (fn, opts) => transactionPostgres(ctx, fn, opts),
+    cancel: (queryTag) => cancelByTag(ctx.inflight, queryTag),
+
+    async explainEstimate(sql, opts = {}) {
+      assertPostgresReadable(sql);
+      const control = RunControl.start(ctx.inflight, { timeoutMs: opts.timeoutMs ?? 10_000 }, 1_000);
+      const lease = await checkout(ctx).catch((err) => {
+        control.finish();
+        throw err;
+      });
+      try {
+        await beginReadOnly(ctx, lease, control);
+        const res = await lease.client.query({
+          text: `EXPLAIN (FORMAT JSON) ${sql}`,
+          values: opts.params,
+          queryMode: "extended",
+        } as { text: string; values?: unknown[] });
+        type PlanNode = { "Node Type"?: string; "Plan Rows"?: number; Plans?: PlanNode[] };
+        const plan = (res.rows[0] as Record<string, unknown> | undefined)?.["QUERY PLAN"] as { Plan?: PlanNode }[] | undefined;
+        // A write's top node (ModifyTable) plans 0 output rows; the rows it changes come from below.
+        let node = plan?.[0]?.Plan;
+        while (node?.["Node Type"] === "ModifyTable" && node.Plans?.[0]) node = node.Plans[0];
+        const rows = node?.["Plan Rows"];
+        return typeof rows === "number" ? rows : null;
+      } catch (err) {
+        throw control.fail(err, (e) => pgQueryError(e, control.timeoutMs));
+      } finally {
+        control.finish();
+        await quietly(lease, END_READ);
+        release(lease);
+      }
+    },
+
+    async close() {
+      for (const control of ctx.inflight.values()) control.stop("cancel");
+      await db.destroy();
+    },
+  };
+}

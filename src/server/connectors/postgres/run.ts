@@ -1,0 +1,287 @@
+import "server-only";
+import pg from "pg";
+import Cursor from "pg-cursor";
+import type { AppError } from "../../errors";
+import { RunControl, type StopHandlers } from "../control";
+import { cancelledError, connectionFailed, queryFailed, timeoutError } from "../errors";
+import { assertPostgresReadable } from "../guard";
+import type {
+  ConnectionConfig,
+  RunOptions,
+  RunResult,
+  StreamChunk,
+  StreamOptions,
+  Transaction,
+  TransactionOptions,
+  TransactionRunOptions,
+} from "../types";
+import { toRecords, uniqueNames } from "../values";
+import { isFatalForClient, pgTypes, type PgTypeNames } from "./dialect";
+
+export interface PgContext {
+  config: ConnectionConfig;
+  clientConfig: pg.ClientConfig;
+  pool: pg.Pool;
+  inflight: Map<string, RunControl>;
+  typeNames: PgTypeNames;
+}
+
+/** statement_timeout should fire first; our own deadline is the backstop. */
+const GRACE_MS = 1_000;
+
+interface Lease {
+  client: pg.PoolClient;
+  broken: boolean;
+}
+
+const guarded = new WeakSet<pg.PoolClient>();
+
+export async function checkout(ctx: PgContext): Promise<Lease> {
+  let client: pg.PoolClient;
+  try {
+    client = await ctx.pool.connect();
+  } catch (err) {
+    throw connectionFailed(ctx.config, err);
+  }
+  // A checked-out client whose socket dies between queries emits "error"; unhandled, that is a crash.
+  if (!guarded.has(client)) {
+    client.on("error", () => {});
+    guarded.add(client);
+  }
+  return { client, broken: false };
+}
+
+export function release(lease: Lease): void {
+  lease.client.release(lease.broken ? true : undefined);
+}
+
+/**
+ * Ends a read: the rollback undoes everything transactional; session-level advisory
+ * locks are not, and must not stay behind on a pooled connection.
+ */
+export const END_READ = "ROLLBACK; SELECT pg_advisory_unlock_all()";
+
+export async function quietly(lease: Lease, text: string): Promise<void> {
+  await lease.client.query(text).catch(() => {
+    lease.broken = true;
+  });
+}
+
+export function stopHandlers(ctx: PgContext, lease: Lease): StopHandlers {
+  const pid = (lease.client as unknown as { processID: number }).processID;
+  return {
+    soft: async () => {
+      // A separate connection: the pool may be exhausted by exactly the queries being stopped.
+      const c = new pg.Client({ ...ctx.clientConfig, application_name: "quarry-cancel" });
+      c.on("error", () => {});
+      try {
+        await c.connect();
+        const res = await c.query<{ ok: boolean }>("SELECT pg_cancel_backend($1) AS ok", [pid]);
+        if (!res.rows[0]?.ok) throw new Error(`backend ${pid} could not be signalled`);
+      } finally {
+        await c.end().catch(() => {});
+      }
+    },
+    hard: () => {
+      lease.broken = true;
+      (lease.client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    },
+  };
+}
+
+export function pgQueryError(err: unknown, timeoutMs: number): AppError {
+  const e = err as Partial<pg.DatabaseError> & Error;
+  if (e?.code === "57014") return /statement timeout/i.test(e.message) ? timeoutError(timeoutMs) : cancelledError();
+  const details: Record<string, unknown> = { code: e?.code };
+  if (e?.position) details.position = Number(e.position);
+  if (e?.detail) details.detail = e.detail;
+  if (e?.hint) details.hint = e.hint;
+  return queryFailed(e?.message ?? String(err), details, err);
+}
+
+interface CursorBatch {
+  rows: unknown[][];
+  fields: pg.FieldDef[];
+}
+
+export function readCursor(cursor: Cursor, count: number): Promise<CursorBatch> {
+  return new Promise((resolve, reject) => {
+    cursor.read(count, (err, rows, result) =>
+      err ? reject(err) : resolve({ rows: rows as unknown[][], fields: result?.fields ?? [] }),
+    );
+  });
+}
+
+const timeoutMsOf = (ms: number) => Math.max(1, Math.ceil(ms));
+
+/** Opens `BEGIN READ ONLY` with a transaction-scoped timeout; ROLLBACK is the caller's. */
+export async function beginReadOnly(ctx: PgContext, lease: Lease, control: RunControl): Promise<void> {
+  await lease.client.query("BEGIN READ ONLY");
+  await lease.client.query(`SET LOCAL statement_timeout = ${timeoutMsOf(control.timeoutMs)}`);
+  control.arm(stopHandlers(ctx, lease));
+}
+
+/** Shared shell: control, lease, error translation, cleanup. */
+async function withRun<T>(
+  ctx: PgContext,
+  opts: { timeoutMs: number; signal?: AbortSignal; queryTag?: string },
+  body: (lease: Lease, control: RunControl) => Promise<T>,
+): Promise<T> {
+  const control = RunControl.start(ctx.inflight, opts, GRACE_MS);
+  let lease: Lease | undefined;
+  try {
+    lease = await checkout(ctx);
+    return await body(lease, control);
+  } catch (err) {
+    if (lease && isFatalForClient(err)) lease.broken = true;
+    throw control.fail(err, (e) => pgQueryError(e, control.timeoutMs));
+  } finally {
+    control.finish();
+    if (lease) release(lease);
+  }
+}
+
+export async function runPostgres(ctx: PgContext, sql: string, opts: RunOptions): Promise<RunResult> {
+  if (opts.readOnly) assertPostgresReadable(sql);
+  return withRun(ctx, opts, async (lease, control) => {
+    if (!opts.readOnly) {
+      await lease.client.query(`SET statement_timeout = ${timeoutMsOf(control.timeoutMs)}`);
+      try {
+        return await runExtended(ctx, lease, control, sql, opts);
+      } finally {
+        await quietly(lease, "RESET statement_timeout");
+      }
+    }
+    await beginReadOnly(ctx, lease, control);
+    try {
+      const started = performance.now();
+      // The extended protocol (which pg-cursor always uses) refuses multi-statement text.
+      const cursor = lease.client.query(new Cursor(sql, opts.params, { rowMode: "array", types: pgTypes }));
+      const { rows, fields } = await readCursor(cursor, opts.maxRows + 1);
+      await cursor.close();
+      const executionTimeMs = performance.now() - started;
+      const truncated = rows.length > opts.maxRows;
+      if (truncated) rows.length = opts.maxRows;
+      const keys = uniqueNames(fields.map((f) => f.name));
+      const columns = await ctx.typeNames.columns(lease.client, fields, keys);
+      return { columns, rows: toRecords(keys, rows), rowCount: rows.length, truncated, executionTimeMs };
+    } finally {
+      await quietly(lease, END_READ);
+    }
+  });
+}
+
+const changeCommands = new Set(["INSERT", "UPDATE", "DELETE", "MERGE", "COPY"]);
+
+/** Write path: whole result in memory (RETURNING lists are small), affected rows reported. */
+async function runExtended(
+  ctx: PgContext,
+  lease: Lease,
+  control: RunControl,
+  sql: string,
+  opts: TransactionRunOptions,
+): Promise<RunResult> {
+  control.arm(stopHandlers(ctx, lease));
+  const started = performance.now();
+  // queryMode "extended" forces Parse/Bind/Execute even without parameters.
+  const res = await lease.client.query({
+    text: sql,
+    values: opts.params,
+    rowMode: "array",
+    types: pgTypes,
+    queryMode: "extended",
+  } as pg.QueryArrayConfig);
+  const executionTimeMs = performance.now() - started;
+  const fields = res.fields ?? [];
+  const rows = res.rows as unknown[][];
+  const truncated = rows.length > opts.maxRows;
+  const kept = truncated ? rows.slice(0, opts.maxRows) : rows;
+  const keys = uniqueNames(fields.map((f) => f.name));
+  const columns = await ctx.typeNames.columns(lease.client, fields, keys);
+  const affected = changeCommands.has(res.command) || fields.length === 0;
+  return {
+    columns,
+    rows: toRecords(keys, kept),
+    rowCount: kept.length,
+    truncated,
+    executionTimeMs,
+    ...(affected ? { affectedRows: res.rowCount ?? 0 } : {}),
+  };
+}
+
+export async function transactionPostgres<T>(
+  ctx: PgContext,
+  fn: (tx: Transaction) => Promise<T>,
+  opts: TransactionOptions = {},
+): Promise<T> {
+  const lease = await checkout(ctx);
+  try {
+    await lease.client.query("BEGIN");
+    let result: T;
+    try {
+      result = await fn({
+        run: async (sql, runOpts) => {
+          const control = RunControl.start(ctx.inflight, runOpts, GRACE_MS);
+          try {
+            await lease.client.query(`SET LOCAL statement_timeout = ${timeoutMsOf(control.timeoutMs)}`);
+            return await runExtended(ctx, lease, control, sql, runOpts);
+          } catch (err) {
+            if (isFatalForClient(err)) lease.broken = true;
+            throw control.fail(err, (e) => pgQueryError(e, control.timeoutMs));
+          } finally {
+            control.finish();
+          }
+        },
+      });
+    } catch (err) {
+      await quietly(lease, "ROLLBACK");
+      throw err;
+    }
+    try {
+      await lease.client.query(opts.rollback ? "ROLLBACK" : "COMMIT");
+    } catch (err) {
+      lease.broken ||= isFatalForClient(err);
+      throw pgQueryError(err, 0);
+    }
+    return result;
+  } finally {
+    release(lease);
+  }
+}
+
+export async function* streamPostgres(ctx: PgContext, sql: string, opts: StreamOptions): AsyncGenerator<StreamChunk> {
+  assertPostgresReadable(sql);
+  const batchSize = Math.max(1, opts.batchSize ?? 1000);
+  const control = RunControl.start(ctx.inflight, opts, GRACE_MS);
+  let lease: Lease | undefined;
+  let cursor: Cursor | undefined;
+  let cursorOpen = false;
+  try {
+    lease = await checkout(ctx);
+    await beginReadOnly(ctx, lease, control);
+    cursor = lease.client.query(new Cursor(sql, opts.params, { rowMode: "array", types: pgTypes }));
+    cursorOpen = true;
+    let batch = await readCursor(cursor, batchSize);
+    const keys = uniqueNames(batch.fields.map((f) => f.name));
+    yield { columns: await ctx.typeNames.columns(lease.client, batch.fields, keys) };
+    for (;;) {
+      if (batch.rows.length > 0) yield { rows: toRecords(keys, batch.rows) };
+      if (batch.rows.length < batchSize) break;
+      // A deadline passing while the consumer was busy must still end the stream.
+      control.throwIfStopped();
+      batch = await readCursor(cursor, batchSize);
+    }
+  } catch (err) {
+    cursorOpen = false;
+    if (lease && isFatalForClient(err)) lease.broken = true;
+    throw control.fail(err, (e) => pgQueryError(e, control.timeoutMs));
+  } finally {
+    control.finish();
+    if (lease) {
+      // Also reached when the consumer stops early: close the portal before ROLLBACK.
+      if (cursor && cursorOpen) await cursor.close().catch(() => (lease!.broken = true));
+      await quietly(lease, END_READ);
+      release(lease);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import "server-only";
+
+/**
+ * The program of a SQLite query process (run with `node -e`, talking over IPC).
+ * better-sqlite3 runs a statement synchronously and has no interrupt, and a worker
+ * thread stuck inside one native sqlite3_step cannot be terminated either; a process
+ * can always be killed. Kept as plain JavaScript text so no bundler has to find it.
+ */
+export const CHILD_SOURCE = String.raw`
+"use strict";
+const { Worker } = require("node:worker_threads");
+let db = null;
+let readOnly = true;
+const streams = new Map();
+
+// Orphan guard: if Quarry dies mid-query, the main thread is stuck in native code, so
+// a watchdog thread checks for the parent and kills this process.
+new Worker(
+  "const ppid = require('node:worker_threads').workerData;" +
+  "setInterval(() => { try { process.kill(ppid, 0) } catch { process.kill(process.pid, 'SIGKILL') } }, 2000);",
+  { eval: true, workerData: process.ppid },
+).unref();
+
+function plain(v, seen, i) {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "bigint") {
+    if (!seen[i]) seen[i] = "INTEGER";
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  }
+  if (typeof v === "number") {
+    if (!seen[i]) seen[i] = "REAL";
+    return Number.isFinite(v) ? v : String(v);
+  }
+  if (typeof v === "string") {
+    if (!seen[i]) seen[i] = "TEXT";
+    return v;
+  }
+  if (!seen[i]) seen[i] = "BLOB";
+  return Buffer.from(v).toString("base64");
+}
+
+function prepare(sql) {
+  const stmt = db.prepare(sql);
+  // ATTACH, DETACH, BEGIN and pragma setters count as "readonly" to SQLite (they
+  // change the connection, not the file); a read must also return rows.
+  if (readOnly && !(stmt.readonly && stmt.reader)) {
+    const err = new Error("Only statements that read data can run on the read-only path");
+    err.code = "QUARRY_READ_ONLY";
+    throw err;
+  }
+  return stmt;
+}
+
+// Structured clone turns Buffers into plain Uint8Arrays, which better-sqlite3 does not bind.
+const bind = (params) => params.map((p) => (p instanceof Uint8Array ? Buffer.from(p) : p));
+
+function start(stmt, params) {
+  stmt.raw(true);
+  const columns = stmt.columns().map((c) => ({ name: c.name, declType: c.type }));
+  return { columns, iterator: stmt.iterate(...bind(params)), seen: [] };
+}
+
+function take(state, limit) {
+  const rows = [];
+  let done = false;
+  while (rows.length < limit) {
+    const next = state.iterator.next();
+    if (next.done) { done = true; break; }
+    rows.push(next.value.map((v, i) => plain(v, state.seen, i)));
+  }
+  return { rows, done };
+}
+
+const ops = {
+  open({ file, readOnly: ro, busyTimeoutMs }) {
+    const Database = require(process.argv[1]);
+    readOnly = ro;
+    db = new Database(file, { readonly: ro, fileMustExist: true, timeout: busyTimeoutMs });
+    db.defaultSafeIntegers(true);
+    if (ro) db.pragma("query_only = 1");
+    return { version: db.prepare("SELECT sqlite_version()").pluck().get() };
+  },
+  run({ sql, params, maxRows }) {
+    const stmt = prepare(sql);
+    const started = performance.now();
+    if (!stmt.reader) {
+      const info = stmt.run(...bind(params));
+      return { columns: [], rows: [], seen: [], truncated: false, changes: Number(info.changes), ms: performance.now() - started };
+    }
+    const state = start(stmt, params);
+    const { rows, done } = take(state, maxRows + 1);
+    if (!done) state.iterator.return();
+    const truncated = rows.length > maxRows;
+    if (truncated) rows.length = maxRows;
+    // A reader that writes is INSERT/UPDATE/DELETE … RETURNING.
+    const changes = readOnly || stmt.readonly ? undefined : Number(db.prepare("SELECT changes()").pluck().get());
+    return { columns: state.columns, rows, seen: state.seen, truncated, changes, ms: performance.now() - started };
+  },
+  streamOpen({ streamId, sql, params }) {
+    const state = start(prepare(sql), params);
+    streams.set(streamId, state);
+    return { columns: state.columns };
+  },
+  streamNext({ streamId, size }) {
+    const state = streams.get(streamId);
+    const batch = take(state, size);
+    if (batch.done) streams.delete(streamId);
+    return { rows: batch.rows, seen: state.seen, done: batch.done };
+  },
+  streamClose({ streamId }) {
+    const state = streams.get(streamId);
+    streams.delete(streamId);
+    if (state) state.iterator.return();
+    return {};
+  },
+  control({ verb }) {
+    // Fixed words from Quarry itself, never user SQL.
+    if (!["BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"].includes(verb)) throw new Error("bad control verb");
+    if (verb !== "BEGIN IMMEDIATE" && !db.inTransaction) return {};
+    db.prepare(verb).run();
+    return {};
+  },
+};
+
+process.on("message", (msg) => {
+  try {
+    process.send({ id: msg.id, ok: true, result: ops[msg.op](msg) });
+  } catch (e) {
+    process.send({ id: msg.id, ok: false, error: { message: String(e && e.message || e), code: e && e.code } });
+  }
+});
+process.on("disconnect", () => process.exit(0));
+process.send({ ready: true });
+`;

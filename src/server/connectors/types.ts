@@ -1,0 +1,162 @@
+import "server-only";
+
+/**
+ * The one seam between Quarry and a target database. Engine differences are
+ * expressed as `Capabilities`, so callers branch on what an engine can do rather
+ * than on which engine it is.
+ */
+export type Engine = "postgres" | "mysql" | "sqlite";
+
+export interface ConnectionConfig {
+  engine: Engine;
+  host?: string;
+  port?: number;
+  /** Database name; for SQLite, the database file path. */
+  database: string;
+  username?: string;
+  password?: string;
+  sslMode?: "disable" | "require" | "verify-full";
+  /** Engine extras, validated by `connectorOptionsSchema` (config.ts). */
+  options?: Record<string, unknown>;
+}
+
+export interface Capabilities {
+  /** Reads run in a session the engine itself keeps from writing. */
+  readOnlyTransactions: boolean;
+  /**
+   * DDL can be rolled back. MySQL commits implicitly around DDL, so a
+   * "run then roll back" dry run of DDL would really apply it there.
+   */
+  transactionalDdl: boolean;
+  /** `explainEstimate` can return a row estimate. */
+  explainEstimates: boolean;
+  /**
+   * How a running query is stopped: `backend` = pg_cancel_backend, `kill-query` =
+   * KILL QUERY, `interrupt` = the query runs in a child process that is killed.
+   */
+  cancel: "backend" | "kill-query" | "interrupt";
+  /** `exportCsv` is available (server-side COPY). */
+  copyExport: boolean;
+  /** Tables live in named schemas (SchemaTable.schema is set). */
+  schemas: boolean;
+  /** Placeholder syntax for `params`: `$1, $2` or `?`. */
+  paramStyle: "dollar" | "question";
+  identifierQuote: '"' | "`";
+}
+
+export type ValueKind = "number" | "string" | "boolean" | "date" | "json" | "binary" | "unknown";
+
+export interface ResultColumn {
+  /** Unique within the result: duplicates get `_2`, `_3`, … so rows can be keyed by it. */
+  name: string;
+  /** The engine's own type name (e.g. `int4`, `DECIMAL(10,2)`, `TEXT`). */
+  type: string;
+  kind: ValueKind;
+}
+
+export interface RunOptions {
+  maxRows: number;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  readOnly: boolean;
+  params?: unknown[];
+  /** Name under which `cancel()` finds this run; generated when absent. */
+  queryTag?: string;
+}
+
+export interface RunResult {
+  columns: ResultColumn[];
+  /** JSON-safe: unsafe bigints as strings, dates as ISO text, binary as base64. */
+  rows: Record<string, unknown>[];
+  rowCount: number;
+  /** More rows existed than `maxRows`; the rest were never fetched. */
+  truncated: boolean;
+  executionTimeMs: number;
+  /** Set for statements that change data (write path only). */
+  affectedRows?: number;
+}
+
+export interface StreamOptions {
+  readOnly: true;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  params?: unknown[];
+  queryTag?: string;
+  /** Rows per yielded batch (default 1000). */
+  batchSize?: number;
+}
+
+/** First chunk is always `{ columns }`, then zero or more `{ rows }` batches. */
+export type StreamChunk = { columns: ResultColumn[] } | { rows: Record<string, unknown>[] };
+
+export type TransactionRunOptions = Omit<RunOptions, "readOnly">;
+
+export interface Transaction {
+  run(sql: string, opts: TransactionRunOptions): Promise<RunResult>;
+}
+
+export interface TransactionOptions {
+  /** Roll back instead of committing when `fn` succeeds (dry runs). */
+  rollback?: boolean;
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  latencyMs: number;
+  version: string;
+  message: string;
+}
+
+export interface SchemaColumn {
+  name: string;
+  type: string;
+  nullable: boolean;
+  primaryKey: boolean;
+  default?: string | null;
+}
+
+export interface ForeignKey {
+  columns: string[];
+  referencedSchema?: string;
+  referencedTable: string;
+  referencedColumns: string[];
+}
+
+export interface SchemaTable {
+  schema?: string;
+  name: string;
+  type: "table" | "view";
+  columns: SchemaColumn[];
+  primaryKey: string[];
+  foreignKeys: ForeignKey[];
+  /** Engine statistics where available (exact count on SQLite); null for views. */
+  approxRowCount: number | null;
+}
+
+export interface SchemaSnapshot {
+  tables: SchemaTable[];
+}
+
+export interface Connector {
+  readonly engine: Engine;
+  readonly capabilities: Capabilities;
+  /** Never throws for connection problems: they come back as `ok: false`. */
+  testConnection(): Promise<ConnectionTest>;
+  introspect(): Promise<SchemaSnapshot>;
+  /** Exactly one statement per call; `readOnly: true` cannot change data. */
+  run(sql: string, opts: RunOptions): Promise<RunResult>;
+  /** Read-only, batch by batch; memory stays flat however many rows there are. */
+  stream(sql: string, opts: StreamOptions): AsyncIterable<StreamChunk>;
+  /**
+   * Runs `fn`'s statements in one write transaction on one connection: committed
+   * when `fn` resolves (or rolled back with `rollback: true`), rolled back when it throws.
+   */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  /** True when a run with this tag was in flight and has been told to stop. */
+  cancel(queryTag: string): Promise<boolean>;
+  /** Planner's row estimate, or null where the engine gives none. */
+  explainEstimate(sql: string, opts?: { params?: unknown[]; timeoutMs?: number }): Promise<number | null>;
+  /** CSV bytes (with header) produced by the server; present when `capabilities.copyExport`. */
+  exportCsv?(sql: string, opts: StreamOptions): AsyncIterable<Buffer>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,80 @@
+import "server-only";
+
+/**
+ * Result values leave the connector JSON-safe, so every caller (tRPC, REST, CSV,
+ * pipelines) gets the same representation without knowing the driver.
+ */
+export function jsonSafe(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : String(value);
+    case "bigint":
+      return safeBigint(value);
+    case "object":
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+      if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
+      if (Array.isArray(value)) return value.map(jsonSafe);
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+    default:
+      return String(value);
+  }
+}
+
+export function safeBigint(value: bigint): number | string {
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
+}
+
+/** Integer text (pg int8) as a number when exact, else kept as text. */
+export function integerText(text: string): number | string {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : text;
+}
+
+/**
+ * Decimal text as a number when a double holds it exactly enough (15 significant
+ * digits); otherwise kept as text so money and big ids do not silently round.
+ */
+export function decimalText(text: string): number | string {
+  if (!/^[-+]?\d*\.?\d+$/.test(text)) return text;
+  const digits = text.replace(/[-+.]/g, "").replace(/^0+/, "");
+  if (digits.length > 15) return text;
+  return Number(text);
+}
+
+/** `2024-01-02 03:04:05` (timezone-less engine text) → ISO-like `2024-01-02T03:04:05`. */
+export const localTimestampText = (text: string) => text.replace(" ", "T");
+
+/** Duplicate result names (`a.id, b.id`) would overwrite each other in a row object. */
+export function uniqueNames(names: string[]): string[] {
+  const taken = new Set<string>();
+  return names.map((name) => {
+    let candidate = name;
+    for (let n = 2; taken.has(candidate); n++) candidate = `${name}_${n}`;
+    taken.add(candidate);
+    return candidate;
+  });
+}
+
+export type ValueConverter = (value: unknown) => unknown;
+
+export function toRecords(
+  keys: string[],
+  rows: unknown[][],
+  converters: (ValueConverter | undefined)[] = [],
+): Record<string, unknown>[] {
+  return rows.map((row) => {
+    const record: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) {
+      const value = row[i];
+      const convert = converters[i];
+      record[keys[i]!] = value === null || value === undefined ? null : jsonSafe(convert ? convert(value) : value);
+    }
+    return record;
+  });
+}

@@ -1,0 +1,128 @@
+import "server-only";
+import { z } from "zod";
+import type { approvalDto } from "../../routers/approvals/dto";
+import { APPROVAL_STATUSES } from "../../routers/approvals/dto";
+import { pageWindow, pagingQuery, totalPages } from "../pagination";
+import { defineRoute } from "../route";
+
+/** QueryBase's approvals and transactions. */
+type Approval = z.infer<typeof approvalDto>;
+
+export const queryBaseApproval = (a: Approval) => ({
+  id: a.id,
+  query_text: a.sql,
+  operation_type: a.operation,
+  statement_kind: a.kind,
+  status: a.status,
+  risk_level: a.riskLevel,
+  risk_reasons: a.riskReasons,
+  estimated_rows: a.estimatedRows,
+  required_approvals: a.requiredApprovals,
+  approvals_count: a.approvalsCount,
+  requested_by: a.requestedBy,
+  data_source_id: a.dataSourceId,
+  data_source: { id: a.dataSourceId, name: a.dataSourceName, type: a.engine },
+  reviews: a.reviews.map((r) => ({ id: r.id, decision: r.decision, comments: r.comments, reviewed_by: r.reviewedBy, reviewed_at: r.reviewedAt })),
+  preview: a.preview && {
+    affected_rows: a.preview.affectedRows,
+    columns: a.preview.columns,
+    before: a.preview.before,
+    after: a.preview.after,
+    note: a.preview.note,
+    previewed_at: a.preview.previewedAt,
+  },
+  affected_rows: a.affectedRows,
+  error: a.error,
+  backup_table: a.backupTable,
+  executed_at: a.executedAt,
+  created_at: a.createdAt,
+  updated_at: a.updatedAt,
+});
+
+/** The 202 answer every query route gives when a write became an approval request. */
+export const pendingApproval = (a: Approval) => ({
+  status: 202,
+  body: {
+    approval_id: a.id,
+    status: "pending_approval",
+    requires_approval: true,
+    message: "Query submitted for approval",
+    risk_level: a.riskLevel,
+    risk_reasons: a.riskReasons,
+    estimated_rows: a.estimatedRows,
+  },
+});
+
+const tag = "approvals";
+const scope = z.enum(["all", "mine", "to_review"]).default("all");
+
+export const approvalRoutes = [
+  defineRoute({
+    method: "GET", path: "/approvals", format: "querybase", auth: "user", procedure: "approvals.list", tag,
+    summary: "Approval requests you may review, and your own",
+    query: pagingQuery.extend({ status: z.enum(APPROVAL_STATUSES).optional(), data_source_id: z.string().max(100).optional(), scope }),
+    async handle({ caller, query }) {
+      const { page, pageSize } = pageWindow(query, 50, 200);
+      const { items, total } = await caller.approvals.list({ page, pageSize, status: query.status, dataSourceId: query.data_source_id, scope: query.scope });
+      const paging = { page, pageSize, total };
+      return {
+        body: { data: items.map(queryBaseApproval), pagination: { page, page_size: pageSize, total_pages: totalPages(paging), total_rows: total } },
+        paging,
+      };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/approvals/counts", format: "querybase", auth: "user", procedure: "approvals.counts", tag,
+    summary: "Counts by status", query: z.object({ scope }),
+    async handle({ caller, query }) {
+      return { body: await caller.approvals.counts({ scope: query.scope }) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/approvals/:id", format: "querybase", auth: "user", procedure: "approvals.get", tag,
+    summary: "One request with its reviews and preview",
+    async handle({ caller, params }) {
+      return { body: queryBaseApproval(await caller.approvals.get({ id: params.id! })) };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/approvals/:id/review", format: "querybase", auth: "user", procedure: "approvals.review", tag,
+    summary: "Approve or reject (not your own request); the final approval previews it",
+    body: z.object({
+      decision: z.enum(["approved", "rejected", "approve", "reject"], { error: "decision must be approved or rejected" })
+        .transform((d) => (d.startsWith("approve") ? "approved" : "rejected") as "approved" | "rejected"),
+      comments: z.string().max(5000).default(""),
+    }),
+    async handle({ caller, params, body, session }) {
+      const a = await caller.approvals.review({ id: params.id!, decision: body.decision, comments: body.comments });
+      const mine = a.reviews.find((r) => r.reviewedBy.id === session?.user.id);
+      return {
+        body: {
+          id: a.id,
+          decision: body.decision,
+          comments: body.comments,
+          reviewed_by: session?.user.id,
+          reviewed_at: mine?.reviewedAt ?? new Date().toISOString(),
+          status: a.status,
+          approval: queryBaseApproval(a),
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/transactions/:id/commit", format: "querybase", auth: "user", procedure: "approvals.commit", tag,
+    summary: "Run an approved request for real, once; refused if the affected row count differs from the preview",
+    async handle({ caller, params }) {
+      const a = await caller.approvals.commit({ id: params.id! });
+      return { body: { message: "Transaction committed successfully", row_count: a.affectedRows, status: a.status, approval: queryBaseApproval(a) } };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/transactions/:id/rollback", format: "querybase", auth: "user", procedure: "approvals.rollback", tag,
+    summary: "Discard a request that has not run",
+    async handle({ caller, params }) {
+      const a = await caller.approvals.rollback({ id: params.id! });
+      return { body: { message: "Transaction rolled back successfully", status: a.status } };
+    },
+  }),
+];

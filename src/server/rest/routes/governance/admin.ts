@@ -1,0 +1,143 @@
+import "server-only";
+import { z } from "zod";
+import { ROLES, roleSchema } from "@/lib/roles";
+import { defineRoute } from "../../route";
+import { auditPage, auditQuery, auditResponse } from "./audit";
+import { messageBody, pageFields, pageFieldsSchema, restManagedUser, toRestManagedUser, userListInput, userListQuery } from "./shapes";
+
+/** Analytics Assistant's admin area; it documents no shapes, so these follow the other seeds' spelling. */
+const tag = "admin";
+const format = "insight" as const;
+
+const statusBody = z
+  .object({ is_active: z.boolean().optional(), status: z.enum(["active", "inactive"]).optional() })
+  .refine((b) => b.is_active !== undefined || b.status !== undefined, {
+    message: "is_active (true/false) or status (active/inactive) is required",
+    path: ["is_active"],
+  });
+
+const userResult = z.object({ message: z.string(), user: restManagedUser });
+
+export const adminRoutes = [
+  defineRoute({
+    method: "GET", path: "/admin/users", format, auth: "user", procedure: "users.list", tag,
+    summary: "List users (admin); `search`, `role`, `is_active` filter; paginated",
+    query: userListQuery, response: z.object({ users: z.array(restManagedUser), ...pageFieldsSchema }),
+    async handle({ caller, query }) {
+      const result = await caller.users.list(userListInput(query));
+      const paging = { page: result.page, pageSize: result.pageSize, total: result.total };
+      return { body: { users: result.items.map(toRestManagedUser), ...pageFields(paging) }, paging };
+    },
+  }),
+  defineRoute({
+    method: "PUT", path: "/admin/users/:user_id/role", format, auth: "user", procedure: "users.setRole", tag,
+    summary: "Change a user's role (admin); the last active admin cannot be demoted",
+    body: z.object({ role: roleSchema }), response: userResult,
+    async handle({ caller, params, body }) {
+      const user = await caller.users.setRole({ id: params.user_id!, role: body.role });
+      return { body: { message: "Role updated successfully", user: toRestManagedUser(user) } };
+    },
+  }),
+  defineRoute({
+    method: "PUT", path: "/admin/users/:user_id/status", format, auth: "user", procedure: "users.setStatus", tag,
+    summary: "Activate or deactivate a user (admin); deactivation signs them out everywhere",
+    body: statusBody, response: userResult,
+    async handle({ caller, params, body }) {
+      const isActive = body.is_active ?? body.status === "active";
+      const user = await caller.users.setStatus({ id: params.user_id!, isActive });
+      return { body: { message: isActive ? "User activated" : "User deactivated", user: toRestManagedUser(user) } };
+    },
+  }),
+  defineRoute({
+    method: "DELETE", path: "/admin/users/:user_id", format, auth: "user", procedure: "users.remove", tag,
+    summary: "Delete a user (admin); not yourself, never the last active admin",
+    response: messageBody,
+    async handle({ caller, params }) {
+      return { body: await caller.users.remove({ id: params.user_id! }) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/admin/system/status", format, auth: "user", procedure: "admin.systemStatus", tag,
+    summary: "App, app database, data sources (last recorded check), jobs, uptime, Node.js and memory (admin)",
+    async handle({ caller }) {
+      const s = await caller.admin.systemStatus();
+      return {
+        body: {
+          status: s.status,
+          timestamp: s.timestamp,
+          app: { status: "ok", version: s.version, uptime_seconds: s.uptimeSeconds, node_version: s.nodeVersion },
+          database: { status: s.appDatabase.status, latency_ms: s.appDatabase.latencyMs, error: s.appDatabase.error },
+          data_sources: s.dataSources.map((d) => ({
+            id: d.id,
+            name: d.name,
+            type: d.engine,
+            status: d.status,
+            last_check: d.lastCheckedAt,
+            latency_ms: d.latencyMs,
+            error: d.lastError,
+            schema_cached: d.schemaCached,
+          })),
+          jobs: s.jobs,
+          uptime_seconds: s.uptimeSeconds,
+          node_version: s.nodeVersion,
+          memory: {
+            rss_bytes: s.memory.rssBytes,
+            heap_used_bytes: s.memory.heapUsedBytes,
+            heap_total_bytes: s.memory.heapTotalBytes,
+            external_bytes: s.memory.externalBytes,
+          },
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/admin/system/cache/clear", format, auth: "user", procedure: "admin.clearCache", tag,
+    summary: "Drop every data source's cached schema (admin); the next schema read introspects afresh",
+    response: z.object({ message: z.string(), cleared: z.object({ schema_cache: z.array(z.object({ id: z.string(), name: z.string() })), count: z.number() }) }),
+    async handle({ caller }) {
+      const result = await caller.admin.clearCache();
+      return { body: { message: result.message, cleared: { schema_cache: result.cleared, count: result.cleared.length } } };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/admin/logs", format, auth: "user", procedure: "audit.list", tag,
+    summary: "The audit trail (admin), with the same filters as /audit-logs",
+    query: auditQuery, response: auditResponse,
+    handle: ({ caller, query }) => auditPage(caller, query),
+  }),
+  defineRoute({
+    method: "GET", path: "/auth/admin/stats", format, auth: "user", procedure: "admin.stats", tag,
+    summary: "Users by role and status, sign-ins and failures (24 h / 7 d), registrations (admin)",
+    response: z.object({
+      total_users: z.number(),
+      users_by_role: z.record(z.enum(ROLES), z.number()),
+      active_users: z.number(),
+      inactive_users: z.number(),
+      logins_24h: z.number(),
+      logins_7d: z.number(),
+      active_users_24h: z.number(),
+      failed_logins_24h: z.number(),
+      registrations_7d: z.number(),
+      new_users_7d: z.number(),
+      generated_at: z.string(),
+    }),
+    async handle({ caller }) {
+      const s = await caller.admin.stats();
+      return {
+        body: {
+          total_users: s.totalUsers,
+          users_by_role: s.usersByRole,
+          active_users: s.activeUsers,
+          inactive_users: s.inactiveUsers,
+          logins_24h: s.logins24h,
+          logins_7d: s.logins7d,
+          active_users_24h: s.activeUsers24h,
+          failed_logins_24h: s.failedLogins24h,
+          registrations_7d: s.registrations7d,
+          new_users_7d: s.newUsers7d,
+          generated_at: s.generatedAt,
+        },
+      };
+    },
+  }),
+];

@@ -1,0 +1,76 @@
+import "server-only";
+import { z } from "zod";
+import { defineRoute } from "../../route";
+import { pageWindow, pagingQuery } from "../../pagination";
+import { messageBody, pageFields, pageFieldsSchema, restGroup, toRestGroup } from "./shapes";
+
+/** QueryBase's groups: the things data-source permissions are granted to. */
+const tag = "groups";
+const format = "querybase" as const;
+
+const name = z.string({ error: "name is required" }).trim().min(1, "name is required").max(100);
+const description = z.string().trim().max(1000);
+const memberBody = z.object({ user_id: z.string({ error: "user_id is required" }).trim().min(1, "user_id is required").max(100) });
+
+export const groupRoutes = [
+  defineRoute({
+    method: "GET", path: "/groups", format, auth: "user", procedure: "groups.list", tag,
+    summary: "List groups with member counts (any signed-in user); `search` filters by name",
+    query: pagingQuery.extend({ search: z.string().trim().max(100).optional() }),
+    response: z.object({ data: z.array(restGroup), ...pageFieldsSchema }),
+    async handle({ caller, query }) {
+      const { page, pageSize } = pageWindow(query, 50, 200);
+      const result = await caller.groups.list({ page, pageSize, search: query.search || undefined });
+      const paging = { page, pageSize, total: result.total };
+      return { body: { data: result.items.map(toRestGroup), ...pageFields(paging) }, paging };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/groups", format, auth: "user", procedure: "groups.create", tag,
+    summary: "Create a group (admin)",
+    body: z.object({ name, description: description.optional() }), successStatus: 201, response: restGroup,
+    async handle({ caller, body }) {
+      return { body: toRestGroup(await caller.groups.create(body)) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/groups/:id", format, auth: "user", procedure: "groups.get", tag,
+    summary: "One group; its members are listed for admins only",
+    response: restGroup,
+    async handle({ caller, params }) {
+      return { body: toRestGroup(await caller.groups.get({ id: params.id! })) };
+    },
+  }),
+  defineRoute({
+    method: "PUT", path: "/groups/:id", format, auth: "user", procedure: "groups.update", tag,
+    summary: "Rename or describe a group (admin)",
+    body: z.object({ name: name.optional(), description: description.optional() }), response: restGroup,
+    async handle({ caller, params, body }) {
+      return { body: toRestGroup(await caller.groups.update({ id: params.id!, ...body })) };
+    },
+  }),
+  defineRoute({
+    method: "DELETE", path: "/groups/:id", format, auth: "user", procedure: "groups.remove", tag,
+    summary: "Delete a group with its memberships and grants (admin)",
+    response: messageBody,
+    async handle({ caller, params }) {
+      return { body: await caller.groups.remove({ id: params.id! }) };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/groups/:id/users", format, auth: "user", procedure: "groups.addMember", tag,
+    summary: "Add a user to a group (admin); adding a member again changes nothing",
+    body: memberBody, response: messageBody.extend({ added: z.boolean() }),
+    async handle({ caller, params, body }) {
+      return { body: await caller.groups.addMember({ id: params.id!, userId: body.user_id }) };
+    },
+  }),
+  defineRoute({
+    method: "DELETE", path: "/groups/:id/users", format, auth: "user", procedure: "groups.removeMember", tag,
+    summary: "Remove a user from a group (admin); the user_id goes in the body",
+    body: memberBody, response: messageBody,
+    async handle({ caller, params, body }) {
+      return { body: await caller.groups.removeMember({ id: params.id!, userId: body.user_id }) };
+    },
+  }),
+];

@@ -1,0 +1,13 @@
+import "server-only";
+import { updateGroup } from "../../services/groups";
+import { adminProcedure } from "../../trpc";
+import { actorOf } from "../users/dto";
+import { descriptionField, groupDto, groupIdInput, groupNameField, toGroupDto } from "./dto";
+
+export const update = adminProcedure
+  .input(groupIdInput.extend({ name: groupNameField.optional(), description: descriptionField.optional() }))
+  .output(groupDto)
+  .mutation(async ({ ctx, input }) => {
+    const { id, ...patch } = input;
+    return toGroupDto(await updateGroup(actorOf(ctx), id, patch));
+  });

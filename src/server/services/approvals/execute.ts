@@ -1,0 +1,169 @@
+import "server-only";
+import type { Connector } from "../../connectors/types";
+import { config } from "../../config";
+import { db } from "../../db";
+import { AppError, conflict, isAppError } from "../../errors";
+import { writeShape, type WriteShape } from "../../sql/write-shape";
+import { recordAudit } from "../audit";
+import type { SessionUser } from "../auth/session";
+import { connectorFor } from "../datasources/connection";
+import type { EngineName } from "../datasources/engines";
+import { cachedSchema } from "../datasources/status";
+import { analyzeOrThrow } from "../queries/gateway";
+import { assertApprover, assertStatus, getApproval, loadApproval } from "./review";
+import type { ApprovalPreview, ApprovalView, LoadedApproval } from "./views";
+
+/**
+ * Preview, commit and discard of approval requests. A preview runs the statement in a
+ * transaction that is rolled back at once (no lock is held while a person decides);
+ * commit runs it for real in one transaction, checks the affected row count still
+ * matches the preview, and happens at most once however many callers race for it.
+ */
+const SAMPLE_ROWS = 20;
+
+async function statementOf(approval: LoadedApproval) {
+  const engine = approval.dataSource.engine as EngineName;
+  const statement = analyzeOrThrow(approval.sql, engine).statements[0]!;
+  return { engine, statement, shape: writeShape(statement.text, engine) };
+}
+
+/** The single-column primary key of the table a write targets, when known. */
+async function primaryKeyOf(user: SessionUser, approval: LoadedApproval, shape: WriteShape): Promise<string | null> {
+  const bare = shape.table.split(".").pop()!.replace(/^["`[]|["`\]]$/g, "").toLowerCase();
+  const { schema } = await cachedSchema(user, approval.dataSourceId);
+  const table = schema.tables.find((t) => t.name.toLowerCase() === bare);
+  return table?.primaryKey.length === 1 ? table.primaryKey[0]! : null;
+}
+
+const quoteIdent = (connector: Connector, name: string) => {
+  const q = connector.capabilities.identifierQuote;
+  return `${q}${name.replaceAll(q, q + q)}${q}`;
+};
+
+const placeholders = (connector: Connector, n: number) =>
+  Array.from({ length: n }, (_, i) => (connector.capabilities.paramStyle === "dollar" ? `$${i + 1}` : "?")).join(", ");
+
+async function dryRun(user: SessionUser, approval: LoadedApproval): Promise<ApprovalPreview> {
+  const { statement, shape } = await statementOf(approval);
+  const connector = connectorFor(await db.dataSource.findUniqueOrThrow({ where: { id: approval.dataSourceId } }));
+  const now = new Date().toISOString();
+  if (approval.kind === "ddl" && !connector.capabilities.transactionalDdl) {
+    return {
+      affectedRows: 0, columns: [], before: null, after: null, previewedAt: now,
+      note: "This engine commits DDL implicitly, so it cannot be dry-run; it will be applied on commit.",
+    };
+  }
+  const timeoutMs = config().QUARRY_QUERY_TIMEOUT_MS;
+  const sampleable = shape?.singleTable && shape.where ? shape : null;
+  const pk = sampleable ? await primaryKeyOf(user, approval, sampleable) : null;
+  const from = sampleable ? `${sampleable.table}${sampleable.alias ? ` ${sampleable.alias}` : ""}` : "";
+  return connector.transaction(
+    async (tx) => {
+      const before = sampleable
+        ? await tx.run(`SELECT * FROM ${from} WHERE ${sampleable.where}`, { maxRows: SAMPLE_ROWS, timeoutMs })
+        : null;
+      const result = await tx.run(statement.text, { maxRows: SAMPLE_ROWS, timeoutMs });
+      let after: Record<string, unknown>[] | null = null;
+      if (sampleable?.operation === "DELETE") after = [];
+      else if (sampleable && pk && before && before.rows.length > 0) {
+        const keys = before.rows.map((r) => r[pk]);
+        after = (
+          await tx.run(`SELECT * FROM ${sampleable.table} WHERE ${quoteIdent(connector, pk)} IN (${placeholders(connector, keys.length)})`, {
+            maxRows: SAMPLE_ROWS,
+            timeoutMs,
+            params: keys,
+          })
+        ).rows;
+      }
+      return {
+        affectedRows: result.affectedRows ?? result.rowCount,
+        columns: before?.columns.map((c) => c.name) ?? [],
+        before: before?.rows ?? null,
+        after,
+        previewedAt: now,
+        note: sampleable ? null : "Sample rows are shown for single-table UPDATE and DELETE statements with a WHERE clause.",
+      };
+    },
+    { rollback: true },
+  );
+}
+
+export async function previewApproval(user: SessionUser, id: string): Promise<ApprovalView> {
+  const approval = await loadApproval(user, id);
+  assertStatus(approval, ["pending", "approved"], "preview");
+  const preview = await dryRun(user, approval);
+  await db.approvalRequest.update({
+    where: { id },
+    data: { preview: JSON.stringify(preview), previewedAt: new Date(preview.previewedAt) },
+  });
+  await recordAudit(
+    { userId: user.id, label: user.email },
+    { action: "approval_preview", resourceType: "approval", resourceId: id, details: { affectedRows: preview.affectedRows } },
+  );
+  return getApproval(user, id);
+}
+
+export async function commitApproval(user: SessionUser, id: string): Promise<ApprovalView> {
+  const approval = await loadApproval(user, id);
+  if (approval.requestedById !== user.id) await assertApprover(user, approval);
+  assertStatus(approval, ["approved"], "commit");
+  // The claim is the once-only guarantee: one caller moves approved → executing.
+  const claimed = await db.approvalRequest.updateMany({ where: { id, status: "approved" }, data: { status: "executing" } });
+  if (claimed.count !== 1) throw conflict("This request is already being executed or was executed");
+
+  try {
+    const preview = approval.preview ? (JSON.parse(approval.preview) as ApprovalPreview) : await dryRun(user, approval);
+    const { statement, shape } = await statementOf(approval);
+    const dataSource = await db.dataSource.findUniqueOrThrow({ where: { id: approval.dataSourceId } });
+    const connector = connectorFor(dataSource);
+    const backup =
+      dataSource.backupBeforeCommit && shape?.singleTable && shape.where ? `quarry_backup_${id.replace(/-/g, "").slice(0, 16)}` : null;
+    const timeoutMs = config().QUARRY_QUERY_TIMEOUT_MS;
+    const checkCount = !(approval.kind === "ddl" && !connector.capabilities.transactionalDdl);
+    const affected = await connector.transaction(async (tx) => {
+      if (backup && shape) {
+        await tx.run(`CREATE TABLE ${quoteIdent(connector, backup)} AS SELECT * FROM ${shape.table} WHERE ${shape.where}`, { maxRows: 1, timeoutMs });
+      }
+      const result = await tx.run(statement.text, { maxRows: 1, timeoutMs });
+      const count = result.affectedRows ?? result.rowCount;
+      if (checkCount && count !== preview.affectedRows) {
+        throw new AppError(
+          "CONFLICT",
+          `The statement would now change ${count} rows, but the preview changed ${preview.affectedRows}; it was rolled back. Preview again.`,
+        );
+      }
+      return count;
+    });
+    await db.approvalRequest.update({
+      where: { id },
+      data: { status: "executed", affectedRows: affected, executedAt: new Date(), executedById: user.id, backupTable: backup, error: null },
+    });
+    await recordAudit(
+      { userId: user.id, label: user.email },
+      { action: "approval_commit", resourceType: "approval", resourceId: id, details: { affectedRows: affected, backup } },
+    );
+  } catch (error) {
+    const message = isAppError(error) ? error.message : "The statement failed";
+    await db.approvalRequest.update({ where: { id }, data: { status: "failed", error: message } });
+    await recordAudit(
+      { userId: user.id, label: user.email },
+      { action: "approval_commit", resourceType: "approval", resourceId: id, outcome: "failure", details: { error: message } },
+    );
+    throw error;
+  }
+  return getApproval(user, id);
+}
+
+/** Discards a request that has not run: nothing is executed. */
+export async function discardApproval(user: SessionUser, id: string): Promise<ApprovalView> {
+  const approval = await loadApproval(user, id);
+  if (approval.requestedById !== user.id) await assertApprover(user, approval);
+  assertStatus(approval, ["pending", "approved"], "roll back");
+  const moved = await db.approvalRequest.updateMany({
+    where: { id, status: { in: ["pending", "approved"] } },
+    data: { status: "rolled_back" },
+  });
+  if (moved.count !== 1) throw conflict("This request changed meanwhile");
+  await recordAudit({ userId: user.id, label: user.email }, { action: "approval_rollback", resourceType: "approval", resourceId: id });
+  return getApproval(user, id);
+}

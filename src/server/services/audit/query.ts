@@ -1,0 +1,89 @@
+import "server-only";
+import type { Prisma } from "@prisma/client";
+import { db } from "../../db";
+
+export interface AuditQuery {
+  page: number;
+  pageSize: number;
+  userId?: string;
+  resourceType?: string;
+  action?: string;
+  outcome?: "success" | "failure";
+  /** ISO date (`2024-01-15`, the whole day) or date-time; both bounds are inclusive. */
+  dateFrom?: string;
+  dateTo?: string;
+}
+
+export interface AuditEntryView {
+  id: string;
+  userId: string | null;
+  actor: string;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  outcome: string;
+  ip: string;
+  timestamp: Date;
+  details: Record<string, unknown>;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A bare date means the whole day (UTC), so `date_to=2024-01-15` includes that day's
+ * entries. Returns null for anything that is not a date.
+ */
+export function parseDateBound(value: string, bound: "from" | "to"): Date | null {
+  const text = value.trim();
+  const iso = DATE_ONLY.test(text) ? `${text}T${bound === "from" ? "00:00:00.000" : "23:59:59.999"}Z` : text;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : new Date(ms);
+}
+
+export const isDateBound = (value: string) => parseDateBound(value, "from") !== null;
+
+function parseDetails(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The audit trail, newest first. Callers validate dates with `isDateBound`; bad ones are ignored here. */
+export async function queryAudit(query: AuditQuery): Promise<{ items: AuditEntryView[]; total: number }> {
+  const from = query.dateFrom ? parseDateBound(query.dateFrom, "from") : null;
+  const to = query.dateTo ? parseDateBound(query.dateTo, "to") : null;
+  const where: Prisma.AuditEntryWhereInput = {
+    ...(query.userId ? { userId: query.userId } : {}),
+    ...(query.resourceType ? { resourceType: query.resourceType } : {}),
+    ...(query.action ? { action: query.action } : {}),
+    ...(query.outcome ? { outcome: query.outcome } : {}),
+    ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lte: to } : {}) } } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.auditEntry.findMany({
+      where,
+      orderBy: [{ createdAt: "desc" }, { id: "asc" }],
+      skip: (query.page - 1) * query.pageSize,
+      take: query.pageSize,
+    }),
+    db.auditEntry.count({ where }),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      userId: r.userId,
+      actor: r.actor,
+      action: r.action,
+      resourceType: r.resourceType,
+      resourceId: r.resourceId,
+      outcome: r.outcome,
+      ip: r.ip,
+      timestamp: r.createdAt,
+      details: parseDetails(r.details),
+    })),
+    total,
+  };
+}

@@ -1,0 +1,33 @@
+import "server-only";
+import type { Prisma } from "@prisma/client";
+import { db } from "../../db";
+import { conflict } from "../../errors";
+
+type Client = Prisma.TransactionClient | typeof db;
+
+const ACTIVE_ADMIN = { role: "admin", isActive: true } as const;
+
+export const lastAdminConflict = (what: string) =>
+  conflict(
+    `Cannot ${what}: this is the last active administrator. Make another user an active administrator first.`,
+  );
+
+/** True when `userId` is the only active admin, so taking that power away would leave none. */
+export async function isLastActiveAdmin(userId: string, client: Client = db): Promise<boolean> {
+  const target = await client.user.findUnique({ where: { id: userId }, select: { role: true, isActive: true } });
+  if (!target || target.role !== "admin" || !target.isActive) return false;
+  return (await client.user.count({ where: { ...ACTIVE_ADMIN, id: { not: userId } } })) === 0;
+}
+
+/**
+ * Applies a change to users and re-counts active admins inside the same transaction.
+ * The up-front `isLastActiveAdmin` check gives the clear answer; this one closes the
+ * race where two admins demote each other at the same moment.
+ */
+export async function keepingAnAdmin<T>(what: string, change: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return db.$transaction(async (tx) => {
+    const result = await change(tx);
+    if ((await tx.user.count({ where: ACTIVE_ADMIN })) === 0) throw lastAdminConflict(what);
+    return result;
+  });
+}
