@@ -10,7 +10,7 @@ import { restRoutes } from "./table";
  * route and the area (issue) that owns it. Areas listed in `implementedAreas` must be
  * complete; each route's error format must follow the precedence rule.
  */
-const implementedAreas = ["foundation"];
+const implementedAreas = ["foundation", "workbench", "governance"];
 
 const seedFormat: Record<string, ErrorFormat> = {
   "000": "insight", // InsightEngine
