@@ -126,6 +126,18 @@ describe("running queries", () => {
     expect(aa.body.results).toEqual([{ one: 1 }]);
   });
 
+  it("masks personal columns for readers, in results and exports, not for writers", async () => {
+    const sql = "SELECT id, email, city FROM customers ORDER BY id LIMIT 2";
+    const reader = await rest("POST", "/queries", { token: analyst.token, body: { data_source_id: dsId, query_text: sql } });
+    const writer = await rest("POST", "/queries", { token: admin.token, body: { data_source_id: dsId, query_text: sql } });
+    expect(writer.body.data[0].email).toMatch(/^[^*]+@/);
+    expect(reader.body.data[0].email).toMatch(/^.\*\*\*@/);
+    expect(reader.body.data[0].city).toBe(writer.body.data[0].city);
+    const csv = await rest("POST", `/queries/${reader.body.id}/export`, { token: analyst.token, body: { format: "csv" } });
+    expect(csv.body).not.toContain(writer.body.data[0].email);
+    expect(csv.body).toContain("***@");
+  });
+
   it("caps rows at the cursor and says it truncated", async () => {
     const res = await rest("POST", "/queries", {
       token: analyst.token,

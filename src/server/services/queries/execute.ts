@@ -5,6 +5,7 @@ import { db } from "../../db";
 import { isAppError } from "../../errors";
 import { submitForApproval } from "../approvals/submit";
 import type { ApprovalView } from "../approvals/views";
+import { maskedColumns, maskRows } from "../access/masking";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { defaultDataSourceId } from "../datasources/crud";
@@ -73,6 +74,8 @@ async function runRead(
   let result: RunResult;
   try {
     result = await check.connector.run(check.statement.text, { ...options, readOnly: true });
+    // Personal columns are masked for readers before anything is stored or returned.
+    result = { ...result, rows: maskRows(result.rows, maskedColumns(result.columns, check.access)) };
   } catch (error) {
     const cancelled = options.signal.aborted;
     const message = isAppError(error) ? error.message : "The query failed";

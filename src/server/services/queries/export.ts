@@ -3,6 +3,8 @@ import { stringify } from "csv-stringify";
 import { config } from "../../config";
 import { db } from "../../db";
 import { notFound } from "../../errors";
+import type { Access } from "../access";
+import { maskedColumns, maskRows } from "../access/masking";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { inspectRead } from "./gateway";
@@ -34,16 +36,31 @@ export async function exportQuery(
   );
   const streamOptions = { readOnly: true as const, timeoutMs: config().QUARRY_EXPORT_TIMEOUT_MS };
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+  const masked = maskedStream(check.access);
   if (options.format === "json") {
-    const batches = check.connector.stream(check.statement.text, streamOptions);
+    const batches = masked(check.connector.stream(check.statement.text, streamOptions));
     return { filename: `query-${stamp}.json`, contentType: "application/json; charset=utf-8", stream: jsonStream(batches) };
   }
   // Where the server can produce CSV itself (PostgreSQL COPY), its bytes pass straight through.
+  // (Not when columns may need masking: that happens row by row here.)
   const stream =
-    check.connector.exportCsv && options.includeHeaders
+    check.connector.exportCsv && options.includeHeaders && check.access.canWrite
       ? byteStream(check.connector.exportCsv(check.statement.text, streamOptions))
-      : csvStream(check.connector.stream(check.statement.text, streamOptions), options.includeHeaders);
+      : csvStream(masked(check.connector.stream(check.statement.text, streamOptions)), options.includeHeaders);
   return { filename: `query-${stamp}.csv`, contentType: "text/csv; charset=utf-8", stream };
+}
+
+/** Applies column masking to a batch stream (the first chunk names the columns). */
+function maskedStream(access: Access) {
+  return async function* (batches: AsyncIterable<Batch>): AsyncIterable<Batch> {
+    let masked: Set<string> | null = null;
+    for await (const batch of batches) {
+      if ("columns" in batch) {
+        masked = maskedColumns(batch.columns, access);
+        yield batch;
+      } else yield { rows: maskRows(batch.rows, masked) };
+    }
+  };
 }
 
 function byteStream(chunks: AsyncIterable<Buffer>): ReadableStream<Uint8Array> {
