@@ -28,6 +28,7 @@ const envSchema = z.object({
     .enum(["true", "false", "1", "0"])
     .default("true")
     .transform((v) => v === "true" || v === "1"),
+  QUARRY_DAILY_QUERY_QUOTAS: z.string().optional(),
   QUARRY_QUERY_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   QUARRY_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   QUARRY_EXPORT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30 * 60_000),

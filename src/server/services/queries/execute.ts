@@ -9,6 +9,7 @@ import { maskedColumns, maskRows } from "../access/masking";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { defaultDataSourceId } from "../datasources/crud";
+import { assertWithinQuota } from "./quota";
 import { inspect, notAReadError, type GatewayCheck } from "./gateway";
 import { publishQueryStatus, startTracking, stopTracking } from "./running";
 import { toRunView, type QueryResultView, type QueryRunView } from "./views";
@@ -32,6 +33,7 @@ export type ExecuteOutcome =
 
 /** Runs one statement: reads on the read-only path; anything else is refused here. */
 export async function executeQuery(user: SessionUser, input: ExecuteInput): Promise<ExecuteOutcome> {
+  await assertWithinQuota(user);
   const dataSourceId = input.dataSourceId ?? (await defaultDataSourceId(user));
   const check = await inspect(user, dataSourceId, input.sql);
   if (check.analysis.kind !== "read") {
