@@ -43,8 +43,16 @@ export function alternateLexOptions(dialect: SqlDialect): LexOptions | null {
 
 const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
 const IDENT_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
-const NUMBER_PART = /[A-Za-z0-9_.$]/;
 const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
+// Kept tight on purpose: letters glued to a number (`1INTO t`) are a separate word to PostgreSQL <16.
+const NUMBER = /0[xX][0-9A-Fa-f_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?/y;
+// Only each dialect's own parameter syntax: in PostgreSQL `?`, `@` and `:` are operators,
+// and swallowing the name after them would hide `@nextval(...)` from the scans.
+const PARAM: Record<SqlDialect, RegExp> = {
+  postgres: /\$\d+/y,
+  mysql: /@[A-Za-z0-9_][A-Za-z0-9_$\u0080-\uffff]*/y,
+  sqlite: /\?\d*|[:@$][A-Za-z0-9_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/y,
+};
 
 /** End (exclusive) of a quoted run starting at `i`; doubled quotes always escape. */
 function quotedEnd(sql: string, i: number, quote: string, backslash: boolean): number {
@@ -58,6 +66,13 @@ function quotedEnd(sql: string, i: number, quote: string, backslash: boolean): n
     } else j++;
   }
   return sql.length;
+}
+
+/** PostgreSQL ends line comments at CR or LF; MySQL and SQLite only at LF, so a lone CR stays inside. */
+function lineCommentEnd(sql: string, i: number, dialect: SqlDialect): number {
+  const eol = dialect === "postgres" ? /[\r\n]/g : /\n/g;
+  eol.lastIndex = i;
+  return eol.exec(sql) ? eol.lastIndex : sql.length;
 }
 
 function blockCommentEnd(sql: string, i: number, nested: boolean): number {
@@ -99,14 +114,12 @@ export function tokenize(sql: string, dialect: SqlDialect, options = defaultLexO
       // MySQL needs whitespace after `--`; `1--1` is arithmetic there and must stay code.
       const after = sql[i + 2];
       if (dialect !== "mysql" || after === undefined || /[\s\x00-\x1f]/.test(after)) {
-        const eol = sql.indexOf("\n", i);
-        i = eol < 0 ? n : eol + 1;
+        i = lineCommentEnd(sql, i, dialect);
         continue;
       }
     }
     if (c === "#" && dialect === "mysql") {
-      const eol = sql.indexOf("\n", i);
-      i = eol < 0 ? n : eol + 1;
+      i = lineCommentEnd(sql, i, dialect);
       continue;
     }
     if (c === "/" && next === "*") {
@@ -150,21 +163,21 @@ export function tokenize(sql: string, dialect: SqlDialect, options = defaultLexO
       continue;
     }
     if (c === "$" && dialect === "postgres") {
-      const prev = sql[i - 1];
+      // A `$` right after an identifier character was already taken by that word; after a number it opens a quote.
       DOLLAR_TAG.lastIndex = i;
-      const tag = prev !== undefined && IDENT_PART.test(prev) ? null : DOLLAR_TAG.exec(sql);
+      const tag = DOLLAR_TAG.exec(sql);
       if (tag) {
         const close = sql.indexOf(tag[0], i + tag[0].length);
         push("string", i, close < 0 ? n : close + tag[0].length);
         continue;
       }
     }
-    if ((c === "$" || c === "?" || c === ":" || c === "@") && next !== undefined && /[0-9A-Za-z_]/.test(next)) {
-      // `$1`, `?1`, `:name`, `@var`; PostgreSQL `::type` casts fall through to ops.
-      if (!(c === ":" && sql[i - 1] === ":")) {
-        let j = i + 1;
-        while (j < n && IDENT_PART.test(sql[j]!)) j++;
-        push("param", i, j);
+    if (c === "$" || c === "?" || c === ":" || c === "@") {
+      const param = PARAM[dialect];
+      param.lastIndex = i;
+      const match = param.exec(sql);
+      if (match) {
+        push("param", i, i + match[0].length);
         continue;
       }
     }
@@ -187,9 +200,8 @@ export function tokenize(sql: string, dialect: SqlDialect, options = defaultLexO
       continue;
     }
     if (/[0-9]/.test(c) || (c === "." && next !== undefined && /[0-9]/.test(next))) {
-      let j = i + 1;
-      while (j < n && NUMBER_PART.test(sql[j]!)) j++;
-      push("number", i, j);
+      NUMBER.lastIndex = i;
+      push("number", i, i + NUMBER.exec(sql)![0].length);
       continue;
     }
     if (c === ":" && next === "=") {

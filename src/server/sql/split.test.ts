@@ -58,6 +58,13 @@ describe("splitStatements", () => {
     expect(texts("SELECT \"a;b\", `c;d`; SELECT 2", "mysql")).toEqual(["SELECT \"a;b\", `c;d`", "SELECT 2"]);
   });
 
+  it("ends line comments where each server does", () => {
+    expect(texts("SELECT 1 -- x\r; SELECT 2", "postgres")).toEqual(["SELECT 1 -- x", "SELECT 2"]);
+    expect(texts("SELECT 1 -- x\r; SELECT 2", "sqlite")).toEqual(["SELECT 1 -- x\r; SELECT 2"]);
+    // MySQL keeps a lone CR in the comment, so the quote after it is not a string.
+    expect(texts("SELECT 1 -- x\r'\n; SELECT 2; -- '", "mysql")).toEqual(["SELECT 1 -- x\r'", "SELECT 2"]);
+  });
+
   it("handles SQLite bracket identifiers", () => {
     expect(texts("SELECT [a;b] FROM t; SELECT 2", "sqlite")).toEqual(["SELECT [a;b] FROM t", "SELECT 2"]);
   });
