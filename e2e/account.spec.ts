@@ -26,6 +26,8 @@ test("a viewer does not see the admin section and is refused at its address", as
 });
 
 test("changing the password keeps this browser signed in and retires the old password", async ({ page, request }) => {
+  // Five password hashes and three sign-ins: slow on a busy two-core machine.
+  test.slow();
   const viewer = await registerViewer(request, "pw");
   const newPassword = "a-brand-new-pass";
   await page.goto("/login");

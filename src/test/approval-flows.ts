@@ -107,6 +107,28 @@ export function approvalFlowTests(fx: ApprovalFixture) {
     expect(counts.body.pending).toBeGreaterThanOrEqual(1);
   });
 
+  it("backs up the changed rows when the data source asks, and reverts with one call", async () => {
+    const { requester, approver } = await people();
+    const { db } = await import("@/server/db");
+    await db.dataSource.update({ where: { id: fx.dataSourceId() }, data: { backupBeforeCommit: true } });
+    try {
+      const before = await fx.balances();
+      const id = (await submit(requester.token, `UPDATE ${fx.table} SET balance = balance * 2 WHERE id IN (1, 2)`)).body.approval_id;
+      await rest("POST", `/approvals/${id}/review`, { token: approver.token, body: { decision: "approved" } });
+      const commit = await rest("POST", `/transactions/${id}/commit`, { token: approver.token });
+      expect(commit.body.approval.backup_table).toMatch(/^quarry_backup_/);
+      expect((await fx.balances()).slice(0, 2)).toEqual([before[0]! * 2, before[1]! * 2]);
+      const { createCaller } = await import("@/server/routers/_app");
+      const { sessionFromBearer } = await import("@/server/services/auth/session");
+      const caller = createCaller({ session: await sessionFromBearer(approver.token), sessionError: null, meta: {}, bearerToken: null });
+      expect((await caller.approvals.revert({ id })).status).toBe("reverted");
+      expect(await fx.balances()).toEqual(before);
+      await expect(caller.approvals.revert({ id })).rejects.toMatchObject({ code: "CONFLICT" });
+    } finally {
+      await db.dataSource.update({ where: { id: fx.dataSourceId() }, data: { backupBeforeCommit: false } });
+    }
+  });
+
   it("rates an UPDATE without WHERE as high risk", async () => {
     const { requester } = await people();
     const id = (await submit(requester.token, `UPDATE ${fx.table} SET balance = 0`)).body.approval_id;

@@ -46,11 +46,14 @@ export class RunControl {
    */
   static start(
     registry: Map<string, RunControl>,
-    opts: { timeoutMs: number; signal?: AbortSignal; queryTag?: string },
+    opts: { timeoutMs: number; signal?: AbortSignal; queryTag?: string; maxRows?: number },
     graceMs = 0,
   ): RunControl {
     if (opts.signal?.aborted) throw cancelledError();
     if (!(opts.timeoutMs > 0)) throw new AppError("BAD_REQUEST", "timeoutMs must be a positive number");
+    if (opts.maxRows !== undefined && !(Number.isInteger(opts.maxRows) && opts.maxRows >= 0)) {
+      throw new AppError("BAD_REQUEST", "maxRows must be a non-negative integer");
+    }
     return new RunControl(opts.queryTag ?? randomUUID(), opts.timeoutMs, registry, opts.signal, opts.timeoutMs + graceMs);
   }
 

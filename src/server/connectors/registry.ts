@@ -35,7 +35,8 @@ const cache = (store.__quarryConnectors ??= new Map());
 
 /**
  * The pooled connector for a data source. A changed config (new password, host, …)
- * gets a new connector; the old one is closed once its pools drain.
+ * gets a new connector; the old one is closed, which cancels queries still running
+ * on the old settings.
  */
 export function getConnector(id: string, config: ConnectionConfig): Connector {
   const key = configKey(config);

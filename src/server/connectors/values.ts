@@ -50,13 +50,23 @@ export function decimalText(text: string): number | string {
 /** `2024-01-02 03:04:05` (timezone-less engine text) → ISO-like `2024-01-02T03:04:05`. */
 export const localTimestampText = (text: string) => text.replace(" ", "T");
 
-/** Duplicate result names (`a.id, b.id`) would overwrite each other in a row object. */
+/**
+ * Duplicate result names (`a.id, b.id`) would overwrite each other in a row object.
+ * Real names keep priority: a later `id` becomes `id_3` if a column is called `id_2`.
+ */
 export function uniqueNames(names: string[]): string[] {
-  const taken = new Set<string>();
+  const taken = new Set(names);
+  const used = new Set<string>();
   return names.map((name) => {
-    let candidate = name;
-    for (let n = 2; taken.has(candidate); n++) candidate = `${name}_${n}`;
+    if (!used.has(name)) {
+      used.add(name);
+      return name;
+    }
+    let n = 2;
+    while (taken.has(`${name}_${n}`)) n++;
+    const candidate = `${name}_${n}`;
     taken.add(candidate);
+    used.add(candidate);
     return candidate;
   });
 }

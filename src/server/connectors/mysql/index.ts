@@ -93,7 +93,8 @@ export function createMysqlConnector(config: ConnectionConfig): Connector {
 
     async close() {
       for (const control of ctx.inflight.values()) control.stop("cancel");
-      await db.destroy();
+      // Best effort: a pool whose last connect attempt failed reports that failure again here.
+      await db.destroy().catch(() => {});
     },
   };
 }

@@ -1,9 +1,9 @@
 import "server-only";
 import mysql, { type FieldPacket, type Pool, type PoolConnection, type PoolOptions } from "mysql2";
-import type { AppError } from "../../errors";
+import { AppError } from "../../errors";
 import { RunControl, type StopHandlers } from "../control";
 import { cancelledError, connectionFailed, queryFailed, timeoutError } from "../errors";
-import { assertMysqlReadable } from "../guard";
+import { assertMysqlReadable, leadingKeyword } from "../guard";
 import type {
   ConnectionConfig,
   ResultColumn,
@@ -124,6 +124,13 @@ export function mysqlQueryError(err: unknown, timeoutMs: number): AppError {
   return queryFailed(e?.sqlMessage ?? e?.message ?? String(err), { code: e?.code, errno: e?.errno, sqlState: e?.sqlState }, err);
 }
 
+/** The server went away mid-run: an environment problem, not the user's SQL. */
+function mysqlRunError(ctx: MysqlContext, err: unknown, timeoutMs: number): AppError {
+  const e = err as { fatal?: boolean; code?: string } | null;
+  const lost = e?.fatal === true && /^(PROTOCOL_CONNECTION_LOST|E[A-Z]+)$/.test(e.code ?? "");
+  return lost ? connectionFailed(ctx.config, err) : mysqlQueryError(err, timeoutMs);
+}
+
 const isFatal = (err: unknown) => {
   const e = err as { fatal?: boolean; errno?: number } | null;
   return !e || e.fatal === true || e.errno === undefined;
@@ -143,7 +150,7 @@ async function withLease<T>(
     return await body(lease, control, flavor);
   } catch (err) {
     if (lease && isFatal(err)) lease.broken = true;
-    throw control.fail(err, (e) => mysqlQueryError(e, control.timeoutMs));
+    throw control.fail(err, (e) => mysqlRunError(ctx, e, control.timeoutMs));
   } finally {
     control.finish();
     if (lease) {
@@ -234,7 +241,7 @@ export async function transactionMysql<T>(
           return await runWrite(lease, control, flavor, sql, runOpts);
         } catch (err) {
           if (isFatal(err)) lease.broken = true;
-          throw control.fail(err, (e) => mysqlQueryError(e, control.timeoutMs));
+          throw control.fail(err, (e) => mysqlRunError(ctx, e, control.timeoutMs));
         } finally {
           control.finish();
         }
@@ -272,7 +279,7 @@ export async function* streamMysql(ctx: MysqlContext, sql: string, opts: StreamO
     }
   } catch (err) {
     if (lease && isFatal(err)) lease.broken = true;
-    throw control.fail(err, (e) => mysqlQueryError(e, control.timeoutMs));
+    throw control.fail(err, (e) => mysqlRunError(ctx, e, control.timeoutMs));
   } finally {
     control.finish();
     if (lease) {
@@ -284,14 +291,29 @@ export async function* streamMysql(ctx: MysqlContext, sql: string, opts: StreamO
   }
 }
 
-/** EXPLAIN on the read path; the caller turns its rows into an estimate. */
+/** EXPLAIN's rows; the caller turns them into an estimate. */
 export async function explainRows(ctx: MysqlContext, sql: string, params: unknown[] | undefined, timeoutMs: number) {
   assertMysqlReadable(sql);
-  return withLease(ctx, { timeoutMs }, async (lease, control, flavor) => {
-    await beginReadOnly(lease, flavor, control.timeoutMs, "DEFAULT");
-    const pump = new RowPump(lease.conn, `EXPLAIN ${sql}`, params, 10_000, lease.dead);
-    const names = (await pump.columns()).map((f) => f.name.toLowerCase());
-    const rows = await pump.take();
-    return rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]])));
-  });
+  const explain = (readOnly: boolean) =>
+    withLease(ctx, { timeoutMs }, async (lease, control, flavor) => {
+      if (readOnly) await beginReadOnly(lease, flavor, control.timeoutMs, "DEFAULT");
+      else {
+        await exec(lease, `SET SESSION ${flavor.timeout(control.timeoutMs)}`);
+        // Never committed: the connection reset after the run rolls it back.
+        await exec(lease, "START TRANSACTION");
+      }
+      const pump = new RowPump(lease.conn, `EXPLAIN ${sql}`, params, 10_000, lease.dead);
+      const names = (await pump.columns()).map((f) => f.name.toLowerCase());
+      const rows = await pump.take();
+      return rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]])));
+    });
+  try {
+    return await explain(true);
+  } catch (err) {
+    // A read-only transaction refuses even EXPLAIN of a write. Plain DML may be explained
+    // in a transaction that is rolled back; `ANALYZE …` (which would execute it) may not.
+    const refused = err instanceof AppError && (err.details as { errno?: number } | undefined)?.errno === 1792;
+    if (!refused || !/^(delete|update|insert|replace)$/.test(leadingKeyword(sql))) throw err;
+    return explain(false);
+  }
 }

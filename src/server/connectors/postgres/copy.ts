@@ -1,9 +1,10 @@
 import "server-only";
 import type pg from "pg";
+import { AppError } from "../../errors";
 import { RunControl } from "../control";
 import type { StreamOptions } from "../types";
 import { isFatalForClient } from "./dialect";
-import { beginReadOnly, checkout, END_READ, pgQueryError, quietly, release, type PgContext } from "./run";
+import { beginReadOnly, checkout, END_READ, pgRunError, quietly, release, stopHandlers, type PgContext } from "./run";
 
 interface PgConnection {
   stream: { pause(): void; resume(): void };
@@ -90,7 +91,7 @@ class CopyOut implements pg.Submittable {
 }
 
 export async function* exportCsvPostgres(ctx: PgContext, sql: string, opts: StreamOptions): AsyncGenerator<Buffer> {
-  if (opts.params?.length) throw pgQueryError(new Error("COPY export does not take parameters"), opts.timeoutMs);
+  if (opts.params?.length) throw new AppError("BAD_REQUEST", "COPY export does not take parameters");
   const control = RunControl.start(ctx.inflight, opts, 1_000);
   const lease = await checkout(ctx).catch((err) => {
     control.finish();
@@ -112,11 +113,15 @@ export async function* exportCsvPostgres(ctx: PgContext, sql: string, opts: Stre
   } catch (err) {
     finished = true;
     if (isFatalForClient(err)) lease.broken = true;
-    throw control.fail(err, (e) => pgQueryError(e, control.timeoutMs));
+    throw control.fail(err, (e) => pgRunError(ctx, e, control.timeoutMs));
   } finally {
     control.finish();
-    // Abandoned mid-copy: the protocol cannot be resumed cleanly, so drop the connection.
-    if (copy && !finished) lease.broken = true;
+    // Abandoned mid-copy: stop the server side, and drop the connection, since the
+    // protocol cannot be resumed cleanly.
+    if (copy && !finished) {
+      await stopHandlers(ctx, lease).soft().catch(() => {});
+      lease.broken = true;
+    }
     if (!lease.broken) await quietly(lease, END_READ);
     release(lease);
   }

@@ -7,7 +7,7 @@ import type { Capabilities, ConnectionConfig, ConnectionTest, Connector } from "
 import { exportCsvPostgres } from "./copy";
 import { createPgKysely, createPgPool, isFatalForClient, pgClientConfig, PgTypeNames } from "./dialect";
 import { introspectPostgres } from "./introspect";
-import { beginReadOnly, checkout, END_READ, pgQueryError, quietly, release, runPostgres, streamPostgres, transactionPostgres, type PgContext } from "./run";
+import { beginReadOnly, checkout, END_READ, pgQueryError, pgRunError, quietly, release, runPostgres, streamPostgres, transactionPostgres, type PgContext } from "./run";
 
 export const postgresCapabilities: Capabilities = {
   readOnlyTransactions: true,
@@ -84,7 +84,7 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
         const rows = node?.["Plan Rows"];
         return typeof rows === "number" ? rows : null;
       } catch (err) {
-        throw control.fail(err, (e) => pgQueryError(e, control.timeoutMs));
+        throw control.fail(err, (e) => pgRunError(ctx, e, control.timeoutMs));
       } finally {
         control.finish();
         await quietly(lease, END_READ);
@@ -94,7 +94,8 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
 
     async close() {
       for (const control of ctx.inflight.values()) control.stop("cancel");
-      await db.destroy();
+      // Best effort: a pool whose last connect attempt failed reports that failure again here.
+      await db.destroy().catch(() => {});
     },
   };
 }

@@ -298,6 +298,25 @@ describe.skipIf(!available)("postgres connector", () => {
     };
     expect((await failure(smuggle())).code).toBe("QUERY_FAILED");
     expect((await connector.run("SELECT count(*)::int AS n FROM items", read())).rows).toEqual([{ n: 2 }]);
+
+    let bytes = 0;
+    for await (const chunk of connector.exportCsv!("SELECT g, md5(g::text) FROM generate_series(1, 500000) g", {
+      readOnly: true,
+      timeoutMs: 30_000,
+    })) {
+      bytes += chunk.length;
+      if (bytes > 100_000) break;
+    }
+    expect(bytes).toBeGreaterThan(100_000);
+    expect((await connector.run("SELECT 4 AS four", read())).rows).toEqual([{ four: 4 }]);
+    const copying = async () =>
+      (
+        await direct.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'COPY (SELECT g%' AND state = 'active'",
+          [dbName],
+        )
+      ).rows[0].n as number;
+    await expect.poll(copying, { timeout: 2_000 }).toBe(0);
   });
 
   it("estimates rows with EXPLAIN", async () => {

@@ -89,6 +89,16 @@ export function stopHandlers(ctx: PgContext, lease: Lease): StopHandlers {
   };
 }
 
+/** The server went away mid-run: an environment problem, not the user's SQL. */
+export function isConnectionLoss(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  return /^(08|57P0[1-3])/.test(e?.code ?? "") || /^E[A-Z]+$/.test(e?.code ?? "") || /Connection terminated/i.test(e?.message ?? "");
+}
+
+export function pgRunError(ctx: PgContext, err: unknown, timeoutMs: number): AppError {
+  return isConnectionLoss(err) ? connectionFailed(ctx.config, err) : pgQueryError(err, timeoutMs);
+}
+
 export function pgQueryError(err: unknown, timeoutMs: number): AppError {
   const e = err as Partial<pg.DatabaseError> & Error;
   if (e?.code === "57014") return /statement timeout/i.test(e.message) ? timeoutError(timeoutMs) : cancelledError();
@@ -134,7 +144,7 @@ async function withRun<T>(
     return await body(lease, control);
   } catch (err) {
     if (lease && isFatalForClient(err)) lease.broken = true;
-    throw control.fail(err, (e) => pgQueryError(e, control.timeoutMs));
+    throw control.fail(err, (e) => pgRunError(ctx, e, control.timeoutMs));
   } finally {
     control.finish();
     if (lease) release(lease);
@@ -152,8 +162,8 @@ export async function runPostgres(ctx: PgContext, sql: string, opts: RunOptions)
         await quietly(lease, "RESET statement_timeout");
       }
     }
-    await beginReadOnly(ctx, lease, control);
     try {
+      await beginReadOnly(ctx, lease, control);
       const started = performance.now();
       // The extended protocol (which pg-cursor always uses) refuses multi-statement text.
       const cursor = lease.client.query(new Cursor(sql, opts.params, { rowMode: "array", types: pgTypes }));
@@ -227,7 +237,7 @@ export async function transactionPostgres<T>(
             return await runExtended(ctx, lease, control, sql, runOpts);
           } catch (err) {
             if (isFatalForClient(err)) lease.broken = true;
-            throw control.fail(err, (e) => pgQueryError(e, control.timeoutMs));
+            throw control.fail(err, (e) => pgRunError(ctx, e, control.timeoutMs));
           } finally {
             control.finish();
           }
@@ -274,7 +284,7 @@ export async function* streamPostgres(ctx: PgContext, sql: string, opts: StreamO
   } catch (err) {
     cursorOpen = false;
     if (lease && isFatalForClient(err)) lease.broken = true;
-    throw control.fail(err, (e) => pgQueryError(e, control.timeoutMs));
+    throw control.fail(err, (e) => pgRunError(ctx, e, control.timeoutMs));
   } finally {
     control.finish();
     if (lease) {

@@ -185,7 +185,8 @@ export function createSqliteConnector(config: ConnectionConfig): Connector {
       for (const control of inflight.values()) control.stop("cancel");
       readers.close();
       writers.close();
-      await db.destroy();
+      // Best effort: a pool whose last connect attempt failed reports that failure again here.
+      await db.destroy().catch(() => {});
     },
   };
 }

@@ -35,6 +35,7 @@ beforeAll(() => {
   for (let i = 0; i < 250; i++) addOrder.run((i % 2) + 1, i);
   db.prepare("INSERT INTO order_lines VALUES (1, 1, 'sku-1')").run();
   db.close();
+  new Database(path.join(dir, "other.db")).close();
   connector = createSqliteConnector({ engine: "sqlite", database: file });
 });
 
@@ -139,6 +140,8 @@ describe("sqlite connector", () => {
       "CREATE TABLE evil (x)",
       "DROP TABLE orders",
       `ATTACH DATABASE '${path.join(dir, "evil.db")}' AS evil`,
+      `ATTACH DATABASE '${path.join(dir, "other.db")}' AS other`,
+      "DETACH DATABASE main",
       `VACUUM INTO '${path.join(dir, "copy.db")}'`,
       "PRAGMA query_only = 0",
       "PRAGMA writable_schema = 1",

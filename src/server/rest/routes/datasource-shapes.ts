@@ -22,6 +22,8 @@ export const commonFields = {
   username: optionalText(255),
   password: z.string().max(1024).optional(),
   description: optionalText(2000),
+  require_two_approvals: z.boolean().optional(),
+  backup_before_commit: z.boolean().optional(),
 };
 
 /** QueryBase and InsightEngine spell the engine `postgresql`; ETL Builder `postgres`. */
@@ -45,6 +47,8 @@ export function queryBaseDataSource(ds: DataSourceDto) {
     ssl_mode: ds.sslMode,
     description: ds.description,
     is_demo: ds.isDemo,
+    require_two_approvals: ds.twoApprovalsForHighRisk,
+    backup_before_commit: ds.backupBeforeCommit,
     status: ds.status,
     last_health_check: ds.lastCheckedAt,
     last_synced: ds.lastSyncedAt,

@@ -40,6 +40,7 @@ export const dataSourceRoutes = [
       const ds = await caller.datasources.create({
         name: body.name, engine: body.type, host: body.host, port: body.port, database: (body.database_name ?? body.database)!,
         username: body.username, password: body.password, sslMode: body.ssl_mode, description: body.description,
+        twoApprovalsForHighRisk: body.require_two_approvals, backupBeforeCommit: body.backup_before_commit,
       });
       return { body: queryBaseDataSource(ds) };
     },
@@ -61,6 +62,7 @@ export const dataSourceRoutes = [
         patch: {
           name: body.name, engine: body.type, host: body.host, port: body.port, database: body.database_name ?? body.database,
           username: body.username, password: body.password, sslMode: body.ssl_mode, description: body.description,
+          twoApprovalsForHighRisk: body.require_two_approvals, backupBeforeCommit: body.backup_before_commit,
         },
       });
       return { body: queryBaseDataSource(ds) };

@@ -37,4 +37,14 @@ export const approvalDto = z.object({
   updatedAt: z.string(),
 });
 
-export const APPROVAL_STATUSES = ["pending", "approved", "rejected", "executing", "executed", "failed", "rolled_back"] as const;
+export const APPROVAL_STATUSES = [
+  "pending",
+  "approved",
+  "rejected",
+  "executing",
+  "executed",
+  "failed",
+  "rolled_back",
+  "reverting",
+  "reverted",
+] as const;

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { commitApproval, discardApproval, previewApproval } from "../../services/approvals/execute";
+import { commitApproval, discardApproval, previewApproval, revertApproval } from "../../services/approvals/execute";
 import { approvalCounts, getApproval, isApproved, listApprovals, reviewApproval } from "../../services/approvals/review";
 import { authedProcedure, createTRPCRouter } from "../../trpc";
 import { APPROVAL_STATUSES, approvalDto } from "./dto";
@@ -40,4 +40,6 @@ export const approvalsRouter = createTRPCRouter({
   preview: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => previewApproval(ctx.session.user, input.id)),
   commit: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => commitApproval(ctx.session.user, input.id)),
   rollback: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => discardApproval(ctx.session.user, input.id)),
+  /** Puts back the rows a committed UPDATE/DELETE changed, from its backup table. */
+  revert: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => revertApproval(ctx.session.user, input.id)),
 });

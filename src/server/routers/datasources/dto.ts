@@ -16,6 +16,8 @@ export const dataSourceDto = z.object({
   description: z.string(),
   isDemo: z.boolean(),
   hasPassword: z.boolean(),
+  twoApprovalsForHighRisk: z.boolean(),
+  backupBeforeCommit: z.boolean(),
   status: z.string(),
   lastCheckedAt: z.string().nullable(),
   lastError: z.string().nullable(),
@@ -38,6 +40,8 @@ export const dataSourceInput = z.object({
   password: z.string().max(1024).nullable().optional(),
   sslMode: sslModeSchema.optional(),
   description: z.string().max(2000).optional(),
+  twoApprovalsForHighRisk: z.boolean().optional(),
+  backupBeforeCommit: z.boolean().optional(),
 });
 
 export const idInput = z.object({ id: z.string().min(1).max(100) });

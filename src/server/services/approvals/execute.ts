@@ -167,3 +167,38 @@ export async function discardApproval(user: SessionUser, id: string): Promise<Ap
   await recordAudit({ userId: user.id, label: user.email }, { action: "approval_rollback", resourceType: "approval", resourceId: id });
   return getApproval(user, id);
 }
+
+/**
+ * One-click undo of an executed UPDATE/DELETE whose rows were copied to a backup table
+ * before the commit: the backed-up rows are put back in one transaction.
+ */
+export async function revertApproval(user: SessionUser, id: string): Promise<ApprovalView> {
+  const approval = await loadApproval(user, id);
+  await assertApprover(user, approval);
+  assertStatus(approval, ["executed"], "revert");
+  if (!approval.backupTable) throw conflict("No backup was taken for this request (enable backups on the data source)");
+  const { shape } = await statementOf(approval);
+  if (!shape) throw conflict("Only UPDATE and DELETE requests can be reverted");
+  const pk = await primaryKeyOf(user, approval, shape);
+  if (shape.operation === "UPDATE" && !pk) throw conflict("Reverting an UPDATE needs a single-column primary key");
+  const claimed = await db.approvalRequest.updateMany({ where: { id, status: "executed" }, data: { status: "reverting" } });
+  if (claimed.count !== 1) throw conflict("This request is being reverted already");
+  const connector = connectorFor(await db.dataSource.findUniqueOrThrow({ where: { id: approval.dataSourceId } }));
+  const backup = quoteIdent(connector, approval.backupTable);
+  const timeoutMs = config().QUARRY_QUERY_TIMEOUT_MS;
+  try {
+    await connector.transaction(async (tx) => {
+      if (shape.operation === "UPDATE") {
+        const key = quoteIdent(connector, pk!);
+        await tx.run(`DELETE FROM ${shape.table} WHERE ${key} IN (SELECT ${key} FROM ${backup})`, { maxRows: 1, timeoutMs });
+      }
+      await tx.run(`INSERT INTO ${shape.table} SELECT * FROM ${backup}`, { maxRows: 1, timeoutMs });
+    });
+  } catch (error) {
+    await db.approvalRequest.update({ where: { id }, data: { status: "executed" } });
+    throw error;
+  }
+  await db.approvalRequest.update({ where: { id }, data: { status: "reverted", revertedAt: new Date() } });
+  await recordAudit({ userId: user.id, label: user.email }, { action: "approval_revert", resourceType: "approval", resourceId: id });
+  return getApproval(user, id);
+}

@@ -59,7 +59,7 @@ export async function listApprovals(user: SessionUser, filter: ApprovalFilter): 
 
 export async function approvalCounts(user: SessionUser, scope: "all" | "mine" | "to_review" = "all"): Promise<Record<string, number>> {
   const grouped = await db.approvalRequest.groupBy({ by: ["status"], where: await visibleWhere(user, scope), _count: true });
-  const counts: Record<string, number> = { all: 0, pending: 0, approved: 0, rejected: 0, executed: 0, failed: 0, rolled_back: 0 };
+  const counts: Record<string, number> = { all: 0, pending: 0, approved: 0, rejected: 0, executed: 0, failed: 0, rolled_back: 0, reverted: 0 };
   for (const g of grouped) {
     counts[g.status] = g._count;
     counts.all! += g._count;

@@ -23,6 +23,10 @@ export interface DataSourceInput {
   password?: string | null;
   sslMode?: string;
   description?: string;
+  /** High-risk write requests need two approvals. */
+  twoApprovalsForHighRisk?: boolean;
+  /** Copy rows an UPDATE/DELETE changes into a backup table first, so it can be reverted. */
+  backupBeforeCommit?: boolean;
 }
 
 export type DataSourcePatch = Partial<DataSourceInput>;
@@ -84,6 +88,8 @@ export async function createDataSource(user: SessionUser, input: DataSourceInput
         encryptedSecret: input.password ? encryptSecret(input.password) : null,
         sslMode: input.sslMode ?? "disable",
         description: input.description ?? "",
+        twoApprovalsForHighRisk: input.twoApprovalsForHighRisk ?? false,
+        backupBeforeCommit: input.backupBeforeCommit ?? false,
         createdById: user.id,
       },
     });
@@ -109,6 +115,8 @@ export async function updateDataSource(user: SessionUser, id: string, patch: Dat
     username: patch.username ?? current.username,
     sslMode: patch.sslMode ?? current.sslMode,
     description: patch.description ?? current.description,
+    twoApprovalsForHighRisk: patch.twoApprovalsForHighRisk ?? current.twoApprovalsForHighRisk,
+    backupBeforeCommit: patch.backupBeforeCommit ?? current.backupBeforeCommit,
   };
   checkShape(merged);
   const data: Prisma.DataSourceUpdateInput = {
@@ -120,6 +128,8 @@ export async function updateDataSource(user: SessionUser, id: string, patch: Dat
     username: merged.username,
     sslMode: merged.sslMode,
     description: merged.description,
+    twoApprovalsForHighRisk: merged.twoApprovalsForHighRisk,
+    backupBeforeCommit: merged.backupBeforeCommit,
     // A connection change invalidates what we knew about the server.
     status: "unknown",
   };

@@ -16,6 +16,8 @@ export interface DataSourceView {
   description: string;
   isDemo: boolean;
   hasPassword: boolean;
+  twoApprovalsForHighRisk: boolean;
+  backupBeforeCommit: boolean;
   status: string;
   lastCheckedAt: string | null;
   lastError: string | null;
@@ -41,6 +43,8 @@ export function toDataSourceView(row: DataSource, access: Access): DataSourceVie
     description: row.description,
     isDemo: row.isDemo,
     hasPassword: !!row.encryptedSecret,
+    twoApprovalsForHighRisk: row.twoApprovalsForHighRisk,
+    backupBeforeCommit: row.backupBeforeCommit,
     status: row.status,
     lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
     lastError: row.lastError,

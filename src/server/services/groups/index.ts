@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@prisma/client";
 import { db } from "../../db";
-import { AppError, conflict, notFound, validationFailed } from "../../errors";
+import { AppError, badRequest, conflict, notFound, validationFailed } from "../../errors";
 import { recordAudit } from "../audit";
 import { auditActor, type Actor } from "../users/actor";
 
@@ -53,8 +53,24 @@ const toView = (row: GroupRow): GroupView => ({
 
 const withCount = { _count: { select: { members: true } } } as const;
 
-export async function listGroups(input: GroupListInput): Promise<{ items: GroupView[]; total: number }> {
-  const where: Prisma.GroupWhereInput = input.search ? { name: { contains: input.search } } : {};
+/**
+ * What a caller may see of groups. Personal groups are named after their user's email,
+ * so only admins see them at all; everyone else sees the shared groups without members.
+ */
+export interface GroupVisibility {
+  asAdmin: boolean;
+}
+
+const isPersonal = (name: string) => name.startsWith(PERSONAL_PREFIX);
+
+export async function listGroups(
+  input: GroupListInput,
+  visibility: GroupVisibility,
+): Promise<{ items: GroupView[]; total: number }> {
+  const where: Prisma.GroupWhereInput = {
+    ...(input.search ? { name: { contains: input.search } } : {}),
+    ...(visibility.asAdmin ? {} : { NOT: { name: { startsWith: PERSONAL_PREFIX } } }),
+  };
   const [rows, total] = await Promise.all([
     db.group.findMany({
       where,
@@ -68,11 +84,11 @@ export async function listGroups(input: GroupListInput): Promise<{ items: GroupV
   return { items: rows.map(toView), total };
 }
 
-export async function getGroup(id: string, options: { withMembers: boolean }): Promise<GroupView> {
+export async function getGroup(id: string, visibility: GroupVisibility): Promise<GroupView> {
   const row = await db.group.findUnique({ where: { id }, include: withCount });
-  if (!row) throw notFound("Group", id);
+  if (!row || (!visibility.asAdmin && isPersonal(row.name))) throw notFound("Group", id);
   const view = toView(row);
-  if (!options.withMembers) return view;
+  if (!visibility.asAdmin) return view;
   const members = await db.groupMember.findMany({
     where: { groupId: id },
     include: { user: true },
@@ -92,7 +108,9 @@ export async function getGroup(id: string, options: { withMembers: boolean }): P
 
 function assertNotReserved(name: string): void {
   if (name.toLowerCase().startsWith(PERSONAL_PREFIX)) {
-    throw validationFailed([{ field: "name", message: `names starting with "${PERSONAL_PREFIX}" are reserved for personal grants` }]);
+    throw validationFailed([
+      { field: "name", message: `names starting with "${PERSONAL_PREFIX}" are reserved for personal grants` },
+    ]);
   }
 }
 
@@ -134,7 +152,7 @@ export async function updateGroup(
   const renaming = patch.name !== undefined && patch.name !== current.name;
   if (renaming) assertNotReserved(patch.name!);
   // Personal groups follow their user's email; renaming one by hand would orphan it.
-  if (renaming && current.name.startsWith(PERSONAL_PREFIX)) {
+  if (renaming && isPersonal(current.name)) {
     throw validationFailed([{ field: "name", message: "personal groups cannot be renamed" }]);
   }
   if (renaming) {
@@ -151,7 +169,12 @@ export async function updateGroup(
     if (renaming) changes.name = { from: current.name, to: row.name };
     if (patch.description !== undefined && patch.description !== current.description) changes.description = true;
     if (Object.keys(changes).length) {
-      await recordAudit(auditActor(actor), { action: "update_group", resourceType: "group", resourceId: id, details: { changes } });
+      await recordAudit(auditActor(actor), {
+        action: "update_group",
+        resourceType: "group",
+        resourceId: id,
+        details: { changes },
+      });
     }
     return toView(row);
   } catch (error) {
@@ -187,6 +210,8 @@ async function groupAndUser(groupId: string, userId: string) {
 /** Adding someone who is already a member changes nothing and says so. */
 export async function addMember(actor: Actor, groupId: string, userId: string): Promise<{ added: boolean }> {
   const { group, user } = await groupAndUser(groupId, userId);
+  // A personal group's grants are meant for its one user; sharing them goes through a shared group.
+  if (isPersonal(group.name)) throw badRequest("Personal groups hold only their own user; use a shared group");
   const existing = await db.groupMember.findUnique({ where: { groupId_userId: { groupId, userId } } });
   if (existing) return { added: false };
   await db.groupMember.create({ data: { groupId, userId } });

@@ -51,11 +51,18 @@ async function grantsOf(dataSourceId: string): Promise<GrantView[]> {
   }));
 }
 
-/** Anyone who may read the data source may see its grants; others get 404 as for the data source itself. */
+/**
+ * Anyone who may read the data source may see its grants; others get 404 as for the
+ * data source itself. Other users' direct grants name them by email, so only admins
+ * see those; a user sees their own.
+ */
 export async function dataSourcePermissions(user: SessionUser, dataSourceId: string): Promise<GrantView[]> {
   await assertAccess(user, dataSourceId, "canRead");
   await assertDataSource(dataSourceId);
-  return grantsOf(dataSourceId);
+  const grants = await grantsOf(dataSourceId);
+  if (user.role === "admin") return grants;
+  const own = personalGroupName(user.email);
+  return grants.filter((g) => !g.personal || g.groupName === own);
 }
 
 /** Replaces every grant on the data source with `grants` (an empty list revokes all). */
@@ -67,9 +74,8 @@ export async function replaceDataSourcePermissions(
   const dataSource = await assertDataSource(dataSourceId);
   const issues: FieldIssue[] = [];
   const seen = new Set<string>();
-  const known = new Set(
-    (await db.group.findMany({ where: { id: { in: grants.map((g) => g.groupId) } }, select: { id: true } })).map((g) => g.id),
-  );
+  const found = await db.group.findMany({ where: { id: { in: grants.map((g) => g.groupId) } }, select: { id: true } });
+  const known = new Set(found.map((g) => g.id));
   grants.forEach((g, i) => {
     const field = `permissions.${i}.group_id`;
     if (!known.has(g.groupId)) issues.push({ field, message: `no group with id ${g.groupId}` });

@@ -73,7 +73,9 @@ export async function updateUser(
   const losesAdmin = ("role" in changes && patch.role !== "admin") || ("isActive" in changes && patch.isActive === false);
   const what = "isActive" in changes ? "deactivate this user" : "change this user's role";
   if (losesAdmin && (await isLastActiveAdmin(id))) throw lastAdminConflict(what);
-  if (self && patch.isActive === false && changes.isActive) throw badRequest("You cannot deactivate your own account; ask another administrator");
+  if (self && patch.isActive === false && changes.isActive) {
+    throw badRequest("You cannot deactivate your own account; ask another administrator");
+  }
 
   let row;
   try {
@@ -81,7 +83,10 @@ export async function updateUser(
       const updated = await tx.user.update({ where: { id }, data });
       if (changes.email) {
         // The personal group carries the user's direct grants; keep its name in step.
-        await tx.group.updateMany({ where: { name: personalGroupName(current.email) }, data: { name: personalGroupName(updated.email) } });
+        await tx.group.updateMany({
+          where: { name: personalGroupName(current.email) },
+          data: { name: personalGroupName(updated.email) },
+        });
       }
       return updated;
     });

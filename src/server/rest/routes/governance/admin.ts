@@ -3,7 +3,15 @@ import { z } from "zod";
 import { ROLES, roleSchema } from "@/lib/roles";
 import { defineRoute } from "../../route";
 import { auditPage, auditQuery, auditResponse } from "./audit";
-import { messageBody, pageFields, pageFieldsSchema, restManagedUser, toRestManagedUser, userListInput, userListQuery } from "./shapes";
+import {
+  messageBody,
+  pageFields,
+  pageFieldsSchema,
+  restManagedUser,
+  toRestManagedUser,
+  userListInput,
+  userListQuery,
+} from "./shapes";
 
 /** Analytics Assistant's admin area; it documents no shapes, so these follow the other seeds' spelling. */
 const tag = "admin";
@@ -93,7 +101,10 @@ export const adminRoutes = [
   defineRoute({
     method: "POST", path: "/admin/system/cache/clear", format, auth: "user", procedure: "admin.clearCache", tag,
     summary: "Drop every data source's cached schema (admin); the next schema read introspects afresh",
-    response: z.object({ message: z.string(), cleared: z.object({ schema_cache: z.array(z.object({ id: z.string(), name: z.string() })), count: z.number() }) }),
+    response: z.object({
+      message: z.string(),
+      cleared: z.object({ schema_cache: z.array(z.object({ id: z.string(), name: z.string() })), count: z.number() }),
+    }),
     async handle({ caller }) {
       const result = await caller.admin.clearCache();
       return { body: { message: result.message, cleared: { schema_cache: result.cleared, count: result.cleared.length } } };

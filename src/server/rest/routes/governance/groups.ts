@@ -10,7 +10,9 @@ const format = "querybase" as const;
 
 const name = z.string({ error: "name is required" }).trim().min(1, "name is required").max(100);
 const description = z.string().trim().max(1000);
-const memberBody = z.object({ user_id: z.string({ error: "user_id is required" }).trim().min(1, "user_id is required").max(100) });
+const memberBody = z.object({
+  user_id: z.string({ error: "user_id is required" }).trim().min(1, "user_id is required").max(100),
+});
 
 export const groupRoutes = [
   defineRoute({

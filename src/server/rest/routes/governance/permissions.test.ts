@@ -152,6 +152,31 @@ describe("PUT /permissions/:resource_id (InsightEngine)", () => {
     expect(none.body.effective.can_read).toBe(true);
   });
 
+  it("keeps personal groups, which carry emails, away from non-admins", async () => {
+    const ds = await makeDataSource();
+    const alice = await signedInUser("analyst");
+    const bob = await signedInUser("analyst");
+    for (const u of [alice, bob]) {
+      await rest("PUT", `/permissions/${ds.id}`, { token: admin.token, body: { user_id: u.user.id, permission: "read" } });
+    }
+    const seenByAlice = await rest("GET", `/datasources/${ds.id}/permissions`, { token: alice.token });
+    expect(seenByAlice.body.permissions.map((g: { group_name: string }) => g.group_name)).toEqual([`user:${alice.email}`]);
+    const seenByAdmin = await rest("GET", `/datasources/${ds.id}/permissions`, { token: admin.token });
+    expect(seenByAdmin.body.permissions).toHaveLength(2);
+
+    const personal = await db.group.findUniqueOrThrow({ where: { name: `user:${bob.email}` } });
+    expect((await rest("GET", `/groups/${personal.id}`, { token: alice.token })).status).toBe(404);
+    expect((await rest("GET", `/groups/${personal.id}`, { token: admin.token })).status).toBe(200);
+    const listed = await rest("GET", "/groups?page_size=1000", { token: alice.token });
+    expect(JSON.stringify(listed.body)).not.toContain(bob.email);
+    const adminList = await rest("GET", "/groups?search=user:&page_size=1000", { token: admin.token });
+    expect(adminList.body.data.map((g: { name: string }) => g.name)).toContain(`user:${bob.email}`);
+
+    const share = await rest("POST", `/groups/${personal.id}/users`, { token: admin.token, body: { user_id: alice.user.id } });
+    expect(share.status).toBe(400);
+    expect(await db.groupMember.count({ where: { groupId: personal.id } })).toBe(1);
+  });
+
   it("answers bad input with 422 and an unknown data source with 404, in InsightEngine's format", async () => {
     const ds = await makeDataSource();
     const bad = await rest("PUT", `/permissions/${ds.id}`, { token: admin.token, body: { user_id: member.user.id, permission: "owner" } });

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import type { grantDto } from "../../../routers/groups/dto";
 import { defineRoute } from "../../route";
 import { messageBody } from "./shapes";
 
@@ -19,9 +20,7 @@ const restGrant = z.object({
   can_approve: z.boolean(),
 });
 
-type Grant = { groupId: string; groupName: string; personal: boolean; canRead: boolean; canWrite: boolean; canApprove: boolean };
-
-const toRestGrant = (g: Grant): z.infer<typeof restGrant> => ({
+const toRestGrant = (g: z.infer<typeof grantDto>): z.infer<typeof restGrant> => ({
   group_id: g.groupId,
   group_name: g.groupName,
   personal: g.personal,
@@ -34,8 +33,8 @@ const access = z.object({ can_read: z.boolean(), can_write: z.boolean(), can_app
 
 export const permissionRoutes = [
   defineRoute({
-    method: "GET", path: "/datasources/:id/permissions", format: "querybase", auth: "user", procedure: "groups.permissions",
-    tag: "datasources",
+    method: "GET", path: "/datasources/:id/permissions", format: "querybase", auth: "user",
+    procedure: "groups.permissions", tag: "datasources",
     summary: "The groups granted access to a data source (anyone who may read it)",
     response: z.object({ data_source_id: z.string(), permissions: z.array(restGrant) }),
     async handle({ caller, params }) {
@@ -44,8 +43,8 @@ export const permissionRoutes = [
     },
   }),
   defineRoute({
-    method: "PUT", path: "/datasources/:id/permissions", format: "querybase", auth: "user", procedure: "groups.setPermissions",
-    tag: "datasources",
+    method: "PUT", path: "/datasources/:id/permissions", format: "querybase", auth: "user",
+    procedure: "groups.setPermissions", tag: "datasources",
     summary: "Replace a data source's grants with the given list (admin)",
     body: z.object({ permissions: z.array(grantBody, { error: "permissions must be a list" }).max(1000) }),
     response: messageBody.extend({ data_source_id: z.string(), permissions: z.array(restGrant) }),
@@ -60,15 +59,18 @@ export const permissionRoutes = [
         })),
       });
       return {
-        body: { message: "Permissions updated successfully", data_source_id: params.id!, permissions: grants.map(toRestGrant) },
+        body: {
+          message: "Permissions updated successfully",
+          data_source_id: params.id!,
+          permissions: grants.map(toRestGrant),
+        },
       };
     },
   }),
   defineRoute({
-    method: "PUT", path: "/permissions/:resource_id", format: "insight", auth: "user", procedure: "groups.setUserPermission",
-    tag: "datasources",
-    summary:
-      "Set one user's direct permission on a data source (admin): read < write (read+write) < approve (all three); none removes it",
+    method: "PUT", path: "/permissions/:resource_id", format: "insight", auth: "user",
+    procedure: "groups.setUserPermission", tag: "datasources",
+    summary: "Set one user's direct permission on a data source (admin): read, write (+read), approve (+write); none removes it",
     body: z.object({
       user_id: z.string({ error: "user_id is required" }).trim().min(1, "user_id is required").max(100),
       permission: z.enum(["read", "write", "approve", "none"], { error: "permission must be read, write, approve or none" }),

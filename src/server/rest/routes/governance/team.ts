@@ -33,9 +33,14 @@ export const teamRoutes = [
       name: z.string().trim().max(200).optional(),
       full_name: z.string().trim().max(200).optional(),
     }),
-    response: restMember.extend({ message: z.string(), temporary_password: z.string(), must_change_password: z.literal(true) }),
+    response: restMember.extend({
+      message: z.string(),
+      temporary_password: z.string(),
+      must_change_password: z.literal(true),
+    }),
     async handle({ caller, body }) {
-      const result = await caller.users.invite({ email: body.email, role: body.role, fullName: body.full_name ?? body.name });
+      const fullName = body.full_name ?? body.name;
+      const result = await caller.users.invite({ email: body.email, role: body.role, fullName });
       return {
         body: {
           ...toRestMember(result.user),

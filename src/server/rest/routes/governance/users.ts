@@ -59,7 +59,11 @@ export const userRoutes = [
     body: createBody, successStatus: 201, response: restManagedUser,
     async handle({ caller, body }) {
       const user = await caller.users.create({
-        email: body.email, username: body.username, fullName: body.full_name ?? body.name, password: body.password, role: body.role,
+        email: body.email,
+        username: body.username,
+        fullName: body.full_name ?? body.name,
+        password: body.password,
+        role: body.role,
       });
       return { body: toRestManagedUser(user) };
     },

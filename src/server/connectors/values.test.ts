@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { decimalText, integerText, jsonSafe, toRecords, uniqueNames } from "./values";
+
+describe("connector values", () => {
+  it("makes driver values JSON-safe", () => {
+    expect(jsonSafe(2n ** 60n)).toBe("1152921504606846976");
+    expect(jsonSafe(42n)).toBe(42);
+    expect(jsonSafe(new Date("2024-01-02T03:04:05Z"))).toBe("2024-01-02T03:04:05.000Z");
+    expect(jsonSafe(new Date("nope"))).toBeNull();
+    expect(jsonSafe(Buffer.from([0, 255]))).toBe("AP8=");
+    expect(jsonSafe(Number.NaN)).toBe("NaN");
+    expect(jsonSafe(Number.POSITIVE_INFINITY)).toBe("Infinity");
+    expect(jsonSafe({ a: [1n, new Uint8Array([1])], b: undefined })).toEqual({ a: [1, "AQ=="], b: null });
+  });
+
+  it("keeps integers and decimals exact, as numbers only when a double holds them", () => {
+    expect(integerText("9007199254740991")).toBe(9007199254740991);
+    expect(integerText("9007199254740993")).toBe("9007199254740993");
+    expect(decimalText("1234.50")).toBe(1234.5);
+    expect(decimalText("-0.000123")).toBe(-0.000123);
+    expect(decimalText("123456789012345.6")).toBe("123456789012345.6");
+    expect(decimalText("NaN")).toBe("NaN");
+  });
+
+  it("gives duplicate column names unique keys", () => {
+    expect(uniqueNames(["id", "id", "name", "id_2", "id"])).toEqual(["id", "id_3", "name", "id_2", "id_4"]);
+    expect(toRecords(["a", "b"], [[1, null]], [(v) => Number(v) * 10])).toEqual([{ a: 10, b: null }]);
+  });
+});
