@@ -20,6 +20,8 @@ const t = initTRPC.context<Context>().create({
         // Never ship stack traces to clients.
         stack: undefined,
         appCode: cause instanceof AppError ? cause.code : undefined,
+        // e.g. a SQL error's line/column/position, for the editor to mark
+        details: cause instanceof AppError && cause.actor !== "bug" ? cause.details : undefined,
         fields:
           cause instanceof AppError
             ? cause.fields

@@ -85,7 +85,10 @@ async function runRead(
       where: { id: runId },
       data: { status: cancelled ? "cancelled" : "failed", error: message, finishedAt: new Date() },
     });
-    publishQueryStatus(runId, cancelled ? "cancelled" : "failed", { error: message });
+    publishQueryStatus(runId, cancelled ? "cancelled" : "failed", {
+      error: message,
+      details: isAppError(error) && error.actor !== "bug" ? error.details : undefined,
+    });
     await auditRun(user, runId, check, cancelled ? "failure" : "failure", { error: message });
     throw error;
   } finally {
