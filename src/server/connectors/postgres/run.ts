@@ -61,6 +61,9 @@ export function release(lease: Lease): void {
  */
 export const END_READ = "ROLLBACK; SELECT pg_advisory_unlock_all()";
 
+/** After writes (outside any transaction): session settings, locks, prepared statements, temp tables. */
+const END_WRITE = "DISCARD ALL";
+
 export async function quietly(lease: Lease, text: string): Promise<void> {
   await lease.client.query(text).catch(() => {
     lease.broken = true;
@@ -159,7 +162,7 @@ export async function runPostgres(ctx: PgContext, sql: string, opts: RunOptions)
       try {
         return await runExtended(ctx, lease, control, sql, opts);
       } finally {
-        await quietly(lease, "RESET statement_timeout");
+        await quietly(lease, END_WRITE);
       }
     }
     try {
@@ -255,6 +258,7 @@ export async function transactionPostgres<T>(
     }
     return result;
   } finally {
+    await quietly(lease, END_WRITE);
     release(lease);
   }
 }

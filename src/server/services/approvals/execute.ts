@@ -120,10 +120,13 @@ export async function commitApproval(user: SessionUser, id: string): Promise<App
       dataSource.backupBeforeCommit && shape?.singleTable && shape.where ? `quarry_backup_${id.replace(/-/g, "").slice(0, 16)}` : null;
     const timeoutMs = config().QUARRY_QUERY_TIMEOUT_MS;
     const checkCount = !(approval.kind === "ddl" && !connector.capabilities.transactionalDdl);
+    const backupSql = backup && shape ? `CREATE TABLE ${quoteIdent(connector, backup)} AS SELECT * FROM ${shape.table} WHERE ${shape.where}` : null;
+    // Where DDL commits implicitly (MySQL), the backup is taken in its own transaction
+    // first, so it cannot end the write's transaction early.
+    const separateBackup = backupSql && !connector.capabilities.transactionalDdl;
+    if (separateBackup) await connector.transaction((tx) => tx.run(backupSql, { maxRows: 1, timeoutMs }));
     const affected = await connector.transaction(async (tx) => {
-      if (backup && shape) {
-        await tx.run(`CREATE TABLE ${quoteIdent(connector, backup)} AS SELECT * FROM ${shape.table} WHERE ${shape.where}`, { maxRows: 1, timeoutMs });
-      }
+      if (backupSql && !separateBackup) await tx.run(backupSql, { maxRows: 1, timeoutMs });
       const result = await tx.run(statement.text, { maxRows: 1, timeoutMs });
       const count = result.affectedRows ?? result.rowCount;
       if (checkCount && count !== preview.affectedRows) {
