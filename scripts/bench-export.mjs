@@ -71,27 +71,30 @@ try {
   const run = await (await api("POST", "/queries", token, { data_source_id: ds.id, query_text: select, limit: 10 })).json();
   const idleMb = peakRss();
 
+  // Both sides write the CSV to a file, so they are timed doing the same work.
+  const quarryFile = path.join(dataDir, "quarry.csv");
+  const psqlFile = path.join(dataDir, "psql.csv");
   const t0 = performance.now();
-  const res = await api("POST", `/queries/${run.id}/export`, token, { format: "csv" });
-  let bytes = 0;
-  let newlines = 0;
-  for await (const chunk of res.body) {
-    bytes += chunk.byteLength;
-    for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) newlines++;
-  }
+  const curl = spawnSync("curl", ["-sS", "-f", "-o", quarryFile, "-X", "POST", `${base}/api/v1/queries/${run.id}/export`,
+    "-H", `authorization: Bearer ${token}`, "-H", "content-type: application/json", "-d", '{"format":"csv"}']);
   const quarryMs = performance.now() - t0;
+  if (curl.status !== 0) throw new Error(`export failed: ${curl.stderr}`);
   const quarryPeak = peakRss();
 
   const t1 = performance.now();
-  const psqlRun = spawnSync("psql", ["-c", `\\copy (${select}) to stdout csv header`], { env: pgEnv, maxBuffer: 1 << 30 });
+  const psqlRun = spawnSync("sh", ["-c", `psql -c "\\copy (${select}) to stdout csv header" > ${psqlFile}`], { env: pgEnv });
   const psqlMs = performance.now() - t1;
   if (psqlRun.status !== 0) throw new Error(`psql \\copy failed: ${psqlRun.stderr}`);
+  const lines = (file) => Number(spawnSync("wc", ["-l", file], { encoding: "utf8" }).stdout.trim().split(/\s+/)[0]);
+  const bytes = (file) => Number(spawnSync("stat", ["-c", "%s", file], { encoding: "utf8" }).stdout.trim());
+  const newlines = lines(quarryFile);
+  const same = spawnSync("cmp", ["-s", quarryFile, psqlFile]).status === 0;
 
   const ratio = psqlMs / quarryMs;
   console.log("");
-  console.log(`rows exported:        ${(newlines - 1).toLocaleString("en")} (${(bytes / 1e6).toFixed(1)} MB of CSV)`);
+  console.log(`rows exported:        ${(newlines - 1).toLocaleString("en")} (${(bytes(quarryFile) / 1e6).toFixed(1)} MB of CSV; ${same ? "identical to" : "differs from"} psql's)`);
   console.log(`quarry export:        ${(quarryMs / 1000).toFixed(2)} s`);
-  console.log(`psql \\copy:           ${(psqlMs / 1000).toFixed(2)} s (${(psqlRun.stdout.length / 1e6).toFixed(1)} MB)`);
+  console.log(`psql \\copy:           ${(psqlMs / 1000).toFixed(2)} s (${(bytes(psqlFile) / 1e6).toFixed(1)} MB, ${(lines(psqlFile) - 1).toLocaleString("en")} rows)`);
   console.log(`speed vs psql:        ${ratio.toFixed(2)}x (target ≥ 0.80x)`);
   console.log(`quarry peak memory:   ${quarryPeak.toFixed(0)} MB RSS (${idleMb.toFixed(0)} MB before the export; target < 150 MB)`);
 } finally {

@@ -20,8 +20,12 @@ interface PgConnection {
  * CopyData arrives through pg's own message parser; the socket is paused while the
  * consumer is behind, so memory stays flat.
  */
+const MIN_BLOCK = 256 * 1024;
+
 class CopyOut implements pg.Submittable {
   private chunks: Buffer[] = [];
+  private block = Buffer.allocUnsafe(MIN_BLOCK);
+  private used = 0;
   private queued = 0;
   private done = false;
   private error: unknown;
@@ -40,10 +44,18 @@ class CopyOut implements pg.Submittable {
   }
 
   handleCopyData(msg: { chunk: Buffer }): void {
-    this.chunks.push(msg.chunk);
-    this.queued += msg.chunk.length;
+    // pg's parser reuses its buffer for the next socket read, so rows are copied (once)
+    // into blocks instead of being kept as views.
+    const row = msg.chunk;
+    if (row.length > this.block.length - this.used) this.sealBlock();
+    if (row.length >= this.block.length) this.chunks.push(Buffer.from(row));
+    else {
+      row.copy(this.block, this.used);
+      this.used += row.length;
+    }
+    this.queued += row.length;
     if (this.queued > 1 << 20) this.connection?.stream.pause();
-    this.notify();
+    if (this.queued >= MIN_BLOCK) this.notify();
   }
 
   handleError(err: unknown): void {
@@ -61,6 +73,13 @@ class CopyOut implements pg.Submittable {
   handleDataRow(): void {}
   handlePortalSuspended(): void {}
 
+  private sealBlock(): void {
+    if (this.used === 0) return;
+    this.chunks.push(this.block.subarray(0, this.used));
+    this.block = Buffer.allocUnsafe(MIN_BLOCK);
+    this.used = 0;
+  }
+
   private finish(): void {
     this.done = true;
     this.connection?.stream.resume();
@@ -75,8 +94,11 @@ class CopyOut implements pg.Submittable {
 
   async *chunksOut(): AsyncGenerator<Buffer> {
     for (;;) {
-      if (this.chunks.length > 0) {
-        const chunk = Buffer.concat(this.chunks);
+      // CopyData messages are one row each; handing them on one by one costs more than
+      // the copy itself, so rows are passed on in blocks of at least MIN_BLOCK bytes.
+      if (this.queued > 0 && (this.queued >= MIN_BLOCK || this.done || this.error)) {
+        this.sealBlock();
+        const chunk = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
         this.chunks = [];
         this.queued = 0;
         if (!this.done) this.connection?.stream.resume();

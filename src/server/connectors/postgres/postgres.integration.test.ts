@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -317,6 +318,29 @@ describe.skipIf(!available)("postgres connector", () => {
         )
       ).rows[0].n as number;
     await expect.poll(copying, { timeout: 2_000 }).toBe(0);
+  });
+
+  it("exports every byte of a large result intact while the consumer lags", async () => {
+    // A slow reader makes pg's parser reuse its buffer under queued rows: a regression
+    // once silently corrupted exports that way.
+    const hash = createHash("sha256");
+    let lines = 0;
+    let n = 0;
+    for await (const chunk of connector.exportCsv!("SELECT g, md5(g::text) AS h FROM generate_series(1, 200000) g ORDER BY g", {
+      readOnly: true,
+      timeoutMs: 60_000,
+    })) {
+      hash.update(chunk);
+      for (const byte of chunk) if (byte === 10) lines++;
+      if (++n % 3 === 0) await new Promise((r) => setTimeout(r, 5));
+    }
+    const expected = (
+      await direct.query(
+        "SELECT encode(sha256(convert_to('g,h' || chr(10) || string_agg(g || ',' || md5(g::text), chr(10) ORDER BY g) || chr(10), 'UTF8')), 'hex') AS h FROM generate_series(1, 200000) g",
+      )
+    ).rows[0].h as string;
+    expect(lines).toBe(200_001);
+    expect(hash.digest("hex")).toBe(expected);
   });
 
   it("estimates rows with EXPLAIN", async () => {
