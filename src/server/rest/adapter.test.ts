@@ -10,9 +10,14 @@ describe("REST adapter edges", () => {
     const qb = await rest("GET", "/no-such-thing");
     expect(qb.status).toBe(404);
     expect(qb.body).toMatchObject({ error: "not found" });
-    const etl = await rest("GET", "/auth/nope"); // auth/* routes are QueryBase-first
+    const auth = await rest("GET", "/auth/nope"); // auth/* routes are QueryBase-first
+    expect(auth.status).toBe(404);
+    expect(auth.body.error).toBe("not found");
+    const etl = await rest("POST", "/pipelines/x/run");
     expect(etl.status).toBe(404);
-    expect(etl.body.error).toBe("not found");
+    expect(etl.body).toMatchObject({ error_code: "NOT_FOUND", detail: "No API route POST /api/v1/pipelines/x/run" });
+    const insight = await rest("GET", "/chat/sessions");
+    expect(insight.body.error.code).toBe("NOT_FOUND");
   });
 
   it("answers a wrong method with 405 and Allow", async () => {

@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { config } from "../config";
 import { createContext } from "../context";
-import { AppError, isAppError, notFound, unauthorized, validationFailed, type FieldIssue } from "../errors";
+import { AppError, isAppError, unauthorized, validationFailed, type FieldIssue } from "../errors";
 import { createCaller } from "../routers/_app";
 import { readBody } from "./body";
 import { formatError, type ErrorFormat } from "./formats";
@@ -18,8 +18,26 @@ const FORMAT_PRECEDENCE: ErrorFormat[] = ["querybase", "etl", "insight"];
 
 const matcher = new RouteMatcher(restRoutes);
 
-/** For paths no route matches: the format of the documents that own that prefix. */
-const formatByPrefix = new Map<string, ErrorFormat>();
+/**
+ * For paths no route matches: the format of the documents that own that prefix.
+ * Prefixes of documented areas not built yet are listed so their 404s already speak
+ * their document's format.
+ */
+const formatByPrefix = new Map<string, ErrorFormat>([
+  ["pipelines", "etl"],
+  ["executions", "etl"],
+  ["modules", "etl"],
+  ["metadata", "insight"],
+  ["ai-providers", "insight"],
+  ["templates", "insight"],
+  ["search", "insight"],
+  ["analytics", "insight"],
+  ["settings", "insight"],
+  ["webhooks", "insight"],
+  ["schedules", "insight"],
+  ["chat", "insight"],
+  ["tokens", "insight"],
+]);
 for (const route of restRoutes) {
   const prefix = route.path.split("/")[1] ?? "";
   const current = formatByPrefix.get(prefix);
@@ -39,7 +57,7 @@ export async function handleRestRequest(request: Request): Promise<Response> {
   const found = matcher.match(method, path);
   const fallbackFormat = formatByPrefix.get(path.split("/")[1] ?? "") ?? "querybase";
 
-  if (!found) return errorResponse(fallbackFormat, notFound(`No API route ${method} ${API_PREFIX}${path}; it`));
+  if (!found) return errorResponse(fallbackFormat, new AppError("NOT_FOUND", `No API route ${method} ${API_PREFIX}${path}`));
   if ("allowed" in found) {
     return errorResponse(
       fallbackFormat,
