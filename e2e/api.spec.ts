@@ -68,7 +68,7 @@ test("WebSocket endpoints refuse strangers and unknown paths", async ({ baseURL 
 });
 
 test("bad input gets the documented status and format, never a 500", async ({ request }) => {
-  const malformed = await request.post("/api/v1/auth/login", { headers: { "content-type": "application/json" }, data: "{oops" });
+  const malformed = await request.post("/api/v1/auth/login", { headers: { "content-type": "application/json" }, data: Buffer.from("{oops") });
   expect(malformed.status()).toBe(400);
   expect(await malformed.json()).toMatchObject({ error: "bad request" });
   const revoked = await adminToken(request);

@@ -130,9 +130,10 @@ export async function updateDataSource(user: SessionUser, id: string, patch: Dat
     description: merged.description,
     twoApprovalsForHighRisk: merged.twoApprovalsForHighRisk,
     backupBeforeCommit: merged.backupBeforeCommit,
-    // A connection change invalidates what we knew about the server.
-    status: "unknown",
   };
+  const connectionFields: (keyof DataSourcePatch)[] = ["engine", "host", "port", "database", "username", "password", "sslMode"];
+  // A connection change invalidates what we knew about the server; a safeguard toggle does not.
+  if (connectionFields.some((f) => patch[f] !== undefined)) data.status = "unknown";
   // `password: undefined` keeps the stored one; `null` or "" clears it.
   if (patch.password !== undefined) data.encryptedSecret = patch.password ? encryptSecret(patch.password) : null;
   try {

@@ -1,0 +1,27 @@
+import type { inferRouterOutputs } from "@trpc/server";
+// Type-only: nothing of the server reaches the browser bundle.
+import type { AppRouter } from "@/server/routers/_app";
+
+type Outputs = inferRouterOutputs<AppRouter>;
+
+export type DataSource = Outputs["datasources"]["list"][number];
+export type SchemaTable = Outputs["datasources"]["schema"]["schema"]["tables"][number];
+export type SchemaColumn = SchemaTable["columns"][number];
+export type ResultColumn = Outputs["queries"]["results"]["columns"][number];
+export type ResultRow = Record<string, unknown>;
+export type QueryRun = Outputs["queries"]["get"];
+export type SavedQuery = Outputs["savedQueries"]["list"]["items"][number];
+export type SavedQueryVersion = Outputs["savedQueries"]["versions"][number];
+export type Approval = Extract<Outputs["queries"]["execute"], { type: "approval" }>["approval"];
+export type Engine = DataSource["engine"];
+
+/** A finished query's rows as the grid and chart see them. */
+export interface QueryResult {
+  queryId: string;
+  columns: ResultColumn[];
+  rows: ResultRow[];
+  rowCount: number;
+  truncated: boolean;
+  executionTimeMs: number | null;
+  warnings: string[];
+}

@@ -1,0 +1,190 @@
+"use client";
+import { Alert, Splitter } from "@mantine/core";
+import { useDisclosure, useHotkeys } from "@mantine/hooks";
+import { IconAlertCircle } from "@tabler/icons-react";
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useTRPC } from "@/lib/trpc";
+import { DataSourceSelect } from "./data-source-select";
+import type { EditorApi } from "./editor-api";
+import { EditorTabs } from "./editor-tabs";
+import { EditorToolbar } from "./editor-toolbar";
+import { HistoryPanel } from "./history-panel";
+import { ResultsPanel } from "./results-panel";
+import { SaveQueryModal } from "./save-query-modal";
+import { SavedQueriesPanel } from "./saved-queries-panel";
+import { SchemaBrowser } from "./schema-browser";
+import { Sidebar } from "./sidebar";
+import { SqlEditor } from "./sql-editor";
+import { StatusBar } from "./status-bar";
+import { readStored, STORAGE_KEYS, writeStored } from "./storage";
+import { errorInfo } from "./trpc-error";
+import type { Engine, SchemaTable } from "./types";
+import { useDataSourceChoice } from "./use-data-source-choice";
+import { modelPath, useEditorTabs } from "./use-editor-tabs";
+import { useQueryRunner } from "./use-query-runner";
+import { useWorkbenchActions } from "./use-workbench-actions";
+import classes from "./workbench.module.css";
+
+interface Layout {
+  sidebar: number;
+  editor: number;
+}
+
+const isLayout = (v: unknown): v is Layout =>
+  !!v && typeof (v as Layout).sidebar === "number" && typeof (v as Layout).editor === "number";
+
+const px = (n: number) => `${Math.round(n)}px` as const;
+
+/** The SQL workbench: schema and history beside a tabbed editor over the results. */
+export function Workbench({ userEmail }: { userEmail: string }) {
+  const trpc = useTRPC();
+  const sources = useQuery(trpc.datasources.list.queryOptions());
+  const [source, chooseSource] = useDataSourceChoice(sources.data);
+  const schema = useQuery(
+    trpc.datasources.schema.queryOptions({ id: source?.id ?? "" }, { enabled: !!source, staleTime: 5 * 60_000 }),
+  );
+  const tabs = useEditorTabs();
+  const runner = useQueryRunner();
+  const [api, setApi] = useState<EditorApi | null>(null);
+  const [hasSelection, setHasSelection] = useState(false);
+  const [saveOpened, saveModal] = useDisclosure(false);
+  const [layout] = useState(() => readStored(STORAGE_KEYS.layout, { sidebar: 300, editor: 42 }, isLayout));
+  const saved = useRef(layout);
+  const actions = useWorkbenchActions({ api, source, sources: sources.data, chooseSource, tabs, runner });
+
+  // Monaco's completion provider reads these at completion time.
+  const completionState = useRef<{ tables: readonly SchemaTable[]; engine: Engine | undefined }>({ tables: [], engine: undefined });
+  useEffect(() => {
+    completionState.current = { tables: schema.data?.schema.tables ?? [], engine: source?.engine };
+  }, [schema.data, source]);
+  const completion = useMemo(
+    () => ({ tables: () => completionState.current.tables, engine: () => completionState.current.engine }),
+    [],
+  );
+
+  // Outside Monaco (grid, panels) the same shortcuts still work.
+  useHotkeys([
+    ["mod+Enter", () => actions.run("smart")],
+    ["mod+S", saveModal.open],
+  ]);
+
+  const closeTab = (id: string) => {
+    tabs.close(id);
+    setTimeout(() => api?.disposeModel(modelPath(id)), 0);
+  };
+  const running = runner.state.running !== null;
+  const active = tabs.activeTab;
+
+  const persist = (patch: Partial<Layout>) => {
+    saved.current = { ...saved.current, ...patch };
+    writeStored(STORAGE_KEYS.layout, saved.current);
+  };
+
+  return (
+    <div className={classes.root}>
+      <Splitter
+        className={classes.split}
+        lineSize={1}
+        withHandle={false}
+        classNames={{ handle: classes.splitHandle }}
+        onResizeEnd={(_, sizes) => {
+          const first = sizes[0];
+          if (typeof first === "string" && first.endsWith("px")) persist({ sidebar: parseFloat(first) });
+        }}
+      >
+        <Splitter.Pane defaultSize={px(layout.sidebar)} min="220px" max="560px">
+          <Sidebar
+            schema={<SchemaBrowser dataSourceId={source?.id ?? null} engine={source?.engine} onInsert={actions.insert} onQuery={actions.queryTable} />}
+            history={<HistoryPanel onLoad={actions.loadFromHistory} onOpenResult={actions.openStoredResult} />}
+            saved={<SavedQueriesPanel onOpen={actions.openSaved} />}
+          />
+        </Splitter.Pane>
+        <Splitter.Pane defaultSize={100} min={30}>
+          <div className={classes.main}>
+            <div className={classes.toolbar}>
+              <EditorToolbar
+                dataSourcePicker={
+                  <DataSourceSelect sources={sources.data} loading={sources.isPending} value={source?.id ?? null} onChange={chooseSource} />
+                }
+                running={running}
+                canRun={!!source && !!api}
+                hasSelection={hasSelection}
+                formatting={actions.formatting}
+                onRun={() => actions.run("smart")}
+                onRunSelection={() => actions.run("selection")}
+                onCancel={() => void runner.cancel()}
+                onFormat={() => void actions.formatSql()}
+                onSave={saveModal.open}
+              />
+            </div>
+            {sources.isError && (
+              <Alert m="sm" color="red" variant="light" icon={<IconAlertCircle size={16} />} title="Data sources unavailable">
+                {errorInfo(sources.error).message}
+              </Alert>
+            )}
+            {sources.data?.length === 0 && (
+              <Alert m="sm" color="yellow" variant="light" icon={<IconAlertCircle size={16} />} title="No data source yet">
+                You cannot read any data source. An administrator can add one, or give your group access, under Admin.
+              </Alert>
+            )}
+            <Splitter
+              orientation="vertical"
+              className={classes.split}
+              lineSize={1}
+              withHandle={false}
+              classNames={{ handle: classes.splitHandle }}
+              onResizeEnd={(_, sizes) => {
+                const first = sizes[0];
+                if (typeof first === "number") persist({ editor: first });
+                else if (typeof first === "string" && first.endsWith("%")) persist({ editor: parseFloat(first) });
+              }}
+            >
+              <Splitter.Pane defaultSize={layout.editor} min={12}>
+                <div className={classes.editorPane}>
+                  <EditorTabs
+                    tabs={tabs.tabs}
+                    activeId={active.id}
+                    onSelect={tabs.select}
+                    onClose={closeTab}
+                    onNew={() => tabs.open({ sql: "" })}
+                    onRename={(id, title) => tabs.update(id, { title })}
+                  />
+                  <div className={classes.editorHost} data-testid="sql-editor">
+                    <SqlEditor
+                      path={modelPath(active.id)}
+                      defaultValue={tabs.sqlOf(active.id)}
+                      onChange={(value) => tabs.setSql(active.id, value)}
+                      onReady={setApi}
+                      onSelectionChange={setHasSelection}
+                      commands={{ run: actions.run, format: () => void actions.formatSql(), save: saveModal.open }}
+                      completion={completion}
+                    />
+                  </div>
+                </div>
+              </Splitter.Pane>
+              <Splitter.Pane defaultSize={100 - layout.editor} min={15}>
+                <ResultsPanel
+                  state={runner.state}
+                  errorLocation={actions.errorLocation}
+                  onCancel={() => void runner.cancel()}
+                  onRevealError={actions.revealError}
+                />
+              </Splitter.Pane>
+            </Splitter>
+            <StatusBar source={source} userEmail={userEmail} />
+          </div>
+        </Splitter.Pane>
+      </Splitter>
+      <SaveQueryModal
+        opened={saveOpened}
+        onClose={saveModal.close}
+        getSql={() => api?.getValue() ?? tabs.sqlOf(active.id)}
+        dataSourceId={source?.id ?? null}
+        defaultTitle={active.title}
+        savedQueryId={active.savedQueryId}
+        onSaved={(s) => tabs.update(active.id, { title: s.title, savedQueryId: s.id })}
+      />
+    </div>
+  );
+}
