@@ -53,7 +53,7 @@ test("write, run, chart, save and reopen a query", async ({ page }) => {
   await grid(page).getByRole("columnheader", { name: /country/ }).click();
   await expect(grid(page).getByRole("columnheader", { name: /country/ })).toHaveAttribute("aria-sort", "ascending");
 
-  await page.mouse.move(700, 880);
+  await page.mouse.move(1100, 330);
   await page.screenshot({ path: `${SCREENSHOTS}/editor.png` });
 
   await page.getByRole("tab", { name: "Chart" }).click();
@@ -66,7 +66,7 @@ test("write, run, chart, save and reopen a query", async ({ page }) => {
   await expect(page.locator("html")).toHaveAttribute("data-mantine-color-scheme", "dark");
   await page.getByRole("tab", { name: "Grid" }).click();
   await expect(page.getByTestId("sql-editor").locator(".monaco-editor.vs-dark")).toBeVisible();
-  await page.mouse.move(700, 880);
+  await page.mouse.move(1100, 330);
   await expect(page.getByRole("tooltip")).toHaveCount(0);
   await page.screenshot({ path: `${SCREENSHOTS}/editor-dark.png` });
   await page.getByTestId("theme-toggle").click();

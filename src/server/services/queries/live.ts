@@ -10,6 +10,9 @@ const FINAL = new Set(["completed", "failed", "cancelled", "rejected"]);
 /**
  * Follows one query's status: sends where it stands now, then every change, and ends
  * after a final status. Returns the unsubscribe function.
+ *
+ * It subscribes before reading the stored status, so a change that lands in between is
+ * not lost: at worst the final status arrives both ways, and `done` runs once.
  */
 export async function watchQuery(
   user: SessionUser,
@@ -17,20 +20,40 @@ export async function watchQuery(
   send: (event: BusEvent) => void,
   done: () => void,
 ): Promise<() => void> {
-  const run = await db.queryRun.findUnique({ where: { id: queryId } });
-  if (!run || (run.userId !== user.id && user.role !== "admin")) throw notFound("Query", queryId);
-  const status = run.status === "running" ? "executing" : run.status;
-  send({ type: "status_changed", query_id: queryId, status, progress: run.status === "running" ? 10 : 100, row_count: run.rowCount });
-  if (FINAL.has(run.status)) {
+  let finished = false;
+  let ready = false;
+  const early: BusEvent[] = [];
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    unsubscribe();
     done();
-    return () => undefined;
-  }
-  const unsubscribe = subscribe(queryChannel(queryId), (event) => {
+  };
+  const deliver = (event: BusEvent) => {
+    if (finished) return;
     send(event);
-    if (typeof event.status === "string" && FINAL.has(event.status)) {
-      unsubscribe();
-      done();
-    }
+    if (typeof event.status === "string" && FINAL.has(event.status)) finish();
+  };
+  const unsubscribe = subscribe(queryChannel(queryId), (event) => (ready ? deliver(event) : early.push(event)));
+
+  const run = await db.queryRun.findUnique({ where: { id: queryId } });
+  if (!run || (run.userId !== user.id && user.role !== "admin")) {
+    unsubscribe();
+    throw notFound("Query", queryId);
+  }
+  const status = run.status === "running" ? "executing" : run.status;
+  deliver({
+    type: "status_changed",
+    query_id: queryId,
+    status,
+    progress: run.status === "running" ? 10 : 100,
+    row_count: run.rowCount,
+    ...(run.error ? { error: run.error } : {}),
   });
-  return unsubscribe;
+  ready = true;
+  for (const event of early) deliver(event);
+  return () => {
+    finished = true;
+    unsubscribe();
+  };
 }
