@@ -69,3 +69,13 @@ function stableJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? "null";
 }
+
+/**
+ * TLS settings from `sslMode`, shared by the pg and mysql2 drivers (both take this
+ * shape): `require` encrypts without checking the certificate, `verify-full` checks it.
+ */
+export function tlsOptions(config: ConnectionConfig, options: ConnectorOptions): { rejectUnauthorized: boolean; ca?: string } | undefined {
+  if (config.sslMode === "require") return { rejectUnauthorized: false };
+  if (config.sslMode === "verify-full") return { rejectUnauthorized: true, ca: options.sslCa };
+  return undefined;
+}

@@ -1,7 +1,7 @@
 import "server-only";
 import { Kysely, MysqlDialect } from "kysely";
 import mysql, { type FieldPacket, type Pool, type PoolOptions } from "mysql2";
-import type { ConnectorOptions } from "../config";
+import { tlsOptions, type ConnectorOptions } from "../config";
 import type { ConnectionConfig, ResultColumn, ValueKind } from "../types";
 import { decimalText, localTimestampText, type ValueConverter } from "../values";
 
@@ -12,12 +12,7 @@ export function mysqlPoolOptions(config: ConnectionConfig, options: ConnectorOpt
     database: config.database,
     user: config.username,
     password: config.password ?? "",
-    ssl:
-      config.sslMode === "require"
-        ? { rejectUnauthorized: false }
-        : config.sslMode === "verify-full"
-          ? { rejectUnauthorized: true, ca: options.sslCa }
-          : undefined,
+    ssl: tlsOptions(config, options),
     connectTimeout: options.connectTimeoutMs,
     connectionLimit: options.poolMax,
     // The server refuses a second statement outright when the client does not ask for them.

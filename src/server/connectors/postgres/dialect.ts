@@ -1,7 +1,7 @@
 import "server-only";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import type { ConnectorOptions } from "../config";
+import { tlsOptions, type ConnectorOptions } from "../config";
 import type { ConnectionConfig, ResultColumn, ValueKind } from "../types";
 import { decimalText, integerText, localTimestampText } from "../values";
 
@@ -13,12 +13,7 @@ export function pgClientConfig(config: ConnectionConfig, options: ConnectorOptio
     user: config.username,
     // An explicit value keeps pg from falling back to PGPASSWORD/.pgpass of the server process.
     password: config.password ?? "",
-    ssl:
-      config.sslMode === "require"
-        ? { rejectUnauthorized: false }
-        : config.sslMode === "verify-full"
-          ? { rejectUnauthorized: true, ca: options.sslCa }
-          : false,
+    ssl: tlsOptions(config, options) ?? false,
     connectionTimeoutMillis: options.connectTimeoutMs,
     application_name: "quarry",
     keepAlive: true,

@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { commitApproval, discardApproval, previewApproval, revertApproval } from "../../services/approvals/execute";
-import { approvalCounts, getApproval, isApproved, listApprovals, reviewApproval } from "../../services/approvals/review";
+import { decide } from "../../services/approvals/decide";
+import { approvalCounts, getApproval, listApprovals } from "../../services/approvals/review";
 import { authedProcedure, createTRPCRouter } from "../../trpc";
 import { APPROVAL_STATUSES, approvalDto } from "./dto";
 
@@ -30,13 +31,7 @@ export const approvalsRouter = createTRPCRouter({
   review: authedProcedure
     .input(id.extend({ decision: z.enum(["approved", "rejected"]), comments: z.string().max(5000).default("") }))
     .output(approvalDto)
-    .mutation(async ({ ctx, input }) => {
-      const reviewed = await reviewApproval(ctx.session.user, input.id, input.decision, input.comments);
-      if (input.decision === "approved" && (await isApproved(input.id))) {
-        return previewApproval(ctx.session.user, input.id).catch(() => reviewed);
-      }
-      return reviewed;
-    }),
+    .mutation(({ ctx, input }) => decide(ctx.session.user, input.id, input.decision, input.comments)),
   preview: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => previewApproval(ctx.session.user, input.id)),
   commit: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => commitApproval(ctx.session.user, input.id)),
   rollback: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => discardApproval(ctx.session.user, input.id)),

@@ -56,15 +56,22 @@ export async function accessMap(user: SessionUser, dataSourceIds: string[]): Pro
   return map;
 }
 
-/** `"all"` for admins, else the ids some group lets the user read. */
-export async function readableDataSourceIds(user: SessionUser): Promise<"all" | string[]> {
+/**
+ * `"all"` for admins, else the ids where some group gives the user `level` (any grant
+ * implies read). A viewer never holds more than read.
+ */
+export async function dataSourceIdsWith(user: SessionUser, level: AccessLevel = "canRead"): Promise<"all" | string[]> {
   if (user.role === "admin") return "all";
+  if (user.role === "viewer" && level !== "canRead") return [];
   const grants = await db.dataSourcePermission.findMany({
-    where: { group: { members: { some: { userId: user.id } } } },
+    where: { ...(level === "canRead" ? {} : { [level]: true }), group: { members: { some: { userId: user.id } } } },
     select: { dataSourceId: true },
   });
   return [...new Set(grants.map((g) => g.dataSourceId))];
 }
+
+/** The ids some group lets the user read (admins: `"all"`). */
+export const readableDataSourceIds = (user: SessionUser) => dataSourceIdsWith(user, "canRead");
 
 /**
  * Throws unless the user has `level` on the data source. Without read access the data

@@ -2,27 +2,17 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { AppError, conflict, forbidden, notFound } from "../../errors";
-import { accessTo } from "../access";
+import { accessTo, dataSourceIdsWith } from "../access";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { approvalInclude, toApprovalView, type ApprovalView, type LoadedApproval } from "./views";
 
-/** Data sources the user may approve on (admins: all). */
-async function approvableIds(user: SessionUser): Promise<"all" | string[]> {
-  if (user.role === "admin") return "all";
-  if (user.role === "viewer") return [];
-  const grants = await db.dataSourcePermission.findMany({
-    where: { canApprove: true, group: { members: { some: { userId: user.id } } } },
-    select: { dataSourceId: true },
-  });
-  return [...new Set(grants.map((g) => g.dataSourceId))];
-}
 
 /** What a user may see: their own requests and those on data sources they approve. */
 async function visibleWhere(user: SessionUser, scope: "all" | "mine" | "to_review"): Promise<Prisma.ApprovalRequestWhereInput> {
   const mine = { requestedById: user.id };
   if (scope === "mine") return mine;
-  const approvable = await approvableIds(user);
+  const approvable = await dataSourceIdsWith(user, "canApprove");
   const reviewable: Prisma.ApprovalRequestWhereInput = approvable === "all" ? {} : { dataSourceId: { in: approvable } };
   if (scope === "to_review") return { AND: [reviewable, { requestedById: { not: user.id } }] };
   return approvable === "all" ? {} : { OR: [mine, reviewable] };
@@ -111,11 +101,6 @@ export async function reviewApproval(
     { action: `approval_${decision === "approved" ? "approve" : "reject"}`, resourceType: "approval", resourceId: id, details: { comments } },
   );
   return getApproval(user, id);
-}
-
-/** The decision outcome helper the router uses to preview right after the final approval. */
-export async function isApproved(id: string): Promise<boolean> {
-  return (await db.approvalRequest.count({ where: { id, status: "approved" } })) === 1;
 }
 
 export function assertStatus(approval: LoadedApproval, allowed: string[], action: string): void {

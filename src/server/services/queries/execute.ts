@@ -89,7 +89,7 @@ async function runRead(
       error: message,
       details: isAppError(error) && error.actor !== "bug" ? error.details : undefined,
     });
-    await auditRun(user, runId, check, cancelled ? "failure" : "failure", { error: message });
+    await auditRun(user, runId, check, "failure", { error: message, cancelled });
     throw error;
   } finally {
     stopTracking(runId);

@@ -1,13 +1,13 @@
 import "server-only";
 import { stringify } from "csv-stringify";
 import { config } from "../../config";
-import { db } from "../../db";
 import { notFound } from "../../errors";
 import type { Access } from "../access";
 import { maskedColumns, maskRows } from "../access/masking";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { inspectRead } from "./gateway";
+import { ownRun } from "./history";
 
 export type ExportFormat = "csv" | "json";
 
@@ -27,8 +27,8 @@ export async function exportQuery(
   queryId: string,
   options: { format: ExportFormat; includeHeaders: boolean },
 ): Promise<ExportFile> {
-  const run = await db.queryRun.findUnique({ where: { id: queryId } });
-  if (!run || (run.userId !== user.id && user.role !== "admin") || !run.dataSourceId) throw notFound("Query", queryId);
+  const run = await ownRun(user, queryId);
+  if (!run.dataSourceId) throw notFound("Query", queryId);
   const check = await inspectRead(user, run.dataSourceId, run.sql);
   await recordAudit(
     { userId: user.id, label: user.email },

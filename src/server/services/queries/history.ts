@@ -7,8 +7,8 @@ import type { SessionUser } from "../auth/session";
 import { publishQueryStatus, runningQuery } from "./running";
 import { toRunView, type QueryRunView } from "./views";
 
-/** Each user's history is their own; admins may open anyone's run by id. */
-async function ownRun(user: SessionUser, id: string) {
+/** Each user's history is their own; admins may open anyone's run by id (404 otherwise). */
+export async function ownRun(user: SessionUser, id: string) {
   const run = await db.queryRun.findUnique({ where: { id } });
   if (!run || (run.userId !== user.id && user.role !== "admin")) throw notFound("Query", id);
   return run;

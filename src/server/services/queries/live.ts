@@ -1,8 +1,7 @@
 import "server-only";
-import { db } from "../../db";
-import { notFound } from "../../errors";
 import { subscribe, type BusEvent } from "../../realtime/bus";
 import type { SessionUser } from "../auth/session";
+import { ownRun } from "./history";
 import { queryChannel } from "./running";
 
 const FINAL = new Set(["completed", "failed", "cancelled", "rejected"]);
@@ -36,11 +35,10 @@ export async function watchQuery(
   };
   const unsubscribe = subscribe(queryChannel(queryId), (event) => (ready ? deliver(event) : early.push(event)));
 
-  const run = await db.queryRun.findUnique({ where: { id: queryId } });
-  if (!run || (run.userId !== user.id && user.role !== "admin")) {
+  const run = await ownRun(user, queryId).catch((error: unknown) => {
     unsubscribe();
-    throw notFound("Query", queryId);
-  }
+    throw error;
+  });
   const status = run.status === "running" ? "executing" : run.status;
   deliver({
     type: "status_changed",

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { db } from "../../db";
 import { AppError, notFound } from "../../errors";
 import { recordAudit } from "../audit";
+import { ownRun } from "../queries/history";
 import { hashPassword, verifyPassword } from "../auth/passwords";
 import type { SessionUser } from "../auth/session";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "../auth/throttle";
@@ -39,9 +40,9 @@ export async function createShareLink(
   queryId: string,
   options: { expirationDays?: number | null; password?: string | null },
 ): Promise<ShareLinkView> {
-  const run = await db.queryRun.findUnique({ where: { id: queryId }, include: { result: true } });
-  if (!run || (run.userId !== user.id && user.role !== "admin")) throw notFound("Query", queryId);
-  if (!run.result) {
+  const run = await ownRun(user, queryId);
+  const result = await db.queryResult.findUnique({ where: { queryRunId: run.id } });
+  if (!result) {
     throw new AppError("CONFLICT", `Query ${queryId} has no results to share (status ${run.status}); run it first`);
   }
   const days = options.expirationDays ?? 7;
@@ -57,8 +58,8 @@ export async function createShareLink(
       createdById: user.id,
       passwordHash: options.password ? await hashPassword(options.password) : null,
       sql: run.sql,
-      columns: run.result.columns,
-      rows: run.result.rows,
+      columns: result.columns,
+      rows: result.rows,
       rowCount: run.rowCount,
       expiresAt: days === 0 ? null : new Date(Date.now() + days * 86_400_000),
     },
