@@ -41,7 +41,7 @@ function checkAlternateReading(sql: string, dialect: SqlDialect, statements: Ana
 }
 
 type Parsed =
-  | { ok: true; verdicts: AstVerdict[]; tables: string[]; ast: unknown }
+  | { ok: true; verdicts: AstVerdict[]; tables: string[]; ast: unknown; tableList: string[] }
   | { ok: false; message: string; offset?: number };
 
 /** The PEG parser and the AST walk recurse: absurdly nested input must degrade to keywords, not crash. */
@@ -54,6 +54,7 @@ function parseAndClassify(text: string, dialect: SqlDialect): Parsed {
       verdicts: parsed.asts.map((node) => classifyAst(node, dialect)),
       tables: tablesFromAst(parsed.asts, parsed.tableList),
       ast: parsed.asts.length === 1 ? parsed.asts[0] : undefined,
+      tableList: parsed.tableList,
     };
   } catch (e) {
     return { ok: false, message: e instanceof Error ? e.message : "Could not parse the statement" };
@@ -67,6 +68,7 @@ function analyzeStatement(sql: string, stmt: TokenizedStatement, dialect: SqlDia
   const parsed = parseAndClassify(stmt.text, dialect);
   let tables: string[] = [];
   let ast: unknown;
+  let tableList: string[] | undefined;
   if (parsed.ok) {
     for (const astVerdict of parsed.verdicts) {
       // The token verdict already explains itself; the AST only adds what it finds worse.
@@ -74,6 +76,7 @@ function analyzeStatement(sql: string, stmt: TokenizedStatement, dialect: SqlDia
       for (const reason of astVerdict.reasons) raise(verdict, astVerdict.kind, reason);
     }
     ast = parsed.ast;
+    tableList = parsed.tableList;
     tables = parsed.tables;
   } else {
     // Not SQL we know at all (`SELEC 1`): report the parser's error rather than guess.
@@ -92,6 +95,7 @@ function analyzeStatement(sql: string, stmt: TokenizedStatement, dialect: SqlDia
     reasons: verdict.reasons,
     hasLimit,
     selectsStar,
+    ...(ast === undefined ? {} : { ast, tableList }),
   };
   const warnings =
     verdict.kind === "read" ? readWarnings({ operation: verdict.operation, hasLimit, selectsStar, tokens: stmt.tokens, ast }) : [];

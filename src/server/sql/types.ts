@@ -20,6 +20,14 @@ export interface AnalyzedStatement {
   reasons: string[];
   hasLimit: boolean;
   selectsStar: boolean;
+  /**
+   * node-sql-parser's AST of this statement when the parser understood it (absent for
+   * keyword-fallback statements). Read-path policy and masking lineage walk it; callers
+   * must treat a missing AST as "unknown", never as "harmless".
+   */
+  ast?: unknown;
+  /** The parser's `type::db::table` list for `ast` (CTE names included). */
+  tableList?: string[];
 }
 
 export interface SqlErrorLocation {
