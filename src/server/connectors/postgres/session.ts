@@ -56,7 +56,8 @@ END $quarry_reset$`;
 
 /** Per pool: whether the database has an extension that opens remote connections. */
 export class SessionReset {
-  private remote = false;
+  /** Unknown until the first reset, which therefore closes remote connections too. */
+  private remote: boolean | undefined;
 
   /**
    * Resets `client` in one round trip; false when it cannot be trusted to be clean
@@ -65,7 +66,7 @@ export class SessionReset {
    */
   async run(client: pg.ClientBase): Promise<boolean> {
     // The flag this reset's text was built from, not whatever a concurrent reset set it to.
-    const closesRemote = this.remote;
+    const closesRemote = this.remote !== false;
     const text = closesRemote ? `${RESET_SESSION}; ${CLOSE_REMOTE}; ${REMOTE_CHECK}` : `${RESET_SESSION}; ${REMOTE_CHECK}`;
     try {
       const results = (await client.query(text)) as unknown as pg.QueryResult<{ remote: boolean }>[];
