@@ -112,6 +112,8 @@ export interface ConnectionTest {
   message: string;
   /** Risks that do not stop the connection, e.g. a superuser login (checked when `ok`). */
   warnings?: string[];
+  /** The connection works but `readRole` cannot be used (then `ok` is false). */
+  readRoleError?: string;
 }
 
 /** What a login may do beyond reading, and whether `readRole` is usable by it. */

@@ -42,7 +42,9 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
           const version = res.rows[0]?.version ?? "";
           const latencyMs = performance.now() - started;
           const login = await checkPostgresLogin(lease.client, config.readRole);
-          if (login.readRoleError) return { ok: false, latencyMs, version, message: login.readRoleError, warnings: login.warnings };
+          if (login.readRoleError) {
+            return { ok: false, latencyMs, version, message: login.readRoleError, warnings: login.warnings, readRoleError: login.readRoleError };
+          }
           return { ok: true, latencyMs, version, message: `Connected: ${version}`, warnings: login.warnings };
         } finally {
           release(lease);
