@@ -18,6 +18,7 @@ import {
 } from "@mantine/core";
 import {
   IconAlertCircle,
+  IconAlertTriangle,
   IconDots,
   IconKey,
   IconPencil,
@@ -195,6 +196,21 @@ export function DataSourcesPanel() {
                             demo
                           </Badge>
                         )}
+                        {ds.warnings.length > 0 && (
+                          <Tooltip label={ds.warnings.join("; ")} multiline w={320} withArrow>
+                            <Badge
+                              size="xs"
+                              variant="light"
+                              color="yellow"
+                              radius="sm"
+                              leftSection={<IconAlertTriangle size={10} />}
+                              style={NO_SHRINK}
+                              data-testid="ds-privilege-warning"
+                            >
+                              {ds.warnings.some((w) => w.includes("superuser")) ? "superuser" : "privileged"}
+                            </Badge>
+                          </Tooltip>
+                        )}
                       </Group>
                       {ds.description && (
                         <Text size="xs" c="dimmed" truncate maw={230} title={ds.description}>
@@ -211,6 +227,11 @@ export function DataSourcesPanel() {
                       <Text ff="monospace" fz="xs" truncate maw={200} title={connectionText(ds)}>
                         {connectionText(ds)}
                       </Text>
+                      {ds.readRole && (
+                        <Text size="xs" c="dimmed" truncate maw={200}>
+                          reads as role <Text span ff="monospace" fz="xs">{ds.readRole}</Text>
+                        </Text>
+                      )}
                       <Text size="xs" c="dimmed">
                         {ds.tablesCount !== null ? `${ds.tablesCount} tables · ` : ""}
                         {ds.lastCheckedAt ? `checked ${formatAge(ds.lastCheckedAt)}` : "never checked"}
