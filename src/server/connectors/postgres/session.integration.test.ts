@@ -63,6 +63,7 @@ async function sessionState(c: Connector) {
             current_setting('search_path') AS search_path,
             current_setting('work_mem') AS work_mem,
             current_user::text AS "user",
+            current_setting('transaction_read_only') AS read_only,
             (SELECT count(*)::int FROM pg_class WHERE relnamespace = pg_my_temp_schema()) AS temp_tables,
             (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) AS advisory_locks,
             (SELECT count(*)::int FROM pg_prepared_statements) AS prepared,
@@ -75,6 +76,7 @@ async function sessionState(c: Connector) {
 const clean = (login: string) => ({
   setting: null,
   user: login,
+  read_only: "on",
   temp_tables: 0,
   advisory_locks: 0,
   prepared: 0,
@@ -167,6 +169,8 @@ describe.skipIf(!available)("postgres session reset and read role", () => {
         await c.run(`SELECT public.dblink_connect('dbname=${dbName} user=${svc.user}')`, write());
       }
       await c.run(`SET ROLE ${readerRole}`, write());
+      // Left open, it would turn the next BEGIN READ ONLY into a warning inside a writable transaction.
+      await c.run("BEGIN", write());
       // User B, next read on the same session.
       expect(await sessionState(c)).toEqual(before);
       await expectNoUnnamedDblink(c);

@@ -10,7 +10,6 @@ import type pg from "pg";
  * implicit transaction of a multi-statement query, and one round trip is the budget.
  */
 const RESET_SESSION = [
-  "ROLLBACK",
   "CLOSE ALL",
   "SET SESSION AUTHORIZATION DEFAULT",
   "RESET ALL",
@@ -67,7 +66,12 @@ export class SessionReset {
   async run(client: pg.ClientBase): Promise<boolean> {
     // The flag this reset's text was built from, not whatever a concurrent reset set it to.
     const closesRemote = this.remote !== false;
-    const text = closesRemote ? `${RESET_SESSION}; ${CLOSE_REMOTE}; ${REMOTE_CHECK}` : `${RESET_SESSION}; ${REMOTE_CHECK}`;
+    // The rollback ends a read (or anything a write left open); skipped only when the
+    // server's last ReadyForQuery said idle, so the server log is not flooded with
+    // "there is no transaction in progress".
+    const idle = (client as unknown as { getTransactionStatus?: () => string | null }).getTransactionStatus?.() === "I";
+    const reset = `${idle ? "" : "ROLLBACK; "}${RESET_SESSION}`;
+    const text = closesRemote ? `${reset}; ${CLOSE_REMOTE}; ${REMOTE_CHECK}` : `${reset}; ${REMOTE_CHECK}`;
     try {
       const results = (await client.query(text)) as unknown as pg.QueryResult<{ remote: boolean }>[];
       const remote = results.at(-1)?.rows[0]?.remote === true;
