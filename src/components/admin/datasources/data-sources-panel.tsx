@@ -26,6 +26,7 @@ import {
   IconPlus,
   IconTrash,
 } from "@tabler/icons-react";
+import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmModal } from "@/components/approvals/confirm-modal";
@@ -118,8 +119,17 @@ export function DataSourcesPanel() {
         setTests((t) => ({ ...t, [id]: result }));
         void queryClient.invalidateQueries(trpc.datasources.list.pathFilter());
         void queryClient.invalidateQueries(trpc.datasources.health.queryFilter({ id }));
-        if (result.ok) notifySuccess("Connection works", `${result.latencyMs < 1 ? "< 1" : Math.round(result.latencyMs)} ms${result.version ? ` · ${result.version}` : ""}`);
-        else notifyError("Connection failed", new Error(result.message));
+        if (result.ok && result.warnings.length > 0) {
+          notifications.show({
+            color: "yellow",
+            icon: <IconAlertTriangle size={18} />,
+            title: "Connection works, but the login can do more than read",
+            message: result.warnings.join("; "),
+            autoClose: 10_000,
+          });
+        } else if (result.ok) {
+          notifySuccess("Connection works", `${result.latencyMs < 1 ? "< 1" : Math.round(result.latencyMs)} ms${result.version ? ` · ${result.version}` : ""}`);
+        } else notifyError("Connection failed", new Error(result.message));
       },
       onError: (e) => notifyError("Could not test the connection", e),
     }),
