@@ -83,7 +83,7 @@ describe.skipIf(!available)("read as role over REST", () => {
   it("refuses, with 422 on read_role, a role that does not exist, one the login is not a member of, and any role off PostgreSQL", async () => {
     for (const [role, message] of [
       [`ghost_${suffix}`, /does not exist/],
-      [loner, /not a member/],
+      [loner, /cannot switch to role/],
     ] as const) {
       const res = await rest("POST", "/datasources", { token: adminUser.token, body: body(`bad-${role}`, { read_role: role }) });
       expect(res.status).toBe(422);

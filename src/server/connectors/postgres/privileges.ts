@@ -1,6 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import type { LoginCheck } from "../types";
+import { beginReadText } from "./session";
 
 /** Predefined roles that reach outside the database: server files and programs. */
 const SERVER_ROLES = ["pg_read_server_files", "pg_write_server_files", "pg_execute_server_program"];
@@ -46,9 +47,15 @@ export async function checkPostgresLogin(client: pg.ClientBase, readRole: string
   if (!readRole) return { warnings };
   const rolePowers = await powersOf(client, readRole);
   if (!rolePowers) return { warnings, readRoleError: `Role "${readRole}" does not exist on this server` };
-  const member = await client.query<{ ok: boolean }>("SELECT pg_catalog.pg_has_role(session_user, $1, 'MEMBER') AS ok", [readRole]);
-  if (!member.rows[0]?.ok) {
-    return { warnings, readRoleError: `The login ${login} is not a member of role "${readRole}" (run GRANT "${readRole}" TO "${login}")` };
+  // Tried rather than looked up: membership alone does not allow SET ROLE everywhere
+  // (PostgreSQL 16 grants memberships WITH SET FALSE).
+  const canSwitch = await client.query(beginReadText(1_000, readRole)).then(
+    () => true,
+    () => false,
+  );
+  await client.query("ROLLBACK");
+  if (!canSwitch) {
+    return { warnings, readRoleError: `The login ${login} cannot switch to role "${readRole}": it must be a member (GRANT "${readRole}" TO "${login}")` };
   }
   const roleRisks = risks(rolePowers);
   if (roleRisks.length > 0) warnings.push(`the read role ${readRole} is not least-privilege (${roleRisks.join(", ")})`);
