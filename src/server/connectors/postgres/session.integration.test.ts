@@ -278,6 +278,55 @@ describe.skipIf(!available)("postgres session reset and read role", () => {
     });
   });
 
+  describe("dblink kept from the login (the recommended setup)", () => {
+    const db4 = `${dbName}_ext`;
+    const noinherit = `quarry_noinh_${suffix}`;
+    const linker = `quarry_linker_${suffix}`;
+
+    beforeAll(async () => {
+      if (!dblink) return;
+      const root = admin(svc.database);
+      await root.connect();
+      await root.query(`CREATE DATABASE ${db4}`);
+      await root.query(`CREATE ROLE ${noinherit} LOGIN NOINHERIT`);
+      await root.query(`CREATE ROLE ${linker} NOLOGIN`);
+      await root.query(`GRANT ${linker} TO ${noinherit}`);
+      await root.end();
+      const setup = admin(db4);
+      await setup.connect();
+      await setup.query(`CREATE SCHEMA ext; CREATE EXTENSION dblink SCHEMA ext; GRANT USAGE ON SCHEMA ext TO ${linker}`);
+      await setup.end();
+    });
+
+    afterAll(async () => {
+      const root = admin(svc.database);
+      await root.connect();
+      await root.query(`DROP DATABASE IF EXISTS ${db4} WITH (FORCE)`);
+      for (const role of [noinherit, linker]) await root.query(`DROP ROLE IF EXISTS ${role}`);
+      await root.end();
+    });
+
+    const pidsOver = async (c: Connector, reads: number) => {
+      const pids = new Set<number>();
+      for (let i = 0; i < reads; i++) pids.add((await one(c, "SELECT pg_backend_pid() AS pid")).pid as number);
+      return pids.size;
+    };
+
+    it("a login that cannot reach dblink keeps its pooled session", async ({ skip }) => {
+      if (!dblink) skip("dblink is not available on this server");
+      const c = createPostgresConnector({ ...base, database: db4, username: ownerLogin, options: singleSession });
+      opened.push(c);
+      expect(await pidsOver(c, 3)).toBe(1);
+    });
+
+    it("a login that could switch to a role able to open dblink connections it cannot close never reuses a session", async ({ skip }) => {
+      if (!dblink) skip("dblink is not available on this server");
+      const c = createPostgresConnector({ ...base, database: db4, username: noinherit, readRole: linker, options: singleSession });
+      opened.push(c);
+      expect(await pidsOver(c, 3)).toBe(3);
+    });
+  });
+
   describe("reads as a least-privilege role", () => {
     it("the owner login reads its own table, but not when reading as a role that lacks SELECT on it", async () => {
       const asOwner = connectorAs(ownerLogin);

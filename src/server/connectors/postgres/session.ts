@@ -31,24 +31,40 @@ const REMOTE_CHECK = "SELECT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE e
  * dblink keeps named connections and one unnamed one in backend memory; nothing but
  * dblink_disconnect closes them. postgres_fdw caches its connections likewise.
  * Names are resolved through the extension's own schema so a same-named function
- * elsewhere on the search path is never what runs.
+ * elsewhere on the search path is never what runs. A login that may not call dblink
+ * (the recommended setup) skips it, unless some role it can switch to could open a
+ * connection that it then cannot close: that session is not trusted (an error here
+ * destroys it).
  */
 const CLOSE_REMOTE = `DO $quarry_reset$
 DECLARE s text; c text;
 BEGIN
   SELECT n.nspname INTO s FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'dblink';
   IF s IS NOT NULL THEN
-    FOR c IN EXECUTE pg_catalog.format('SELECT pg_catalog.unnest(%I.dblink_get_connections())', s) LOOP
-      EXECUTE pg_catalog.format('SELECT %I.dblink_disconnect($1)', s) USING c;
-    END LOOP;
-    BEGIN
-      EXECUTE pg_catalog.format('SELECT %I.dblink_disconnect()', s);
-    EXCEPTION WHEN connection_does_not_exist THEN NULL;
-    END;
+    IF pg_catalog.has_schema_privilege(s, 'USAGE')
+       AND pg_catalog.has_function_privilege(pg_catalog.format('%I.dblink_get_connections()', s), 'EXECUTE')
+       AND pg_catalog.has_function_privilege(pg_catalog.format('%I.dblink_disconnect(text)', s), 'EXECUTE')
+       AND pg_catalog.has_function_privilege(pg_catalog.format('%I.dblink_disconnect()', s), 'EXECUTE') THEN
+      FOR c IN EXECUTE pg_catalog.format('SELECT pg_catalog.unnest(%I.dblink_get_connections())', s) LOOP
+        EXECUTE pg_catalog.format('SELECT %I.dblink_disconnect($1)', s) USING c;
+      END LOOP;
+      BEGIN
+        EXECUTE pg_catalog.format('SELECT %I.dblink_disconnect()', s);
+      EXCEPTION WHEN connection_does_not_exist THEN NULL;
+      END;
+    ELSIF EXISTS (
+      SELECT FROM pg_catalog.pg_roles r
+      WHERE pg_catalog.pg_has_role(r.oid, 'MEMBER') AND pg_catalog.has_schema_privilege(r.oid, s, 'USAGE')
+        AND (pg_catalog.has_function_privilege(r.oid, pg_catalog.format('%I.dblink_connect(text)', s), 'EXECUTE')
+          OR pg_catalog.has_function_privilege(r.oid, pg_catalog.format('%I.dblink_connect(text, text)', s), 'EXECUTE'))) THEN
+      RAISE EXCEPTION 'dblink connections may be open but cannot be closed by this login';
+    END IF;
   END IF;
   s := NULL;
   SELECT n.nspname INTO s FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'postgres_fdw';
-  IF s IS NOT NULL AND pg_catalog.to_regprocedure(pg_catalog.format('%I.postgres_fdw_disconnect_all()', s)) IS NOT NULL THEN
+  IF s IS NOT NULL AND pg_catalog.has_schema_privilege(s, 'USAGE')
+     AND pg_catalog.to_regprocedure(pg_catalog.format('%I.postgres_fdw_disconnect_all()', s)) IS NOT NULL
+     AND pg_catalog.has_function_privilege(pg_catalog.format('%I.postgres_fdw_disconnect_all()', s), 'EXECUTE') THEN
     EXECUTE pg_catalog.format('SELECT %I.postgres_fdw_disconnect_all()', s);
   END IF;
 END $quarry_reset$`;
