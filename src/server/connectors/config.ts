@@ -14,7 +14,12 @@ export const connectionConfigSchema = z.object({
   username: z.string().optional(),
   password: z.string().optional(),
   sslMode: z.enum(["disable", "require", "verify-full"]).optional(),
+  readRole: z.string().min(1).max(63).optional(),
   options: z.record(z.string(), z.unknown()).optional(),
+}).refine((c) => !c.readRole || c.engine === "postgres", {
+  // MySQL/MariaDB roles add to the login's privileges instead of replacing them.
+  message: "readRole is supported on PostgreSQL only",
+  path: ["readRole"],
 });
 
 export const connectorOptionsSchema = z.object({

@@ -16,6 +16,11 @@ export interface ConnectionConfig {
   username?: string;
   password?: string;
   sslMode?: "disable" | "require" | "verify-full";
+  /**
+   * PostgreSQL: every read runs `SET LOCAL ROLE` to this role inside its read-only
+   * transaction, so it can do only what the role may.
+   */
+  readRole?: string;
   /** Engine extras, validated by `connectorOptionsSchema` (config.ts). */
   options?: Record<string, unknown>;
 }
@@ -105,6 +110,17 @@ export interface ConnectionTest {
   latencyMs: number;
   version: string;
   message: string;
+  /** Risks that do not stop the connection, e.g. a superuser login (checked when `ok`). */
+  warnings?: string[];
+  /** The connection works but `readRole` cannot be used (then `ok` is false). */
+  readRoleError?: string;
+}
+
+/** What a login may do beyond reading, and whether `readRole` is usable by it. */
+export interface LoginCheck {
+  warnings: string[];
+  /** Set when the read role does not exist or the login may not switch to it. */
+  readRoleError?: string;
 }
 
 export interface SchemaColumn {

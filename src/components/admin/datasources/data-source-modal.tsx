@@ -16,7 +16,7 @@ import {
   TextInput,
   Textarea,
 } from "@mantine/core";
-import { IconAlertCircle } from "@tabler/icons-react";
+import { IconAlertCircle, IconAlertTriangle } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { notifySuccess, serverProblem } from "@/components/approvals/feedback";
@@ -38,6 +38,7 @@ interface Draft {
   description: string;
   twoApprovalsForHighRisk: boolean;
   backupBeforeCommit: boolean;
+  readRole: string;
 }
 
 function draftOf(ds: DataSource | null): Draft {
@@ -53,6 +54,7 @@ function draftOf(ds: DataSource | null): Draft {
     description: ds?.description ?? "",
     twoApprovalsForHighRisk: ds?.twoApprovalsForHighRisk ?? false,
     backupBeforeCommit: ds?.backupBeforeCommit ?? false,
+    readRole: ds?.readRole ?? "",
   };
 }
 
@@ -118,6 +120,8 @@ export function DataSourceModal({ dataSource, opened, onClose, onSaved }: Props)
             port: draft.port === "" ? null : draft.port,
             username: draft.username.trim(),
             sslMode: draft.sslMode,
+            // Only PostgreSQL can drop to a role per transaction; other engines clear it.
+            readRole: draft.engine === "postgres" ? draft.readRole.trim() || null : null,
             // Editing: an empty field keeps the stored password.
             ...(draft.password || !editing ? { password: draft.password || null } : {}),
           }),
@@ -133,6 +137,20 @@ export function DataSourceModal({ dataSource, opened, onClose, onSaved }: Props)
           {formError && (
             <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
               {formError}
+            </Alert>
+          )}
+          {editing && dataSource.warnings.length > 0 && (
+            <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} title="This login can do more than read" data-testid="ds-warnings">
+              <Stack gap={4}>
+                {dataSource.warnings.map((w) => (
+                  <Text key={w} size="sm">
+                    {w}
+                  </Text>
+                ))}
+                <Text size="xs" c="dimmed">
+                  Reads are still kept read-only, but a least-privilege login or a read role limits what a missed check could do.
+                </Text>
+              </Stack>
             </Alert>
           )}
           <TextInput label="Name" required value={draft.name} onChange={(e) => set("name", e.currentTarget.value)} error={errors.name} data-autofocus />
@@ -213,6 +231,18 @@ export function DataSourceModal({ dataSource, opened, onClose, onSaved }: Props)
                   autoComplete="new-password"
                 />
               </SimpleGrid>
+              {draft.engine === "postgres" && (
+                <TextInput
+                  label="Read as role"
+                  placeholder="quarry_reader"
+                  description="Optional. Every read runs SET LOCAL ROLE to this role inside its read-only transaction, so it can do only what the role may. The login must be a member of it; writes still run as the login."
+                  value={draft.readRole}
+                  onChange={(e) => set("readRole", e.currentTarget.value)}
+                  error={errors.readRole}
+                  autoComplete="off"
+                  ff="monospace"
+                />
+              )}
             </>
           )}
           <Textarea label="Description" autosize minRows={2} maxRows={4} value={draft.description} onChange={(e) => set("description", e.currentTarget.value)} error={errors.description} />

@@ -18,6 +18,7 @@ import {
 } from "@mantine/core";
 import {
   IconAlertCircle,
+  IconAlertTriangle,
   IconDots,
   IconKey,
   IconPencil,
@@ -25,6 +26,7 @@ import {
   IconPlus,
   IconTrash,
 } from "@tabler/icons-react";
+import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmModal } from "@/components/approvals/confirm-modal";
@@ -117,8 +119,17 @@ export function DataSourcesPanel() {
         setTests((t) => ({ ...t, [id]: result }));
         void queryClient.invalidateQueries(trpc.datasources.list.pathFilter());
         void queryClient.invalidateQueries(trpc.datasources.health.queryFilter({ id }));
-        if (result.ok) notifySuccess("Connection works", `${result.latencyMs < 1 ? "< 1" : Math.round(result.latencyMs)} ms${result.version ? ` · ${result.version}` : ""}`);
-        else notifyError("Connection failed", new Error(result.message));
+        if (result.ok && result.warnings.length > 0) {
+          notifications.show({
+            color: "yellow",
+            icon: <IconAlertTriangle size={18} />,
+            title: "Connection works, but the login can do more than read",
+            message: result.warnings.join("; "),
+            autoClose: 10_000,
+          });
+        } else if (result.ok) {
+          notifySuccess("Connection works", `${result.latencyMs < 1 ? "< 1" : Math.round(result.latencyMs)} ms${result.version ? ` · ${result.version}` : ""}`);
+        } else notifyError("Connection failed", new Error(result.message));
       },
       onError: (e) => notifyError("Could not test the connection", e),
     }),
@@ -195,6 +206,21 @@ export function DataSourcesPanel() {
                             demo
                           </Badge>
                         )}
+                        {ds.warnings.length > 0 && (
+                          <Tooltip label={ds.warnings.join("; ")} multiline w={320} withArrow>
+                            <Badge
+                              size="xs"
+                              variant="light"
+                              color="yellow"
+                              radius="sm"
+                              leftSection={<IconAlertTriangle size={10} />}
+                              style={NO_SHRINK}
+                              data-testid="ds-privilege-warning"
+                            >
+                              {ds.warnings.some((w) => w.includes("superuser")) ? "superuser" : "privileged"}
+                            </Badge>
+                          </Tooltip>
+                        )}
                       </Group>
                       {ds.description && (
                         <Text size="xs" c="dimmed" truncate maw={230} title={ds.description}>
@@ -211,6 +237,11 @@ export function DataSourcesPanel() {
                       <Text ff="monospace" fz="xs" truncate maw={200} title={connectionText(ds)}>
                         {connectionText(ds)}
                       </Text>
+                      {ds.readRole && (
+                        <Text size="xs" c="dimmed" truncate maw={200}>
+                          reads as role <Text span ff="monospace" fz="xs">{ds.readRole}</Text>
+                        </Text>
+                      )}
                       <Text size="xs" c="dimmed">
                         {ds.tablesCount !== null ? `${ds.tablesCount} tables · ` : ""}
                         {ds.lastCheckedAt ? `checked ${formatAge(ds.lastCheckedAt)}` : "never checked"}

@@ -24,8 +24,10 @@ export function mysqlPoolOptions(config: ConnectionConfig, options: ConnectorOpt
     dateStrings: true,
     charset: "utf8mb4",
     enableKeepAlive: true,
-    // LOAD DATA LOCAL would let the server ask for files from this machine.
-    flags: ["-LOCAL_FILES"],
+    // LOAD DATA LOCAL would let the server ask for files from this machine. IGNORE_SPACE
+    // (a mysql2 default) would hold only until the first COM_RESET_CONNECTION, so a
+    // fresh session would parse SQL differently from a reused one.
+    flags: ["-LOCAL_FILES", "-IGNORE_SPACE"],
   };
 }
 

@@ -5,6 +5,7 @@ import { connectionFailed } from "../errors";
 import type { Capabilities, ConnectionConfig, ConnectionTest, Connector } from "../types";
 import { createMysqlKysely, createMysqlPool, flavorOf, mysqlPoolOptions, type ServerFlavor } from "./dialect";
 import { introspectMysql } from "./introspect";
+import { mysqlLoginCheck } from "./privileges";
 import { checkout, exec, explainRows, mysqlQueryError, release, runMysql, streamMysql, transactionMysql, type MysqlContext } from "./run";
 
 export const mysqlCapabilities: Capabilities = {
@@ -56,7 +57,16 @@ export function createMysqlConnector(config: ConnectionConfig): Connector {
       const started = performance.now();
       try {
         const version = await serverVersion();
-        return { ok: true, latencyMs: performance.now() - started, version, message: `Connected: ${version}` };
+        const latencyMs = performance.now() - started;
+        const lease = await checkout(ctx);
+        try {
+          const [who] = (await exec(lease, "SELECT CURRENT_USER() AS login")) as { login: string }[];
+          const grants = (await exec(lease, "SHOW GRANTS")) as Record<string, string>[];
+          const { warnings } = mysqlLoginCheck(who?.login ?? "", grants.map((row) => Object.values(row)[0] ?? ""));
+          return { ok: true, latencyMs, version, message: `Connected: ${version}`, warnings };
+        } finally {
+          release(lease);
+        }
       } catch (err) {
         return { ok: false, latencyMs: performance.now() - started, version: "", message: connectionFailed(config, err).message };
       }

@@ -4,7 +4,7 @@ import { AppError } from "../../errors";
 import { RunControl } from "../control";
 import type { StreamOptions } from "../types";
 import { isFatalForClient } from "./dialect";
-import { beginReadOnly, checkout, END_READ, pgRunError, quietly, release, stopHandlers, type PgContext } from "./run";
+import { beginReadOnly, checkout, endSession, pgRunError, release, stopHandlers, type PgContext } from "./run";
 
 interface PgConnection {
   stream: { pause(): void; resume(): void };
@@ -144,7 +144,7 @@ export async function* exportCsvPostgres(ctx: PgContext, sql: string, opts: Stre
       await stopHandlers(ctx, lease).soft().catch(() => {});
       lease.broken = true;
     }
-    if (!lease.broken) await quietly(lease, END_READ);
+    await endSession(ctx, lease);
     release(lease);
   }
 }

@@ -7,7 +7,9 @@ import type { Capabilities, ConnectionConfig, ConnectionTest, Connector } from "
 import { exportCsvPostgres } from "./copy";
 import { createPgKysely, createPgPool, isFatalForClient, pgClientConfig, PgTypeNames } from "./dialect";
 import { introspectPostgres } from "./introspect";
-import { beginReadOnly, checkout, END_READ, pgQueryError, pgRunError, quietly, release, runPostgres, streamPostgres, transactionPostgres, type PgContext } from "./run";
+import { checkPostgresLogin } from "./privileges";
+import { beginReadOnly, checkout, endSession, pgQueryError, pgRunError, release, runPostgres, streamPostgres, transactionPostgres, type PgContext } from "./run";
+import { SessionReset } from "./session";
 
 export const postgresCapabilities: Capabilities = {
   readOnlyTransactions: true,
@@ -25,7 +27,7 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
   const clientConfig = pgClientConfig(config, options);
   const pool = createPgPool(clientConfig, options);
   const db = createPgKysely(pool);
-  const ctx: PgContext = { config, clientConfig, pool, inflight: new Map(), typeNames: new PgTypeNames() };
+  const ctx: PgContext = { config, clientConfig, pool, inflight: new Map(), typeNames: new PgTypeNames(), session: new SessionReset() };
 
   return {
     engine: "postgres",
@@ -38,7 +40,12 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
         try {
           const res = await lease.client.query<{ version: string }>("SELECT version() AS version");
           const version = res.rows[0]?.version ?? "";
-          return { ok: true, latencyMs: performance.now() - started, version, message: `Connected: ${version}` };
+          const latencyMs = performance.now() - started;
+          const login = await checkPostgresLogin(lease.client, config.readRole);
+          if (login.readRoleError) {
+            return { ok: false, latencyMs, version, message: login.readRoleError, warnings: login.warnings, readRoleError: login.readRoleError };
+          }
+          return { ok: true, latencyMs, version, message: `Connected: ${version}`, warnings: login.warnings };
         } finally {
           release(lease);
         }
@@ -87,7 +94,7 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
         throw control.fail(err, (e) => pgRunError(ctx, e, control.timeoutMs));
       } finally {
         control.finish();
-        await quietly(lease, END_READ);
+        await endSession(ctx, lease);
         release(lease);
       }
     },

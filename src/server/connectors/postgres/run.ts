@@ -17,6 +17,7 @@ import type {
 } from "../types";
 import { toRecords, uniqueNames } from "../values";
 import { isFatalForClient, pgTypes, type PgTypeNames } from "./dialect";
+import { beginReadText, type SessionReset } from "./session";
 
 export interface PgContext {
   config: ConnectionConfig;
@@ -24,6 +25,8 @@ export interface PgContext {
   pool: pg.Pool;
   inflight: Map<string, RunControl>;
   typeNames: PgTypeNames;
+  /** Per pool: how a session is made clean again before the next borrower gets it. */
+  session: SessionReset;
 }
 
 /** statement_timeout should fire first; our own deadline is the backstop. */
@@ -56,13 +59,14 @@ export function release(lease: Lease): void {
 }
 
 /**
- * Ends a read: the rollback undoes everything transactional; session-level advisory
- * locks are not, and must not stay behind on a pooled connection.
+ * Ends any use of a pooled session, read or write: rolls back whatever is open and
+ * resets the session, so the next borrower (another user) inherits nothing. A session
+ * that cannot be reset is destroyed instead of going back to the pool.
  */
-export const END_READ = "ROLLBACK; SELECT pg_advisory_unlock_all()";
-
-/** After writes (outside any transaction): session settings, locks, prepared statements, temp tables. */
-const END_WRITE = "DISCARD ALL";
+export async function endSession(ctx: PgContext, lease: Lease): Promise<void> {
+  if (lease.broken) return;
+  if (!(await ctx.session.run(lease.client))) lease.broken = true;
+}
 
 export async function quietly(lease: Lease, text: string): Promise<void> {
   await lease.client.query(text).catch(() => {
@@ -127,10 +131,12 @@ export function readCursor(cursor: Cursor, count: number): Promise<CursorBatch> 
 
 const timeoutMsOf = (ms: number) => Math.max(1, Math.ceil(ms));
 
-/** Opens `BEGIN READ ONLY` with a transaction-scoped timeout; ROLLBACK is the caller's. */
+/**
+ * Opens `BEGIN READ ONLY` with a transaction-scoped timeout and, when the source has
+ * one, `SET LOCAL ROLE` to its read role (one round trip); `endSession` is the caller's.
+ */
 export async function beginReadOnly(ctx: PgContext, lease: Lease, control: RunControl): Promise<void> {
-  await lease.client.query("BEGIN READ ONLY");
-  await lease.client.query(`SET LOCAL statement_timeout = ${timeoutMsOf(control.timeoutMs)}`);
+  await lease.client.query(beginReadText(control.timeoutMs, ctx.config.readRole));
   control.arm(stopHandlers(ctx, lease));
 }
 
@@ -162,7 +168,7 @@ export async function runPostgres(ctx: PgContext, sql: string, opts: RunOptions)
       try {
         return await runExtended(ctx, lease, control, sql, opts);
       } finally {
-        await quietly(lease, END_WRITE);
+        await endSession(ctx, lease);
       }
     }
     try {
@@ -179,7 +185,7 @@ export async function runPostgres(ctx: PgContext, sql: string, opts: RunOptions)
       const columns = await ctx.typeNames.columns(lease.client, fields, keys);
       return { columns, rows: toRecords(keys, rows), rowCount: rows.length, truncated, executionTimeMs };
     } finally {
-      await quietly(lease, END_READ);
+      await endSession(ctx, lease);
     }
   });
 }
@@ -258,7 +264,7 @@ export async function transactionPostgres<T>(
     }
     return result;
   } finally {
-    await quietly(lease, END_WRITE);
+    await endSession(ctx, lease);
     release(lease);
   }
 }
@@ -294,7 +300,7 @@ export async function* streamPostgres(ctx: PgContext, sql: string, opts: StreamO
     if (lease) {
       // Also reached when the consumer stops early: close the portal before ROLLBACK.
       if (cursor && cursorOpen) await cursor.close().catch(() => (lease!.broken = true));
-      await quietly(lease, END_READ);
+      await endSession(ctx, lease);
       release(lease);
     }
   }

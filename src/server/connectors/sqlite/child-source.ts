@@ -71,13 +71,45 @@ function take(state, limit) {
   return { rows, done };
 }
 
+// A reader process serves one user after another. Some pragma assignments take effect
+// while the statement is being prepared, before any read check can refuse it, and a
+// read pragma is a read; so the connection settings are compared after every request,
+// and a process whose settings moved is not reused.
+const WATCHED_PRAGMAS = [
+  "query_only", "cache_size", "busy_timeout", "locking_mode", "soft_heap_limit", "hard_heap_limit", "threads",
+  "analysis_limit", "secure_delete", "max_page_count", "journal_size_limit", "foreign_keys", "recursive_triggers",
+  "temp_store", "automatic_index", "trusted_schema", "reverse_unordered_selects", "defer_foreign_keys",
+  "ignore_check_constraints", "legacy_alter_table", "cell_size_check", "cache_spill", "fullfsync",
+  "checkpoint_fullfsync", "synchronous", "journal_mode", "count_changes", "short_column_names", "full_column_names",
+  "empty_result_callbacks", "read_uncommitted", "writable_schema",
+];
+// One statement for all that have a table-valued form; case_sensitive_like has no getter,
+// so its effect is probed; ATTACH shows in database_list, temp objects in temp.sqlite_master.
+const SETTINGS_SQL =
+  "SELECT " + WATCHED_PRAGMAS.map((n) => "(SELECT * FROM pragma_" + n + ")").join(", ") +
+  ", (SELECT group_concat(name || ':' || file, ',') FROM pragma_database_list), 'a' LIKE 'A'" +
+  ", (SELECT count(*) FROM temp.sqlite_master)";
+let probes = [];
+let baseline = null;
+
+function settings() {
+  const values = [db.inTransaction, ...probes.map((p) => { try { return p.all(); } catch (e) { return String(e.message); } })];
+  return JSON.stringify(values, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+}
+
 const ops = {
   open({ file, readOnly: ro, busyTimeoutMs }) {
     const Database = require(process.argv[1]);
     readOnly = ro;
     db = new Database(file, { readonly: ro, fileMustExist: true, timeout: busyTimeoutMs });
     db.defaultSafeIntegers(true);
-    if (ro) db.pragma("query_only = 1");
+    if (ro) {
+      db.pragma("query_only = 1");
+      probes = [SETTINGS_SQL, "PRAGMA mmap_size", "PRAGMA wal_autocheckpoint"].map((sql) => db.prepare(sql).raw(true));
+      // The first look opens the temp schema, which then shows in database_list.
+      settings();
+      baseline = settings();
+    }
     return { version: db.prepare("SELECT sqlite_version()").pluck().get() };
   },
   run({ sql, params, maxRows }) {
@@ -122,12 +154,17 @@ const ops = {
   },
 };
 
+const dirty = () => baseline !== null && streams.size === 0 && settings() !== baseline;
+
 process.on("message", (msg) => {
+  let reply;
   try {
-    process.send({ id: msg.id, ok: true, result: ops[msg.op](msg) });
+    reply = { id: msg.id, ok: true, result: ops[msg.op](msg) };
   } catch (e) {
-    process.send({ id: msg.id, ok: false, error: { message: String(e && e.message || e), code: e && e.code } });
+    reply = { id: msg.id, ok: false, error: { message: String(e && e.message || e), code: e && e.code } };
   }
+  if (dirty()) reply.dirty = true;
+  process.send(reply);
 });
 process.on("disconnect", () => process.exit(0));
 process.send({ ready: true });

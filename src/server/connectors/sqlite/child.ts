@@ -54,10 +54,13 @@ export class SqliteProcess {
   private readonly pending = new Map<number, Pending>();
   private exited = false;
   private stderr = "";
+  /** Its connection settings changed (e.g. a pragma): never handed to another user. */
+  dirty = false;
 
   private constructor(private readonly child: ChildProcess) {
     child.stderr?.on("data", (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
-    child.on("message", (msg: { id?: number; ok?: boolean; result?: unknown; error?: { message: string; code?: string } }) => {
+    child.on("message", (msg: { id?: number; ok?: boolean; result?: unknown; error?: { message: string; code?: string }; dirty?: boolean }) => {
+      if (msg.dirty) this.dirty = true;
       const waiter = msg.id === undefined ? undefined : this.pending.get(msg.id);
       if (!waiter) return;
       this.pending.delete(msg.id!);
@@ -150,7 +153,7 @@ export class SqlitePool {
 
   release(proc: SqliteProcess, reusable: boolean): void {
     this.active--;
-    if (reusable && proc.alive && !this.closed && this.idle.length < this.opts.maxIdle) this.idle.push(proc);
+    if (reusable && proc.alive && !proc.dirty && !this.closed && this.idle.length < this.opts.maxIdle) this.idle.push(proc);
     else proc.kill();
     this.waiters.shift()?.();
   }

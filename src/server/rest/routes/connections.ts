@@ -12,6 +12,7 @@ const configBody = z.object({
   username: commonFields.username,
   password: z.string().max(1024).nullable().optional(),
   ssl_mode: sslModeField,
+  read_role: commonFields.read_role,
 });
 
 const tag = "connections";
@@ -38,6 +39,7 @@ export const connectionRoutes = [
       const ds = await caller.datasources.create({
         name: body.name, engine: body.type, description: body.description, host: body.config.host, port: body.config.port,
         database: body.config.database, username: body.config.username, password: body.config.password, sslMode: body.config.ssl_mode,
+        readRole: body.config.read_role,
       });
       return { body: etlConnection(ds) };
     },
@@ -63,6 +65,7 @@ export const connectionRoutes = [
         patch: {
           name: body.name, engine: body.type, description: body.description, host: c.host, port: c.port,
           database: c.database, username: c.username, password: c.password, sslMode: c.ssl_mode,
+          readRole: c.read_role,
         },
       });
       return { body: etlConnection(ds) };
@@ -85,6 +88,7 @@ export const connectionRoutes = [
           status: t.ok ? "success" : "failed",
           message: t.ok ? "Connection successful" : t.message,
           details: { latency_ms: t.latencyMs, version: t.version },
+          warnings: t.warnings,
         },
       };
     },

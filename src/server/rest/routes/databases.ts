@@ -20,6 +20,7 @@ export const databaseRoutes = [
       const ds = await caller.datasources.create({
         name: body.name, engine: body.type, host: body.host, port: body.port, database: body.database,
         username: body.username, password: body.password, sslMode: body.ssl ? "require" : "disable", description: body.description,
+        readRole: body.read_role,
       });
       return { body: insightDatabase(ds) };
     },
@@ -46,7 +47,7 @@ export const databaseRoutes = [
     summary: "Test the connection",
     async handle({ caller, params }) {
       const t = await caller.datasources.testConnection({ id: params.id! });
-      return { body: { success: t.ok, message: t.ok ? "Connected successfully" : t.message, latency_ms: t.latencyMs, version: t.version } };
+      return { body: { success: t.ok, message: t.ok ? "Connected successfully" : t.message, latency_ms: t.latencyMs, version: t.version, warnings: t.warnings } };
     },
   }),
   defineRoute({

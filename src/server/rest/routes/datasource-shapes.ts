@@ -24,6 +24,8 @@ export const commonFields = {
   description: optionalText(2000),
   require_two_approvals: z.boolean().optional(),
   backup_before_commit: z.boolean().optional(),
+  /** PostgreSQL: reads run as this role (`SET LOCAL ROLE`); null clears it. */
+  read_role: z.string().trim().max(63).nullable().optional(),
 };
 
 /** QueryBase and InsightEngine spell the engine `postgresql`; ETL Builder `postgres`. */
@@ -49,6 +51,8 @@ export function queryBaseDataSource(ds: DataSourceDto) {
     is_demo: ds.isDemo,
     require_two_approvals: ds.twoApprovalsForHighRisk,
     backup_before_commit: ds.backupBeforeCommit,
+    read_role: ds.readRole,
+    warnings: ds.warnings,
     status: ds.status,
     last_health_check: ds.lastCheckedAt,
     last_synced: ds.lastSyncedAt,
@@ -70,6 +74,8 @@ export function insightDatabase(ds: DataSourceDto) {
     username: ds.username,
     ssl: ds.sslMode !== "disable",
     description: ds.description,
+    read_role: ds.readRole,
+    warnings: ds.warnings,
     status: ds.status,
     tables_count: ds.tablesCount,
     last_synced: ds.lastSyncedAt,
@@ -86,7 +92,8 @@ export function etlConnection(ds: DataSourceDto) {
     description: ds.description,
     status: etlStatus(ds.status),
     last_tested_at: ds.lastCheckedAt,
-    config: { host: ds.host, port: ds.port, database: ds.database, username: ds.username, ssl_mode: ds.sslMode },
+    config: { host: ds.host, port: ds.port, database: ds.database, username: ds.username, ssl_mode: ds.sslMode, read_role: ds.readRole },
+    warnings: ds.warnings,
     created_at: ds.createdAt,
     updated_at: ds.updatedAt,
   };

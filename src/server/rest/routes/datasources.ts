@@ -41,6 +41,7 @@ export const dataSourceRoutes = [
         name: body.name, engine: body.type, host: body.host, port: body.port, database: (body.database_name ?? body.database)!,
         username: body.username, password: body.password, sslMode: body.ssl_mode, description: body.description,
         twoApprovalsForHighRisk: body.require_two_approvals, backupBeforeCommit: body.backup_before_commit,
+        readRole: body.read_role,
       });
       return { body: queryBaseDataSource(ds) };
     },
@@ -63,6 +64,7 @@ export const dataSourceRoutes = [
           name: body.name, engine: body.type, host: body.host, port: body.port, database: body.database_name ?? body.database,
           username: body.username, password: body.password, sslMode: body.ssl_mode, description: body.description,
           twoApprovalsForHighRisk: body.require_two_approvals, backupBeforeCommit: body.backup_before_commit,
+          readRole: body.read_role,
         },
       });
       return { body: queryBaseDataSource(ds) };
@@ -81,8 +83,8 @@ export const dataSourceRoutes = [
     async handle({ caller, params }) {
       const t = await caller.datasources.testConnection({ id: params.id! });
       return t.ok
-        ? { body: { success: true, message: t.message, latency_ms: t.latencyMs, version: t.version } }
-        : { status: 400, body: { success: false, message: `Connection failed: ${t.message}`, error: "bad request", details: t.message } };
+        ? { body: { success: true, message: t.message, latency_ms: t.latencyMs, version: t.version, warnings: t.warnings } }
+        : { status: 400, body: { success: false, message: `Connection failed: ${t.message}`, error: "bad request", details: t.message, warnings: t.warnings } };
     },
   }),
   defineRoute({
@@ -90,7 +92,7 @@ export const dataSourceRoutes = [
     summary: "Health from a check at most 30 s old",
     async handle({ caller, params }) {
       const h = await caller.datasources.health({ id: params.id! });
-      return { body: { data_source_id: params.id, status: h.status, last_check: h.lastCheck, latency_ms: h.latencyMs, error: h.error } };
+      return { body: { data_source_id: params.id, status: h.status, last_check: h.lastCheck, latency_ms: h.latencyMs, error: h.error, warnings: h.warnings } };
     },
   }),
   defineRoute({

@@ -2,6 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { ENGINES, engineSchema, sslModeSchema } from "../../services/datasources/engines";
 
+export const readRoleInput = z.string().trim().max(63, "a PostgreSQL role name has at most 63 characters").nullable().optional();
+
 export const accessDto = z.object({ canRead: z.boolean(), canWrite: z.boolean(), canApprove: z.boolean() });
 
 export const dataSourceDto = z.object({
@@ -18,6 +20,8 @@ export const dataSourceDto = z.object({
   hasPassword: z.boolean(),
   twoApprovalsForHighRisk: z.boolean(),
   backupBeforeCommit: z.boolean(),
+  readRole: z.string().nullable(),
+  warnings: z.array(z.string()),
   status: z.string(),
   lastCheckedAt: z.string().nullable(),
   lastError: z.string().nullable(),
@@ -42,6 +46,8 @@ export const dataSourceInput = z.object({
   description: z.string().max(2000).optional(),
   twoApprovalsForHighRisk: z.boolean().optional(),
   backupBeforeCommit: z.boolean().optional(),
+  /** PostgreSQL only; null or "" reads as the login. */
+  readRole: readRoleInput,
 });
 
 export const idInput = z.object({ id: z.string().min(1).max(100) });

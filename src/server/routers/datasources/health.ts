@@ -12,6 +12,7 @@ export const health = authedProcedure
       lastCheck: z.string(),
       latencyMs: z.number().nullable(),
       error: z.string().nullable(),
+      warnings: z.array(z.string()),
     }),
   )
   .query(({ ctx, input }) => dataSourceHealth(ctx.session.user, input.id));

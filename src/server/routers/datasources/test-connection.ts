@@ -6,5 +6,14 @@ import { idInput } from "./dto";
 
 export const testConnection = authedProcedure
   .input(idInput)
-  .output(z.object({ ok: z.boolean(), message: z.string(), latencyMs: z.number(), version: z.string(), checkedAt: z.string() }))
+  .output(
+    z.object({
+      ok: z.boolean(),
+      message: z.string(),
+      latencyMs: z.number(),
+      version: z.string(),
+      checkedAt: z.string(),
+      warnings: z.array(z.string()),
+    }),
+  )
   .mutation(({ ctx, input }) => testDataSource(ctx.session.user, input.id));

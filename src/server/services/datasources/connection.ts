@@ -1,7 +1,7 @@
 import "server-only";
 import type { DataSource } from "@prisma/client";
-import { evictConnector, getConnector } from "../../connectors/registry";
-import type { ConnectionConfig, Connector } from "../../connectors/types";
+import { createConnector, evictConnector, getConnector } from "../../connectors/registry";
+import type { ConnectionConfig, ConnectionTest, Connector } from "../../connectors/types";
 import { decryptSecret } from "../crypto/secret-box";
 import type { EngineName } from "./engines";
 
@@ -15,12 +15,23 @@ export function connectionConfig(row: DataSource): ConnectionConfig {
     username: row.username || undefined,
     password: row.encryptedSecret ? decryptSecret(row.encryptedSecret) : undefined,
     sslMode: (row.sslMode as ConnectionConfig["sslMode"]) ?? "disable",
+    ...(row.readRole ? { readRole: row.readRole } : {}),
   };
 }
 
 /** The pooled connector for a data source; pools are keyed by id and config. */
 export function connectorFor(row: DataSource): Connector {
   return getConnector(row.id, connectionConfig(row));
+}
+
+/** Tests settings that are not stored yet, on a connector of their own that is closed after. */
+export async function probeConnection(config: ConnectionConfig): Promise<ConnectionTest> {
+  const connector = createConnector(config);
+  try {
+    return await connector.testConnection();
+  } finally {
+    await connector.close();
+  }
 }
 
 export async function evictDataSourceConnector(id: string): Promise<void> {

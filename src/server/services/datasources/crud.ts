@@ -8,7 +8,8 @@ import { accessMap, assertAccess, readableDataSourceIds } from "../access";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { encryptSecret } from "../crypto/secret-box";
-import { evictDataSourceConnector } from "./connection";
+import { decryptSecret } from "../crypto/secret-box";
+import { evictDataSourceConnector, probeConnection } from "./connection";
 import { toDataSourceView, type DataSourceView } from "./dto";
 import { defaultPort, type EngineName } from "./engines";
 
@@ -27,11 +28,21 @@ export interface DataSourceInput {
   twoApprovalsForHighRisk?: boolean;
   /** Copy rows an UPDATE/DELETE changes into a backup table first, so it can be reverted. */
   backupBeforeCommit?: boolean;
+  /** PostgreSQL: reads run `SET LOCAL ROLE` to this role; null or "" = as the login. */
+  readRole?: string | null;
 }
 
 export type DataSourcePatch = Partial<DataSourceInput>;
 
 function checkShape(input: DataSourceInput): void {
+  if (input.readRole && input.engine !== "postgres") {
+    throw validationFailed([
+      {
+        field: "readRole",
+        message: "Read as role is supported on PostgreSQL only: MySQL/MariaDB roles add to the login's privileges instead of replacing them",
+      },
+    ]);
+  }
   if (input.engine === "sqlite") {
     const file = path.resolve(input.database);
     if (!existsSync(file)) {
@@ -41,6 +52,29 @@ function checkShape(input: DataSourceInput): void {
   }
   if (!input.host) throw validationFailed([{ field: "host", message: "host is required for this type" }]);
 }
+
+/**
+ * A read role must exist and the login must be a member of it, or every read would fail.
+ * Checked against the server when it answers; an unreachable server is not a reason to
+ * refuse the settings (reads then fail closed, and the connection test says why).
+ */
+async function checkReadRole(input: DataSourceInput, password: string | undefined): Promise<string[] | undefined> {
+  if (!input.readRole) return undefined;
+  const test = await probeConnection({
+    engine: input.engine,
+    host: input.host || undefined,
+    port: input.port ?? defaultPort[input.engine] ?? undefined,
+    database: input.database,
+    username: input.username || undefined,
+    password,
+    sslMode: (input.sslMode as "disable" | "require" | "verify-full" | undefined) ?? "disable",
+    readRole: input.readRole,
+  });
+  if (test.readRoleError) throw validationFailed([{ field: "readRole", message: test.readRoleError }]);
+  return test.ok ? (test.warnings ?? []) : undefined;
+}
+
+const readRoleOf = (value: string | null | undefined) => (value ? value : null);
 
 export async function listDataSources(user: SessionUser): Promise<DataSourceView[]> {
   const readable = await readableDataSourceIds(user);
@@ -76,6 +110,7 @@ export async function getDataSource(user: SessionUser, id: string): Promise<Data
 
 export async function createDataSource(user: SessionUser, input: DataSourceInput): Promise<DataSourceView> {
   checkShape(input);
+  const warnings = await checkReadRole(input, input.password || undefined);
   try {
     const row = await db.dataSource.create({
       data: {
@@ -90,6 +125,8 @@ export async function createDataSource(user: SessionUser, input: DataSourceInput
         description: input.description ?? "",
         twoApprovalsForHighRisk: input.twoApprovalsForHighRisk ?? false,
         backupBeforeCommit: input.backupBeforeCommit ?? false,
+        readRole: readRoleOf(input.readRole),
+        ...(warnings ? { connectionWarnings: JSON.stringify(warnings) } : {}),
         createdById: user.id,
       },
     });
@@ -117,6 +154,7 @@ export async function updateDataSource(user: SessionUser, id: string, patch: Dat
     description: patch.description ?? current.description,
     twoApprovalsForHighRisk: patch.twoApprovalsForHighRisk ?? current.twoApprovalsForHighRisk,
     backupBeforeCommit: patch.backupBeforeCommit ?? current.backupBeforeCommit,
+    readRole: patch.readRole === undefined ? current.readRole : readRoleOf(patch.readRole),
   };
   checkShape(merged);
   const data: Prisma.DataSourceUpdateInput = {
@@ -130,10 +168,20 @@ export async function updateDataSource(user: SessionUser, id: string, patch: Dat
     description: merged.description,
     twoApprovalsForHighRisk: merged.twoApprovalsForHighRisk,
     backupBeforeCommit: merged.backupBeforeCommit,
+    readRole: merged.readRole ?? null,
   };
   const connectionFields: (keyof DataSourcePatch)[] = ["engine", "host", "port", "database", "username", "password", "sslMode"];
+  const connectionChanged = connectionFields.some((f) => patch[f] !== undefined);
   // A connection change invalidates what we knew about the server; a safeguard toggle does not.
-  if (connectionFields.some((f) => patch[f] !== undefined)) data.status = "unknown";
+  if (connectionChanged) {
+    data.status = "unknown";
+    data.connectionWarnings = null;
+  }
+  if (merged.readRole && (connectionChanged || patch.readRole !== undefined)) {
+    const password = patch.password !== undefined ? patch.password || undefined : current.encryptedSecret ? decryptSecret(current.encryptedSecret) : undefined;
+    const warnings = await checkReadRole(merged, password);
+    if (warnings) data.connectionWarnings = JSON.stringify(warnings);
+  }
   // `password: undefined` keeps the stored one; `null` or "" clears it.
   if (patch.password !== undefined) data.encryptedSecret = patch.password ? encryptSecret(patch.password) : null;
   try {

@@ -18,6 +18,10 @@ export interface DataSourceView {
   hasPassword: boolean;
   twoApprovalsForHighRisk: boolean;
   backupBeforeCommit: boolean;
+  /** PostgreSQL: the role reads run as (`SET LOCAL ROLE`); null = as the login. */
+  readRole: string | null;
+  /** Risks found by the last connection test, e.g. "connects as a superuser: postgres". */
+  warnings: string[];
   status: string;
   lastCheckedAt: string | null;
   lastError: string | null;
@@ -45,6 +49,8 @@ export function toDataSourceView(row: DataSource, access: Access): DataSourceVie
     hasPassword: !!row.encryptedSecret,
     twoApprovalsForHighRisk: row.twoApprovalsForHighRisk,
     backupBeforeCommit: row.backupBeforeCommit,
+    readRole: row.readRole,
+    warnings: storedWarnings(row.connectionWarnings),
     status: row.status,
     lastCheckedAt: row.lastCheckedAt?.toISOString() ?? null,
     lastError: row.lastError,
@@ -56,6 +62,16 @@ export function toDataSourceView(row: DataSource, access: Access): DataSourceVie
     updatedAt: row.updatedAt.toISOString(),
     access,
   };
+}
+
+export function storedWarnings(json: string | null): string[] {
+  if (!json) return [];
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    return Array.isArray(parsed) ? parsed.filter((w): w is string => typeof w === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 function tablesCount(cache: string | null): number | null {

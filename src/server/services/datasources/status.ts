@@ -7,6 +7,7 @@ import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { connectorFor } from "./connection";
 import { getDataSourceRow } from "./crud";
+import { storedWarnings } from "./dto";
 
 export interface ConnectionTest {
   ok: boolean;
@@ -14,6 +15,8 @@ export interface ConnectionTest {
   latencyMs: number;
   version: string;
   checkedAt: string;
+  /** Risks that do not stop the connection, e.g. "connects as a superuser: postgres". */
+  warnings: string[];
 }
 
 /** Connects, records the outcome on the data source, and reports it. Never throws for a failed connection. */
@@ -23,10 +26,17 @@ export async function testDataSource(user: SessionUser, id: string): Promise<Con
   let result: ConnectionTest;
   try {
     const test = await connectorFor(row).testConnection();
-    result = { ...test, checkedAt: new Date().toISOString() };
+    result = {
+      ok: test.ok,
+      message: test.message,
+      latencyMs: test.latencyMs,
+      version: test.version,
+      checkedAt: new Date().toISOString(),
+      warnings: test.warnings ?? [],
+    };
   } catch (error) {
     if (!isAppError(error) || error.actor === "bug") throw error;
-    result = { ok: false, message: error.message, latencyMs: Date.now() - started, version: "", checkedAt: new Date().toISOString() };
+    result = { ok: false, message: error.message, latencyMs: Date.now() - started, version: "", checkedAt: new Date().toISOString(), warnings: [] };
   }
   await db.dataSource.update({
     where: { id },
@@ -36,6 +46,8 @@ export async function testDataSource(user: SessionUser, id: string): Promise<Con
       latencyMs: result.latencyMs,
       lastError: result.ok ? null : result.message,
       ...(result.ok && result.version ? { serverVersion: result.version } : {}),
+      // A failed test tells nothing about the login's privileges: keep what the last good one found.
+      ...(result.ok ? { connectionWarnings: JSON.stringify(result.warnings) } : {}),
     },
   });
   await recordAudit(
@@ -52,6 +64,7 @@ export interface DataSourceHealth {
   lastCheck: string;
   latencyMs: number | null;
   error: string | null;
+  warnings: string[];
 }
 
 /** Health from a recent check, or a fresh one when the last is older than 30 s. */
@@ -63,10 +76,17 @@ export async function dataSourceHealth(user: SessionUser, id: string): Promise<D
       lastCheck: row.lastCheckedAt.toISOString(),
       latencyMs: row.latencyMs,
       error: row.lastError,
+      warnings: storedWarnings(row.connectionWarnings),
     };
   }
   const test = await testDataSource(user, id);
-  return { status: test.ok ? "healthy" : "unhealthy", lastCheck: test.checkedAt, latencyMs: test.latencyMs, error: test.ok ? null : test.message };
+  return {
+    status: test.ok ? "healthy" : "unhealthy",
+    lastCheck: test.checkedAt,
+    latencyMs: test.latencyMs,
+    error: test.ok ? null : test.message,
+    warnings: test.warnings,
+  };
 }
 
 export interface CachedSchema {
