@@ -4,6 +4,7 @@ import { cancelByTag, RunControl } from "../control";
 import { connectionFailed } from "../errors";
 import { assertPostgresReadable } from "../guard";
 import type { Capabilities, ConnectionConfig, ConnectionTest, Connector } from "../types";
+import { catalogCache } from "./catalog";
 import { exportCsvPostgres } from "./copy";
 import { createPgKysely, createPgPool, isFatalForClient, pgClientConfig, PgTypeNames } from "./dialect";
 import { introspectPostgres } from "./introspect";
@@ -26,6 +27,7 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
   const pool = createPgPool(clientConfig, options);
   const db = createPgKysely(pool);
   const ctx: PgContext = { config, clientConfig, pool, inflight: new Map(), typeNames: new PgTypeNames() };
+  const functionCatalog = catalogCache(ctx);
 
   return {
     engine: "postgres",
@@ -61,6 +63,7 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
     exportCsv: (sql, opts) => exportCsvPostgres(ctx, sql, opts),
     transaction: (fn, opts) => transactionPostgres(ctx, fn, opts),
     cancel: (queryTag) => cancelByTag(ctx.inflight, queryTag),
+    functionCatalog,
 
     async explainEstimate(sql, opts = {}) {
       assertPostgresReadable(sql);
