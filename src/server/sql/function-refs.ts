@@ -193,5 +193,6 @@ export function collectFunctionRefs(statement: { text: string; ast?: unknown }, 
   const alternate = alternateLexOptions(dialect);
   if (alternate && statement.text.includes("\\")) scanTokens(tokenize(statement.text, dialect, alternate), dialect, refs);
   if (statement.ast !== undefined) scanAst(statement.ast, refs);
+  for (const key of ["attributes", "operators", "types", "identifiers", "aliases", "unverifiable"] as const) refs[key] = [...new Set(refs[key])];
   return refs;
 }
