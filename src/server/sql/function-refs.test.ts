@@ -111,10 +111,16 @@ describe("checkReadPolicy on a small catalogue", () => {
       fn(7, "query_to_xml", { volatility: "stable", minArgs: 4, maxArgs: 4 }),
       fn(8, "texteq", { minArgs: 2, maxArgs: 2 }),
       fn(9, "evil_eq", { schema: "public", bootstrapOwner: false, language: "sql", volatility: "volatile", minArgs: 2, maxArgs: 2 }),
+      fn(10, "mytype_eq", { schema: "public", bootstrapOwner: false, language: "sql", minArgs: 2, maxArgs: 2 }),
+      fn(11, "mytype_lt", { schema: "public", bootstrapOwner: false, language: "sql", minArgs: 2, maxArgs: 2 }),
     ],
     operators: [
       { name: "=", function: 8 },
+      { name: "=", function: 10 },
+      { name: "@@@", function: 11 },
       { name: "===", function: 9 },
+      { name: "<", function: 8 },
+      { name: "<", function: 9 },
     ],
     types: [{ name: "checked", schema: "public", functions: [3] }],
     views: [
@@ -143,6 +149,10 @@ describe("checkReadPolicy on a small catalogue", () => {
     expect(judge("SELECT (1).pg_sleep")).toMatchObject({ ok: false });
     expect(judge("SELECT t.lower FROM t")).toEqual({ ok: true });
     expect(judge("SELECT 1 === 1")).toMatchObject({ ok: false });
+    // A user type's own (immutable) `=` does not refuse every `=`; a volatile `<` refuses `<`; an unverified-only `@@@` is refused.
+    expect(judge("SELECT 1 = 1")).toEqual({ ok: true });
+    expect(judge("SELECT 1 < 2")).toMatchObject({ ok: false });
+    expect(judge("SELECT 1 @@@ 2")).toMatchObject({ ok: false });
     expect(judge("SELECT 1::checked")).toMatchObject({ ok: false });
     expect(judge("SELECT * FROM outer_v")).toMatchObject({ ok: false });
   });

@@ -159,8 +159,10 @@ describe.skipIf(!available)("read policy on a real PostgreSQL catalogue", () => 
     expect(!unknown.ok && unknown.reasons[0]).toMatch(/cannot verify that no_such_function\(\) is read-only/);
     const attribute = verdict("SELECT (pid).pg_terminate_backend FROM pg_stat_activity");
     expect(!attribute.ok && attribute.reasons[0]).toMatch(/attribute notation.*signals/);
-    const user = verdict("SELECT bump(1)");
-    expect(!user.ok && user.reasons[0]).toMatch(/cannot verify that public\.bump\(\) is read-only: it is a user-defined function/);
+    const user = verdict("SELECT looks_stable('x')");
+    expect(!user.ok && user.reasons[0]).toMatch(/cannot verify that public\.looks_stable\(\) is read-only: it is a user-defined function \(plpgsql\)/);
+    const volatile = verdict("SELECT bump(1)");
+    expect(!volatile.ok && volatile.reasons[0]).toMatch(/public\.bump\(\) is VOLATILE/);
   });
 
   it("knows whether dblink was installable here", () => {

@@ -68,34 +68,45 @@ const HARMLESS_VOLATILE = new Set([
 const EXTENSION_LANGUAGES = new Set(["c", "internal", "sql"]);
 const TABLESAMPLE_METHODS = new Set(["system", "bernoulli"]);
 
-const verdicts = new WeakMap<FunctionCatalog, Map<number, string | null>>();
+/** Why a function is refused; `unsafe` when it is known to do harm, not merely unverified. */
+interface Refusal {
+  text: string;
+  unsafe: boolean;
+}
+
+const verdicts = new WeakMap<FunctionCatalog, Map<number, Refusal | null>>();
 
 function qualified(fn: CatalogFunction): string {
   return fn.schema === "pg_catalog" ? fn.name : `${fn.schema}.${fn.name}`;
 }
 
-function judge(fn: CatalogFunction): string | null {
+function judge(fn: CatalogFunction): Refusal | null {
   const denied = DENIED.find(([pattern]) => pattern.test(fn.name)) ?? (sideEffectFunction(fn.name, "postgres") ? [null, "has side effects"] : null);
-  if (denied) return `${qualified(fn)}() ${denied[1]}`;
-  if (fn.extension && DENIED_EXTENSIONS.has(fn.extension)) return `${qualified(fn)}() belongs to the ${fn.extension} extension, which reaches outside the database`;
+  if (denied) return { text: `${qualified(fn)}() ${denied[1]}`, unsafe: true };
+  if (fn.extension && DENIED_EXTENSIONS.has(fn.extension)) {
+    return { text: `${qualified(fn)}() belongs to the ${fn.extension} extension, which reaches outside the database`, unsafe: true };
+  }
+  if (fn.volatility === "volatile" && !HARMLESS_VOLATILE.has(fn.name)) {
+    return { text: `${qualified(fn)}() is VOLATILE, so it may change state; only IMMUTABLE and STABLE functions run on the read path`, unsafe: true };
+  }
   const builtin = fn.schema === "pg_catalog" || (fn.schema === "information_schema" && fn.bootstrapOwner);
   const vetted = fn.extension !== null && fn.bootstrapOwner && EXTENSION_LANGUAGES.has(fn.language);
   if (!builtin && !vetted) {
-    return `Quarry cannot verify that ${qualified(fn)}() is read-only: it is a user-defined function (${fn.language}), not a built-in or extension function`;
-  }
-  if (fn.volatility === "volatile" && !HARMLESS_VOLATILE.has(fn.name)) {
-    return `${qualified(fn)}() is VOLATILE, so it may change state; only IMMUTABLE and STABLE functions run on the read path`;
+    return {
+      text: `Quarry cannot verify that ${qualified(fn)}() is read-only: it is a user-defined function (${fn.language}), not a built-in or extension function`,
+      unsafe: false,
+    };
   }
   return null;
 }
 
 /** Memoized per catalogue: a function's verdict does not change until the catalogue does. */
-function refusalOf(catalog: FunctionCatalog, oid: number): string | null {
+function refusalOf(catalog: FunctionCatalog, oid: number): Refusal | null {
   let memo = verdicts.get(catalog);
   if (!memo) verdicts.set(catalog, (memo = new Map()));
   if (memo.has(oid)) return memo.get(oid)!;
   const fn = catalog.functionsByOid.get(oid);
-  const verdict = fn ? judge(fn) : `Quarry cannot verify that function #${oid} is read-only`;
+  const verdict = fn ? judge(fn) : { text: `Quarry cannot verify that function #${oid} is read-only`, unsafe: true };
   memo.set(oid, verdict);
   return verdict;
 }
@@ -103,10 +114,23 @@ function refusalOf(catalog: FunctionCatalog, oid: number): string | null {
 const firstRefusal = (catalog: FunctionCatalog, oids: Iterable<number>): string | null => {
   for (const oid of oids) {
     const refusal = refusalOf(catalog, oid);
-    if (refusal) return refusal;
+    if (refusal) return refusal.text;
   }
   return null;
 };
+
+/**
+ * Operators: argument types are unknown, so `=` may resolve to any implementation. One
+ * known to do harm refuses the name; merely unverified ones (a user type's own `=`) refuse
+ * it only when nothing else could be meant, or every common operator would be refused in
+ * a database that defines one for its own type.
+ */
+function operatorRefusal(catalog: FunctionCatalog, oids: number[]): string | null {
+  const refusals = oids.map((oid) => refusalOf(catalog, oid));
+  const unsafe = refusals.find((r) => r?.unsafe);
+  if (unsafe) return unsafe.text;
+  return refusals.every((r) => r !== null) ? (refusals[0]?.text ?? null) : null;
+}
 
 const matchesSchema = (schema: string | undefined, objectSchema: string) =>
   schema === undefined || schema === objectSchema || (schema === "pg_temp" && objectSchema.startsWith("pg_temp"));
@@ -150,7 +174,7 @@ function checkPostgres(refs: FunctionRefs, catalog: FunctionCatalog, out: Reason
     for (let i = 0; i < run.length; i++) {
       for (let j = i + 1; j <= run.length; j++) {
         const implementations = catalog.operators.get(run.slice(i, j));
-        const refusal = implementations && firstRefusal(catalog, implementations);
+        const refusal = implementations && operatorRefusal(catalog, implementations);
         if (refusal) out.add(`The operator ${run.slice(i, j)} is implemented by a function that is refused: ${refusal}`);
       }
     }

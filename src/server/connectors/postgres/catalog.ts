@@ -103,16 +103,40 @@ async function loadCatalog(ctx: PgContext): Promise<FunctionCatalog> {
   }
 }
 
-export function catalogCache(ctx: PgContext): (options?: { refresh?: boolean }) => Promise<FunctionCatalog> {
+export interface CatalogCache {
+  get(options?: { refresh?: boolean }): Promise<FunctionCatalog>;
+  /** After a write through Quarry (which may have been DDL), the next read loads afresh. */
+  invalidate(): void;
+}
+
+export function catalogCache(ctx: PgContext): CatalogCache {
   let current: FunctionCatalog | null = null;
   let loading: Promise<FunctionCatalog> | null = null;
-  return (options = {}) => {
+  let generation = 0;
+  const get = (options: { refresh?: boolean } = {}): Promise<FunctionCatalog> => {
     const age = current ? Date.now() - current.loadedAt : Infinity;
     const fresh = options.refresh ? age < REFRESH_FLOOR_MS : age < TTL_MS;
     if (current && fresh) return Promise.resolve(current);
-    loading ??= loadCatalog(ctx)
-      .then((catalog) => (current = catalog))
-      .finally(() => (loading = null));
+    if (!loading) {
+      const started = generation;
+      loading = loadCatalog(ctx)
+        .then((catalog) => {
+          // A load that began before an invalidation may predate the DDL: its waiters get it, nobody later does.
+          if (started === generation) current = catalog;
+          return catalog;
+        })
+        .finally(() => {
+          if (started === generation) loading = null;
+        });
+    }
     return loading;
+  };
+  return {
+    get,
+    invalidate() {
+      generation++;
+      current = null;
+      loading = null;
+    },
   };
 }

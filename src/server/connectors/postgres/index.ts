@@ -27,7 +27,7 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
   const pool = createPgPool(clientConfig, options);
   const db = createPgKysely(pool);
   const ctx: PgContext = { config, clientConfig, pool, inflight: new Map(), typeNames: new PgTypeNames() };
-  const functionCatalog = catalogCache(ctx);
+  const catalog = catalogCache(ctx);
 
   return {
     engine: "postgres",
@@ -61,9 +61,9 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
     run: (sql, opts) => runPostgres(ctx, sql, opts),
     stream: (sql, opts) => streamPostgres(ctx, sql, opts),
     exportCsv: (sql, opts) => exportCsvPostgres(ctx, sql, opts),
-    transaction: (fn, opts) => transactionPostgres(ctx, fn, opts),
+    transaction: (fn, opts) => transactionPostgres(ctx, fn, opts).finally(() => catalog.invalidate()),
     cancel: (queryTag) => cancelByTag(ctx.inflight, queryTag),
-    functionCatalog,
+    functionCatalog: (options) => catalog.get(options),
 
     async explainEstimate(sql, opts = {}) {
       assertPostgresReadable(sql);
