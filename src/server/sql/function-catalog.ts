@@ -24,6 +24,8 @@ export interface CatalogFunction {
   minArgs: number;
   maxArgs: number;
   variadic: boolean;
+  /** The SQL text of a user-defined LANGUAGE sql function, so the policy can check what it runs. */
+  body?: string | null;
 }
 
 /** Objects that run functions when a statement only names them. */

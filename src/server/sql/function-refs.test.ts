@@ -113,6 +113,11 @@ describe("checkReadPolicy on a small catalogue", () => {
       fn(9, "evil_eq", { schema: "public", bootstrapOwner: false, language: "sql", volatility: "volatile", minArgs: 2, maxArgs: 2 }),
       fn(10, "mytype_eq", { schema: "public", bootstrapOwner: false, language: "sql", minArgs: 2, maxArgs: 2 }),
       fn(11, "mytype_lt", { schema: "public", bootstrapOwner: false, language: "sql", minArgs: 2, maxArgs: 2 }),
+      fn(12, "helper", { schema: "public", bootstrapOwner: false, language: "sql", volatility: "stable", body: "SELECT lower($1)" }),
+      fn(13, "sleeper", { schema: "public", bootstrapOwner: false, language: "sql", volatility: "stable", body: "SELECT helper($1), pg_sleep(1)" }),
+      fn(14, "loop_a", { schema: "public", bootstrapOwner: false, language: "sql", volatility: "stable", body: "SELECT loop_b($1)" }),
+      fn(15, "loop_b", { schema: "public", bootstrapOwner: false, language: "sql", volatility: "stable", body: "SELECT loop_a($1)" }),
+      fn(16, "writer", { schema: "public", bootstrapOwner: false, language: "sql", volatility: "stable", body: "DELETE FROM t RETURNING 1" }),
     ],
     operators: [
       { name: "=", function: 8 },
@@ -138,6 +143,12 @@ describe("checkReadPolicy on a small catalogue", () => {
     for (const sql of ["SELECT pg_sleep(1)", "SELECT mine(1)", "SELECT query_to_xml('select 1', true, true, '')", "SELECT dblink_exec('x')"]) {
       expect(judge(sql).ok, sql).toBe(false);
     }
+  });
+
+  it("judges a user-defined SQL function by the statements in its body", () => {
+    expect(judge("SELECT helper('X')")).toEqual({ ok: true });
+    for (const sql of ["SELECT sleeper('x')", "SELECT loop_a(1)", "SELECT writer(1)", "SELECT (1).sleeper"]) expect(judge(sql).ok, sql).toBe(false);
+    expect(judge("SELECT sleeper('x')")).toMatchObject({ reasons: [expect.stringMatching(/public\.sleeper\(\) runs SQL that is refused: .*pg_sleep/)] });
   });
 
   it("refuses unknown functions and says a fresher catalogue might help", () => {

@@ -50,6 +50,11 @@ describe.skipIf(!available)("read policy on a real PostgreSQL catalogue", () => 
     await c.query(`CREATE VIEW bumped AS SELECT bump(id) AS b FROM items`);
     await c.query(`CREATE VIEW over_bumped AS SELECT * FROM bumped`);
     await c.query(`CREATE VIEW plain_view AS SELECT id, lower(name) AS name FROM items`);
+    await c.query(`CREATE FUNCTION shout(text) RETURNS text STABLE LANGUAGE sql AS $$ SELECT upper($1) || '!' $$`);
+    await c.query(`CREATE FUNCTION shout_twice(text) RETURNS text IMMUTABLE LANGUAGE sql AS $$ SELECT shout(shout($1)) $$`);
+    await c.query(`CREATE FUNCTION sneaky(int) RETURNS boolean STABLE LANGUAGE sql AS $$ SELECT pg_terminate_backend($1) $$`);
+    await c.query(`CREATE FUNCTION sneakier(int) RETURNS boolean STABLE LANGUAGE sql AS $$ SELECT sneaky($1) $$`);
+    await c.query(`CREATE VIEW shouted AS SELECT shout_twice(name) AS loud FROM items`);
     dblink = await c.query(`CREATE EXTENSION IF NOT EXISTS dblink`).then(
       () => true,
       () => false,
@@ -122,6 +127,9 @@ describe.skipIf(!available)("read policy on a real PostgreSQL catalogue", () => 
       "SELECT id FROM items WHERE bump(id) > 0",
       "SELECT count(*) FILTER (WHERE bump(id) > 1) FROM items",
       "SELECT no_such_function(1)",
+      "SELECT sneaky(1)",
+      "SELECT sneakier(1)",
+      "SELECT (1).sneaky",
     ],
     operators: ["SELECT 1 === 1", "SELECT id FROM items WHERE id===1", "SELECT 1 OPERATOR(public.===) 1"],
     views: ["SELECT * FROM bumped", "SELECT * FROM over_bumped", "SELECT b FROM public.bumped"],
@@ -192,6 +200,8 @@ describe.skipIf(!available)("read policy on a real PostgreSQL catalogue", () => 
     "SELECT * FROM items i, LATERAL (SELECT count(*) FROM items j WHERE j.id < i.id) c",
     "SELECT i.name, i.id FROM public.items i ORDER BY i.id DESC NULLS LAST LIMIT 10 OFFSET 1",
     "SELECT * FROM plain_view",
+    "SELECT shout(name), shout_twice(name), (name).shout FROM items",
+    "SELECT * FROM shouted",
     "SELECT pg_size_pretty(pg_total_relation_size('items')), current_setting('TimeZone'), version(), pg_typeof(1)",
     "SELECT json_build_object('a', 1), to_jsonb(i), row_to_json(i) FROM items i",
     "SELECT id FROM items GROUP BY ROLLUP (id), CUBE (name)",

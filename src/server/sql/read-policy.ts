@@ -1,4 +1,5 @@
 import "server-only";
+import { analyzeSql } from "./analyze";
 import type { CatalogFunction, FunctionCatalog } from "./function-catalog";
 import { collectFunctionRefs, type CallRef, type FunctionRefs } from "./function-refs";
 import { sideEffectFunction } from "./side-effect-functions";
@@ -80,7 +81,7 @@ function qualified(fn: CatalogFunction): string {
   return fn.schema === "pg_catalog" ? fn.name : `${fn.schema}.${fn.name}`;
 }
 
-function judge(fn: CatalogFunction): Refusal | null {
+function judge(fn: CatalogFunction, catalog: FunctionCatalog): Refusal | null {
   const denied = DENIED.find(([pattern]) => pattern.test(fn.name)) ?? (sideEffectFunction(fn.name, "postgres") ? [null, "has side effects"] : null);
   if (denied) return { text: `${qualified(fn)}() ${denied[1]}`, unsafe: true };
   if (fn.extension && DENIED_EXTENSIONS.has(fn.extension)) {
@@ -92,6 +93,11 @@ function judge(fn: CatalogFunction): Refusal | null {
   const builtin = fn.schema === "pg_catalog" || (fn.schema === "information_schema" && fn.bootstrapOwner);
   const vetted = fn.extension !== null && fn.bootstrapOwner && EXTENSION_LANGUAGES.has(fn.language);
   if (!builtin && !vetted) {
+    // A non-volatile SQL function is as safe as the statements in its body, judged the same way.
+    if (fn.language === "sql" && fn.body) {
+      const inner = bodyRefusal(fn.body, catalog);
+      return inner ? { text: `${qualified(fn)}() runs SQL that is refused: ${inner.text}`, unsafe: inner.unsafe } : null;
+    }
     return {
       text: `Quarry cannot verify that ${qualified(fn)}() is read-only: it is a user-defined function (${fn.language}), not a built-in or extension function`,
       unsafe: false,
@@ -106,7 +112,9 @@ function refusalOf(catalog: FunctionCatalog, oid: number): Refusal | null {
   if (!memo) verdicts.set(catalog, (memo = new Map()));
   if (memo.has(oid)) return memo.get(oid)!;
   const fn = catalog.functionsByOid.get(oid);
-  const verdict = fn ? judge(fn) : { text: `Quarry cannot verify that function #${oid} is read-only`, unsafe: true };
+  // Until judged, a function is refused: a SQL function that (indirectly) calls itself is never proven safe.
+  memo.set(oid, { text: `Quarry cannot verify that ${fn ? qualified(fn) : `function #${oid}`}() is read-only: it calls itself`, unsafe: false });
+  const verdict = fn ? judge(fn, catalog) : { text: `Quarry cannot verify that function #${oid} is read-only`, unsafe: true };
   memo.set(oid, verdict);
   return verdict;
 }
@@ -191,6 +199,18 @@ function checkPostgres(refs: FunctionRefs, catalog: FunctionCatalog, out: Reason
       if (refusal) out.add(`Reading the view ${view.schema}.${name} runs functions that are refused: ${refusal}`);
     }
   }
+}
+
+function bodyRefusal(body: string, catalog: FunctionCatalog): Refusal | null {
+  const analysis = analyzeSql(body, "postgres");
+  if (!analysis.ok) return { text: "Quarry cannot parse its body", unsafe: false };
+  for (const statement of analysis.statements) {
+    if (statement.kind !== "read") return { text: `its body is not a plain read (${statement.reasons[0] ?? statement.operation})`, unsafe: true };
+    const out = new Reasons();
+    checkPostgres(collectFunctionRefs(statement, "postgres"), catalog, out);
+    if (out.list.length) return { text: out.list[0]!, unsafe: true };
+  }
+  return null;
 }
 
 function checkStatic(refs: FunctionRefs, dialect: SqlDialect, out: Reasons): void {

@@ -15,7 +15,9 @@ const REFRESH_FLOOR_MS = 10_000;
 const FUNCTIONS = `
 SELECT p.oid::int8 AS oid, p.proname AS name, n.nspname AS schema, p.provolatile AS volatility,
        l.lanname AS language, p.proowner = 10 AS bootstrap_owner, e.extname AS extension,
-       p.pronargs AS nargs, p.pronargdefaults AS ndefaults, p.provariadic <> 0 AS variadic
+       p.pronargs AS nargs, p.pronargdefaults AS ndefaults, p.provariadic <> 0 AS variadic,
+       CASE WHEN l.lanname = 'sql' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND e.extname IS NULL
+            THEN p.prosrc END AS body
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
@@ -89,6 +91,7 @@ async function loadCatalog(ctx: PgContext): Promise<FunctionCatalog> {
           minArgs: num(r.nargs) - num(r.ndefaults),
           maxArgs: num(r.nargs),
           variadic: r.variadic === true,
+          body: typeof r.body === "string" && r.body.trim() ? r.body : null,
         }),
       ),
       operators: operators.map((r) => ({ name: String(r.name), function: num(r.function) })),

@@ -76,6 +76,10 @@ describe.skipIf(!available)("read policy through the REST API on PostgreSQL", ()
     await c.query(`CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = bump_eq)`);
     await c.query(`CREATE DOMAIN checked_int AS int CHECK (positive(VALUE))`);
     await c.query(`CREATE VIEW bumped AS SELECT bump(id) AS b FROM items`);
+    // Marked STABLE, which PostgreSQL takes on trust: only its body says what it does.
+    await c.query(`CREATE FUNCTION sneaky(int) RETURNS boolean STABLE LANGUAGE sql AS $$ SELECT pg_terminate_backend($1) $$`);
+    await c.query(`CREATE FUNCTION shout(text) RETURNS text STABLE LANGUAGE sql AS $$ SELECT upper($1) || '!' $$`);
+    await c.query(`CREATE VIEW shouted AS SELECT id, shout(name) AS loud FROM items`);
     await c.end();
     victim = target();
     await victim.connect();
@@ -124,7 +128,10 @@ describe.skipIf(!available)("read policy through the REST API on PostgreSQL", ()
       'SELECT "bump"(1)',
     ],
     casts: ["SELECT 5::checked_int", "SELECT CAST(5 AS public.checked_int)", "SELECT checked_int '5'", "SELECT bump(1)::text"],
-    "user-defined function, operator and view": ["SELECT bump(id) FROM items", "SELECT id FROM items WHERE id === 1", "SELECT * FROM bumped"],
+    "user-defined function, operator and view": [
+      `SELECT sneaky(${victimPid})`,
+      `SELECT (${victimPid}).sneaky`,
+      "SELECT bump(id) FROM items", "SELECT id FROM items WHERE id === 1", "SELECT * FROM bumped"],
     "functions that run SQL strings": [
       `SELECT query_to_xml('select pg_terminate_backend(${victimPid})', true, true, '')`,
       "SELECT ts_stat('select pg_advisory_lock(4)::text::tsvector')",
@@ -212,6 +219,7 @@ describe.skipIf(!available)("read policy through the REST API on PostgreSQL", ()
       "SELECT * FROM items WHERE id IN (SELECT id FROM items WHERE EXISTS (SELECT 1)) AND id = ANY (ARRAY[1, 2, 3])",
       "SELECT jsonb_array_elements(doc->'xs') AS x, jsonb_build_object('id', id) AS o, now() > created AS past, random() < 2 AS r FROM items",
       "SELECT pg_size_pretty(pg_total_relation_size('items')) AS size",
+      "SELECT s.loud, shout('x') AS x FROM shouted s",
     ];
     for (const sql of reads) {
       const res = await send(sql);
