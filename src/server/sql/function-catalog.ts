@@ -41,6 +41,8 @@ export interface FunctionCatalog {
   functionsByOid: Map<number, CatalogFunction>;
   /** Operator name → oids of the functions implementing each operator of that name. */
   operators: Map<string, number[]>;
+  /** Longest operator name, so a long run of operator characters is not checked piece by piece beyond it. */
+  maxOperatorLength: number;
   /** Type name → types that run something other than built-in code when a value is cast to them. */
   types: Map<string, CatalogObject[]>;
   /** View name → views whose definition calls functions. */
@@ -48,7 +50,7 @@ export interface FunctionCatalog {
 }
 
 export function emptyCatalog(): FunctionCatalog {
-  return { loadedAt: Date.now(), functionsByName: new Map(), functionsByOid: new Map(), operators: new Map(), types: new Map(), views: new Map() };
+  return { loadedAt: Date.now(), functionsByName: new Map(), functionsByOid: new Map(), operators: new Map(), maxOperatorLength: 0, types: new Map(), views: new Map() };
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -69,7 +71,10 @@ export function buildCatalog(rows: {
     catalog.functionsByOid.set(fn.oid, fn);
     push(catalog.functionsByName, fn.name, fn);
   }
-  for (const op of rows.operators) push(catalog.operators, op.name, op.function);
+  for (const op of rows.operators) {
+    push(catalog.operators, op.name, op.function);
+    catalog.maxOperatorLength = Math.max(catalog.maxOperatorLength, op.name.length);
+  }
   for (const type of rows.types) push(catalog.types, type.name, { schema: type.schema, functions: type.functions });
   // A view over a view runs the inner view's calls too: close over dependencies once here.
   const byKey = new Map(rows.views.map((v) => [`${v.schema}.${v.name}`, v]));

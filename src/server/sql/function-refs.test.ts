@@ -168,6 +168,16 @@ describe("checkReadPolicy on a small catalogue", () => {
     expect(judge("SELECT * FROM outer_v")).toMatchObject({ ok: false });
   });
 
+  it("stays cheap on long statements (it runs on every read)", () => {
+    const calls = `SELECT ${Array.from({ length: 4000 }, (_, i) => `lower(c${i})`).join(" || ")} FROM t`;
+    const operators = `SELECT 1 ${"<".repeat(150_000)} 2`;
+    for (const sql of [calls, operators]) {
+      const started = performance.now();
+      checkReadPolicy({ text: sql }, "postgres", catalog);
+      expect(performance.now() - started, sql.slice(0, 40)).toBeLessThan(3_000);
+    }
+  });
+
   it("caches nothing across catalogues: a new catalogue is judged afresh", () => {
     const empty = buildCatalog({ functions: [], operators: [], types: [], views: [] });
     expect(checkReadPolicy(statement("SELECT lower('x')"), "postgres", empty)).toMatchObject({ ok: false, catalogMiss: true });

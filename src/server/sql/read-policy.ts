@@ -180,7 +180,7 @@ function checkPostgres(refs: FunctionRefs, catalog: FunctionCatalog, out: Reason
   for (const run of new Set(refs.operators)) {
     // The server may split a run of operator characters differently: check every piece.
     for (let i = 0; i < run.length; i++) {
-      for (let j = i + 1; j <= run.length; j++) {
+      for (let j = i + 1; j <= Math.min(run.length, i + catalog.maxOperatorLength); j++) {
         const implementations = catalog.operators.get(run.slice(i, j));
         const refusal = implementations && operatorRefusal(catalog, implementations);
         if (refusal) out.add(`The operator ${run.slice(i, j)} is implemented by a function that is refused: ${refusal}`);
