@@ -24,6 +24,8 @@ export interface CatalogFunction {
   minArgs: number;
   maxArgs: number;
   variadic: boolean;
+  /** Takes an `internal` argument, which no SQL expression can produce: not reachable from a query. */
+  takesInternal?: boolean;
   /** The SQL text of a user-defined LANGUAGE sql function, so the policy can check what it runs. */
   body?: string | null;
 }

@@ -202,6 +202,7 @@ describe.skipIf(!available)("read policy on a real PostgreSQL catalogue", () => 
     "SELECT * FROM plain_view",
     "SELECT shout(name), shout_twice(name), (name).shout FROM items",
     "SELECT * FROM shouted",
+    "SELECT s.system, s.type, s.status FROM (SELECT 1 AS system, 2 AS type, 3 AS status) s",
     "SELECT pg_size_pretty(pg_total_relation_size('items')), current_setting('TimeZone'), version(), pg_typeof(1)",
     "SELECT json_build_object('a', 1), to_jsonb(i), row_to_json(i) FROM items i",
     "SELECT id FROM items GROUP BY ROLLUP (id), CUBE (name)",

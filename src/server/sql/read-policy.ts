@@ -173,7 +173,8 @@ class Reasons {
 function checkPostgres(refs: FunctionRefs, catalog: FunctionCatalog, out: Reasons): void {
   for (const call of refs.calls) checkCall(call, refs, catalog, out);
   for (const name of new Set(refs.attributes)) {
-    const callable = (catalog.functionsByName.get(name) ?? []).filter((fn) => fn.minArgs <= 1 && (fn.maxArgs >= 1 || fn.variadic));
+    // Only what one value can be passed to: `t.system` is a column, not the TABLESAMPLE handler system(internal).
+    const callable = (catalog.functionsByName.get(name) ?? []).filter((fn) => fn.minArgs <= 1 && (fn.maxArgs >= 1 || fn.variadic) && !fn.takesInternal);
     const refusal = firstRefusal(catalog, callable.map((fn) => fn.oid));
     if (refusal) out.add(`.${name} can call ${name}() through attribute notation (x.${name} is ${name}(x)), and ${refusal}`);
   }

@@ -16,6 +16,7 @@ const FUNCTIONS = `
 SELECT p.oid::int8 AS oid, p.proname AS name, n.nspname AS schema, p.provolatile AS volatility,
        l.lanname AS language, p.proowner = 10 AS bootstrap_owner, e.extname AS extension,
        p.pronargs AS nargs, p.pronargdefaults AS ndefaults, p.provariadic <> 0 AS variadic,
+       'internal'::regtype = ANY (p.proargtypes) AS takes_internal,
        CASE WHEN l.lanname = 'sql' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND e.extname IS NULL
             THEN p.prosrc END AS body
 FROM pg_proc p
@@ -91,6 +92,7 @@ async function loadCatalog(ctx: PgContext): Promise<FunctionCatalog> {
           minArgs: num(r.nargs) - num(r.ndefaults),
           maxArgs: num(r.nargs),
           variadic: r.variadic === true,
+          takesInternal: r.takes_internal === true,
           body: typeof r.body === "string" && r.body.trim() ? r.body : null,
         }),
       ),
