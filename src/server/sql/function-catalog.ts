@@ -47,7 +47,7 @@ export interface FunctionCatalog {
   maxOperatorLength: number;
   /** Type name → types that run something other than built-in code when a value is cast to them. */
   types: Map<string, CatalogObject[]>;
-  /** View name → views whose definition calls functions. */
+  /** Relation name → views whose definition, or tables whose row-level security policies, call functions. */
   views: Map<string, CatalogObject[]>;
 }
 

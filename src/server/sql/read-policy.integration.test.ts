@@ -55,6 +55,9 @@ describe.skipIf(!available)("read policy on a real PostgreSQL catalogue", () => 
     await c.query(`CREATE FUNCTION sneaky(int) RETURNS boolean STABLE LANGUAGE sql AS $$ SELECT pg_terminate_backend($1) $$`);
     await c.query(`CREATE FUNCTION sneakier(int) RETURNS boolean STABLE LANGUAGE sql AS $$ SELECT sneaky($1) $$`);
     await c.query(`CREATE VIEW shouted AS SELECT shout_twice(name) AS loud FROM items`);
+    await c.query(`CREATE TABLE guarded (id int)`);
+    await c.query(`ALTER TABLE guarded ENABLE ROW LEVEL SECURITY`);
+    await c.query(`CREATE POLICY p ON guarded USING (bump(id) > 0)`);
     dblink = await c.query(`CREATE EXTENSION IF NOT EXISTS dblink`).then(
       () => true,
       () => false,
@@ -132,7 +135,7 @@ describe.skipIf(!available)("read policy on a real PostgreSQL catalogue", () => 
       "SELECT (1).sneaky",
     ],
     operators: ["SELECT 1 === 1", "SELECT id FROM items WHERE id===1", "SELECT 1 OPERATOR(public.===) 1"],
-    views: ["SELECT * FROM bumped", "SELECT * FROM over_bumped", "SELECT b FROM public.bumped"],
+    "views and row security policies": ["SELECT * FROM bumped", "SELECT * FROM over_bumped", "SELECT b FROM public.bumped", "SELECT count(*) FROM guarded"],
     "SQL strings run by functions": [
       "SELECT query_to_xml('select pg_terminate_backend(1)', true, true, '')",
       "SELECT query_to_xml_and_xmlschema('select 1', true, true, '')",

@@ -197,7 +197,7 @@ function checkPostgres(refs: FunctionRefs, catalog: FunctionCatalog, out: Reason
   for (const name of new Set(refs.identifiers)) {
     for (const view of catalog.views.get(name) ?? []) {
       const refusal = firstRefusal(catalog, view.functions);
-      if (refusal) out.add(`Reading the view ${view.schema}.${name} runs functions that are refused: ${refusal}`);
+      if (refusal) out.add(`Reading ${view.schema}.${name} runs functions (in its view definition or row security policies) that are refused: ${refusal}`);
     }
   }
 }

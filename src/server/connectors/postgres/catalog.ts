@@ -48,9 +48,9 @@ CROSS JOIN LATERAL (
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND t.typtype IN ('b', 'd', 'r', 'm')
 GROUP BY t.typname, n.nspname`;
 
-// Reading a view runs the functions (and operator functions) its definition calls.
-// System views are built-in and left out.
-const VIEWS = `
+// Reading a view runs the functions (and operator functions) its definition calls; reading
+// a table with row-level security runs its policies' functions. System views are left out.
+const RELATIONS = `
 SELECT v.relname AS name, n.nspname AS schema,
        array_remove(array_agg(DISTINCT coalesce(CASE WHEN d.refclassid = 'pg_proc'::regclass THEN d.refobjid::int8 END, o.oprcode::oid::int8)), NULL) AS functions,
        array_remove(array_agg(DISTINCT CASE WHEN rc.relkind = 'v' AND rc.oid <> v.oid THEN rn.nspname || '.' || rc.relname END), NULL) AS depends_on
@@ -62,7 +62,18 @@ LEFT JOIN pg_operator o ON d.refclassid = 'pg_operator'::regclass AND o.oid = d.
 LEFT JOIN pg_class rc ON d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE v.relkind = 'v' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-GROUP BY v.relname, n.nspname`;
+GROUP BY v.relname, n.nspname
+UNION ALL
+SELECT t.relname, n.nspname,
+       array_remove(array_agg(DISTINCT coalesce(CASE WHEN d.refclassid = 'pg_proc'::regclass THEN d.refobjid::int8 END, o.oprcode::oid::int8)), NULL),
+       '{}'::text[]
+FROM pg_policy p
+JOIN pg_class t ON t.oid = p.polrelid
+JOIN pg_namespace n ON n.oid = t.relnamespace
+JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = p.oid
+LEFT JOIN pg_operator o ON d.refclassid = 'pg_operator'::regclass AND o.oid = d.refobjid
+WHERE d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)
+GROUP BY t.relname, n.nspname`;
 
 const VOLATILITY: Record<string, Volatility> = { i: "immutable", s: "stable", v: "volatile" };
 
@@ -78,7 +89,7 @@ async function loadCatalog(ctx: PgContext): Promise<FunctionCatalog> {
     const functions = await rows(FUNCTIONS);
     const operators = await rows(OPERATORS);
     const types = await rows(TYPES);
-    const views = await rows(VIEWS);
+    const views = await rows(RELATIONS);
     return buildCatalog({
       functions: functions.map(
         (r): CatalogFunction => ({
