@@ -1,4 +1,5 @@
 import "server-only";
+import type { FunctionCatalog } from "../sql/function-catalog";
 
 /**
  * The one seam between Quarry and a target database. Engine differences are
@@ -174,5 +175,11 @@ export interface Connector {
   explainEstimate(sql: string, opts?: { params?: unknown[]; timeoutMs?: number }): Promise<number | null>;
   /** CSV bytes (with header) produced by the server; present when `capabilities.copyExport`. */
   exportCsv?(sql: string, opts: StreamOptions): AsyncIterable<Buffer>;
+  /**
+   * The engine's own catalogue of functions, operators, types and views, for the read
+   * policy. Cached by the connector; `refresh` asks for a newer copy after a miss.
+   * Absent where the engine has no usable catalogue (the policy is then static).
+   */
+  functionCatalog?(options?: { refresh?: boolean }): Promise<FunctionCatalog>;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { cancelByTag, RunControl } from "../control";
 import { connectionFailed } from "../errors";
 import { assertPostgresReadable } from "../guard";
 import type { Capabilities, ConnectionConfig, ConnectionTest, Connector } from "../types";
+import { catalogCache } from "./catalog";
 import { exportCsvPostgres } from "./copy";
 import { createPgKysely, createPgPool, isFatalForClient, pgClientConfig, PgTypeNames } from "./dialect";
 import { introspectPostgres } from "./introspect";
@@ -28,6 +29,7 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
   const pool = createPgPool(clientConfig, options);
   const db = createPgKysely(pool);
   const ctx: PgContext = { config, clientConfig, pool, inflight: new Map(), typeNames: new PgTypeNames(), session: new SessionReset() };
+  const catalog = catalogCache(ctx);
 
   return {
     engine: "postgres",
@@ -66,8 +68,9 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
     run: (sql, opts) => runPostgres(ctx, sql, opts),
     stream: (sql, opts) => streamPostgres(ctx, sql, opts),
     exportCsv: (sql, opts) => exportCsvPostgres(ctx, sql, opts),
-    transaction: (fn, opts) => transactionPostgres(ctx, fn, opts),
+    transaction: (fn, opts) => transactionPostgres(ctx, fn, opts).finally(() => catalog.invalidate()),
     cancel: (queryTag) => cancelByTag(ctx.inflight, queryTag),
+    functionCatalog: (options) => catalog.get(options),
 
     async explainEstimate(sql, opts = {}) {
       assertPostgresReadable(sql);

@@ -2,7 +2,7 @@ import "server-only";
 import type { DataSource } from "@prisma/client";
 import type { Connector } from "../../connectors/types";
 import { AppError, forbidden } from "../../errors";
-import { analyzeSql, type AnalyzedStatement, type SqlAnalysis } from "../../sql";
+import { analyzeSql, checkReadPolicy, type AnalyzedStatement, type SqlAnalysis } from "../../sql";
 import { assertAccess, type Access } from "../access";
 import type { SessionUser } from "../auth/session";
 import { connectorFor } from "../datasources/connection";
@@ -60,7 +60,33 @@ export async function inspect(user: SessionUser, dataSourceId: string, sql: stri
       `Run one statement at a time (found ${analysis.statements.length}); select one and run the selection`,
     );
   }
-  return { dataSource, access, analysis, statement: analysis.statements[0]!, connector: connectorFor(dataSource) };
+  const check = { dataSource, access, analysis, statement: analysis.statements[0]!, connector: connectorFor(dataSource) };
+  if (analysis.kind === "read") await assertReadAllowed(check);
+  return check;
+}
+
+/**
+ * The read-path function policy (sql/read-policy.ts) against the engine's own catalogue:
+ * the reasons a read may not run, or none. A name the cached catalogue lacks gets one
+ * look at a fresher catalogue before it is refused.
+ */
+export async function readPolicyReasons(connector: Connector, engine: EngineName, statement: AnalyzedStatement): Promise<string[]> {
+  const catalog = connector.functionCatalog ? await connector.functionCatalog() : null;
+  let verdict = checkReadPolicy(statement, engine, catalog);
+  if (!verdict.ok && verdict.catalogMiss && connector.functionCatalog) {
+    verdict = checkReadPolicy(statement, engine, await connector.functionCatalog({ refresh: true }));
+  }
+  return verdict.ok ? [] : verdict.reasons;
+}
+
+/** Every read, on every path (run, export, validate/EXPLAIN, ...), passes this before it reaches the database. */
+export async function assertReadAllowed(check: Pick<GatewayCheck, "connector" | "dataSource" | "statement">): Promise<void> {
+  const reasons = await readPolicyReasons(check.connector, check.dataSource.engine as EngineName, check.statement);
+  if (reasons.length === 0) return;
+  const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more)` : "";
+  throw new AppError("QUERY_REJECTED", `This read is refused because it could have side effects: ${reasons[0]}${more}`, {
+    details: { reasons },
+  });
 }
 
 /**

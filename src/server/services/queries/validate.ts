@@ -4,6 +4,7 @@ import type { SessionUser } from "../auth/session";
 import { connectorFor } from "../datasources/connection";
 import { getDataSourceRow } from "../datasources/crud";
 import type { EngineName } from "../datasources/engines";
+import { readPolicyReasons } from "./gateway";
 
 export interface Validation {
   isValid: boolean;
@@ -37,11 +38,17 @@ export async function validateSql(user: SessionUser, dataSourceId: string, sql: 
   if (analysis.kind !== "read") warnings.push("This statement changes data: it will need an approved request");
   let estimatedRows: number | null = null;
   if (analysis.kind === "read" && analysis.statements.length === 1) {
+    const connector = connectorFor(row);
+    // EXPLAIN (ANALYZE) runs what it explains: a read the policy refuses is never explained.
+    const refused = await readPolicyReasons(connector, row.engine as EngineName, analysis.statements[0]!);
+    errors.push(...refused.map((message) => ({ message: `Refused on the read path: ${message}` })));
     // EXPLAIN is an estimate; a failure to explain is a warning, not an invalid query.
-    try {
-      estimatedRows = await connectorFor(row).explainEstimate(analysis.statements[0]!.text);
-    } catch (error) {
-      errors.push({ message: (error as Error).message });
+    if (refused.length === 0) {
+      try {
+        estimatedRows = await connector.explainEstimate(analysis.statements[0]!.text);
+      } catch (error) {
+        errors.push({ message: (error as Error).message });
+      }
     }
   }
   return {
