@@ -153,10 +153,9 @@ describe.skipIf(!available)("start-up reconciliation after a crash", () => {
 
     // Failed is not committable as such; the requester cannot retry (an approver's call) …
     expect((await rest("POST", `/transactions/${crashed}/commit`, { token: approver.token })).status).toBe(409);
-    const asUser = async (id: string) => toSessionUser(await db.user.findUniqueOrThrow({ where: { id } }));
-    await expect(retryApproval(await asUser(requester.user.id), crashed)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(retryApproval(toSessionUser(requester.user), crashed)).rejects.toMatchObject({ code: "FORBIDDEN" });
     // … an approver who checked the target retries, and the commit then runs exactly once.
-    expect((await retryApproval(await asUser(approver.user.id), crashed)).status).toBe("approved");
+    expect((await retryApproval(toSessionUser(approver.user), crashed)).status).toBe("approved");
     const commit = await rest("POST", `/transactions/${crashed}/commit`, { token: approver.token });
     expect(commit.status).toBe(200);
     expect(commit.body.row_count).toBe(1);

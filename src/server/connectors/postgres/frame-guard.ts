@@ -21,7 +21,6 @@ export interface FrameLimits {
 
 const UNARMED: FrameLimits = { maxValueBytes: HARD_VALUE_CEILING, maxMessageBytes: HARD_VALUE_CEILING };
 const DATA_ROW = 0x44; // 'D'
-const COPY_DATA = 0x64; // 'd': pg-copy-streams passes these through in pieces
 
 export class FrameGuard {
   private limits = UNARMED;
@@ -105,7 +104,8 @@ export class FrameGuard {
         this.rowLeft = body;
         this.fieldNeed = 2;
         this.fieldLength = 0;
-      } else if (type !== COPY_DATA && body > this.limits.maxMessageBytes) {
+      } else if (body > this.limits.maxMessageBytes) {
+        // Includes CopyData: COPY export rows go through pg's parser too, whole.
         this.trip(this.limits.maxMessageBytes, "value");
       } else this.skip = body;
     }

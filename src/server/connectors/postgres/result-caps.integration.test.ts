@@ -91,6 +91,16 @@ describe.skipIf(!available)("postgres result caps", () => {
     expect(seen.length).toBeGreaterThan(0);
   });
 
+  it("bounds a COPY export's row too: an oversize row fails the export instead of being buffered whole", async () => {
+    const before = process.memoryUsage().rss;
+    const err = await failure((async () => {
+      for await (const chunk of connector.exportCsv!("SELECT repeat('c', 140 * 1024 * 1024) AS v", { readOnly: true, timeoutMs: 60_000 })) void chunk;
+    })());
+    expect(err.details).toMatchObject({ reason: "value_too_large" });
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * MB);
+    expect((await connector.run("SELECT 4 AS ok", read())).rows).toEqual([{ ok: 4 }]);
+  }, 120_000);
+
   it("survives a 540 MB value (past V8's string limit) with the default caps: an error, not a crash, memory bounded", async () => {
     const before = process.memoryUsage().rss;
     let peak = before;
