@@ -10,7 +10,7 @@ import { formatNumber } from "./format";
 import { Outcome } from "./outcome";
 import type { Approval, ViewerInfo } from "./types";
 
-type Confirmable = "reject" | "commit" | "rollback" | "revert";
+type Confirmable = "reject" | "commit" | "rollback" | "revert" | "retry";
 
 /** What the viewer may do with a request, and in words why not. */
 export function permissionsFor(a: Approval, viewer: ViewerInfo, canApprove: boolean) {
@@ -31,7 +31,8 @@ export function permissionsFor(a: Approval, viewer: ViewerInfo, canApprove: bool
     reviewBlocked,
     canPreview: a.status === "pending" || a.status === "approved",
     canCommit: a.status === "approved" && actor,
-    canRollback: (a.status === "pending" || a.status === "approved") && actor,
+    canRollback: (a.status === "pending" || a.status === "approved" || a.status === "failed") && actor,
+    canRetry: a.status === "failed" && canApprove,
     canRevert: a.status === "executed" && !!a.backupTable && canApprove,
   };
 }
@@ -106,8 +107,19 @@ export function ApprovalActions({ approval: a, viewer, canApprove, onUpdated, on
     }),
   );
 
+  const retry = useMutation(
+    trpc.approvals.retry.mutationOptions({
+      onSuccess(updated) {
+        settled(updated);
+        setConfirming(null);
+        notifySuccess("Ready to commit again", "The request is approved again; commit it when the target is as expected.");
+      },
+      onError: (e) => notifyError("Could not retry", e),
+    }),
+  );
+
   const can = permissionsFor(a, viewer, canApprove);
-  const busy = review.isPending || commit.isPending || rollback.isPending || revert.isPending;
+  const busy = review.isPending || commit.isPending || rollback.isPending || revert.isPending || retry.isPending;
 
   const confirmCopy: Record<Confirmable, { title: string; label: string; color: string; body: ReactNode }> = {
     commit: {
@@ -153,6 +165,18 @@ export function ApprovalActions({ approval: a, viewer, canApprove, onUpdated, on
         </Text>
       ),
     },
+    retry: {
+      title: "Retry this request?",
+      label: "Retry",
+      color: "quarry",
+      body: (
+        <Text size="sm">
+          The request goes back to approved, so it can be committed again. If its commit was interrupted, check{" "}
+          <b>{a.dataSourceName}</b> first: the change may already be there, and a commit whose row count no longer matches the
+          preview is refused.
+        </Text>
+      ),
+    },
     reject: {
       title: "Reject this request?",
       label: "Reject",
@@ -167,6 +191,7 @@ export function ApprovalActions({ approval: a, viewer, canApprove, onUpdated, on
     if (confirming === "commit") commit.mutate({ id });
     else if (confirming === "rollback") rollback.mutate({ id });
     else if (confirming === "revert") revert.mutate({ id });
+    else if (confirming === "retry") retry.mutate({ id });
     else if (confirming === "reject") review.mutate({ id, decision: "rejected", comments: comment.trim() });
   }
 
@@ -247,6 +272,29 @@ export function ApprovalActions({ approval: a, viewer, canApprove, onUpdated, on
                 loading={commit.isPending}
               >
                 Commit
+              </Button>
+            </Tooltip>
+          </Group>
+        )}
+        {a.status === "failed" && (
+          <Group justify="space-between" wrap="wrap" gap="sm" mt="sm" data-testid="failed-actions">
+            <Button
+              variant="light"
+              color="red"
+              leftSection={<IconArrowBackUp size={16} />}
+              onClick={() => setConfirming("rollback")}
+              disabled={!can.canRollback || busy}
+            >
+              Discard
+            </Button>
+            <Tooltip label="Only approvers on this data source may retry" disabled={can.canRetry} withArrow>
+              <Button
+                leftSection={<IconPlayerPlay size={16} />}
+                onClick={() => setConfirming("retry")}
+                disabled={!can.canRetry || busy}
+                loading={retry.isPending}
+              >
+                Retry
               </Button>
             </Tooltip>
           </Group>

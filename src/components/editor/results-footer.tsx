@@ -14,9 +14,25 @@ export function ResultsFooter({ result }: { result: QueryResult }) {
         {result.executionTimeMs !== null && ` in ${formatDuration(result.executionTimeMs)}`}
       </Text>
       {result.truncated && (
-        <Tooltip label="The server keeps at most this many rows per query; export or add a LIMIT/WHERE to see others." withArrow multiline w={260}>
+        <Tooltip
+          label={
+            result.truncatedReason === "bytes"
+              ? "The result reached the server's size limit; export or add a LIMIT/WHERE to see others."
+              : "The server keeps at most this many rows per query; export or add a LIMIT/WHERE to see others."
+          }
+          withArrow
+          multiline
+          w={260}
+        >
           <Badge size="xs" color="orange" variant="light" radius="sm" data-testid="truncated-badge">
-            truncated at {shown.toLocaleString()} rows
+            truncated at {result.rowCount.toLocaleString()} rows{result.truncatedReason === "bytes" ? " (size limit)" : ""}
+          </Badge>
+        </Tooltip>
+      )}
+      {result.storedPartial && (
+        <Tooltip label="History keeps only the first rows of a large result; run the query again or export it to see all of them." withArrow multiline w={260}>
+          <Badge size="xs" color="gray" variant="light" radius="sm" data-testid="stored-partial-badge">
+            showing the first {shown.toLocaleString()} of {result.rowCount.toLocaleString()} rows
           </Badge>
         </Tooltip>
       )}

@@ -22,6 +22,10 @@ export interface QueryResult {
   rows: ResultRow[];
   rowCount: number;
   truncated: boolean;
+  /** "rows" or "bytes": which server cap cut the result short. */
+  truncatedReason?: string | null;
+  /** The rows shown are the first page history kept, not the whole result. */
+  storedPartial?: boolean;
   executionTimeMs: number | null;
   warnings: string[];
 }

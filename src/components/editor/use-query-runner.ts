@@ -62,6 +62,8 @@ export function useQueryRunner() {
         rows: page.rows,
         rowCount: Math.max(run.rowCount, page.rows.length),
         truncated: page.truncated || run.truncated,
+        truncatedReason: run.truncatedReason,
+        storedPartial: page.storedPartial,
         executionTimeMs: run.executionTimeMs,
         warnings: [],
       };

@@ -6,6 +6,7 @@ import { getAuthSecret } from "../services/auth/secrets";
 import { pruneExpiredTokens } from "../services/auth/tokens";
 import { ensureDemoDataSource } from "./demo-data-source";
 import { ensureInitialAdmin } from "./initial-admin";
+import { reconcileInterruptedWork } from "./reconcile";
 
 /** What server.mjs reaches through globalThis (it is plain Node, outside the bundle). */
 export interface QuarryRuntime {
@@ -14,11 +15,20 @@ export interface QuarryRuntime {
 
 /**
  * Runs once per server process, from instrumentation.ts, after server.mjs applied the
- * migrations: keys, first admin, demo data source, realtime gateway, housekeeping.
+ * migrations: keys, interrupted work reconciled, first admin, demo data source,
+ * realtime gateway, housekeeping.
  */
 export async function boot(): Promise<void> {
   config();
   getAuthSecret();
+  // Before anything can start new work: end what a previous process left half done.
+  const reconciled = await reconcileInterruptedWork();
+  if (reconciled.runs + reconciled.commits + reconciled.reverts > 0) {
+    console.warn(
+      `[boot] ended work interrupted by the last shutdown: ${reconciled.runs} running queries failed, ` +
+        `${reconciled.commits} executing approvals failed (check their targets), ${reconciled.reverts} reverts reset`,
+    );
+  }
   await ensureInitialAdmin();
   await ensureDemoDataSource();
   registerWsRoutes();

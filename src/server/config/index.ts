@@ -31,6 +31,10 @@ const envSchema = z.object({
   QUARRY_DAILY_QUERY_QUOTAS: z.string().optional(),
   QUARRY_QUERY_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   QUARRY_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  QUARRY_QUERY_MAX_RESULT_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(50 * 1024 * 1024),
+  QUARRY_QUERY_MAX_VALUE_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 ** 2).default(10 * 1024 * 1024),
+  QUARRY_STORED_RESULT_MAX_ROWS: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  QUARRY_STORED_RESULT_MAX_BYTES: z.coerce.number().int().min(0).max(256 * 1024 ** 2).default(4 * 1024 * 1024),
   QUARRY_EXPORT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
   REDIS_URL: z.string().url().optional(),
 });

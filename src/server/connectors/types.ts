@@ -68,7 +68,13 @@ export interface RunOptions {
   params?: unknown[];
   /** Name under which `cancel()` finds this run; generated when absent. */
   queryTag?: string;
+  /** Reads: stop fetching once the rows kept reach this many bytes (JSON size, approximately). */
+  maxBytes?: number;
+  /** Reads: a single value larger than this fails the run instead of being buffered. */
+  maxValueBytes?: number;
 }
+
+export type TruncatedReason = "rows" | "bytes";
 
 export interface RunResult {
   columns: ResultColumn[];
@@ -77,6 +83,8 @@ export interface RunResult {
   rowCount: number;
   /** More rows existed than `maxRows`; the rest were never fetched. */
   truncated: boolean;
+  /** Which cap stopped the fetch, when `truncated`. */
+  truncatedReason?: TruncatedReason;
   executionTimeMs: number;
   /** Set for statements that change data (write path only). */
   affectedRows?: number;
@@ -90,6 +98,8 @@ export interface StreamOptions {
   queryTag?: string;
   /** Rows per yielded batch (default 1000). */
   batchSize?: number;
+  /** A single value larger than this fails the stream instead of being buffered. */
+  maxValueBytes?: number;
 }
 
 /** First chunk is always `{ columns }`, then zero or more `{ rows }` batches. */

@@ -1,5 +1,9 @@
 import "server-only";
 import type { FieldPacket, PoolConnection, ResultSetHeader } from "mysql2";
+import { ResultBudget, type FetchLimits } from "../limits";
+import type { TruncatedReason } from "../types";
+import { uniqueNames } from "../values";
+import { guardPackets } from "./packet-guard";
 
 interface Command {
   on(event: "fields", fn: (fields: FieldPacket[] | undefined) => void): unknown;
@@ -20,14 +24,27 @@ export class RowPump {
   private error: unknown;
   private wake?: () => void;
   private sawFields = false;
+  private budget?: ResultBudget;
+  /** Set when a cap stopped the rows: nothing more is taken, the rest is abandoned. */
+  capped?: TruncatedReason;
 
+  /**
+   * With `limits`, rows are measured as they arrive: the pump stops (and pauses the
+   * socket) at the first row past the row or byte cap, and fails on an oversize value.
+   */
   constructor(
     private readonly conn: PoolConnection,
     sql: string,
     params: unknown[] | undefined,
     private readonly highWater: number,
     private readonly dead: Promise<never>,
+    private readonly limits?: FetchLimits,
   ) {
+    // A row bigger than the whole budget (or the hard ceiling) is refused on the wire.
+    guardPackets(conn, limits ? Math.max(limits.maxBytes, limits.maxValueBytes) : undefined, (err) => {
+      this.error = err;
+      this.notify();
+    });
     // Prepared (binary protocol) only with parameters: mysql2's client-side
     // interpolation would also replace a `?` inside a string literal.
     const cmd = (
@@ -38,10 +55,13 @@ export class RowPump {
     cmd.on("fields", (fields) => {
       this.fields = fields ?? [];
       this.sawFields = true;
+      if (this.limits) this.budget = new ResultBudget(this.limits, uniqueNames(this.fields.map((f) => f.name)));
       this.notify();
     });
     cmd.on("result", (row) => {
       if (Array.isArray(row)) {
+        if (this.capped || this.error) return;
+        if (this.budget && !this.admit(row)) return;
         this.rows.push(row);
         if (this.rows.length >= this.highWater) this.conn.pause();
       } else this.header = row as ResultSetHeader;
@@ -56,6 +76,18 @@ export class RowPump {
       this.done = true;
       this.notify();
     });
+  }
+
+  private admit(row: unknown[]): boolean {
+    try {
+      if (this.budget!.admit(row)) return true;
+      this.capped = this.budget!.reason;
+    } catch (err) {
+      this.error = err;
+    }
+    this.conn.pause();
+    this.notify();
+    return false;
   }
 
   private notify(): void {
@@ -79,10 +111,10 @@ export class RowPump {
 
   /** Up to `highWater` rows; an empty array once the result is exhausted. */
   async take(): Promise<unknown[][]> {
-    await this.wait(() => this.rows.length >= this.highWater || this.done || this.error !== undefined);
+    await this.wait(() => this.rows.length >= this.highWater || this.done || this.error !== undefined || this.capped !== undefined);
     const batch = this.rows;
     this.rows = [];
-    if (!this.done) this.conn.resume();
+    if (!this.done && !this.capped) this.conn.resume();
     return batch;
   }
 }

@@ -15,6 +15,7 @@ import type {
   TransactionOptions,
   TransactionRunOptions,
 } from "../types";
+import { fetchLimits } from "../limits";
 import { toRecords, uniqueNames, type ValueConverter } from "../values";
 import { mysqlColumns, type ServerFlavor } from "./dialect";
 import { RowPump } from "./pump";
@@ -180,16 +181,17 @@ export async function runMysql(ctx: MysqlContext, sql: string, opts: RunOptions)
     control.throwIfStopped();
     const started = performance.now();
     // One row past the select limit means an explicit LIMIT overrode it: stop reading there.
-    const pump = new RowPump(lease.conn, sql, opts.params, opts.maxRows + 2, lease.dead);
+    // The pump measures rows as they arrive and stops at the row or byte cap (pump.ts).
+    const pump = new RowPump(lease.conn, sql, opts.params, opts.maxRows + 2, lease.dead, fetchLimits(opts));
     const { keys, columns, converters } = described(await pump.columns());
     const rows = await pump.take();
     if (!pump.done) await abandon(ctx, lease);
     // MySQL's SLEEP() answers 1 instead of failing when killed; a stopped run is still stopped.
     control.throwIfStopped();
     const executionTimeMs = performance.now() - started;
-    const truncated = rows.length > opts.maxRows;
-    if (truncated) rows.length = opts.maxRows;
-    return { columns, rows: toRecords(keys, rows, converters), rowCount: rows.length, truncated, executionTimeMs };
+    const truncatedReason = pump.capped;
+    const truncated = truncatedReason !== undefined;
+    return { columns, rows: toRecords(keys, rows, converters), rowCount: rows.length, truncated, truncatedReason, executionTimeMs };
   });
 }
 
@@ -258,6 +260,10 @@ export async function transactionMysql<T>(
   }
 }
 
+/** Streams are not capped by rows or bytes (they do not buffer), only by one value's size. */
+const streamLimits = (opts: StreamOptions) =>
+  fetchLimits({ maxRows: Number.MAX_SAFE_INTEGER, maxValueBytes: opts.maxValueBytes });
+
 export async function* streamMysql(ctx: MysqlContext, sql: string, opts: StreamOptions): AsyncGenerator<StreamChunk> {
   assertMysqlReadable(sql);
   const batchSize = Math.max(1, opts.batchSize ?? 1000);
@@ -269,7 +275,7 @@ export async function* streamMysql(ctx: MysqlContext, sql: string, opts: StreamO
     lease = await checkout(ctx);
     control.arm(stopHandlers(ctx, lease));
     await beginReadOnly(lease, flavor, control.timeoutMs, "DEFAULT");
-    pump = new RowPump(lease.conn, sql, opts.params, batchSize, lease.dead);
+    pump = new RowPump(lease.conn, sql, opts.params, batchSize, lease.dead, streamLimits(opts));
     const { keys, columns, converters } = described(await pump.columns());
     yield { columns };
     for (let batch = await pump.take(); batch.length > 0; batch = await pump.take()) {

@@ -4,6 +4,7 @@ import pg from "pg";
 import { tlsOptions, type ConnectorOptions } from "../config";
 import type { ConnectionConfig, ResultColumn, ValueKind } from "../types";
 import { decimalText, integerText, localTimestampText } from "../values";
+import { GuardedClient } from "./frame-guard";
 
 export function pgClientConfig(config: ConnectionConfig, options: ConnectorOptions): pg.ClientConfig {
   return {
@@ -21,7 +22,8 @@ export function pgClientConfig(config: ConnectionConfig, options: ConnectorOptio
 }
 
 export function createPgPool(clientConfig: pg.ClientConfig, options: ConnectorOptions): pg.Pool {
-  const pool = new pg.Pool({ ...clientConfig, max: options.poolMax, idleTimeoutMillis: 30_000 });
+  // GuardedClient: an oversize value fails its query instead of crashing the process (frame-guard.ts).
+  const pool = new pg.Pool({ ...clientConfig, Client: GuardedClient, max: options.poolMax, idleTimeoutMillis: 30_000 });
   // An idle client losing its server emits here; unhandled, it would crash the process.
   pool.on("error", () => {});
   return pool;

@@ -15,8 +15,11 @@ import type {
   TransactionOptions,
   TransactionRunOptions,
 } from "../types";
+import { fetchLimits } from "../limits";
 import { toRecords, uniqueNames } from "../values";
+import { readCapped } from "./capped-read";
 import { isFatalForClient, pgTypes, type PgTypeNames } from "./dialect";
+import { frameGuardOf } from "./frame-guard";
 import { beginReadText, type SessionReset } from "./session";
 
 export interface PgContext {
@@ -176,14 +179,14 @@ export async function runPostgres(ctx: PgContext, sql: string, opts: RunOptions)
       const started = performance.now();
       // The extended protocol (which pg-cursor always uses) refuses multi-statement text.
       const cursor = lease.client.query(new Cursor(sql, opts.params, { rowMode: "array", types: pgTypes }));
-      const { rows, fields } = await readCursor(cursor, opts.maxRows + 1);
+      // Rows and bytes are capped as they arrive (capped-read.ts), like the row cap always was.
+      const { rows, fields, truncatedReason } = await readCapped(lease.client, cursor, fetchLimits(opts));
       await cursor.close();
       const executionTimeMs = performance.now() - started;
-      const truncated = rows.length > opts.maxRows;
-      if (truncated) rows.length = opts.maxRows;
+      const truncated = truncatedReason !== undefined;
       const keys = uniqueNames(fields.map((f) => f.name));
       const columns = await ctx.typeNames.columns(lease.client, fields, keys);
-      return { columns, rows: toRecords(keys, rows), rowCount: rows.length, truncated, executionTimeMs };
+      return { columns, rows: toRecords(keys, rows), rowCount: rows.length, truncated, truncatedReason, executionTimeMs };
     } finally {
       await endSession(ctx, lease);
     }
@@ -279,6 +282,7 @@ export async function* streamPostgres(ctx: PgContext, sql: string, opts: StreamO
   try {
     lease = await checkout(ctx);
     await beginReadOnly(ctx, lease, control);
+    frameGuardOf(lease.client)?.arm({ maxValueBytes: opts.maxValueBytes });
     cursor = lease.client.query(new Cursor(sql, opts.params, { rowMode: "array", types: pgTypes }));
     cursorOpen = true;
     let batch = await readCursor(cursor, batchSize);
@@ -298,6 +302,7 @@ export async function* streamPostgres(ctx: PgContext, sql: string, opts: StreamO
   } finally {
     control.finish();
     if (lease) {
+      frameGuardOf(lease.client)?.disarm();
       // Also reached when the consumer stops early: close the portal before ROLLBACK.
       if (cursor && cursorOpen) await cursor.close().catch(() => (lease!.broken = true));
       await endSession(ctx, lease);

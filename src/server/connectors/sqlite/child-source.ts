@@ -60,12 +60,54 @@ function start(stmt, params) {
   return { columns, iterator: stmt.iterate(...bind(params)), seen: [] };
 }
 
-function take(state, limit) {
+// Result caps (connectors/limits.ts, mirrored here): bytes are the approximate JSON size.
+const CEILING = 128 * 1024 * 1024;
+function valueBytes(v) {
+  if (v === null || v === undefined) return 4;
+  if (typeof v === "string") return (v.length < 256 ? v.length : Buffer.byteLength(v)) + 2;
+  if (v instanceof Uint8Array) return Math.ceil(v.byteLength / 3) * 4 + 2;
+  return 12;
+}
+function tooLarge(limitBytes, what, column) {
+  const err = new Error(what);
+  err.code = "QUARRY_VALUE_TOO_LARGE";
+  err.limitBytes = limitBytes;
+  err.column = column;
+  return err;
+}
+
+function budgetFor(state, caps) {
+  return {
+    rows: 0, bytes: 0, reason: null,
+    maxRows: caps.maxRows === undefined ? Infinity : caps.maxRows,
+    maxBytes: caps.maxBytes === undefined ? Infinity : caps.maxBytes,
+    maxValueBytes: Math.min(caps.maxValueBytes === undefined ? CEILING : caps.maxValueBytes, CEILING),
+    overhead: state.columns.reduce((n, c) => n + c.name.length + 4, 2),
+  };
+}
+
+// False (with the reason) when the row does not fit; throws for one oversize value.
+function admit(budget, raw, columns) {
+  if (budget.rows >= budget.maxRows) { budget.reason = "rows"; return false; }
+  let size = budget.overhead;
+  for (let i = 0; i < raw.length; i++) {
+    const bytes = valueBytes(raw[i]);
+    if (bytes > budget.maxValueBytes) throw tooLarge(budget.maxValueBytes, "value", columns[i] && columns[i].name);
+    size += bytes;
+  }
+  if (budget.bytes + size > budget.maxBytes) { budget.reason = "bytes"; return false; }
+  budget.bytes += size;
+  budget.rows++;
+  return true;
+}
+
+function take(state, limit, budget) {
   const rows = [];
   let done = false;
   while (rows.length < limit) {
     const next = state.iterator.next();
     if (next.done) { done = true; break; }
+    if (budget && !admit(budget, next.value, state.columns)) break;
     rows.push(next.value.map((v, i) => plain(v, state.seen, i)));
   }
   return { rows, done };
@@ -112,7 +154,7 @@ const ops = {
     }
     return { version: db.prepare("SELECT sqlite_version()").pluck().get() };
   },
-  run({ sql, params, maxRows }) {
+  run({ sql, params, maxRows, maxBytes, maxValueBytes }) {
     const stmt = prepare(sql);
     const started = performance.now();
     if (!stmt.reader) {
@@ -120,22 +162,37 @@ const ops = {
       return { columns: [], rows: [], seen: [], truncated: false, changes: Number(info.changes), ms: performance.now() - started };
     }
     const state = start(stmt, params);
-    const { rows, done } = take(state, maxRows + 1);
+    const budget = budgetFor(state, { maxRows, maxBytes, maxValueBytes });
+    let rows, done;
+    try {
+      ({ rows, done } = take(state, maxRows + 1, budget));
+    } catch (err) {
+      state.iterator.return();
+      throw err;
+    }
     if (!done) state.iterator.return();
-    const truncated = rows.length > maxRows;
-    if (truncated) rows.length = maxRows;
+    const truncated = budget.reason !== null;
+    const truncatedReason = budget.reason || undefined;
     // A reader that writes is INSERT/UPDATE/DELETE … RETURNING.
     const changes = readOnly || stmt.readonly ? undefined : Number(db.prepare("SELECT changes()").pluck().get());
-    return { columns: state.columns, rows, seen: state.seen, truncated, changes, ms: performance.now() - started };
+    return { columns: state.columns, rows, seen: state.seen, truncated, truncatedReason, changes, ms: performance.now() - started };
   },
-  streamOpen({ streamId, sql, params }) {
+  streamOpen({ streamId, sql, params, maxValueBytes }) {
     const state = start(prepare(sql), params);
+    state.budget = budgetFor(state, { maxValueBytes });
     streams.set(streamId, state);
     return { columns: state.columns };
   },
   streamNext({ streamId, size }) {
     const state = streams.get(streamId);
-    const batch = take(state, size);
+    let batch;
+    try {
+      batch = take(state, size, state.budget);
+    } catch (err) {
+      streams.delete(streamId);
+      state.iterator.return();
+      throw err;
+    }
     if (batch.done) streams.delete(streamId);
     return { rows: batch.rows, seen: state.seen, done: batch.done };
   },
@@ -161,7 +218,7 @@ process.on("message", (msg) => {
   try {
     reply = { id: msg.id, ok: true, result: ops[msg.op](msg) };
   } catch (e) {
-    reply = { id: msg.id, ok: false, error: { message: String(e && e.message || e), code: e && e.code } };
+    reply = { id: msg.id, ok: false, error: { message: String(e && e.message || e), code: e && e.code, limitBytes: e && e.limitBytes, column: e && e.column } };
   }
   if (dirty()) reply.dirty = true;
   process.send(reply);

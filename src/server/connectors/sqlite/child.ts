@@ -16,6 +16,8 @@ export class ChildError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    /** QUARRY_VALUE_TOO_LARGE: the cap that was hit, and where. */
+    readonly limit?: { limitBytes?: number; column?: string },
   ) {
     super(message);
     this.name = "ChildError";
@@ -59,14 +61,15 @@ export class SqliteProcess {
 
   private constructor(private readonly child: ChildProcess) {
     child.stderr?.on("data", (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));
-    child.on("message", (msg: { id?: number; ok?: boolean; result?: unknown; error?: { message: string; code?: string }; dirty?: boolean }) => {
+    type ErrorReport = { message: string; code?: string; limitBytes?: number; column?: string };
+    child.on("message", (msg: { id?: number; ok?: boolean; result?: unknown; error?: ErrorReport; dirty?: boolean }) => {
       if (msg.dirty) this.dirty = true;
       const waiter = msg.id === undefined ? undefined : this.pending.get(msg.id);
       if (!waiter) return;
       this.pending.delete(msg.id!);
       this.settleRef();
       if (msg.ok) waiter.resolve(msg.result);
-      else waiter.reject(new ChildError(msg.error?.message ?? "SQLite error", msg.error?.code));
+      else waiter.reject(new ChildError(msg.error?.message ?? "SQLite error", msg.error?.code, msg.error));
     });
     const onGone = () => {
       this.exited = true;

@@ -1,10 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { AppError } from "../../errors";
+import { AppError } from "../../errors";
 import { connectorOptions } from "../config";
 import { cancelByTag, RunControl } from "../control";
 import { connectionFailed, queryFailed } from "../errors";
-import type { Capabilities, ConnectionConfig, Connector, RunResult, StreamChunk, StreamOptions, TransactionRunOptions } from "../types";
+import { valueTooLarge } from "../limits";
+import type {
+  Capabilities, ConnectionConfig, Connector, RunResult, StreamChunk, StreamOptions, TransactionRunOptions, TruncatedReason,
+} from "../types";
 import { toRecords, uniqueNames } from "../values";
 import { ChildError, ChildExited, SqlitePool, type SqliteProcess } from "./child";
 import { createSqliteKysely, sqliteColumns, type ChildColumn } from "./dialect";
@@ -26,11 +29,21 @@ interface ChildRun {
   rows: unknown[][];
   seen: (string | null)[];
   truncated: boolean;
+  truncatedReason?: TruncatedReason;
   changes?: number;
   ms: number;
 }
 
 function sqliteQueryError(err: unknown): AppError {
+  if (err instanceof ChildError && err.code === "QUARRY_VALUE_TOO_LARGE") {
+    return valueTooLarge(err.limit?.limitBytes ?? 0, err.message === "row" ? "row" : "value", err.limit?.column);
+  }
+  if (err instanceof ChildError && err.code === "SQLITE_TOOBIG") {
+    // better-sqlite3 refuses values past what a JavaScript string can hold.
+    return new AppError("QUERY_FAILED", "Result too large: a value is larger than SQLite can return. Select part of it instead.", {
+      details: { reason: "value_too_large", code: err.code },
+    });
+  }
   if (err instanceof ChildError) {
     const details: Record<string, unknown> = { code: err.code };
     if (err.code === "QUARRY_READ_ONLY") details.reason = "read_only";
@@ -66,7 +79,9 @@ export function createSqliteConnector(config: ConnectionConfig): Connector {
     const control = RunControl.start(inflight, opts);
     try {
       control.arm({ soft: async () => proc.kill() });
-      const res = await proc.request<ChildRun>("run", { sql, params: bindable(opts.params), maxRows: opts.maxRows });
+      const res = await proc.request<ChildRun>("run", {
+        sql, params: bindable(opts.params), maxRows: opts.maxRows, maxBytes: opts.maxBytes, maxValueBytes: opts.maxValueBytes,
+      });
       const keys = uniqueNames(res.columns.map((c) => c.name));
       const { columns, converters } = sqliteColumns(res.columns, keys, res.seen);
       return {
@@ -74,6 +89,7 @@ export function createSqliteConnector(config: ConnectionConfig): Connector {
         rows: toRecords(keys, res.rows, converters),
         rowCount: res.rows.length,
         truncated: res.truncated,
+        truncatedReason: res.truncatedReason,
         executionTimeMs: res.ms,
         ...(readOnly || res.changes === undefined ? {} : { affectedRows: res.changes }),
       };
@@ -94,7 +110,9 @@ export function createSqliteConnector(config: ConnectionConfig): Connector {
       proc = await acquire(readers);
       const p = proc;
       control.arm({ soft: async () => p.kill() });
-      const { columns: raw } = await p.request<{ columns: ChildColumn[] }>("streamOpen", { streamId, sql, params: bindable(opts.params) });
+      const { columns: raw } = await p.request<{ columns: ChildColumn[] }>("streamOpen", {
+        streamId, sql, params: bindable(opts.params), maxValueBytes: opts.maxValueBytes,
+      });
       open = true;
       const keys = uniqueNames(raw.map((c) => c.name));
       // The first batch goes ahead so expression columns can be typed from their values.

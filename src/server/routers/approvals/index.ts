@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { commitApproval, discardApproval, previewApproval, revertApproval } from "../../services/approvals/execute";
+import { retryApproval } from "../../services/approvals/recovery";
 import { decide } from "../../services/approvals/decide";
 import { approvalCounts, getApproval, listApprovals } from "../../services/approvals/review";
 import { authedProcedure, createTRPCRouter } from "../../trpc";
@@ -35,6 +36,8 @@ export const approvalsRouter = createTRPCRouter({
   preview: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => previewApproval(ctx.session.user, input.id)),
   commit: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => commitApproval(ctx.session.user, input.id)),
   rollback: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => discardApproval(ctx.session.user, input.id)),
+  /** A failed request (a failed or interrupted commit) back to approved, by an approver. */
+  retry: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => retryApproval(ctx.session.user, input.id)),
   /** Puts back the rows a committed UPDATE/DELETE changed, from its backup table. */
   revert: authedProcedure.input(id).output(approvalDto).mutation(({ ctx, input }) => revertApproval(ctx.session.user, input.id)),
 });

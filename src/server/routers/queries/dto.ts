@@ -17,6 +17,9 @@ export const queryRunDto = z.object({
   source: z.string(),
   rowCount: z.number(),
   truncated: z.boolean(),
+  truncatedReason: z.string().nullable(),
+  storedRows: z.number().nullable(),
+  storedPartial: z.boolean(),
   executionTimeMs: z.number().nullable(),
   error: z.string().nullable(),
   approvalId: z.string().nullable(),
@@ -24,7 +27,11 @@ export const queryRunDto = z.object({
   finishedAt: z.string().nullable(),
 });
 
-export const rowDto = z.record(z.string(), z.unknown());
+/**
+ * Checked, not parsed: z.record would copy every row of a result that may be 50 MB,
+ * and rows come from the connector already JSON-safe.
+ */
+export const rowDto = z.custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v), "expected a row object");
 
 export const queryResultDto = queryRunDto.extend({
   columns: z.array(columnDto),

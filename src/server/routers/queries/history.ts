@@ -46,6 +46,10 @@ export const results = authedProcedure
       rows: z.array(rowDto),
       total: z.number(),
       truncated: z.boolean(),
+      truncatedReason: z.string().nullable(),
+      rowCount: z.number(),
+      storedPartial: z.boolean(),
+      message: z.string().nullable(),
     }),
   )
   .query(({ ctx, input }) => resultPage(ctx.session.user, input.id, input));

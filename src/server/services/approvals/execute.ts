@@ -157,13 +157,14 @@ export async function commitApproval(user: SessionUser, id: string): Promise<App
   return getApproval(user, id);
 }
 
-/** Discards a request that has not run: nothing is executed. */
+/** Discards a request that has not run (or whose commit failed): nothing is executed. */
 export async function discardApproval(user: SessionUser, id: string): Promise<ApprovalView> {
   const approval = await loadApproval(user, id);
   if (approval.requestedById !== user.id) await assertApprover(user, approval);
-  assertStatus(approval, ["pending", "approved"], "roll back");
+  // A failed commit is discardable too, or it would sit in the inbox forever.
+  assertStatus(approval, ["pending", "approved", "failed"], "roll back");
   const moved = await db.approvalRequest.updateMany({
-    where: { id, status: { in: ["pending", "approved"] } },
+    where: { id, status: { in: ["pending", "approved", "failed"] } },
     data: { status: "rolled_back" },
   });
   if (moved.count !== 1) throw conflict("This request changed meanwhile");

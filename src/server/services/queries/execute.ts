@@ -1,8 +1,9 @@
 import "server-only";
 import { config } from "../../config";
 import type { RunResult } from "../../connectors/types";
+import type { QueryRun } from "@prisma/client";
 import { db } from "../../db";
-import { isAppError } from "../../errors";
+import { AppError, isAppError } from "../../errors";
 import { submitForApproval } from "../approvals/submit";
 import type { ApprovalView } from "../approvals/views";
 import { maskedColumns, maskRows } from "../access/masking";
@@ -59,7 +60,13 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
   });
   const signal = startTracking(run.id, user.id);
   publishQueryStatus(run.id, "executing");
-  const work = runRead(user, check, run.id, { maxRows, timeoutMs, signal });
+  const work = runRead(user, check, run.id, {
+    maxRows,
+    timeoutMs,
+    signal,
+    maxBytes: limits.QUARRY_QUERY_MAX_RESULT_BYTES,
+    maxValueBytes: limits.QUARRY_QUERY_MAX_VALUE_BYTES,
+  });
   if (input.wait === false) {
     work.catch(() => undefined); // recorded on the run; nobody awaits it
     return { type: "started", run: toRunView(run) };
@@ -67,22 +74,102 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
   return { type: "result", result: await work };
 }
 
+/**
+ * Every way out of here leaves the run completed, failed or cancelled: a driver error,
+ * a result that cannot be serialised or stored, anything else.
+ */
 async function runRead(
   user: SessionUser,
   check: GatewayCheck,
   runId: string,
-  options: { maxRows: number; timeoutMs: number; signal: AbortSignal },
+  options: { maxRows: number; timeoutMs: number; signal: AbortSignal; maxBytes: number; maxValueBytes: number },
 ): Promise<QueryResultView> {
   let result: RunResult;
+  let run: QueryRun;
   try {
     result = await check.connector.run(check.statement.text, { ...options, readOnly: true });
     // Personal columns are masked for readers before anything is stored or returned.
     result = { ...result, rows: maskRows(result.rows, maskedColumns(result.columns, check.access)) };
+    run = await storeResult(runId, result).catch((error: unknown) => {
+      throw new AppError("INTERNAL", "The result could not be saved to the query history", { cause: error });
+    });
   } catch (error) {
-    const cancelled = options.signal.aborted;
-    const message = isAppError(error) ? error.message : "The query failed";
-    await db.queryRun.update({
+    await recordFailure(user, check, runId, error, options.signal.aborted);
+    throw error;
+  } finally {
+    stopTracking(runId);
+  }
+  publishQueryStatus(runId, "completed", {
+    row_count: result.rowCount,
+    truncated: result.truncated,
+    ...(result.truncatedReason ? { truncated_reason: result.truncatedReason } : {}),
+  });
+  await auditRun(user, runId, check, "success", { rowCount: result.rowCount, truncatedReason: result.truncatedReason });
+  return {
+    ...toRunView(run),
+    columns: result.columns,
+    rows: result.rows,
+    warnings: [...check.analysis.warnings, ...resultWarnings(run)],
+  };
+}
+
+/**
+ * Only the first page of a result goes into the app database (history, paging, share
+ * snapshots): a 50 MB result must not become 50 MB of quarry.db. Rows are serialised
+ * one by one, and only as many as fit.
+ */
+function storedCopy(rows: Record<string, unknown>[]): { json: string; count: number } {
+  const limits = config();
+  const parts: string[] = [];
+  let bytes = 2;
+  for (const row of rows) {
+    if (parts.length >= limits.QUARRY_STORED_RESULT_MAX_ROWS) break;
+    const json = JSON.stringify(row);
+    if (bytes + json.length + 1 > limits.QUARRY_STORED_RESULT_MAX_BYTES) break;
+    parts.push(json);
+    bytes += json.length + 1;
+  }
+  return { json: `[${parts.join(",")}]`, count: parts.length };
+}
+
+async function storeResult(runId: string, result: RunResult): Promise<QueryRun> {
+  const stored = storedCopy(result.rows);
+  const [, run] = await db.$transaction([
+    db.queryResult.create({ data: { queryRunId: runId, columns: JSON.stringify(result.columns), rows: stored.json } }),
+    db.queryRun.update({
       where: { id: runId },
+      data: {
+        status: "completed",
+        rowCount: result.rowCount,
+        truncated: result.truncated,
+        truncatedReason: result.truncated ? (result.truncatedReason ?? "rows") : null,
+        storedRows: stored.count,
+        storedPartial: stored.count < result.rowCount,
+        executionTimeMs: Math.round(result.executionTimeMs),
+        finishedAt: new Date(),
+      },
+    }),
+  ]);
+  return run;
+}
+
+/** What the caller is told about a result that is not the whole answer. */
+export function resultWarnings(run: Pick<QueryRun, "truncated" | "truncatedReason" | "rowCount">): string[] {
+  if (!run.truncated) return [];
+  const limits = config();
+  return [
+    run.truncatedReason === "bytes"
+      ? `Result truncated at ${run.rowCount} rows: it reached the ${Math.round(limits.QUARRY_QUERY_MAX_RESULT_BYTES / 1024 / 1024)} MB result size limit. Export the query to get every row.`
+      : `Result truncated at ${run.rowCount} rows (the row limit). Export the query to get every row.`,
+  ];
+}
+
+async function recordFailure(user: SessionUser, check: GatewayCheck, runId: string, error: unknown, cancelled: boolean) {
+  const message = isAppError(error) ? error.message : "The query failed";
+  try {
+    // Only a run still running: a cancel or a restart may have ended it already.
+    await db.queryRun.updateMany({
+      where: { id: runId, status: "running" },
       data: { status: cancelled ? "cancelled" : "failed", error: message, finishedAt: new Date() },
     });
     publishQueryStatus(runId, cancelled ? "cancelled" : "failed", {
@@ -90,33 +177,10 @@ async function runRead(
       details: isAppError(error) && error.actor !== "bug" ? error.details : undefined,
     });
     await auditRun(user, runId, check, "failure", { error: message, cancelled });
-    throw error;
-  } finally {
-    stopTracking(runId);
+  } catch (recordError) {
+    // The app database itself is failing; start-up reconciliation ends the run later.
+    console.error(`[queries] could not record the failure of run ${runId}:`, (recordError as Error).message);
   }
-  const [, run] = await db.$transaction([
-    db.queryResult.create({
-      data: { queryRunId: runId, columns: JSON.stringify(result.columns), rows: JSON.stringify(result.rows) },
-    }),
-    db.queryRun.update({
-      where: { id: runId },
-      data: {
-        status: "completed",
-        rowCount: result.rowCount,
-        truncated: result.truncated,
-        executionTimeMs: Math.round(result.executionTimeMs),
-        finishedAt: new Date(),
-      },
-    }),
-  ]);
-  publishQueryStatus(runId, "completed", { row_count: result.rowCount });
-  await auditRun(user, runId, check, "success", { rowCount: result.rowCount });
-  return {
-    ...toRunView(run),
-    columns: result.columns,
-    rows: result.rows,
-    warnings: check.analysis.warnings,
-  };
 }
 
 async function recordRefusal(user: SessionUser, check: GatewayCheck, input: ExecuteInput): Promise<void> {

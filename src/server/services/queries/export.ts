@@ -7,6 +7,7 @@ import { maskedColumns, maskRows } from "../access/masking";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { inspectRead } from "./gateway";
+import { ExportRecorder } from "./export-run";
 import { ownRun } from "./history";
 
 export type ExportFormat = "csv" | "json";
@@ -34,19 +35,27 @@ export async function exportQuery(
     { userId: user.id, label: user.email },
     { action: "export_query", resourceType: "query", resourceId: queryId, details: { format: options.format } },
   );
-  const streamOptions = { readOnly: true as const, timeoutMs: config().QUARRY_EXPORT_TIMEOUT_MS };
+  // The export is a run of its own: it can fail (or be cut off) long after this returns.
+  const recorder = await ExportRecorder.start(user, run, check.statement.operation);
+  const limits = config();
+  const streamOptions = {
+    readOnly: true as const,
+    timeoutMs: limits.QUARRY_EXPORT_TIMEOUT_MS,
+    maxValueBytes: limits.QUARRY_QUERY_MAX_VALUE_BYTES,
+    signal: recorder.signal,
+  };
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
   const masked = maskedStream(check.access);
   if (options.format === "json") {
-    const batches = masked(check.connector.stream(check.statement.text, streamOptions));
+    const batches = recorder.follow(masked(check.connector.stream(check.statement.text, streamOptions)));
     return { filename: `query-${stamp}.json`, contentType: "application/json; charset=utf-8", stream: jsonStream(batches) };
   }
   // Where the server can produce CSV itself (PostgreSQL COPY), its bytes pass straight through.
   // (Not when columns may need masking: that happens row by row here.)
   const stream =
     check.connector.exportCsv && options.includeHeaders && check.access.canWrite
-      ? byteStream(check.connector.exportCsv(check.statement.text, streamOptions))
-      : csvStream(masked(check.connector.stream(check.statement.text, streamOptions)), options.includeHeaders);
+      ? byteStream(recorder.follow(check.connector.exportCsv(check.statement.text, streamOptions)))
+      : csvStream(recorder.follow(masked(check.connector.stream(check.statement.text, streamOptions))), options.includeHeaders);
   return { filename: `query-${stamp}.csv`, contentType: "text/csv; charset=utf-8", stream };
 }
 

@@ -45,9 +45,16 @@ export async function getRun(user: SessionUser, id: string): Promise<QueryRunVie
   return toRunView(await ownRun(user, id));
 }
 
+/**
+ * A run is "running" in the database but not in this process when the process that ran
+ * it died (start-up reconciliation ends those) or, briefly, between its record being
+ * written and its tracking starting. Either way nothing will ever finish it here.
+ */
+const orphaned = (run: { id: string; status: string }) => run.status === "running" && !runningQuery(run.id);
+
 export async function deleteRun(user: SessionUser, id: string): Promise<void> {
   const run = await ownRun(user, id);
-  if (run.status === "running") throw conflict("The query is still running; cancel it first");
+  if (run.status === "running" && !orphaned(run)) throw conflict("The query is still running; cancel it first");
   await db.queryRun.delete({ where: { id } });
 }
 
@@ -64,6 +71,12 @@ export interface ResultPage {
   rows: Record<string, unknown>[];
   total: number;
   truncated: boolean;
+  truncatedReason: string | null;
+  /** Rows the query returned; `total` is how many of them history kept. */
+  rowCount: number;
+  /** History kept only the first rows: re-run or export the query for all of them. */
+  storedPartial: boolean;
+  message: string | null;
 }
 
 /** A page of a finished read's stored rows, optionally sorted by one column. */
@@ -89,7 +102,19 @@ export async function resultPage(user: SessionUser, id: string, input: ResultPag
     rows = [...rows].sort((a, b) => direction * compare(a[key], b[key]));
   }
   const start = (input.page - 1) * input.pageSize;
-  return { queryId: id, columns, rows: rows.slice(start, start + input.pageSize), total: rows.length, truncated: run.truncated };
+  return {
+    queryId: id,
+    columns,
+    rows: rows.slice(start, start + input.pageSize),
+    total: rows.length,
+    truncated: run.truncated,
+    truncatedReason: run.truncatedReason,
+    rowCount: run.rowCount,
+    storedPartial: run.storedPartial,
+    message: run.storedPartial
+      ? `History keeps the first ${rows.length} of the ${run.rowCount} rows this query returned; run it again or export it to get all of them.`
+      : null,
+  };
 }
 
 function compare(a: unknown, b: unknown): number {
@@ -103,10 +128,19 @@ function compare(a: unknown, b: unknown): number {
 /** Cancels a running query of the caller's (admins: anyone's). */
 export async function cancelRun(user: SessionUser, id: string): Promise<QueryRunView> {
   const run = await ownRun(user, id);
+  if (run.status !== "running") throw conflict(`Query ${id} is not running (status ${run.status})`);
   const live = runningQuery(id);
-  if (!live || run.status !== "running") throw conflict(`Query ${id} is not running (status ${run.status})`);
-  live.controller.abort();
+  let view = toRunView(run);
+  if (live) live.controller.abort();
+  else {
+    // Its process is gone: nothing would ever end it, so the cancel does.
+    await db.queryRun.updateMany({
+      where: { id, status: "running" },
+      data: { status: "cancelled", error: "Cancelled; the query was no longer running on this server", finishedAt: new Date() },
+    });
+    view = toRunView(await db.queryRun.findUniqueOrThrow({ where: { id } }));
+  }
   publishQueryStatus(id, "cancelled");
   await recordAudit({ userId: user.id, label: user.email }, { action: "cancel_query", resourceType: "query", resourceId: id });
-  return toRunView(run);
+  return view;
 }

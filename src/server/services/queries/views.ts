@@ -12,6 +12,11 @@ export interface QueryRunView {
   source: string;
   rowCount: number;
   truncated: boolean;
+  /** Which cap cut the result short: "rows" or "bytes". */
+  truncatedReason: string | null;
+  /** Rows kept in history; fewer than rowCount when only the first page was stored. */
+  storedRows: number | null;
+  storedPartial: boolean;
   executionTimeMs: number | null;
   error: string | null;
   approvalId: string | null;
@@ -36,6 +41,9 @@ export function toRunView(run: QueryRun): QueryRunView {
     source: run.source,
     rowCount: run.rowCount,
     truncated: run.truncated,
+    truncatedReason: run.truncatedReason,
+    storedRows: run.storedRows,
+    storedPartial: run.storedPartial,
     executionTimeMs: run.executionTimeMs,
     error: run.error,
     approvalId: run.approvalId,

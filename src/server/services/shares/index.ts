@@ -60,7 +60,8 @@ export async function createShareLink(
       sql: run.sql,
       columns: result.columns,
       rows: result.rows,
-      rowCount: run.rowCount,
+      // The snapshot is the stored page, which for a large result is its first rows only.
+      rowCount: run.storedPartial ? (run.storedRows ?? 0) : run.rowCount,
       expiresAt: days === 0 ? null : new Date(Date.now() + days * 86_400_000),
     },
   });
