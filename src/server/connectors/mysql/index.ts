@@ -5,6 +5,7 @@ import { connectionFailed } from "../errors";
 import type { Capabilities, ConnectionConfig, ConnectionTest, Connector } from "../types";
 import { createMysqlKysely, createMysqlPool, flavorOf, mysqlPoolOptions, type ServerFlavor } from "./dialect";
 import { introspectMysql } from "./introspect";
+import { describeMysqlRelations, explainMysql } from "./relations";
 import { checkout, exec, explainRows, mysqlQueryError, release, runMysql, streamMysql, transactionMysql, type MysqlContext } from "./run";
 
 export const mysqlCapabilities: Capabilities = {
@@ -76,6 +77,9 @@ export function createMysqlConnector(config: ConnectionConfig): Connector {
     stream: (sql, opts) => streamMysql(ctx, sql, opts),
     transaction: (fn, opts) => transactionMysql(ctx, fn, opts),
     cancel: (queryTag) => cancelByTag(ctx.inflight, queryTag),
+
+    describeRelations: (names, dependentsOf) => describeMysqlRelations((sql, o) => runMysql(ctx, sql, o), names, dependentsOf),
+    explainPlan: (sql, opts = {}) => explainMysql((s, o) => runMysql(ctx, s, o), sql, opts.timeoutMs),
 
     async explainEstimate(sql, opts = {}) {
       const rows = await explainRows(ctx, sql, opts.params, opts.timeoutMs ?? 10_000);

@@ -7,6 +7,7 @@ import type { Capabilities, ConnectionConfig, ConnectionTest, Connector } from "
 import { exportCsvPostgres } from "./copy";
 import { createPgKysely, createPgPool, isFatalForClient, pgClientConfig, PgTypeNames } from "./dialect";
 import { introspectPostgres } from "./introspect";
+import { describePostgresRelations, explainPostgres } from "./relations";
 import { beginReadOnly, checkout, END_READ, pgQueryError, pgRunError, quietly, release, runPostgres, streamPostgres, transactionPostgres, type PgContext } from "./run";
 
 export const postgresCapabilities: Capabilities = {
@@ -61,6 +62,9 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
     exportCsv: (sql, opts) => exportCsvPostgres(ctx, sql, opts),
     transaction: (fn, opts) => transactionPostgres(ctx, fn, opts),
     cancel: (queryTag) => cancelByTag(ctx.inflight, queryTag),
+
+    describeRelations: (names, dependentsOf) => describePostgresRelations((sql, o) => runPostgres(ctx, sql, o), names, dependentsOf),
+    explainPlan: (sql, opts = {}) => explainPostgres((s, o) => runPostgres(ctx, s, o), sql, opts.timeoutMs),
 
     async explainEstimate(sql, opts = {}) {
       assertPostgresReadable(sql);
