@@ -46,10 +46,19 @@ function atDepthZero(tokens: Token[], from: number, test: (t: Token) => boolean)
  * connection. Anything else after FROM/TO (a path string, PROGRAM, an E'...' string,
  * a parameter) is the server's file system or shell.
  */
-function copyReason(tokens: Token[]): string | null {
+/** Words after which a procedural body (PL/pgSQL, BEGIN ATOMIC) starts a statement. */
+const BODY_STATEMENT_STARTS = ["BEGIN", "THEN", "ELSE", "LOOP", "ATOMIC"];
+
+function copyStart(tokens: Token[]): number {
   let start = 0;
   while (isOp(tokens[start], "(")) start++;
-  if (!isWord(tokens[start], "COPY")) return null;
+  if (isWord(tokens[start], "COPY")) return start;
+  return tokens.findIndex((t, i) => isWord(t, "COPY") && i > 0 && isWord(tokens[i - 1], ...BODY_STATEMENT_STARTS));
+}
+
+function copyReason(tokens: Token[]): string | null {
+  const start = copyStart(tokens);
+  if (start < 0) return null;
   const direction = atDepthZero(tokens, start + 1, (t) => isWord(t, "FROM", "TO"));
   if (direction < 0) return null;
   const target = tokens[direction + 1];
