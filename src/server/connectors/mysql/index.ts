@@ -79,7 +79,7 @@ export function createMysqlConnector(config: ConnectionConfig): Connector {
     cancel: (queryTag) => cancelByTag(ctx.inflight, queryTag),
 
     describeRelations: (names, dependentsOf) => describeMysqlRelations((sql, o) => runMysql(ctx, sql, o), names, dependentsOf),
-    explainPlan: (sql, opts = {}) => explainMysql((s, o) => runMysql(ctx, s, o), sql, opts.timeoutMs),
+    explainPlan: (sql, opts = {}) => explainMysql((s) => explainRows(ctx, s, undefined, opts.timeoutMs ?? 10_000), sql),
 
     async explainEstimate(sql, opts = {}) {
       const rows = await explainRows(ctx, sql, opts.params, opts.timeoutMs ?? 10_000);

@@ -88,10 +88,15 @@ export async function describeMysqlRelations(run: Run, names: string[], dependen
   return facts;
 }
 
-export async function explainMysql(run: Run, sql: string, timeoutMs = 10_000): Promise<string> {
-  const result = await run(`EXPLAIN ${sql}`, { readOnly: true, maxRows: 200, timeoutMs });
-  const columns = result.columns.map((c) => c.name);
+/**
+ * EXPLAIN rows as a text table. `explain` is the connector's EXPLAIN runner, which
+ * tries a read-only transaction first (MySQL refuses EXPLAIN of a write there) and
+ * plans plain DML in a transaction that is never committed; EXPLAIN does not execute it.
+ */
+export async function explainMysql(explain: (sql: string) => Promise<Record<string, unknown>[]>, sql: string): Promise<string> {
+  const rows = await explain(sql);
+  const columns = Object.keys(rows[0] ?? {});
   const lines = [columns.join(" | ")];
-  for (const row of result.rows) lines.push(columns.map((c) => (row[c] === null || row[c] === undefined ? "NULL" : String(row[c]))).join(" | "));
+  for (const row of rows) lines.push(columns.map((c) => (row[c] === null || row[c] === undefined ? "NULL" : String(row[c]))).join(" | "));
   return lines.join("\n");
 }
