@@ -29,7 +29,8 @@ export function permissionsFor(a: Approval, viewer: ViewerInfo, canApprove: bool
     own,
     canReview: a.status === "pending" && !reviewBlocked,
     reviewBlocked,
-    canPreview: a.status === "pending" || a.status === "approved",
+    // Only an approver other than the requester previews, and only what a rollback fully undoes.
+    canPreview: (a.status === "pending" || a.status === "approved") && canApprove && !own && a.previewUnavailableReason === null,
     canCommit: a.status === "approved" && actor,
     canRollback: (a.status === "pending" || a.status === "approved") && actor,
     canRevert: a.status === "executed" && !!a.backupTable && canApprove,
