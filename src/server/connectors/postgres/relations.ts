@@ -4,7 +4,9 @@ import type { RelationFacts, RunOptions, RunResult } from "../types";
 /**
  * PostgreSQL catalogue facts for write previews: relation kind (foreign tables and
  * views never preview), user triggers and rules (they run arbitrary code), row
- * security policies (their expressions may call functions), and column defaults that
+ * security policies (their expressions may call functions), user-defined functions
+ * behind CHECK constraints, index expressions and generated columns (pg_depend), and
+ * column defaults that
  * draw from sequences (nextval is not undone by a rollback). A write's reach includes
  * partitions, inheritance children and foreign-key children (cascades fire there).
  */
@@ -36,7 +38,17 @@ SELECT DISTINCT ON (c.oid)
   (SELECT coalesce(string_agg(w.rulename::text, chr(30) ORDER BY w.rulename), '') FROM pg_rewrite w WHERE w.ev_class = c.oid AND w.rulename <> '_RETURN') AS rules,
   (SELECT coalesce(string_agg(a.attname::text, chr(30) ORDER BY a.attnum), '') FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns,
   (SELECT coalesce(string_agg(a.attname::text, chr(30)), '') FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity <> '') AS identity_columns,
-  (SELECT coalesce(string_agg(pg_get_expr(d.adbin, d.adrelid), chr(30)), '') FROM pg_attrdef d WHERE d.adrelid = c.oid) AS defaults
+  (SELECT coalesce(string_agg(pg_get_expr(d.adbin, d.adrelid), chr(30)), '') FROM pg_attrdef d WHERE d.adrelid = c.oid) AS defaults,
+  (SELECT coalesce(string_agg(DISTINCT pn.nspname || '.' || p.proname, chr(30)), '')
+     FROM pg_depend dep
+     JOIN pg_proc p ON dep.refclassid = 'pg_proc'::regclass AND dep.refobjid = p.oid
+     JOIN pg_namespace pn ON pn.oid = p.pronamespace
+    WHERE pn.nspname NOT IN ('pg_catalog', 'information_schema')
+      AND ((dep.classid = 'pg_constraint'::regclass AND dep.objid IN (SELECT k.oid FROM pg_constraint k WHERE k.conrelid = c.oid))
+        OR (dep.classid = 'pg_class'::regclass AND dep.objid IN (SELECT x.indexrelid FROM pg_index x WHERE x.indrelid = c.oid))
+        OR (dep.classid = 'pg_class'::regclass AND dep.objid = c.oid)
+        OR (dep.classid = 'pg_attrdef'::regclass AND dep.objid IN (SELECT ad.oid FROM pg_attrdef ad WHERE ad.adrelid = c.oid)))
+  ) AS user_functions
 FROM reach r JOIN pg_class c ON c.oid = r.oid JOIN pg_namespace n ON n.oid = c.relnamespace
 ORDER BY c.oid, r.depth`;
 
@@ -66,6 +78,9 @@ export async function describePostgresRelations(run: Run, names: string[], depen
       const hazards: string[] = [];
       for (const rule of textArray(row.rules)) hazards.push(`rule ${rule}`);
       if (row.row_security) hazards.push("row-level security policies");
+      // CHECK constraints, index expressions and generated columns run these on every write.
+      const functions = textArray(row.user_functions);
+      if (functions.length > 0) hazards.push(`constraints, indexes or generated columns calling ${functions.join(", ")}`);
       const defaults: string[] = [];
       for (const column of textArray(row.identity_columns)) defaults.push(`identity column ${column} (draws from a sequence)`);
       for (const expr of textArray(row.defaults)) {

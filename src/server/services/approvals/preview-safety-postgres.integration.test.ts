@@ -63,6 +63,10 @@ describe.skipIf(!available)("approval previews on PostgreSQL never run what a ro
         CREATE FUNCTION watched_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit (note) VALUES ('trigger'); RETURN NEW; END $$;
         CREATE TRIGGER watched_audit AFTER UPDATE ON watched FOR EACH ROW EXECUTE FUNCTION watched_audit();
         CREATE TABLE events (id serial PRIMARY KEY, note text);
+        CREATE FUNCTION audit_check(v int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit (note) VALUES ('check'); RETURN true; END $$;
+        CREATE TABLE checked (id int PRIMARY KEY, v int NOT NULL CHECK (audit_check(v)));
+        INSERT INTO checked VALUES (1, 1);
+        TRUNCATE audit;
         CREATE EXTENSION IF NOT EXISTS dblink;
         CREATE EXTENSION IF NOT EXISTS postgres_fdw;
         CREATE SERVER other_server FOREIGN DATA WRAPPER postgres_fdw OPTIONS (dbname '${otherDatabase}', host '${services.postgres.host}', port '${services.postgres.port}');
@@ -141,6 +145,7 @@ describe.skipIf(!available)("approval previews on PostgreSQL never run what a ro
     await approveUnpreviewable(people.requester, people.approver, dataSourceId, "UPDATE watched SET v = v + 1 WHERE id = 1", /trigger/);
     await approveUnpreviewable(people.requester, people.approver, dataSourceId, "UPDATE accounts a SET owner = a.audit_row WHERE a.id = 3", /audit_row/);
     await approveUnpreviewable(people.requester, people.approver, dataSourceId, "INSERT INTO remote_log (note) VALUES ('through fdw')", /foreign/);
+    await approveUnpreviewable(people.requester, people.approver, dataSourceId, "UPDATE checked SET v = 2 WHERE id = 1", /audit_check/);
     await approveUnpreviewable(
       people.requester,
       people.approver,
@@ -151,6 +156,7 @@ describe.skipIf(!available)("approval previews on PostgreSQL never run what a ro
     expect(await auditCount()).toBe(0);
     expect(await balances()).toEqual(before);
     expect((await query("SELECT v FROM watched"))[0].v).toBe(1);
+    expect((await query("SELECT v FROM checked"))[0].v).toBe(1);
     expect(await withClient(otherDatabase, async (c) => (await c.query("SELECT * FROM remote_log")).rows)).toEqual([]);
   });
 

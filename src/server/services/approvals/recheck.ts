@@ -65,7 +65,10 @@ export async function recheckForCommit(committer: SessionUser, approval: LoadedA
 
   const engine = dataSource.engine as EngineName;
   const digest = statementDigest({ dataSourceId: dataSource.id, engine, sql: approval.sql, kind: approval.kind, operation: approval.operation });
-  if (!approval.statementDigest || !sameDigest(approval.statementDigest, digest)) {
+  if (!approval.statementDigest) {
+    throw conflict("This request was filed before requests were bound to their statement; it was not run. File it again.");
+  }
+  if (!sameDigest(approval.statementDigest, digest)) {
     throw changed("The request's statement, data source or classification changed");
   }
 
