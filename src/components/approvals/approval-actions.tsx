@@ -125,6 +125,8 @@ export function ApprovalActions({ approval: a, viewer, canApprove, onUpdated, on
                 and must change exactly <b>{formatNumber(a.preview.affectedRows)}</b> row{a.preview.affectedRows === 1 ? "" : "s"}, as
                 the preview did; otherwise it is rolled back.
               </>
+            ) : a.previewUnavailableReason !== null ? (
+              <>. It was never dry-run ({a.previewUnavailableReason}), so its effect is known only from the statement and the plan.</>
             ) : (
               "."
             )}

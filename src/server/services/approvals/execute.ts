@@ -11,7 +11,7 @@ import type { EngineName } from "../datasources/engines";
 import { cachedSchema } from "../datasources/status";
 import { analyzeOrThrow } from "../queries/gateway";
 import { explainIfSafe, previewability, type Previewability } from "./previewable";
-import { recheckForCommit } from "./recheck";
+import { assertUnchanged, recheckForCommit } from "./recheck";
 import { assertApprover, assertStatus, getApproval, loadApproval } from "./review";
 import type { ApprovalPreview, ApprovalView, LoadedApproval } from "./views";
 
@@ -28,7 +28,9 @@ const SAMPLE_ROWS = 20;
 
 async function statementOf(approval: LoadedApproval) {
   const engine = approval.dataSource.engine as EngineName;
-  const statement = analyzeOrThrow(approval.sql, engine).statements[0]!;
+  const { statements } = analyzeOrThrow(approval.sql, engine);
+  if (statements.length !== 1) throw new AppError("QUERY_REJECTED", `A request runs exactly one statement (found ${statements.length})`);
+  const statement = statements[0]!;
   return { engine, statement, shape: writeShape(statement.text, engine) };
 }
 
@@ -105,7 +107,9 @@ export async function previewApproval(user: SessionUser, id: string): Promise<Ap
   const approval = await loadApproval(user, id);
   await assertMayPreview(user, approval);
   assertStatus(approval, ["pending", "approved"], "preview");
-  const connector = connectorFor(await db.dataSource.findUniqueOrThrow({ where: { id: approval.dataSourceId } }));
+  const dataSource = await db.dataSource.findUniqueOrThrow({ where: { id: approval.dataSourceId } });
+  assertUnchanged(approval, dataSource);
+  const connector = connectorFor(dataSource);
   const decision = await decisionFor(approval, connector);
   if (!decision.previewable) {
     // Never dry-run: record why, with the planner's view where asking for it is safe.

@@ -40,6 +40,21 @@ function sameDigest(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The request still names the data source, engine, SQL and classification it was filed with. */
+export function assertUnchanged(approval: LoadedApproval, dataSource: DataSource): void {
+  if (!approval.statementDigest) {
+    throw conflict("This request was filed before requests were bound to their statement; it was not run. File it again.");
+  }
+  const digest = statementDigest({
+    dataSourceId: dataSource.id,
+    engine: dataSource.engine,
+    sql: approval.sql,
+    kind: approval.kind,
+    operation: approval.operation,
+  });
+  if (!sameDigest(approval.statementDigest, digest)) throw changed("The request's statement, data source or classification changed");
+}
+
 export interface CommitCheck {
   dataSource: DataSource;
   connector: Connector;
@@ -64,13 +79,7 @@ export async function recheckForCommit(committer: SessionUser, approval: LoadedA
   if (committer.id !== approval.requestedById) await assertApprover(committer, approval);
 
   const engine = dataSource.engine as EngineName;
-  const digest = statementDigest({ dataSourceId: dataSource.id, engine, sql: approval.sql, kind: approval.kind, operation: approval.operation });
-  if (!approval.statementDigest) {
-    throw conflict("This request was filed before requests were bound to their statement; it was not run. File it again.");
-  }
-  if (!sameDigest(approval.statementDigest, digest)) {
-    throw changed("The request's statement, data source or classification changed");
-  }
+  assertUnchanged(approval, dataSource);
 
   const analysis = analyzeOrThrow(approval.sql, engine);
   if (analysis.statements.length !== 1) {
