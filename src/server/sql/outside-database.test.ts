@@ -28,6 +28,14 @@ const outside: [SqlDialect, string][] = [
   ["mysql", "SELECT 1 /*! INTO OUTFILE '/tmp/y' */"],
   ["sqlite", "SELECT load_extension('/tmp/evil.so')"],
   ["sqlite", "UPDATE items SET name = readfile('/etc/passwd')"],
+  ["sqlite", "ATTACH DATABASE '/tmp/new.db' AS other"],
+  ["sqlite", "VACUUM INTO '/tmp/copy.db'"],
+  ["postgres", "ALTER SYSTEM SET archive_command = 'id'"],
+  ["postgres", "CREATE TABLESPACE t LOCATION '/tmp/ts'"],
+  ["postgres", "LOAD '/tmp/evil.so'"],
+  ["mysql", "INSTALL PLUGIN x SONAME 'x.so'"],
+  ["mysql", "CREATE FUNCTION sys_exec RETURNS INTEGER SONAME 'lib_mysqludf_sys.so'"],
+  ["mysql", "SET GLOBAL general_log_file = '/var/www/shell.php'"],
 ];
 
 const inside: [SqlDialect, string][] = [
@@ -38,6 +46,9 @@ const inside: [SqlDialect, string][] = [
   ["mysql", "INSERT INTO notes (body) VALUES ('load data from the file later')"],
   ["mysql", "SELECT id INTO @x FROM items LIMIT 1"],
   ["sqlite", "UPDATE items SET name = 'readfile' WHERE id = 1"],
+  ["sqlite", "VACUUM"],
+  ["postgres", "ALTER TABLE items ADD COLUMN note text"],
+  ["mysql", "SET @general_log = 1"],
 ];
 
 describe("statements that act outside the database", () => {

@@ -6,7 +6,9 @@ import type { SqlDialect } from "./types";
 /**
  * Statements that act on the database host rather than in the database: a shell
  * command (COPY ... PROGRAM), a server file (COPY to/from a path, SELECT ... INTO
- * OUTFILE, LOAD DATA INFILE, LOAD_FILE(), pg_read_file(), lo_export(), ...). Nothing
+ * OUTFILE, LOAD DATA INFILE, LOAD_FILE(), pg_read_file(), lo_export(), ATTACH,
+ * VACUUM INTO, log-file settings), server code or configuration (LOAD, INSTALL PLUGIN,
+ * SONAME, ALTER SYSTEM). Nothing
  * in Quarry may run one, not as a read, not after an approval: no review can vouch for
  * what a command or a file does outside the database, and no rollback undoes it.
  * Checked on every reading of the text (with and without backslash escapes), because a
@@ -68,6 +70,27 @@ function copyReason(tokens: Token[]): string | null {
   return `COPY ... ${verb} a file reads or writes a file on the database server (only ${verb === "FROM" ? "FROM STDIN" : "TO STDOUT"} is allowed)`;
 }
 
+/** MySQL/MariaDB settings that name files the server writes (the classic log-file web shell). */
+const FILE_SETTINGS = new Set(["GENERAL_LOG_FILE", "SLOW_QUERY_LOG_FILE", "PLUGIN_DIR", "SECURE_FILE_PRIV"]);
+
+/** Statements, by their leading words, that create files, load libraries or rewrite server configuration. */
+function hostStatementReason(tokens: Token[], dialect: SqlDialect): string | null {
+  let i = 0;
+  while (isOp(tokens[i], "(")) i++;
+  const [a, b] = [tokens[i], tokens[i + 1]];
+  if (dialect === "sqlite" && isWord(a, "ATTACH")) return "ATTACH opens or creates a database file on the server";
+  if (dialect === "sqlite" && isWord(a, "VACUUM") && tokens.some((t) => isWord(t, "INTO"))) return "VACUUM INTO writes a file on the server";
+  if (dialect === "postgres" && isWord(a, "ALTER") && isWord(b, "SYSTEM")) return "ALTER SYSTEM rewrites the server's configuration file";
+  if (dialect === "postgres" && isWord(a, "CREATE") && isWord(b, "TABLESPACE")) return "CREATE TABLESPACE uses a directory on the database server";
+  if (dialect === "postgres" && isWord(a, "LOAD")) return "LOAD loads a shared library on the database server";
+  if (dialect === "mysql" && isWord(a, "INSTALL")) return "INSTALL loads server code";
+  if (dialect === "mysql" && isWord(a, "CREATE") && tokens.some((t) => isWord(t, "SONAME"))) return "CREATE FUNCTION ... SONAME loads a shared library";
+  if (dialect === "mysql" && isWord(a, "SET") && tokens.some((t) => t.type === "word" && FILE_SETTINGS.has(t.value.replace(/^@+/, "")))) {
+    return "SET of a server file setting makes the server write files";
+  }
+  return null;
+}
+
 function statementReasons(tokens: Token[], dialect: SqlDialect): string[] {
   const reasons: string[] = [];
   const add = (reason: string) => {
@@ -75,6 +98,8 @@ function statementReasons(tokens: Token[], dialect: SqlDialect): string[] {
   };
   const copy = copyReason(tokens);
   if (copy) add(copy);
+  const host = hostStatementReason(tokens, dialect);
+  if (host) add(host);
   tokens.forEach((t, i) => {
     const next = tokens[i + 1];
     if (t.type === "word" && !isOp(tokens[i - 1], ".")) {
