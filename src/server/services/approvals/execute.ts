@@ -147,7 +147,7 @@ export async function commitApproval(user: SessionUser, id: string): Promise<App
   let preview = approval.preview ? (JSON.parse(approval.preview) as ApprovalPreview) : null;
   if (previewable && !preview) {
     // The drift guard needs a preview; only an approver (never the requester) may produce one.
-    if (approval.requestedById === user.id) throw conflict("An approver must preview this request before it can be committed");
+    if (approval.requestedById === user.id) throw forbidden("An approver must preview this request before you can commit it");
     preview = await dryRun(user, approval, connector);
   }
   // The claim is the once-only guarantee: one caller moves approved → executing.

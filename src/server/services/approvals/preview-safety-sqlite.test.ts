@@ -91,7 +91,7 @@ describe("who may preview", () => {
     expect(balances()).toEqual(before);
   });
 
-  it("REST routes that preview refuse the requester: self-review is 403, and a commit without a preview never dry-runs for them", async () => {
+  it("REST routes that preview refuse the requester (403): self-review, and a commit that would need a dry run first", async () => {
     const before = balances();
     const id = await fileRequest(people.both, dataSourceId, "UPDATE accounts SET balance = balance + 5 WHERE id = 3");
     const self = await rest("POST", `/approvals/${id}/review`, { token: people.both.token, body: { decision: "approved" } });
@@ -100,7 +100,7 @@ describe("who may preview", () => {
     // Pretend the approval's preview failed: the requester may not produce one by committing.
     await db.approvalRequest.update({ where: { id }, data: { preview: null, previewedAt: null } });
     const refused = await commit(people.both, id);
-    expect(refused.status).toBe(409);
+    expect(refused.status).toBe(403);
     expect(refused.body.error).toBeTruthy();
     expect(balances()).toEqual(before);
     expect(await statusOf(id)).toBe("approved");
