@@ -128,7 +128,8 @@ export async function previewApproval(user: SessionUser, id: string): Promise<Ap
   const preview = await dryRun(user, approval, connector);
   await db.approvalRequest.update({
     where: { id },
-    data: { preview: JSON.stringify(preview), previewedAt: new Date(preview.previewedAt) },
+    // The tables' storage may have changed since filing; what the dry run proves now is what commit checks.
+    data: { preview: JSON.stringify(preview), previewedAt: new Date(preview.previewedAt), previewUnavailableReason: null },
   });
   await recordAudit(
     { userId: user.id, label: user.email },
