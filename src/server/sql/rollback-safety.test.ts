@@ -17,6 +17,11 @@ const plain: [SqlDialect, string][] = [
   ["mysql", "UPDATE accounts SET balance = ROUND(balance * 1.5), owner = CONCAT(owner, '!') WHERE id = 1"],
   ["mysql", "INSERT INTO accounts VALUES (7, 'x', 1) ON DUPLICATE KEY UPDATE balance = VALUES(balance)"],
   ["sqlite", "UPDATE accounts SET balance = abs(balance) WHERE id = (SELECT max(id) FROM accounts)"],
+  ["postgres", "UPDATE accounts SET opened = opened + INTERVAL '1 day', year = EXTRACT(YEAR FROM opened) WHERE id = 1"],
+  ["postgres", "UPDATE accounts SET tags = ARRAY['a'], balance = $1 WHERE EXISTS (SELECT 1 FROM other o WHERE o.id = accounts.id)"],
+  ["postgres", "DELETE FROM accounts WHERE opened < now() - interval '30 days' AND owner ILIKE '%x%'"],
+  ["mysql", "UPDATE accounts SET opened = DATE_ADD(opened, INTERVAL 1 DAY), flag = IF(balance > 1, 1, 0) ORDER BY id LIMIT 3"],
+  ["sqlite", "UPDATE accounts SET opened = datetime('now'), balance = coalesce(balance, 0) WHERE id = 1"],
 ];
 
 const notPlain: [SqlDialect, string, RegExp][] = [

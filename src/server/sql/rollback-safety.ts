@@ -47,7 +47,7 @@ const SAFE_FUNCTIONS = new Set(
     "json_build_object json_build_array jsonb_build_object jsonb_build_array to_json to_jsonb json_object json_array " +
     "json_extract json_set json_insert json_replace json_remove jsonb_set json_unquote json_quote " +
     "count sum min max avg bool_and bool_or every string_agg group_concat array_agg " +
-    "gen_random_uuid uuid uuid_generate_v4 random rand current_user session_user user values"
+    "gen_random_uuid uuid uuid_generate_v4 random rand current_user session_user user values exists"
   ).split(" "),
 );
 
@@ -75,7 +75,7 @@ const PLAIN_NODES = new Set(
   (
     "column_ref default origin number string single_quote_string double_quote_string natural_string hex_string full_hex_string " +
     "bit_string bool boolean null star expr_list values expr case when else returning conflict column param interval " +
-    "timestamp date time datetime backticks_quote_string var"
+    "timestamp date time datetime backticks_quote_string var extract array"
   ).split(" "),
 );
 
