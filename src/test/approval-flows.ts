@@ -129,6 +129,52 @@ export function approvalFlowTests(fx: ApprovalFixture) {
     }
   });
 
+  it("only an approver other than the requester previews: the requester gets 403 (tRPC and REST) and nothing changes", async () => {
+    const { requester, approver } = await people();
+    await grant(requester.user.id, fx.dataSourceId(), { canApprove: true });
+    const before = await fx.balances();
+    const id = (await submit(requester.token, `UPDATE ${fx.table} SET balance = 0 WHERE id = 2`)).body.approval_id;
+    const { createCaller } = await import("@/server/routers/_app");
+    const { sessionFromBearer } = await import("@/server/services/auth/session");
+    const as = async (token: string) => createCaller({ session: await sessionFromBearer(token), sessionError: null, meta: {}, bearerToken: null });
+    await expect((await as(requester.token)).approvals.preview({ id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await rest("POST", `/approvals/${id}/review`, { token: requester.token, body: { decision: "approved" } })).status).toBe(403);
+    expect(await fx.balances()).toEqual(before);
+    expect((await rest("GET", `/approvals/${id}`, { token: requester.token })).body.preview).toBeNull();
+    expect((await (await as(approver.token)).approvals.preview({ id })).preview?.affectedRows).toBe(1);
+    expect(await fx.balances()).toEqual(before);
+  });
+
+  it("refuses a commit whose affected row count drifted from the preview, and runs nothing", async () => {
+    const { requester, approver } = await people();
+    const run = async (sql: string) => {
+      const id = (await submit(requester.token, sql)).body.approval_id;
+      await rest("POST", `/approvals/${id}/review`, { token: approver.token, body: { decision: "approved" } });
+      return id as string;
+    };
+    const drifting = await run(`UPDATE ${fx.table} SET owner = 'drifted' WHERE balance = 555`);
+    expect((await rest("GET", `/approvals/${drifting}`, { token: approver.token })).body.preview.affected_rows).toBe(0);
+    // Another approved change makes one row match after the preview.
+    expect((await rest("POST", `/transactions/${await run(`UPDATE ${fx.table} SET balance = 555 WHERE id = 5`)}/commit`, { token: approver.token })).status).toBe(200);
+    const moved = await fx.balances();
+    const res = await rest("POST", `/transactions/${drifting}/commit`, { token: approver.token });
+    expect(res.status).toBe(409);
+    expect(JSON.stringify(res.body)).toMatch(/would now change 1 rows, but the preview changed 0/);
+    expect(await fx.balances()).toEqual(moved);
+    expect((await rest("POST", `/transactions/${await run(`UPDATE ${fx.table} SET balance = 100 WHERE id = 5`)}/commit`, { token: approver.token })).status).toBe(200);
+  });
+
+  it("refuses multi-statement input (403) without filing anything", async () => {
+    const { requester } = await people();
+    const before = await fx.balances();
+    const { db } = await import("@/server/db");
+    const count = await db.approvalRequest.count({ where: { dataSourceId: fx.dataSourceId() } });
+    const res = await submit(requester.token, `UPDATE ${fx.table} SET balance = 1 WHERE id = 1; DELETE FROM ${fx.table}`);
+    expect(res.status).toBe(403);
+    expect(await db.approvalRequest.count({ where: { dataSourceId: fx.dataSourceId() } })).toBe(count);
+    expect(await fx.balances()).toEqual(before);
+  });
+
   it("rates an UPDATE without WHERE as high risk", async () => {
     const { requester } = await people();
     const id = (await submit(requester.token, `UPDATE ${fx.table} SET balance = 0`)).body.approval_id;

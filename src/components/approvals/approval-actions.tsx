@@ -29,7 +29,8 @@ export function permissionsFor(a: Approval, viewer: ViewerInfo, canApprove: bool
     own,
     canReview: a.status === "pending" && !reviewBlocked,
     reviewBlocked,
-    canPreview: a.status === "pending" || a.status === "approved",
+    // Only an approver other than the requester previews, and only what a rollback fully undoes.
+    canPreview: (a.status === "pending" || a.status === "approved") && canApprove && !own && a.previewUnavailableReason === null,
     canCommit: a.status === "approved" && actor,
     canRollback: (a.status === "pending" || a.status === "approved" || a.status === "failed") && actor,
     canRetry: a.status === "failed" && canApprove,
@@ -136,6 +137,8 @@ export function ApprovalActions({ approval: a, viewer, canApprove, onUpdated, on
                 and must change exactly <b>{formatNumber(a.preview.affectedRows)}</b> row{a.preview.affectedRows === 1 ? "" : "s"}, as
                 the preview did; otherwise it is rolled back.
               </>
+            ) : a.previewUnavailableReason !== null ? (
+              <>. It was never dry-run ({a.previewUnavailableReason}), so its effect is known only from the statement and the plan.</>
             ) : (
               "."
             )}

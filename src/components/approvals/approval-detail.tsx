@@ -21,11 +21,11 @@ import { IconAlertCircle, IconAlertTriangle, IconCheck, IconDatabase, IconEye, I
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTRPC } from "@/lib/trpc";
-import { ApprovalActions } from "./approval-actions";
+import { ApprovalActions, permissionsFor } from "./approval-actions";
 import { OperationBadge, RiskBadge, StatusBadge } from "./badges";
 import { notifyError, notifySuccess } from "./feedback";
 import { formatAge, formatDate, formatNumber } from "./format";
-import { PreviewDiff } from "./preview-diff";
+import { PreviewDiff, PreviewUnavailable } from "./preview-diff";
 import { SqlCode } from "./sql-code";
 import type { Approval, ViewerInfo } from "./types";
 
@@ -124,7 +124,7 @@ export function ApprovalDetail({ id, viewer, canApproveOn }: Props) {
   }
 
   const a = query.data;
-  const canPreview = a.status === "pending" || a.status === "approved";
+  const canPreview = permissionsFor(a, viewer, canApproveOn(a.dataSourceId)).canPreview;
   const approvalsPct = Math.min(100, (a.approvalsCount / Math.max(1, a.requiredApprovals)) * 100);
 
   return (
@@ -174,7 +174,15 @@ export function ApprovalDetail({ id, viewer, canApproveOn }: Props) {
                 ? formatNumber(a.preview.affectedRows)
                 : "—"
           }
-          hint={a.executedAt ? `Executed ${formatAge(a.executedAt)}` : a.preview ? `Previewed ${formatAge(a.preview.previewedAt)}` : "Not previewed yet"}
+          hint={
+            a.executedAt
+              ? `Executed ${formatAge(a.executedAt)}`
+              : a.preview
+                ? `Previewed ${formatAge(a.preview.previewedAt)}`
+                : a.previewUnavailableReason !== null
+                  ? "Never dry-run"
+                  : "Not previewed yet"
+          }
         />
       </SimpleGrid>
 
@@ -249,10 +257,12 @@ export function ApprovalDetail({ id, viewer, canApproveOn }: Props) {
               </Text>
             )}
           </Card>
+        ) : a.previewUnavailableReason !== null ? (
+          <PreviewUnavailable reason={a.previewUnavailableReason} plan={a.explainPlan} />
         ) : (
           <Text size="sm" c="dimmed">
             {a.status === "pending"
-              ? "The statement is dry-run automatically once it has its final approval. You can run a preview now."
+              ? `The statement is dry-run automatically once it has its final approval.${canPreview ? " You can run a preview now." : ""}`
               : "No preview was recorded for this request."}
           </Text>
         )}

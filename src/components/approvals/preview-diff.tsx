@@ -1,6 +1,6 @@
 "use client";
-import { Alert, Group, SegmentedControl, Stack, Table, Text } from "@mantine/core";
-import { IconInfoCircle } from "@tabler/icons-react";
+import { Alert, Code, Group, SegmentedControl, Stack, Table, Text } from "@mantine/core";
+import { IconInfoCircle, IconShieldLock } from "@tabler/icons-react";
 import { useMemo, useState } from "react";
 import { formatCell } from "./format";
 import classes from "./preview-diff.module.css";
@@ -126,6 +126,37 @@ export function PreviewDiff({ preview, operation }: { preview: ApprovalPreview; 
       {noAfterImage && (
         <Text size="xs" c="dimmed">
           These are the rows before the change; the table has no single-column primary key to show them after it.
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+/**
+ * Shown instead of a dry run for statements a rollback would not fully undo: why it is
+ * never previewed, and the planner's EXPLAIN (planning only) when it was safe to ask.
+ */
+export function PreviewUnavailable({ reason, plan }: { reason: string; plan: string | null }) {
+  return (
+    <Stack gap="xs" data-testid="preview-unavailable">
+      <Alert variant="light" color="orange" icon={<IconShieldLock size={18} />} title="This statement is never dry-run">
+        <Text size="sm">Quarry cannot preview it because {reason}.</Text>
+        <Text size="sm" mt={4}>
+          Nothing runs before the commit: review the statement, the risk reasons and the plan below before approving.
+        </Text>
+      </Alert>
+      {plan ? (
+        <Stack gap={4}>
+          <Text size="xs" c="dimmed" fw={500}>
+            The engine&apos;s EXPLAIN (planned, not executed)
+          </Text>
+          <Code block data-testid="explain-plan" style={{ maxHeight: 280, overflow: "auto", whiteSpace: "pre" }}>
+            {plan}
+          </Code>
+        </Stack>
+      ) : (
+        <Text size="xs" c="dimmed">
+          No plan is shown: asking the planner could itself run code this statement calls.
         </Text>
       )}
     </Stack>

@@ -164,6 +164,31 @@ export interface SchemaSnapshot {
   tables: SchemaTable[];
 }
 
+/**
+ * What the catalogue says about a table a write touches, so an approval can tell
+ * whether a rolled-back dry run would truly leave nothing behind.
+ */
+export interface RelationFacts {
+  /** The name as asked (`describeRelations` input) this relation answers to. */
+  asked: string;
+  /** `schema.table` (or `table`) as the catalogue spells it. */
+  name: string;
+  /** `named`: one of the asked names; `dependent`: a table a write to it reaches (foreign-key cascade, partition, child). */
+  via: "named" | "dependent";
+  kind: "table" | "view" | "foreign" | "materialized" | "virtual" | "other";
+  /** MySQL/MariaDB storage engine (InnoDB, MyISAM, Aria, MEMORY, ...); null elsewhere. */
+  storageEngine: string | null;
+  /** A rollback undoes writes to it (false for MyISAM, Aria, MEMORY, foreign tables, ...). */
+  transactional: boolean;
+  /** User triggers (they run arbitrary code on write). */
+  triggers: string[];
+  /** Other things that run code on any write or read: rules, row-level security policies. */
+  writeHazards: string[];
+  /** Column defaults a rollback cannot undo (sequences, AUTO_INCREMENT, function calls); matter when defaults are written. */
+  defaultHazards: string[];
+  columns: string[];
+}
+
 export interface Connector {
   readonly engine: Engine;
   readonly capabilities: Capabilities;
@@ -183,6 +208,13 @@ export interface Connector {
   cancel(queryTag: string): Promise<boolean>;
   /** Planner's row estimate, or null where the engine gives none. */
   explainEstimate(sql: string, opts?: { params?: unknown[]; timeoutMs?: number }): Promise<number | null>;
+  /**
+   * Catalogue facts for `names` (unknown names are simply absent) and, for those in
+   * `dependentsOf`, for the tables a write to them reaches. Read-only catalogue queries.
+   */
+  describeRelations?(names: string[], dependentsOf: string[]): Promise<RelationFacts[]>;
+  /** The planner's plan (EXPLAIN without ANALYZE) as text, run in a read-only transaction; nothing is executed. */
+  explainPlan?(sql: string, opts?: { timeoutMs?: number }): Promise<string>;
   /** CSV bytes (with header) produced by the server; present when `capabilities.copyExport`. */
   exportCsv?(sql: string, opts: StreamOptions): AsyncIterable<Buffer>;
   /**

@@ -6,6 +6,7 @@ import type { Capabilities, ConnectionConfig, ConnectionTest, Connector } from "
 import { createMysqlKysely, createMysqlPool, flavorOf, mysqlPoolOptions, type ServerFlavor } from "./dialect";
 import { introspectMysql } from "./introspect";
 import { mysqlLoginCheck } from "./privileges";
+import { describeMysqlRelations, explainMysql } from "./relations";
 import { checkout, exec, explainRows, mysqlQueryError, release, runMysql, streamMysql, transactionMysql, type MysqlContext } from "./run";
 
 export const mysqlCapabilities: Capabilities = {
@@ -86,6 +87,9 @@ export function createMysqlConnector(config: ConnectionConfig): Connector {
     stream: (sql, opts) => streamMysql(ctx, sql, opts),
     transaction: (fn, opts) => transactionMysql(ctx, fn, opts),
     cancel: (queryTag) => cancelByTag(ctx.inflight, queryTag),
+
+    describeRelations: (names, dependentsOf) => describeMysqlRelations((sql, o) => runMysql(ctx, sql, o), names, dependentsOf),
+    explainPlan: (sql, opts = {}) => explainMysql((s) => explainRows(ctx, s, undefined, opts.timeoutMs ?? 10_000), sql),
 
     async explainEstimate(sql, opts = {}) {
       const rows = await explainRows(ctx, sql, opts.params, opts.timeoutMs ?? 10_000);

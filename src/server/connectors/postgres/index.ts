@@ -11,6 +11,7 @@ import { introspectPostgres } from "./introspect";
 import { checkPostgresLogin } from "./privileges";
 import { beginReadOnly, checkout, endSession, pgQueryError, pgRunError, release, runPostgres, streamPostgres, transactionPostgres, type PgContext } from "./run";
 import { SessionReset } from "./session";
+import { describePostgresRelations, explainPostgres } from "./relations";
 
 export const postgresCapabilities: Capabilities = {
   readOnlyTransactions: true,
@@ -71,6 +72,9 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
     transaction: (fn, opts) => transactionPostgres(ctx, fn, opts).finally(() => catalog.invalidate()),
     cancel: (queryTag) => cancelByTag(ctx.inflight, queryTag),
     functionCatalog: (options) => catalog.get(options),
+
+    describeRelations: (names, dependentsOf) => describePostgresRelations((sql, o) => runPostgres(ctx, sql, o), names, dependentsOf),
+    explainPlan: (sql, opts = {}) => explainPostgres((s, o) => runPostgres(ctx, s, o), sql, opts.timeoutMs),
 
     async explainEstimate(sql, opts = {}) {
       assertPostgresReadable(sql);

@@ -6,12 +6,13 @@ import { cancelByTag, RunControl } from "../control";
 import { connectionFailed, queryFailed } from "../errors";
 import { valueTooLarge } from "../limits";
 import type {
-  Capabilities, ConnectionConfig, Connector, RunResult, StreamChunk, StreamOptions, TransactionRunOptions, TruncatedReason,
+  Capabilities, ConnectionConfig, Connector, RunOptions, RunResult, StreamChunk, StreamOptions, TransactionRunOptions, TruncatedReason,
 } from "../types";
 import { toRecords, uniqueNames } from "../values";
 import { ChildError, ChildExited, SqlitePool, type SqliteProcess } from "./child";
 import { createSqliteKysely, sqliteColumns, type ChildColumn } from "./dialect";
 import { introspectSqlite } from "./introspect";
+import { describeSqliteRelations, explainSqlite } from "./relations";
 
 export const sqliteCapabilities: Capabilities = {
   readOnlyTransactions: true,
@@ -137,6 +138,16 @@ export function createSqliteConnector(config: ConnectionConfig): Connector {
     }
   }
 
+  async function run(sql: string, opts: RunOptions): Promise<RunResult> {
+    const pool = opts.readOnly ? readers : writers;
+    const proc = await acquire(pool);
+    try {
+      return await execute(proc, sql, opts, opts.readOnly);
+    } finally {
+      pool.release(proc, proc.alive);
+    }
+  }
+
   return {
     engine: "sqlite",
     capabilities: sqliteCapabilities,
@@ -162,15 +173,7 @@ export function createSqliteConnector(config: ConnectionConfig): Connector {
       }
     },
 
-    async run(sql, opts) {
-      const pool = opts.readOnly ? readers : writers;
-      const proc = await acquire(pool);
-      try {
-        return await execute(proc, sql, opts, opts.readOnly);
-      } finally {
-        pool.release(proc, proc.alive);
-      }
-    },
+    run,
 
     stream,
 
@@ -198,6 +201,8 @@ export function createSqliteConnector(config: ConnectionConfig): Connector {
 
     cancel: (queryTag) => cancelByTag(inflight, queryTag),
     explainEstimate: async () => null,
+    describeRelations: (names, dependentsOf) => describeSqliteRelations(run, names, dependentsOf),
+    explainPlan: (sql, opts = {}) => explainSqlite(run, sql, opts.timeoutMs),
 
     async close() {
       for (const control of inflight.values()) control.stop("cancel");

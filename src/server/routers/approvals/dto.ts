@@ -29,6 +29,8 @@ export const approvalDto = z.object({
   requestedBy: person,
   reviews: z.array(z.object({ id: z.string(), decision: z.string(), comments: z.string(), reviewedBy: person, reviewedAt: z.string() })),
   preview: approvalPreviewDto.nullable(),
+  previewUnavailableReason: z.string().nullable(),
+  explainPlan: z.string().nullable(),
   affectedRows: z.number().nullable(),
   error: z.string().nullable(),
   backupTable: z.string().nullable(),

@@ -6,8 +6,9 @@ import type { ApprovalView } from "./views";
 
 /**
  * An approver's decision. The approval that makes a request approved previews it at
- * once (a rolled-back dry run), so whoever commits sees what will change; a preview
- * that fails leaves the decision standing and is shown as missing.
+ * once (a rolled-back dry run, only when a rollback undoes all of it), so whoever
+ * commits sees what will change; a statement that cannot be previewed is not run and
+ * shows why instead. A preview that fails leaves the decision standing.
  */
 export async function decide(
   user: SessionUser,

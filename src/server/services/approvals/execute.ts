@@ -2,7 +2,7 @@ import "server-only";
 import type { Connector } from "../../connectors/types";
 import { config } from "../../config";
 import { db } from "../../db";
-import { AppError, conflict, isAppError } from "../../errors";
+import { AppError, conflict, forbidden, isAppError } from "../../errors";
 import { writeShape, type WriteShape } from "../../sql/write-shape";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
@@ -10,20 +10,27 @@ import { connectorFor } from "../datasources/connection";
 import type { EngineName } from "../datasources/engines";
 import { cachedSchema } from "../datasources/status";
 import { analyzeOrThrow } from "../queries/gateway";
+import { explainIfSafe, previewability, type Previewability } from "./previewable";
+import { assertUnchanged, recheckForCommit } from "./recheck";
 import { assertApprover, assertStatus, getApproval, loadApproval } from "./review";
 import type { ApprovalPreview, ApprovalView, LoadedApproval } from "./views";
 
 /**
  * Preview, commit and discard of approval requests. A preview runs the statement in a
- * transaction that is rolled back at once (no lock is held while a person decides);
- * commit runs it for real in one transaction, checks the affected row count still
- * matches the preview, and happens at most once however many callers race for it.
+ * transaction that is rolled back at once (no lock is held while a person decides),
+ * and only when a rollback undoes everything it does (see previewable.ts); only an
+ * approver other than the requester previews. Commit re-checks the request as it
+ * stands (recheck.ts), runs it for real in one transaction, checks a previewed
+ * statement's affected row count still matches the preview, and happens at most once
+ * however many callers race for it.
  */
 const SAMPLE_ROWS = 20;
 
 async function statementOf(approval: LoadedApproval) {
   const engine = approval.dataSource.engine as EngineName;
-  const statement = analyzeOrThrow(approval.sql, engine).statements[0]!;
+  const { statements } = analyzeOrThrow(approval.sql, engine);
+  if (statements.length !== 1) throw new AppError("QUERY_REJECTED", `A request runs exactly one statement (found ${statements.length})`);
+  const statement = statements[0]!;
   return { engine, statement, shape: writeShape(statement.text, engine) };
 }
 
@@ -43,16 +50,10 @@ const quoteIdent = (connector: Connector, name: string) => {
 const placeholders = (connector: Connector, n: number) =>
   Array.from({ length: n }, (_, i) => (connector.capabilities.paramStyle === "dollar" ? `$${i + 1}` : "?")).join(", ");
 
-async function dryRun(user: SessionUser, approval: LoadedApproval): Promise<ApprovalPreview> {
+/** Runs and rolls back; callers have established that the statement is previewable. */
+async function dryRun(user: SessionUser, approval: LoadedApproval, connector: Connector): Promise<ApprovalPreview> {
   const { statement, shape } = await statementOf(approval);
-  const connector = connectorFor(await db.dataSource.findUniqueOrThrow({ where: { id: approval.dataSourceId } }));
   const now = new Date().toISOString();
-  if (approval.kind === "ddl" && !connector.capabilities.transactionalDdl) {
-    return {
-      affectedRows: 0, columns: [], before: null, after: null, previewedAt: now,
-      note: "This engine commits DDL implicitly, so it cannot be dry-run; it will be applied on commit.",
-    };
-  }
   const timeoutMs = config().QUARRY_QUERY_TIMEOUT_MS;
   const sampleable = shape?.singleTable && shape.where ? shape : null;
   const pk = sampleable ? await primaryKeyOf(user, approval, sampleable) : null;
@@ -88,13 +89,47 @@ async function dryRun(user: SessionUser, approval: LoadedApproval): Promise<Appr
   );
 }
 
+/** Only an approver of the data source who did not file the request may preview it. */
+async function assertMayPreview(user: SessionUser, approval: LoadedApproval): Promise<void> {
+  if (approval.requestedById === user.id) throw forbidden("You cannot preview your own request; an approver previews it");
+  await assertApprover(user, approval);
+}
+
+/** The live decision for a stored request (the tables' storage may have changed since it was filed). */
+async function decisionFor(approval: LoadedApproval, connector: Connector): Promise<Previewability> {
+  const { statement, engine } = await statementOf(approval);
+  return previewability(connector, statement, engine).catch(
+    (): Previewability => ({ previewable: false, reason: "its tables could not be inspected", explainable: false }),
+  );
+}
+
 export async function previewApproval(user: SessionUser, id: string): Promise<ApprovalView> {
   const approval = await loadApproval(user, id);
+  await assertMayPreview(user, approval);
   assertStatus(approval, ["pending", "approved"], "preview");
-  const preview = await dryRun(user, approval);
+  const dataSource = await db.dataSource.findUniqueOrThrow({ where: { id: approval.dataSourceId } });
+  assertUnchanged(approval, dataSource);
+  const connector = connectorFor(dataSource);
+  const decision = await decisionFor(approval, connector);
+  if (!decision.previewable) {
+    // Never dry-run: record why, with the planner's view where asking for it is safe.
+    const { statement } = await statementOf(approval);
+    const plan = await explainIfSafe(connector, statement, decision);
+    await db.approvalRequest.update({
+      where: { id },
+      data: { preview: null, previewedAt: null, previewUnavailableReason: decision.reason, explainPlan: plan ?? approval.explainPlan },
+    });
+    await recordAudit(
+      { userId: user.id, label: user.email },
+      { action: "approval_preview", resourceType: "approval", resourceId: id, outcome: "failure", details: { unavailable: decision.reason } },
+    );
+    return getApproval(user, id);
+  }
+  const preview = await dryRun(user, approval, connector);
   await db.approvalRequest.update({
     where: { id },
-    data: { preview: JSON.stringify(preview), previewedAt: new Date(preview.previewedAt) },
+    // The tables' storage may have changed since filing; what the dry run proves now is what commit checks.
+    data: { preview: JSON.stringify(preview), previewedAt: new Date(preview.previewedAt), previewUnavailableReason: null },
   });
   await recordAudit(
     { userId: user.id, label: user.email },
@@ -107,19 +142,26 @@ export async function commitApproval(user: SessionUser, id: string): Promise<App
   const approval = await loadApproval(user, id);
   if (approval.requestedById !== user.id) await assertApprover(user, approval);
   assertStatus(approval, ["approved"], "commit");
+  // Everything is checked again before the claim, so a refused commit leaves the request approved.
+  const { dataSource, connector, statement, decision } = await recheckForCommit(user, approval);
+  const previewable = decision.previewable && approval.previewUnavailableReason === null;
+  let preview = approval.preview ? (JSON.parse(approval.preview) as ApprovalPreview) : null;
+  if (previewable && !preview) {
+    // The drift guard needs a preview; only an approver (never the requester) may produce one.
+    if (approval.requestedById === user.id) throw forbidden("An approver must preview this request before you can commit it");
+    preview = await dryRun(user, approval, connector);
+  }
   // The claim is the once-only guarantee: one caller moves approved → executing.
   const claimed = await db.approvalRequest.updateMany({ where: { id, status: "approved" }, data: { status: "executing" } });
   if (claimed.count !== 1) throw conflict("This request is already being executed or was executed");
 
   try {
-    const preview = approval.preview ? (JSON.parse(approval.preview) as ApprovalPreview) : await dryRun(user, approval);
-    const { statement, shape } = await statementOf(approval);
-    const dataSource = await db.dataSource.findUniqueOrThrow({ where: { id: approval.dataSourceId } });
-    const connector = connectorFor(dataSource);
+    const shape = writeShape(statement.text, dataSource.engine as EngineName);
     const backup =
       dataSource.backupBeforeCommit && shape?.singleTable && shape.where ? `quarry_backup_${id.replace(/-/g, "").slice(0, 16)}` : null;
     const timeoutMs = config().QUARRY_QUERY_TIMEOUT_MS;
-    const checkCount = !(approval.kind === "ddl" && !connector.capabilities.transactionalDdl);
+    // A statement that was never dry-run has no preview count to hold it to.
+    const expected = previewable ? preview : null;
     const backupSql = backup && shape ? `CREATE TABLE ${quoteIdent(connector, backup)} AS SELECT * FROM ${shape.table} WHERE ${shape.where}` : null;
     // Where DDL commits implicitly (MySQL), the backup is taken in its own transaction
     // first, so it cannot end the write's transaction early.
@@ -129,10 +171,10 @@ export async function commitApproval(user: SessionUser, id: string): Promise<App
       if (backupSql && !separateBackup) await tx.run(backupSql, { maxRows: 1, timeoutMs });
       const result = await tx.run(statement.text, { maxRows: 1, timeoutMs });
       const count = result.affectedRows ?? result.rowCount;
-      if (checkCount && count !== preview.affectedRows) {
+      if (expected && count !== expected.affectedRows) {
         throw new AppError(
           "CONFLICT",
-          `The statement would now change ${count} rows, but the preview changed ${preview.affectedRows}; it was rolled back. Preview again.`,
+          `The statement would now change ${count} rows, but the preview changed ${expected.affectedRows}; it was rolled back. Preview again.`,
         );
       }
       return count;

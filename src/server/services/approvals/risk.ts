@@ -16,12 +16,15 @@ const rank: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
 
 /**
  * Rule-based review of a write before it is filed: missing WHERE, the engine's
- * estimate of affected rows, and DDL that drops or rewrites tables raise the level.
+ * estimate of affected rows, DDL that drops or rewrites tables, and a statement that
+ * cannot be previewed (the approver decides without seeing its effect) raise the level.
  */
 export function reviewRisk(
   statement: AnalyzedStatement,
   shape: WriteShape | null,
   estimatedRows: number | null,
+  /** Why the statement will never be dry-run; such a request is high risk whatever else holds. */
+  previewUnavailable: string | null = null,
 ): RiskReview {
   let level: RiskLevel = "low";
   const reasons: string[] = [];
@@ -41,6 +44,7 @@ export function reviewRisk(
     if (estimatedRows > ROW_THRESHOLD * 10) raise("high", `The engine estimates ${estimatedRows.toLocaleString("en")} affected rows`);
     else if (estimatedRows > ROW_THRESHOLD) raise("medium", `The engine estimates ${estimatedRows.toLocaleString("en")} affected rows`);
   }
+  if (previewUnavailable) raise("high", `Cannot be previewed: ${previewUnavailable}`);
   if (reasons.length === 0) reasons.push(`${op || "Statement"} with a WHERE clause`);
   return { level, reasons };
 }

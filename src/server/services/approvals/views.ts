@@ -35,6 +35,10 @@ export interface ApprovalView {
   requestedBy: { id: string; email: string; username: string };
   reviews: { id: string; decision: string; comments: string; reviewedBy: { id: string; email: string; username: string }; reviewedAt: string }[];
   preview: ApprovalPreview | null;
+  /** Why this request is never dry-run (null when it previews). */
+  previewUnavailableReason: string | null;
+  /** The planner's plan shown instead of a preview, when it was safe to ask. */
+  explainPlan: string | null;
   affectedRows: number | null;
   error: string | null;
   backupTable: string | null;
@@ -67,6 +71,8 @@ export function toApprovalView(a: LoadedApproval): ApprovalView {
       reviewedAt: r.createdAt.toISOString(),
     })),
     preview: a.preview ? (JSON.parse(a.preview) as ApprovalPreview) : null,
+    previewUnavailableReason: a.previewUnavailableReason,
+    explainPlan: a.explainPlan,
     affectedRows: a.affectedRows,
     error: a.error,
     backupTable: a.backupTable,

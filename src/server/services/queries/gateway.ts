@@ -3,6 +3,7 @@ import type { DataSource } from "@prisma/client";
 import type { Connector } from "../../connectors/types";
 import { AppError, forbidden } from "../../errors";
 import { analyzeSql, checkReadPolicy, type AnalyzedStatement, type SqlAnalysis } from "../../sql";
+import { outsideDatabaseReasons } from "../../sql/outside-database";
 import { assertAccess, type Access } from "../access";
 import type { SessionUser } from "../auth/session";
 import { connectorFor } from "../datasources/connection";
@@ -40,7 +41,21 @@ export function analyzeOrThrow(sql: string, engine: EngineName): Extract<SqlAnal
     });
   }
   if (analysis.statements.length === 0) throw new AppError("VALIDATION_ERROR", "The SQL holds no statement");
+  assertInsideDatabase(sql, engine);
   return analysis;
+}
+
+/**
+ * Shell commands and server files (COPY ... PROGRAM, COPY to/from a path, INTO OUTFILE,
+ * LOAD DATA INFILE, LOAD_FILE(), ...) are refused for everyone on every path: reads,
+ * approval requests, previews and commits all analyse through here.
+ */
+export function assertInsideDatabase(sql: string, engine: EngineName): void {
+  const reasons = outsideDatabaseReasons(sql, engine);
+  if (reasons.length === 0) return;
+  throw new AppError("QUERY_REJECTED", `Quarry never runs statements that act outside the database: ${reasons.join("; ")}`, {
+    details: { reasons },
+  });
 }
 
 /** Loads the data source, checks read access and classifies the SQL. */
