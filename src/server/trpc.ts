@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { hasRole, type Role } from "@/lib/roles";
 import { AppError, errorCodes, forbidden, unauthorized } from "./errors";
 import type { Context } from "./context";
+import { consumeRequest, type RateBucket } from "./services/rate-limit";
 
 /**
  * tRPC's building blocks: every procedure in Quarry is built from `publicProcedure`,
@@ -55,8 +56,28 @@ export const mergeRouters = t.mergeRouters;
 
 export const publicProcedure = t.procedure.use(mapAppErrors);
 
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/**
+ * Procedures that run SQL on a target database spend the smaller per-user query budget
+ * instead of the general one, as their REST routes do (`rateLimit: "query"`).
+ */
+const SQL_PROCEDURES = new Set([
+  "queries.execute",
+  "queries.exportFile",
+  "queries.validate",
+  "approvals.preview",
+  "approvals.review",
+  "approvals.commit",
+  "approvals.revert",
+]);
+
+export function rateBucketOf(procedurePath: string): RateBucket {
+  return SQL_PROCEDURES.has(procedurePath) ? "query" : "api";
+}
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, next, path }) => {
   if (!ctx.session) throw ctx.sessionError ?? unauthorized();
+  // Every call spends, so a batch of N procedures costs N, exactly like N REST requests.
+  if (!ctx.budgetSpent) await consumeRequest(ctx.session.user.id, rateBucketOf(path));
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
 

@@ -4,6 +4,7 @@ import { z, ZodError } from "zod";
 import { config } from "../config";
 import { createContext } from "../context";
 import { AppError, isAppError, unauthorized, validationFailed, type FieldIssue } from "../errors";
+import { SECURITY_HEADERS } from "../http/security-headers";
 import { createCaller } from "../routers/_app";
 import { readBody } from "./body";
 import { formatError, type ErrorFormat } from "./formats";
@@ -71,6 +72,8 @@ export async function handleRestRequest(request: Request): Promise<Response> {
   let headers: Record<string, string> = {};
   try {
     const ctx = await createContext(request.headers, { allowCookie: false });
+    // This request pays once here; the procedures it calls must not charge it again.
+    ctx.budgetSpent = true;
     if (route.auth === "user") {
       if (!ctx.session) throw ctx.sessionError ?? unauthorized();
       headers = rateLimitHeaders(await consumeRequest(ctx.session.user.id, route.rateLimit ?? "api"));
@@ -140,10 +143,11 @@ function errorResponse(
 }
 
 function json(body: unknown, status: number, headers: Record<string, string>): Response {
-  if (status === 204) return new Response(null, { status, headers });
-  if (body instanceof ReadableStream) return new Response(body, { status, headers });
+  const all = { ...SECURITY_HEADERS, ...headers };
+  if (status === 204) return new Response(null, { status, headers: all });
+  if (body instanceof ReadableStream) return new Response(body, { status, headers: all });
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...all },
   });
 }

@@ -27,7 +27,7 @@ async function account() {
   return { user, email, username, password };
 }
 
-const loginFrom = (ip: string, body: Record<string, string>) =>
+const loginFrom = (ip: string, body: Record<string, string | undefined>) =>
   rest("POST", "/auth/login", { body, headers: { "x-quarry-client-ip": ip } });
 
 describe("login throttling per account", () => {
