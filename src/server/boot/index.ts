@@ -2,7 +2,8 @@ import "server-only";
 import { config } from "../config";
 import { handleUpgrade } from "../realtime/gateway";
 import { registerWsRoutes } from "../realtime/routes";
-import { getAuthSecret } from "../services/auth/secrets";
+import { appDatabaseUrl } from "../config/app-database";
+import { getAuthSecret, secureKeysDir } from "../services/auth/secrets";
 import { pruneExpiredTokens } from "../services/auth/tokens";
 import { ensureDemoDataSource } from "./demo-data-source";
 import { ensureInitialAdmin } from "./initial-admin";
@@ -18,6 +19,9 @@ export interface QuarryRuntime {
  */
 export async function boot(): Promise<void> {
   config();
+  // Owner-only modes for the app database and keys, fixing files an older start left open.
+  appDatabaseUrl();
+  secureKeysDir();
   getAuthSecret();
   await ensureInitialAdmin();
   await ensureDemoDataSource();
