@@ -59,7 +59,15 @@ server.on("upgrade", (req, socket, head) => {
   stampClientIp(req);
   if (req.url?.startsWith("/ws/")) {
     const runtime = globalThis.__quarryRuntime;
-    if (runtime) return void runtime.handleUpgrade(req, socket, head);
+    if (runtime) {
+      // The gateway answers its own failures; this only guards against one escaping it.
+      return void Promise.resolve()
+        .then(() => runtime.handleUpgrade(req, socket, head))
+        .catch((error) => {
+          console.error("[server] WebSocket upgrade failed:", error);
+          if (!socket.destroyed) socket.end("HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n");
+        });
+    }
     socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
     return;
   }
