@@ -46,8 +46,25 @@ function stampClientIp(req) {
   req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
 }
 
+// The methods Next routes; it answers any other (TRACE, PROPFIND, ...) with a bare 400.
+const NEXT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
+
+async function answerUnsupportedMethod(req, res) {
+  const pathname = (req.url ?? "/").split("?")[0];
+  const runtime = globalThis.__quarryRuntime;
+  const response = runtime
+    ? runtime.unsupportedMethodResponse(req.method, pathname)
+    : new Response(JSON.stringify({ error: "method not allowed" }), { status: 405 });
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(await response.text());
+}
+
 const server = createServer((req, res) => {
   stampClientIp(req);
+  if (!NEXT_METHODS.has(req.method ?? "")) {
+    answerUnsupportedMethod(req, res).catch(() => res.destroy());
+    return;
+  }
   handle(req, res).catch((error) => {
     console.error("[server] request failed:", error);
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });

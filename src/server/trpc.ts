@@ -4,6 +4,8 @@ import { ZodError } from "zod";
 import { hasRole, type Role } from "@/lib/roles";
 import { AppError, errorCodes, forbidden, unauthorized } from "./errors";
 import type { Context } from "./context";
+import { fromPrismaError } from "./errors/prisma";
+import { assertCleanInput } from "./http/clean-input";
 import { consumeRequest, type RateBucket } from "./services/rate-limit";
 
 /**
@@ -36,7 +38,8 @@ const t = initTRPC.context<Context>().create({
 
 /** Turns an AppError (or anything else) into the TRPCError the table says. */
 export function toTRPCError(error: unknown): TRPCError {
-  const cause = error instanceof TRPCError && error.cause ? error.cause : error;
+  const raw = error instanceof TRPCError && error.cause ? error.cause : error;
+  const cause = fromPrismaError(raw) ?? raw;
   if (cause instanceof AppError) {
     return new TRPCError({ code: errorCodes[cause.code].trpc, message: cause.message, cause });
   }
@@ -44,9 +47,17 @@ export function toTRPCError(error: unknown): TRPCError {
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: error as Error });
 }
 
-const mapAppErrors = t.middleware(async ({ next }) => {
+const mapAppErrors = t.middleware(async ({ next, getRawInput }) => {
+  // NUL and unpaired surrogates are refused before any procedure parses its input.
+  try {
+    assertCleanInput(await getRawInput(), "input");
+  } catch (error) {
+    throw toTRPCError(error);
+  }
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error);
+  if (!result.ok && (result.error.cause instanceof AppError || fromPrismaError(result.error.cause))) {
+    throw toTRPCError(result.error);
+  }
   return result;
 });
 

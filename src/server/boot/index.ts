@@ -1,6 +1,7 @@
 import "server-only";
 import { config } from "../config";
 import { handleUpgrade } from "../realtime/gateway";
+import { unsupportedMethodResponse } from "../rest/handler";
 import { registerWsRoutes } from "../realtime/routes";
 import { appDatabaseUrl } from "../config/app-database";
 import { getAuthSecret, secureKeysDir } from "../services/auth/secrets";
@@ -11,6 +12,7 @@ import { ensureInitialAdmin } from "./initial-admin";
 /** What server.mjs reaches through globalThis (it is plain Node, outside the bundle). */
 export interface QuarryRuntime {
   handleUpgrade: typeof handleUpgrade;
+  unsupportedMethodResponse: typeof unsupportedMethodResponse;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function boot(): Promise<void> {
   await ensureInitialAdmin();
   await ensureDemoDataSource();
   registerWsRoutes();
-  (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = { handleUpgrade };
+  (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = { handleUpgrade, unsupportedMethodResponse };
   const prune = () => pruneExpiredTokens().catch((e) => console.error("[boot] token pruning failed:", e.message));
   void prune();
   setInterval(prune, 3600_000).unref();
