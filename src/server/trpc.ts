@@ -5,6 +5,7 @@ import { hasRole, type Role } from "@/lib/roles";
 import { AppError, errorCodes, forbidden, unauthorized } from "./errors";
 import type { Context } from "./context";
 import { fromPrismaError } from "./errors/prisma";
+import { redactDeep, redactServerPaths } from "./errors/redact";
 import { assertCleanInput } from "./http/clean-input";
 import { consumeRequest, type RateBucket } from "./services/rate-limit";
 
@@ -18,13 +19,15 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     return {
       ...shape,
+      // Server paths never reach the client, whoever wrote the message.
+      message: redactServerPaths(shape.message),
       data: {
         ...shape.data,
         // Never ship stack traces to clients.
         stack: undefined,
         appCode: cause instanceof AppError ? cause.code : undefined,
         // e.g. a SQL error's line/column/position, for the editor to mark
-        details: cause instanceof AppError && cause.actor !== "bug" ? cause.details : undefined,
+        details: cause instanceof AppError && cause.actor !== "bug" ? redactDeep(cause.details) : undefined,
         fields:
           cause instanceof AppError
             ? cause.fields

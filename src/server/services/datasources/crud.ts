@@ -1,5 +1,4 @@
 import "server-only";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { Prisma, type DataSource } from "@prisma/client";
 import { db } from "../../db";
@@ -11,6 +10,7 @@ import { encryptSecret } from "../crypto/secret-box";
 import { evictDataSourceConnector } from "./connection";
 import { toDataSourceView, type DataSourceView } from "./dto";
 import { defaultPort, type EngineName } from "./engines";
+import { checkTarget } from "./target-policy";
 
 export interface DataSourceInput {
   name: string;
@@ -31,15 +31,12 @@ export interface DataSourceInput {
 
 export type DataSourcePatch = Partial<DataSourceInput>;
 
-function checkShape(input: DataSourceInput): void {
-  if (input.engine === "sqlite") {
-    const file = path.resolve(input.database);
-    if (!existsSync(file)) {
-      throw validationFailed([{ field: "database", message: `SQLite file ${file} does not exist` }]);
-    }
-    return;
+/** Required fields per engine, then where the source points (see target-policy.ts). */
+async function checkShape(input: DataSourceInput): Promise<void> {
+  if (input.engine !== "sqlite" && !input.host) {
+    throw validationFailed([{ field: "host", message: "host is required for this type" }]);
   }
-  if (!input.host) throw validationFailed([{ field: "host", message: "host is required for this type" }]);
+  await checkTarget(input);
 }
 
 export async function listDataSources(user: SessionUser): Promise<DataSourceView[]> {
@@ -75,7 +72,7 @@ export async function getDataSource(user: SessionUser, id: string): Promise<Data
 }
 
 export async function createDataSource(user: SessionUser, input: DataSourceInput): Promise<DataSourceView> {
-  checkShape(input);
+  await checkShape(input);
   try {
     const row = await db.dataSource.create({
       data: {
@@ -118,7 +115,7 @@ export async function updateDataSource(user: SessionUser, id: string, patch: Dat
     twoApprovalsForHighRisk: patch.twoApprovalsForHighRisk ?? current.twoApprovalsForHighRisk,
     backupBeforeCommit: patch.backupBeforeCommit ?? current.backupBeforeCommit,
   };
-  checkShape(merged);
+  await checkShape(merged);
   const data: Prisma.DataSourceUpdateInput = {
     name: merged.name,
     engine: merged.engine,

@@ -2,11 +2,13 @@ import "server-only";
 import type { SchemaSnapshot } from "../../connectors/types";
 import { db } from "../../db";
 import { AppError, isAppError } from "../../errors";
+import { redactServerPaths } from "../../errors/redact";
 import { assertAccess } from "../access";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { connectorFor } from "./connection";
 import { getDataSourceRow } from "./crud";
+import { checkTarget } from "./target-policy";
 
 export interface ConnectionTest {
   ok: boolean;
@@ -19,6 +21,8 @@ export interface ConnectionTest {
 /** Connects, records the outcome on the data source, and reports it. Never throws for a failed connection. */
 export async function testDataSource(user: SessionUser, id: string): Promise<ConnectionTest> {
   const row = await getDataSourceRow(user, id);
+  // A source stored before the policy (or since the environment changed) is refused here too.
+  await checkTarget({ engine: row.engine, host: row.host, database: row.database });
   const started = Date.now();
   let result: ConnectionTest;
   try {
@@ -26,7 +30,7 @@ export async function testDataSource(user: SessionUser, id: string): Promise<Con
     result = { ...test, checkedAt: new Date().toISOString() };
   } catch (error) {
     if (!isAppError(error) || error.actor === "bug") throw error;
-    result = { ok: false, message: error.message, latencyMs: Date.now() - started, version: "", checkedAt: new Date().toISOString() };
+    result = { ok: false, message: redactServerPaths(error.message), latencyMs: Date.now() - started, version: "", checkedAt: new Date().toISOString() };
   }
   await db.dataSource.update({
     where: { id },
