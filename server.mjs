@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
+import { securityHeaders } from "./next.config.mjs";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const dev = process.argv.includes("--dev");
@@ -49,20 +50,38 @@ function stampClientIp(req) {
 // The methods Next routes; it answers any other (TRACE, PROPFIND, ...) with a bare 400.
 const NEXT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
 
-async function answerUnsupportedMethod(req, res) {
+// Next answers a bare 500 for a path it cannot percent-decode, before any route runs.
+function decodable(pathname) {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Answers what Next would mishandle, through the REST adapter's formats (src/server/rest/handler.ts). */
+async function answerEarly(req, res, kind) {
   const pathname = (req.url ?? "/").split("?")[0];
   const runtime = globalThis.__quarryRuntime;
-  const response = runtime
-    ? runtime.unsupportedMethodResponse(req.method, pathname)
-    : new Response(JSON.stringify({ error: "method not allowed" }), { status: 405 });
+  const plain = (status, message) =>
+    new Response(JSON.stringify({ error: { code: status === 405 ? "METHOD_NOT_ALLOWED" : "BAD_REQUEST", message } }), {
+      status,
+      headers: { "Content-Type": "application/json", ...Object.fromEntries(securityHeaders.map((h) => [h.key, h.value])) },
+    });
+  const response =
+    kind === "method"
+      ? (runtime?.unsupportedMethodResponse?.(req.method, pathname) ?? plain(405, "This method is not allowed"))
+      : (runtime?.undecodablePathResponse?.(pathname) ?? plain(400, "The request path is not valid percent-encoded UTF-8"));
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(await response.text());
 }
 
 const server = createServer((req, res) => {
   stampClientIp(req);
-  if (!NEXT_METHODS.has(req.method ?? "")) {
-    answerUnsupportedMethod(req, res).catch(() => res.destroy());
+  const early = !NEXT_METHODS.has(req.method ?? "") ? "method" : !decodable((req.url ?? "/").split("?")[0]) ? "path" : null;
+  if (early) {
+    answerEarly(req, res, early).catch(() => res.destroy());
     return;
   }
   handle(req, res).catch((error) => {

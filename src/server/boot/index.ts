@@ -1,7 +1,7 @@
 import "server-only";
 import { config } from "../config";
 import { handleUpgrade } from "../realtime/gateway";
-import { unsupportedMethodResponse } from "../rest/handler";
+import { undecodablePathResponse, unsupportedMethodResponse } from "../rest/handler";
 import { registerWsRoutes } from "../realtime/routes";
 import { appDatabaseUrl } from "../config/app-database";
 import { getAuthSecret, secureKeysDir } from "../services/auth/secrets";
@@ -13,6 +13,7 @@ import { ensureInitialAdmin } from "./initial-admin";
 export interface QuarryRuntime {
   handleUpgrade: typeof handleUpgrade;
   unsupportedMethodResponse: typeof unsupportedMethodResponse;
+  undecodablePathResponse: typeof undecodablePathResponse;
 }
 
 /**
@@ -28,7 +29,11 @@ export async function boot(): Promise<void> {
   await ensureInitialAdmin();
   await ensureDemoDataSource();
   registerWsRoutes();
-  (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = { handleUpgrade, unsupportedMethodResponse };
+  (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = {
+    handleUpgrade,
+    unsupportedMethodResponse,
+    undecodablePathResponse,
+  };
   const prune = () => pruneExpiredTokens().catch((e) => console.error("[boot] token pruning failed:", e.message));
   void prune();
   setInterval(prune, 3600_000).unref();

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
 import { rest, signedInUser } from "@/test/rest-client";
-import { handleRestRequest, unsupportedMethodResponse } from "./handler";
+import { handleRestRequest, undecodablePathResponse, unsupportedMethodResponse } from "./handler";
 
 /** Bad input of every class answers 4xx in the route's own error format, never 5xx. */
 let admin: Awaited<ReturnType<typeof signedInUser>>;
@@ -85,6 +85,18 @@ describe("undecodable and control-character paths", () => {
         expectFormat(format, res.body);
       }
     }
+  });
+
+  it.each([
+    ["/api/v1/queries/%E0%A4%A", "querybase"],
+    ["/api/v1/connections/%C0%AF", "etl"],
+    ["/api/v1/saved-queries/%ED%A0%80", "insight"],
+  ] as const)("%s, which Next cannot decode, is answered for server.mjs with 400 in the route's format", async (path, format) => {
+    const res = undecodablePathResponse(path);
+    expect(res.status).toBe(400);
+    expectFormat(format, await res.json());
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(undecodablePathResponse("/share/%E0%A4%A").status).toBe(400);
   });
 
   it("an overlong path is 400", async () => {

@@ -126,6 +126,19 @@ export function unsupportedMethodResponse(method: string, pathname: string): Res
   return json(body, 405, { Allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" });
 }
 
+/**
+ * For paths Next cannot decode (it answers a bare 500 before any route runs):
+ * server.mjs answers them through this, 400 in the route's format under /api/v1.
+ */
+export function undecodablePathResponse(pathname: string): Response {
+  const error = new AppError("BAD_REQUEST", "The request path is not valid percent-encoded UTF-8");
+  if (pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`)) {
+    const path = pathname.slice(API_PREFIX.length) || "/";
+    return errorResponse(formatByPrefix.get(path.split("/")[1] ?? "") ?? "querybase", error);
+  }
+  return json({ error: { code: "BAD_REQUEST", message: error.message } }, 400, {});
+}
+
 /** The methods some route serves at `path` (HEAD and OPTIONS come with GET / any). */
 function allowedMethods(path: string): string[] {
   try {

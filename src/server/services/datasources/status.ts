@@ -27,7 +27,7 @@ export async function testDataSource(user: SessionUser, id: string): Promise<Con
   let result: ConnectionTest;
   try {
     const test = await connectorFor(row).testConnection();
-    result = { ...test, checkedAt: new Date().toISOString() };
+    result = { ...test, message: redactServerPaths(test.message), checkedAt: new Date().toISOString() };
   } catch (error) {
     if (!isAppError(error) || error.actor === "bug") throw error;
     result = { ok: false, message: redactServerPaths(error.message), latencyMs: Date.now() - started, version: "", checkedAt: new Date().toISOString() };

@@ -172,6 +172,14 @@ describe("data-source hosts", () => {
 });
 
 describe("no server paths in error messages", () => {
+  it("a successful SQLite test names the file, not its folder", async () => {
+    const created = await sqlite(sample);
+    const test = await rest("POST", `/datasources/${created.body.id}/test`, { token: admin.token });
+    expect(test.status).toBe(200);
+    expect(JSON.stringify(test.body)).toContain("retail.sqlite");
+    expect(JSON.stringify(test.body)).not.toContain(path.dirname(sample));
+  });
+
   it("a SQLite file that is not a database fails its test without showing where it is", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "quarry-notdb-"));
     const file = path.join(dir, "notes.sqlite");
