@@ -1,3 +1,14 @@
+/**
+ * Sent on every page and API response (src/server/http/security-headers.ts holds the
+ * same list for the API handlers; a test keeps them equal).
+ */
+export const securityHeaders = [
+  { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
@@ -17,6 +28,9 @@ const nextConfig = {
     "ioredis",
     "node-sql-parser",
   ],
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
   experimental: {
     optimizePackageImports: ["@mantine/core", "@mantine/hooks", "@tabler/icons-react"],
   },

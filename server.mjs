@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
+import { securityHeaders } from "./next.config.mjs";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const dev = process.argv.includes("--dev");
@@ -46,8 +47,43 @@ function stampClientIp(req) {
   req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
 }
 
+// The methods Next routes; it answers any other (TRACE, PROPFIND, ...) with a bare 400.
+const NEXT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
+
+// Next answers a bare 500 for a path it cannot percent-decode, before any route runs.
+function decodable(pathname) {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Answers what Next would mishandle, through the REST adapter's formats (src/server/rest/handler.ts). */
+async function answerEarly(req, res, kind) {
+  const pathname = (req.url ?? "/").split("?")[0];
+  const runtime = globalThis.__quarryRuntime;
+  const plain = (status, message) =>
+    new Response(JSON.stringify({ error: { code: status === 405 ? "METHOD_NOT_ALLOWED" : "BAD_REQUEST", message } }), {
+      status,
+      headers: { "Content-Type": "application/json", ...Object.fromEntries(securityHeaders.map((h) => [h.key, h.value])) },
+    });
+  const response =
+    kind === "method"
+      ? (runtime?.unsupportedMethodResponse?.(req.method, pathname) ?? plain(405, "This method is not allowed"))
+      : (runtime?.undecodablePathResponse?.(pathname) ?? plain(400, "The request path is not valid percent-encoded UTF-8"));
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(await response.text());
+}
+
 const server = createServer((req, res) => {
   stampClientIp(req);
+  const early = !NEXT_METHODS.has(req.method ?? "") ? "method" : !decodable((req.url ?? "/").split("?")[0]) ? "path" : null;
+  if (early) {
+    answerEarly(req, res, early).catch(() => res.destroy());
+    return;
+  }
   handle(req, res).catch((error) => {
     console.error("[server] request failed:", error);
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
@@ -59,7 +95,15 @@ server.on("upgrade", (req, socket, head) => {
   stampClientIp(req);
   if (req.url?.startsWith("/ws/")) {
     const runtime = globalThis.__quarryRuntime;
-    if (runtime) return void runtime.handleUpgrade(req, socket, head);
+    if (runtime) {
+      // The gateway answers its own failures; this only guards against one escaping it.
+      return void Promise.resolve()
+        .then(() => runtime.handleUpgrade(req, socket, head))
+        .catch((error) => {
+          console.error("[server] WebSocket upgrade failed:", error);
+          if (!socket.destroyed) socket.end("HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\n\r\n");
+        });
+    }
     socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
     return;
   }

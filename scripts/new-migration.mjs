@@ -15,7 +15,9 @@ if (!name) {
 }
 const snapshot = "prisma/migrations/schema-snapshot.prisma";
 const existing = readdirSync("prisma/migrations").filter((d) => /^\d{4}_/.test(d)).sort();
-const next = String(existing.length + 1).padStart(4, "0");
+// The highest number plus one (not the count: numbers may have gaps after merges).
+const last = existing.reduce((max, d) => Math.max(max, Number(d.slice(0, 4))), 0);
+const next = String(last + 1).padStart(4, "0");
 
 const sql = execFileSync(
   process.execPath,

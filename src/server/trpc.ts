@@ -4,6 +4,10 @@ import { ZodError } from "zod";
 import { hasRole, type Role } from "@/lib/roles";
 import { AppError, errorCodes, forbidden, unauthorized } from "./errors";
 import type { Context } from "./context";
+import { fromPrismaError } from "./errors/prisma";
+import { redactDeep, redactServerPaths } from "./errors/redact";
+import { assertCleanInput } from "./http/clean-input";
+import { consumeRequest, type RateBucket } from "./services/rate-limit";
 
 /**
  * tRPC's building blocks: every procedure in Quarry is built from `publicProcedure`,
@@ -15,13 +19,15 @@ const t = initTRPC.context<Context>().create({
     const cause = error.cause;
     return {
       ...shape,
+      // Server paths never reach the client, whoever wrote the message.
+      message: redactServerPaths(shape.message),
       data: {
         ...shape.data,
         // Never ship stack traces to clients.
         stack: undefined,
         appCode: cause instanceof AppError ? cause.code : undefined,
         // e.g. a SQL error's line/column/position, for the editor to mark
-        details: cause instanceof AppError && cause.actor !== "bug" ? cause.details : undefined,
+        details: cause instanceof AppError && cause.actor !== "bug" ? redactDeep(cause.details) : undefined,
         fields:
           cause instanceof AppError
             ? cause.fields
@@ -35,7 +41,8 @@ const t = initTRPC.context<Context>().create({
 
 /** Turns an AppError (or anything else) into the TRPCError the table says. */
 export function toTRPCError(error: unknown): TRPCError {
-  const cause = error instanceof TRPCError && error.cause ? error.cause : error;
+  const raw = error instanceof TRPCError && error.cause ? error.cause : error;
+  const cause = fromPrismaError(raw) ?? raw;
   if (cause instanceof AppError) {
     return new TRPCError({ code: errorCodes[cause.code].trpc, message: cause.message, cause });
   }
@@ -43,9 +50,17 @@ export function toTRPCError(error: unknown): TRPCError {
   return new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "Internal error", cause: error as Error });
 }
 
-const mapAppErrors = t.middleware(async ({ next }) => {
+const mapAppErrors = t.middleware(async ({ next, getRawInput }) => {
+  // NUL and unpaired surrogates are refused before any procedure parses its input.
+  try {
+    assertCleanInput(await getRawInput(), "input");
+  } catch (error) {
+    throw toTRPCError(error);
+  }
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) throw toTRPCError(result.error);
+  if (!result.ok && (result.error.cause instanceof AppError || fromPrismaError(result.error.cause))) {
+    throw toTRPCError(result.error);
+  }
   return result;
 });
 
@@ -55,8 +70,28 @@ export const mergeRouters = t.mergeRouters;
 
 export const publicProcedure = t.procedure.use(mapAppErrors);
 
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/**
+ * Procedures that run SQL on a target database spend the smaller per-user query budget
+ * instead of the general one, as their REST routes do (`rateLimit: "query"`).
+ */
+const SQL_PROCEDURES = new Set([
+  "queries.execute",
+  "queries.exportFile",
+  "queries.validate",
+  "approvals.preview",
+  "approvals.review",
+  "approvals.commit",
+  "approvals.revert",
+]);
+
+export function rateBucketOf(procedurePath: string): RateBucket {
+  return SQL_PROCEDURES.has(procedurePath) ? "query" : "api";
+}
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, next, path }) => {
   if (!ctx.session) throw ctx.sessionError ?? unauthorized();
+  // Every call spends, so a batch of N procedures costs N, exactly like N REST requests.
+  if (!ctx.budgetSpent) await consumeRequest(ctx.session.user.id, rateBucketOf(path));
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
 

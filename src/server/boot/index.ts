@@ -1,8 +1,10 @@
 import "server-only";
 import { config } from "../config";
 import { handleUpgrade } from "../realtime/gateway";
+import { undecodablePathResponse, unsupportedMethodResponse } from "../rest/handler";
 import { registerWsRoutes } from "../realtime/routes";
-import { getAuthSecret } from "../services/auth/secrets";
+import { appDatabaseUrl } from "../config/app-database";
+import { getAuthSecret, secureKeysDir } from "../services/auth/secrets";
 import { pruneExpiredTokens } from "../services/auth/tokens";
 import { ensureDemoDataSource } from "./demo-data-source";
 import { ensureInitialAdmin } from "./initial-admin";
@@ -11,6 +13,8 @@ import { reconcileInterruptedWork } from "./reconcile";
 /** What server.mjs reaches through globalThis (it is plain Node, outside the bundle). */
 export interface QuarryRuntime {
   handleUpgrade: typeof handleUpgrade;
+  unsupportedMethodResponse: typeof unsupportedMethodResponse;
+  undecodablePathResponse: typeof undecodablePathResponse;
 }
 
 /**
@@ -20,6 +24,9 @@ export interface QuarryRuntime {
  */
 export async function boot(): Promise<void> {
   config();
+  // Owner-only modes for the app database and keys, fixing files an older start left open.
+  appDatabaseUrl();
+  secureKeysDir();
   getAuthSecret();
   // Before anything can start new work: end what a previous process left half done.
   const reconciled = await reconcileInterruptedWork();
@@ -32,7 +39,11 @@ export async function boot(): Promise<void> {
   await ensureInitialAdmin();
   await ensureDemoDataSource();
   registerWsRoutes();
-  (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = { handleUpgrade };
+  (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = {
+    handleUpgrade,
+    unsupportedMethodResponse,
+    undecodablePathResponse,
+  };
   const prune = () => pruneExpiredTokens().catch((e) => console.error("[boot] token pruning failed:", e.message));
   void prune();
   setInterval(prune, 3600_000).unref();

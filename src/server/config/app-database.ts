@@ -1,7 +1,7 @@
 // Where Quarry keeps its own state. Deliberately free of `server-only` and of other
 // imports: prisma.config.ts (the Prisma CLI) and server.mjs's migration step load it
 // outside Next's bundler.
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 
 /** The folder for all local state: app database, demo database, keys, files. */
@@ -10,7 +10,12 @@ export function dataDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.env.QUARRY_DATA_DIR || "./data");
 }
 
-/** `DATABASE_URL` when set (a `file:` URL), else `file:<data dir>/quarry.db`. */
+/**
+ * `DATABASE_URL` when set (a `file:` URL), else `file:<data dir>/quarry.db`. The file
+ * is created owner-only (0600) before SQLite or Prisma first opens it, and an existing
+ * one (with its -wal/-shm/-journal) is put back to 0600, since it holds password
+ * hashes, encrypted credentials and query results.
+ */
 export function appDatabaseUrl(): string {
   const configured = process.env.DATABASE_URL;
   if (configured) {
@@ -19,9 +24,34 @@ export function appDatabaseUrl(): string {
         `DATABASE_URL must be a SQLite file URL (file:/path/to/quarry.db); got ${configured.split(":")[0]}:`,
       );
     }
+    const file = configured.slice("file:".length).split("?")[0]!;
+    if (file && file !== ":memory:") secureDatabaseFile(path.resolve(/*turbopackIgnore: true*/ file));
     return configured;
   }
   const dir = dataDir();
-  mkdirSync(dir, { recursive: true });
-  return `file:${path.join(dir, "quarry.db")}`;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = path.join(dir, "quarry.db");
+  secureDatabaseFile(file);
+  return `file:${file}`;
+}
+
+const OWNER_ONLY_FILE = 0o600;
+
+/** Creates the SQLite file as 0600 when missing (SQLite gives -wal/-shm its mode) and fixes the modes of existing ones. */
+export function secureDatabaseFile(file: string): void {
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    try {
+      closeSync(openSync(file, "a", OWNER_ONLY_FILE));
+    } catch {
+      return; // a read-only location: let SQLite report it with its own message
+    }
+  }
+  for (const candidate of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      if (existsSync(candidate)) chmodSync(candidate, OWNER_ONLY_FILE);
+    } catch {
+      /* not ours to change (another owner); nothing better to do than carry on */
+    }
+  }
 }

@@ -37,6 +37,12 @@ const envSchema = z.object({
   QUARRY_STORED_RESULT_MAX_BYTES: z.coerce.number().int().min(0).max(256 * 1024 ** 2).default(4 * 1024 * 1024),
   QUARRY_EXPORT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
   REDIS_URL: z.string().url().optional(),
+  /** Colon/comma-separated folders SQLite data sources must live in (unset: anywhere outside the data dir). */
+  QUARRY_SQLITE_DIRS: z.string().optional(),
+  /** Hosts, addresses and CIDR ranges data sources may not connect to ("none" clears the default list). */
+  QUARRY_DATASOURCE_HOSTS_DENY: z.string().optional(),
+  /** When set, the only hosts, addresses and CIDR ranges data sources may connect to. */
+  QUARRY_DATASOURCE_HOSTS_ALLOW: z.string().optional(),
 });
 
 export type QuarryConfig = z.infer<typeof envSchema> & { dataDir: string; keysDir: string };

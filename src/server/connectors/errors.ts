@@ -1,4 +1,5 @@
 import "server-only";
+import path from "node:path";
 import { AppError } from "../errors";
 import { describeConfig } from "./config";
 import type { ConnectionConfig } from "./types";
@@ -39,7 +40,9 @@ export function errorCode(err: unknown): string | undefined {
 export function connectionFailed(config: ConnectionConfig, err: unknown): AppError {
   if (err instanceof AppError) return err;
   const reason = scrub(driverMessage(err), config.password);
-  return new AppError("CONNECTION_FAILED", `Could not connect to ${describeConfig(config)}: ${reason}`, {
+  // The user sees this: a SQLite file is named, not its server path.
+  const shown = config.engine === "sqlite" ? { ...config, database: path.basename(config.database) } : config;
+  return new AppError("CONNECTION_FAILED", `Could not connect to ${describeConfig(shown)}: ${reason}`, {
     details: { engine: config.engine, code: errorCode(err) },
   });
 }

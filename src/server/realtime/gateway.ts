@@ -31,15 +31,42 @@ const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 export function registerWsRoute(pattern: string, handler: WsHandler): void {
   routes.push({ segments: pattern.split("/").filter(Boolean), handler });
 }
+/** Longest request path accepted; anything longer is not a path any endpoint has. */
+const MAX_PATH_LENGTH = 2048;
+
+class BadPathError extends Error {}
+
+/**
+ * Decodes each path segment strictly: malformed escapes, overlong or surrogate UTF-8
+ * (which `decodeURIComponent` refuses) and control characters such as NUL are a
+ * client error, answered 400, never passed on to a handler.
+ */
+function decodeSegments(pathname: string): string[] {
+  if (pathname.length > MAX_PATH_LENGTH) throw new BadPathError("The path is too long");
+  return pathname
+    .split("/")
+    .filter(Boolean)
+    .map((part) => {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(part);
+      } catch {
+        throw new BadPathError("The path is not valid percent-encoded UTF-8");
+      }
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u001f\u007f]/.test(decoded)) throw new BadPathError("The path contains control characters");
+      return decoded;
+    });
+}
 
 function match(pathname: string): { route: WsRoute; params: Record<string, string> } | null {
-  const parts = pathname.split("/").filter(Boolean);
+  const parts = decodeSegments(pathname);
   for (const route of routes) {
     if (route.segments.length !== parts.length) continue;
     const params: Record<string, string> = {};
     const ok = route.segments.every((segment, i) => {
       if (segment.startsWith(":")) {
-        params[segment.slice(1)] = decodeURIComponent(parts[i]!);
+        params[segment.slice(1)] = parts[i]!;
         return true;
       }
       return segment === parts[i];
@@ -49,12 +76,25 @@ function match(pathname: string): { route: WsRoute; params: Record<string, strin
   return null;
 }
 
+const STATUS: Record<number, { text: string; code: string }> = {
+  400: { text: "Bad Request", code: "BAD_REQUEST" },
+  401: { text: "Unauthorized", code: "UNAUTHORIZED" },
+  404: { text: "Not Found", code: "NOT_FOUND" },
+  500: { text: "Internal Server Error", code: "INTERNAL" },
+};
+
+/** Answers the upgrade with a plain HTTP error and closes the socket, whatever state it is in. */
 function reject(socket: Duplex, status: number, reason: string): void {
-  const body = JSON.stringify({ error: { code: status === 404 ? "NOT_FOUND" : "UNAUTHORIZED", message: reason } });
+  const { text, code } = STATUS[status] ?? STATUS[500]!;
+  const body = JSON.stringify({ error: { code, message: reason } });
+  if (socket.destroyed) return;
+  if (!socket.writable) return void socket.destroy();
   socket.end(
-    `HTTP/1.1 ${status} ${status === 404 ? "Not Found" : "Unauthorized"}\r\n` +
+    `HTTP/1.1 ${status} ${text}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+  // A client that never reads its answer must not keep the socket open.
+  setTimeout(() => socket.destroy(), 1000).unref();
 }
 
 async function authenticate(request: IncomingMessage, url: URL): Promise<Session | null> {
@@ -68,10 +108,32 @@ async function authenticate(request: IncomingMessage, url: URL): Promise<Session
   return sessionFromCookie(headers);
 }
 
+/**
+ * Never throws and never leaves a socket hanging: every failure before the WebSocket
+ * handshake is answered with an HTTP status and the socket closed.
+ */
 export async function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-  const url = new URL(request.url ?? "/", "http://localhost");
+  // A reset connection must not surface as an unhandled 'error' event.
+  socket.on("error", () => socket.destroy());
+  try {
+    await upgrade(request, socket, head);
+  } catch (error) {
+    if (error instanceof BadPathError) return reject(socket, 400, error.message);
+    console.error(`[ws] upgrade failed (client ${request.headers[CLIENT_IP_HEADER] ?? "?"}):`, error);
+    reject(socket, 500, "The WebSocket upgrade failed");
+  }
+}
+
+async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(request.url ?? "/", "http://localhost");
+  } catch {
+    throw new BadPathError("The request target is not a valid URL");
+  }
   const found = match(url.pathname);
-  if (!found) return reject(socket, 404, `No WebSocket endpoint at ${url.pathname}`);
+  // The path is not echoed: it is the client's own, possibly hostile, text.
+  if (!found) return reject(socket, 404, "No WebSocket endpoint at this path");
   let session: Session | null;
   try {
     session = await authenticate(request, url);
@@ -79,10 +141,13 @@ export async function handleUpgrade(request: IncomingMessage, socket: Duplex, he
     return reject(socket, 401, error instanceof AppError ? error.message : "Authentication failed");
   }
   if (!session) return reject(socket, 401, "Sign in first: pass ?token=<access token>");
+  if (socket.destroyed) return;
   wss.handleUpgrade(request, socket, head, (ws) => {
-    void Promise.resolve(found.route.handler(ws, { params: found.params, session, url })).catch((error) => {
-      console.error(`[ws] ${url.pathname} handler failed (client ${request.headers[CLIENT_IP_HEADER] ?? "?"}):`, error);
-      ws.close(1011, "internal error");
-    });
+    void Promise.resolve()
+      .then(() => found.route.handler(ws, { params: found.params, session, url }))
+      .catch((error) => {
+        console.error(`[ws] ${url.pathname} handler failed (client ${request.headers[CLIENT_IP_HEADER] ?? "?"}):`, error);
+        ws.close(1011, "internal error");
+      });
   });
 }

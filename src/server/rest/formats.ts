@@ -1,5 +1,15 @@
 import "server-only";
 import { AppError, type FieldIssue } from "../errors";
+import { redactDeep, redactServerPaths } from "../errors/redact";
+
+/** The error with server paths taken out of everything the client will read. */
+function redactedError(error: AppError): AppError {
+  return new AppError(error.code, redactServerPaths(error.message), {
+    details: redactDeep(error.details),
+    fields: error.fields ? redactDeep(error.fields) : undefined,
+    retryAfter: error.retryAfter,
+  });
+}
 
 /**
  * The three error formats the seed documents promise. A route takes the format of the
@@ -30,7 +40,8 @@ export interface ErrorResponse {
   headers: Record<string, string>;
 }
 
-export function formatError(format: ErrorFormat, error: AppError): ErrorResponse {
+export function formatError(format: ErrorFormat, original: AppError): ErrorResponse {
+  const error = redactedError(original);
   const status = error.status;
   const headers: Record<string, string> = {};
   if (error.retryAfter) headers["Retry-After"] = String(error.retryAfter);

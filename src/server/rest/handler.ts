@@ -4,10 +4,13 @@ import { z, ZodError } from "zod";
 import { config } from "../config";
 import { createContext } from "../context";
 import { AppError, isAppError, unauthorized, validationFailed, type FieldIssue } from "../errors";
+import { fromPrismaError } from "../errors/prisma";
+import { SECURITY_HEADERS } from "../http/security-headers";
 import { createCaller } from "../routers/_app";
+import { assertCleanInput } from "../http/clean-input";
 import { readBody } from "./body";
 import { formatError, type ErrorFormat } from "./formats";
-import { RouteMatcher } from "./match";
+import { allowedAt, RouteMatcher } from "./match";
 import { pagingHeaders } from "./pagination";
 import { consumeRequest, RateLimitedError, rateLimitHeaders } from "./rate-limit";
 import type { RestRoute } from "./route";
@@ -50,33 +53,49 @@ for (const route of restRoutes) {
  * The REST adapter: match the route, authenticate, rate-limit, validate, call the tRPC
  * procedure through `createCaller`, shape the answer. It holds no business logic.
  */
+/** Methods the table can hold; anything else (TRACE, CONNECT, made-up ones) is 405 everywhere. */
+const TABLE_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
+const MAX_PATH_LENGTH = 2048;
+
 export async function handleRestRequest(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) || "/" : url.pathname;
-  const method = request.method === "HEAD" ? "GET" : request.method;
-  const found = matcher.match(method, path);
+  const method = request.method === "HEAD" ? "GET" : request.method.toUpperCase();
   const fallbackFormat = formatByPrefix.get(path.split("/")[1] ?? "") ?? "querybase";
-
-  if (!found) return errorResponse(fallbackFormat, new AppError("NOT_FOUND", `No API route ${method} ${API_PREFIX}${path}`));
-  if ("allowed" in found) {
-    return errorResponse(
-      fallbackFormat,
-      new AppError("BAD_REQUEST", `${method} is not allowed on ${API_PREFIX}${path}`),
-      { Allow: found.allowed.join(", ") },
-      405,
-    );
+  if (!TABLE_METHODS.has(method) && method !== "OPTIONS") {
+    return methodNotAllowed(fallbackFormat, method, path, allowedMethods(path));
   }
+
+  let found: ReturnType<RouteMatcher["match"]>;
+  try {
+    if (path.length > MAX_PATH_LENGTH) throw new AppError("BAD_REQUEST", "The request path is too long");
+    found = matcher.match(method, path);
+  } catch (error) {
+    return errorResponse(fallbackFormat, isAppError(error) ? error : new AppError("BAD_REQUEST", "Bad request path"));
+  }
+  if (method === "OPTIONS") {
+    if (!found) return errorResponse(fallbackFormat, new AppError("NOT_FOUND", `No API route at ${API_PREFIX}${path}`));
+    return json(null, 204, { Allow: allowHeader(allowedMethods(path)) });
+  }
+  if (!found) return errorResponse(fallbackFormat, new AppError("NOT_FOUND", `No API route ${method} ${API_PREFIX}${path}`));
+  if ("allowed" in found) return methodNotAllowed(fallbackFormat, method, path, found.allowed);
 
   const { route, params } = found;
   let headers: Record<string, string> = {};
   try {
     const ctx = await createContext(request.headers, { allowCookie: false });
+    // This request pays once here; the procedures it calls must not charge it again.
+    ctx.budgetSpent = true;
     if (route.auth === "user") {
       if (!ctx.session) throw ctx.sessionError ?? unauthorized();
       headers = rateLimitHeaders(await consumeRequest(ctx.session.user.id, route.rateLimit ?? "api"));
     }
-    const body = await validated(route.body, (await readBody(request, config().QUARRY_MAX_BODY_BYTES)) ?? {}, "body");
-    const query = await validated(route.query, queryObject(url.searchParams), "query");
+    const rawBody = (await readBody(request, config().QUARRY_MAX_BODY_BYTES)) ?? {};
+    const rawQuery = queryObject(url.searchParams);
+    assertCleanInput(rawBody, "body");
+    assertCleanInput(rawQuery, "query");
+    const body = await validated(route.body, rawBody, "body");
+    const query = await validated(route.query, rawQuery, "query");
     const result = await route.handle({
       caller: createCaller(ctx),
       body,
@@ -91,6 +110,55 @@ export async function handleRestRequest(request: Request): Promise<Response> {
     if (error instanceof RateLimitedError) headers = rateLimitHeaders(error.state);
     return errorResponse(route.format, toAppError(error, route), headers);
   }
+}
+
+/**
+ * For methods Next itself will not route (TRACE, CONNECT, WebDAV verbs, made-up ones):
+ * server.mjs answers them through this, so they get 405 in the route's format too.
+ * Paths outside /api/v1 get a plain JSON 405.
+ */
+export function unsupportedMethodResponse(method: string, pathname: string): Response {
+  if (pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`)) {
+    const path = pathname.slice(API_PREFIX.length) || "/";
+    return methodNotAllowed(formatByPrefix.get(path.split("/")[1] ?? "") ?? "querybase", method, path, allowedMethods(path));
+  }
+  const body = { error: { code: "METHOD_NOT_ALLOWED", message: "This method is not allowed" } };
+  return json(body, 405, { Allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" });
+}
+
+/**
+ * For paths Next cannot decode (it answers a bare 500 before any route runs):
+ * server.mjs answers them through this, 400 in the route's format under /api/v1.
+ */
+export function undecodablePathResponse(pathname: string): Response {
+  const error = new AppError("BAD_REQUEST", "The request path is not valid percent-encoded UTF-8");
+  if (pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`)) {
+    const path = pathname.slice(API_PREFIX.length) || "/";
+    return errorResponse(formatByPrefix.get(path.split("/")[1] ?? "") ?? "querybase", error);
+  }
+  return json({ error: { code: "BAD_REQUEST", message: error.message } }, 400, {});
+}
+
+/** The methods some route serves at `path` (HEAD and OPTIONS come with GET / any). */
+function allowedMethods(path: string): string[] {
+  try {
+    return allowedAt(matcher, path);
+  } catch {
+    return [];
+  }
+}
+
+const allowHeader = (methods: string[]) =>
+  [...new Set([...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"])].join(", ");
+
+function methodNotAllowed(format: ErrorFormat, method: string, path: string, allowed: string[]): Response {
+  const shown = /^[A-Z-]{1,20}$/.test(method) ? method : "This method";
+  return errorResponse(
+    format,
+    new AppError("BAD_REQUEST", `${shown} is not allowed on ${API_PREFIX}${path}`),
+    { Allow: allowed.join(", ") },
+    405,
+  );
 }
 
 async function validated(schema: z.ZodType | undefined, value: unknown, where: "body" | "query") {
@@ -124,6 +192,8 @@ function toAppError(error: unknown, route: RestRoute): AppError {
     if (error.code === "UNAUTHORIZED") return unauthorized(error.message);
   }
   if (error instanceof ZodError) return validationFailed(fieldIssues(error));
+  const fromDb = fromPrismaError(error instanceof TRPCError && error.cause ? error.cause : error);
+  if (fromDb) return fromDb;
   // A bug: log it with its stack for operators; the client sees a generic message.
   console.error(`[rest] ${route.method} ${route.path} failed:`, error);
   return new AppError("INTERNAL", "Internal error", { cause: error });
@@ -140,10 +210,11 @@ function errorResponse(
 }
 
 function json(body: unknown, status: number, headers: Record<string, string>): Response {
-  if (status === 204) return new Response(null, { status, headers });
-  if (body instanceof ReadableStream) return new Response(body, { status, headers });
+  const all = { ...SECURITY_HEADERS, ...headers };
+  if (status === 204) return new Response(null, { status, headers: all });
+  if (body instanceof ReadableStream) return new Response(body, { status, headers: all });
   return new Response(JSON.stringify(body), {
     status,
-    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...headers },
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...all },
   });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { badRequest } from "../errors";
 import type { RestRoute } from "./route";
 
 interface CompiledRoute {
@@ -44,6 +45,12 @@ export class RouteMatcher {
   }
 }
 
+/** Every method some route serves at `path` (throws like `match` on a bad path). */
+export function allowedAt(matcher: RouteMatcher, path: string): string[] {
+  const found = matcher.match("", path);
+  return found && "allowed" in found ? found.allowed : [];
+}
+
 function specificity(segments: string[]): number {
   return segments.reduce((score, s, i) => score + (s.startsWith(":") ? 0 : 2 ** (20 - i)), 0);
 }
@@ -60,10 +67,19 @@ function matchSegments(segments: string[], parts: string[]): Record<string, stri
   return params;
 }
 
+/**
+ * Strict decoding: a malformed escape, overlong or surrogate UTF-8, or a control
+ * character (NUL included) in a path segment is the client's error (400), never an id
+ * handed on to a service.
+ */
 function safeDecode(part: string): string {
+  let decoded: string;
   try {
-    return decodeURIComponent(part);
+    decoded = decodeURIComponent(part);
   } catch {
-    return part;
+    throw badRequest("The request path is not valid percent-encoded UTF-8");
   }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) throw badRequest("The request path contains control characters");
+  return decoded;
 }

@@ -1,3 +1,5 @@
+import { SECURITY_HEADERS } from "@/server/http/security-headers";
+
 export const dynamic = "force-static";
 
 /** The browsable API reference: Swagger UI served from /vendor (no CDN). */
@@ -29,5 +31,5 @@ const page = `<!doctype html>
 </html>`;
 
 export function GET() {
-  return new Response(page, { headers: { "Content-Type": "text/html; charset=utf-8" } });
+  return new Response(page, { headers: { ...SECURITY_HEADERS, "Content-Type": "text/html; charset=utf-8" } });
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import path from "node:path";
 import { AppError } from "../../errors";
 import { connectorOptions } from "../config";
 import { cancelByTag, RunControl } from "../control";
@@ -158,7 +159,7 @@ export function createSqliteConnector(config: ConnectionConfig): Connector {
         const { version } = (await db.selectNoFrom((eb) => eb.fn<string>("sqlite_version", []).as("version")).executeTakeFirstOrThrow()) as {
           version: string;
         };
-        return { ok: true, latencyMs: performance.now() - started, version: `SQLite ${version}`, message: `Opened ${file}` };
+        return { ok: true, latencyMs: performance.now() - started, version: `SQLite ${version}`, message: `Opened ${path.basename(file)}` };
       } catch (err) {
         return { ok: false, latencyMs: performance.now() - started, version: "", message: connectionFailed(config, err).message };
       }

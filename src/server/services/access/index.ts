@@ -80,6 +80,11 @@ export const readableDataSourceIds = (user: SessionUser) => dataSourceIdsWith(us
 export async function assertAccess(user: SessionUser, dataSourceId: string, level: AccessLevel): Promise<Access> {
   const access = await accessTo(user, dataSourceId);
   if (!access.canRead) throw notFound("Data source", dataSourceId);
+  // Admins hold every grant, so their access says nothing about existence: check it,
+  // or a later write would fail on the foreign key instead of answering 404.
+  if (user.role === "admin" && !(await db.dataSource.findUnique({ where: { id: dataSourceId }, select: { id: true } }))) {
+    throw notFound("Data source", dataSourceId);
+  }
   if (!access[level]) {
     const what = level === "canWrite" ? "write to" : "approve changes on";
     throw forbidden(`You may not ${what} this data source`);

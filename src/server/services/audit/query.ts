@@ -1,4 +1,5 @@
 import "server-only";
+import { parseIsoDate } from "@/lib/iso-date";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
 
@@ -27,17 +28,15 @@ export interface AuditEntryView {
   details: Record<string, unknown>;
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * A bare date means the whole day (UTC), so `date_to=2024-01-15` includes that day's
- * entries. Returns null for anything that is not a date.
+ * entries. Returns null for anything that is not a real ISO date in years 1000–9999.
  */
 export function parseDateBound(value: string, bound: "from" | "to"): Date | null {
-  const text = value.trim();
-  const iso = DATE_ONLY.test(text) ? `${text}T${bound === "from" ? "00:00:00.000" : "23:59:59.999"}Z` : text;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? null : new Date(ms);
+  const parsed = parseIsoDate(value);
+  if (!parsed) return null;
+  if (!parsed.dateOnly || bound === "from") return parsed.date;
+  return new Date(parsed.date.getTime() + 86_400_000 - 1);
 }
 
 export const isDateBound = (value: string) => parseDateBound(value, "from") !== null;

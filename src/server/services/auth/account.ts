@@ -28,8 +28,9 @@ export async function authenticate(
   meta: ClientMeta,
 ): Promise<UserRecord> {
   const ip = meta.ip ?? "";
-  await assertLoginAllowed(identifier, ip);
   const row = await findUserForLogin(identifier);
+  const subject = row ? { userId: row.id } : { identifier };
+  await assertLoginAllowed(subject, ip);
   // Hash even for unknown users so timing does not reveal which emails exist.
   const ok = await verifyPassword(row?.passwordHash ?? (await dummyPasswordHash()), password);
   if (!row || !ok) {
@@ -37,7 +38,7 @@ export async function authenticate(
       { userId: row?.id, label: identifier.slice(0, 200), ip },
       { action: "login", resourceType: "session", outcome: "failure", details: { reason: "bad_credentials" } },
     );
-    await recordLoginFailure(identifier, ip);
+    await recordLoginFailure(subject, ip);
     throw unauthorized("Invalid email/username or password");
   }
   if (!row.isActive) {
@@ -47,7 +48,7 @@ export async function authenticate(
     );
     throw forbidden("This account is deactivated; ask an administrator");
   }
-  await clearLoginFailures(identifier, ip);
+  await clearLoginFailures(subject, ip);
   const updated = await db.user.update({ where: { id: row.id }, data: { lastLoginAt: new Date() } });
   await recordAudit({ userId: row.id, label: row.email, ip }, { action: "login", resourceType: "session" });
   return toUserRecord(updated);
@@ -122,11 +123,16 @@ export async function changePassword(
 ): Promise<IssuedTokens> {
   const row = await db.user.findUnique({ where: { id: session.user.id } });
   if (!row) throw unauthorized("The account no longer exists");
+  // A stolen access token must not become an unlimited password oracle.
+  const subject = { userId: row.id };
+  const ip = meta.ip ?? "";
+  await assertLoginAllowed(subject, ip);
   if (!(await verifyPassword(row.passwordHash, currentPassword))) {
     await recordAudit(
       { userId: row.id, label: row.email, ip: meta.ip },
       { action: "change_password", resourceType: "user", resourceId: row.id, outcome: "failure" },
     );
+    await recordLoginFailure(subject, ip);
     throw new AppError("BAD_REQUEST", "The current password is not correct", {
       fields: [{ field: "current_password", message: "incorrect" }],
     });
@@ -137,6 +143,7 @@ export async function changePassword(
       fields: [{ field: "new_password", message: "must differ from the current password" }],
     });
   }
+  await clearLoginFailures(subject, ip);
   await db.user.update({ where: { id: row.id }, data: { passwordHash: await hashPassword(newPassword) } });
   await revokeAllSessions(row.id);
   await recordAudit(

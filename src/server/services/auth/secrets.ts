@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { config } from "../../config";
 
@@ -24,6 +24,19 @@ export function loadOrCreateKey(name: string, envValue: string | undefined, byte
     return readFileSync(file, "utf8").trim();
   }
   return value;
+}
+
+/**
+ * The keys folder is owner-only (0700) and every file in it 0600; run at start so
+ * files left readable by an older version or a careless copy are fixed.
+ */
+export function secureKeysDir(): void {
+  const dir = config().keysDir;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(path.join(dir, entry.name), 0o600);
+  }
 }
 
 let authSecret: string | undefined;

@@ -4,9 +4,13 @@ import { config } from "../../config";
 import { AppError } from "../../errors";
 
 /**
- * Login-failure throttling: after QUARRY_LOGIN_MAX_FAILURES wrong passwords for the
+ * Password-failure throttling: after QUARRY_LOGIN_MAX_FAILURES wrong passwords for the
  * same account from the same address, further attempts are refused with 429 for
  * QUARRY_LOGIN_LOCKOUT_SECONDS. A correct password clears the count.
+ *
+ * The account is the user's id whenever the identifier resolves to a user, so the email,
+ * the username and any case or spacing of them share one count; sign-in and
+ * change-password (a wrong current password) spend the same count too.
  */
 let limiter: RateLimiterMemory | undefined;
 
@@ -20,33 +24,41 @@ function failures(): RateLimiterMemory {
   return limiter;
 }
 
-const keyOf = (identifier: string, ip: string) => `${identifier.trim().toLowerCase()}|${ip}`;
+/** Whose password is being tried: a known user, or (unknown account) the spelling tried. */
+/** A plain string is a key of its own (e.g. a share link's password). */
+export type ThrottleSubject = { userId: string } | { identifier: string } | string;
 
-export async function assertLoginAllowed(identifier: string, ip: string): Promise<void> {
-  const state = await failures().get(keyOf(identifier, ip));
+function keyOf(subject: ThrottleSubject, ip: string): string {
+  if (typeof subject === "string") return `key:${subject}|${ip}`;
+  if ("userId" in subject) return `user:${subject.userId}|${ip}`;
+  return `name:${subject.identifier.trim().toLowerCase()}|${ip}`;
+}
+
+export async function assertLoginAllowed(subject: ThrottleSubject, ip: string): Promise<void> {
+  const state = await failures().get(keyOf(subject, ip));
   if (state && state.remainingPoints <= 0) {
     throw lockedOut(state);
   }
 }
 
-export async function recordLoginFailure(identifier: string, ip: string): Promise<void> {
+export async function recordLoginFailure(subject: ThrottleSubject, ip: string): Promise<void> {
   try {
-    await failures().consume(keyOf(identifier, ip));
+    await failures().consume(keyOf(subject, ip));
   } catch (rejection) {
     if (rejection instanceof RateLimiterRes) throw lockedOut(rejection);
     throw rejection;
   }
 }
 
-export async function clearLoginFailures(identifier: string, ip: string): Promise<void> {
-  await failures().delete(keyOf(identifier, ip));
+export async function clearLoginFailures(subject: ThrottleSubject, ip: string): Promise<void> {
+  await failures().delete(keyOf(subject, ip));
 }
 
 function lockedOut(state: RateLimiterRes): AppError {
   const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
   return new AppError(
     "RATE_LIMITED",
-    `Too many failed sign-in attempts; try again in ${retryAfter} seconds`,
+    `Too many wrong passwords; try again in ${retryAfter} seconds`,
     { retryAfter },
   );
 }

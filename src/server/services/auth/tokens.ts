@@ -66,10 +66,12 @@ async function verify(token: string, type: TokenType): Promise<VerifiedToken> {
   }
 }
 
-/** Issues a fresh access token and a stored (hashed) refresh token. */
-export async function issueTokens(userId: string, meta: ClientMeta = {}): Promise<IssuedTokens> {
+/**
+ * Issues a fresh access token and a stored (hashed) refresh token. `refreshId` lets
+ * rotation name the successor before it exists (see rotateRefreshToken).
+ */
+export async function issueTokens(userId: string, meta: ClientMeta = {}, refreshId: string = randomUUID()): Promise<IssuedTokens> {
   const { QUARRY_ACCESS_TOKEN_TTL: accessTtl, QUARRY_REFRESH_TOKEN_TTL: refreshTtl } = config();
-  const refreshId = randomUUID();
   const [accessToken, refreshToken] = await Promise.all([
     sign(userId, "access", randomUUID(), accessTtl),
     sign(userId, "refresh", refreshId, refreshTtl),
@@ -116,8 +118,11 @@ export async function revokeTokenId(jti: string, expiresAt: Date): Promise<void>
 }
 
 /**
- * Exchanges a refresh token for a new pair (rotation). Presenting a refresh token that
- * was already used means it leaked: every session of that user is revoked.
+ * Exchanges a refresh token for a new pair (rotation). Only a token that was ROTATED
+ * (it has a successor) and is presented again means it leaked: every session of that
+ * user is revoked. A token revoked on purpose (logout, password change or reset,
+ * deactivation, sign-out everywhere) has no successor and just answers 401, so the
+ * user's other sessions stay signed in.
  */
 export async function rotateRefreshToken(
   refreshToken: string,
@@ -128,20 +133,24 @@ export async function rotateRefreshToken(
   if (!stored || stored.tokenHash !== sha256(refreshToken)) {
     throw unauthorized("The refresh token is invalid");
   }
-  if (stored.revokedAt) {
-    await revokeAllSessions(stored.userId);
-    throw unauthorized("The refresh token was already used; all sessions were signed out");
-  }
-  // Claim the token atomically so two concurrent refreshes cannot both succeed.
+  if (stored.revokedAt) throw await refusedRevoked(stored);
+  // Claim the token atomically, naming its successor in the same write, so a later use
+  // always finds it marked as rotated. Losing the race to a concurrent refresh of the
+  // same token (a double submit) is refused without signing anyone out.
+  const successorId = randomUUID();
   const claimed = await db.refreshToken.updateMany({
     where: { id: stored.id, revokedAt: null },
-    data: { revokedAt: new Date() },
+    data: { revokedAt: new Date(), replacedById: successorId },
   });
   if (claimed.count !== 1) throw unauthorized("The refresh token was already used");
-  const tokens = await issueTokens(stored.userId, meta);
-  const next = await verify(tokens.refreshToken, "refresh");
-  await db.refreshToken.update({ where: { id: stored.id }, data: { replacedById: next.jti } });
+  const tokens = await issueTokens(stored.userId, meta, successorId);
   return { userId: stored.userId, tokens };
+}
+
+async function refusedRevoked(stored: { userId: string; replacedById: string | null }): Promise<AppError> {
+  if (!stored.replacedById) return unauthorized("The refresh token has been revoked; sign in again");
+  await revokeAllSessions(stored.userId);
+  return unauthorized("The refresh token was already used; all sessions were signed out");
 }
 
 /** Revokes one refresh token (logout); unknown or foreign tokens are ignored. */

@@ -1,5 +1,4 @@
 import "server-only";
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { Prisma, type DataSource } from "@prisma/client";
 import { db } from "../../db";
@@ -12,6 +11,7 @@ import { decryptSecret } from "../crypto/secret-box";
 import { evictDataSourceConnector, probeConnection } from "./connection";
 import { toDataSourceView, type DataSourceView } from "./dto";
 import { defaultPort, type EngineName } from "./engines";
+import { checkTarget } from "./target-policy";
 
 export interface DataSourceInput {
   name: string;
@@ -34,7 +34,8 @@ export interface DataSourceInput {
 
 export type DataSourcePatch = Partial<DataSourceInput>;
 
-function checkShape(input: DataSourceInput): void {
+/** Required fields per engine, then where the source points (see target-policy.ts). */
+async function checkShape(input: DataSourceInput): Promise<void> {
   if (input.readRole && input.engine !== "postgres") {
     throw validationFailed([
       {
@@ -43,14 +44,10 @@ function checkShape(input: DataSourceInput): void {
       },
     ]);
   }
-  if (input.engine === "sqlite") {
-    const file = path.resolve(input.database);
-    if (!existsSync(file)) {
-      throw validationFailed([{ field: "database", message: `SQLite file ${file} does not exist` }]);
-    }
-    return;
+  if (input.engine !== "sqlite" && !input.host) {
+    throw validationFailed([{ field: "host", message: "host is required for this type" }]);
   }
-  if (!input.host) throw validationFailed([{ field: "host", message: "host is required for this type" }]);
+  await checkTarget(input);
 }
 
 /**
@@ -109,7 +106,7 @@ export async function getDataSource(user: SessionUser, id: string): Promise<Data
 }
 
 export async function createDataSource(user: SessionUser, input: DataSourceInput): Promise<DataSourceView> {
-  checkShape(input);
+  await checkShape(input);
   const warnings = await checkReadRole(input, input.password || undefined);
   try {
     const row = await db.dataSource.create({
@@ -156,7 +153,7 @@ export async function updateDataSource(user: SessionUser, id: string, patch: Dat
     backupBeforeCommit: patch.backupBeforeCommit ?? current.backupBeforeCommit,
     readRole: patch.readRole === undefined ? current.readRole : readRoleOf(patch.readRole),
   };
-  checkShape(merged);
+  await checkShape(merged);
   const data: Prisma.DataSourceUpdateInput = {
     name: merged.name,
     engine: merged.engine,

@@ -2,12 +2,14 @@ import "server-only";
 import type { SchemaSnapshot } from "../../connectors/types";
 import { db } from "../../db";
 import { AppError, isAppError } from "../../errors";
+import { redactServerPaths } from "../../errors/redact";
 import { assertAccess } from "../access";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { connectorFor } from "./connection";
 import { getDataSourceRow } from "./crud";
 import { storedWarnings } from "./dto";
+import { checkTarget } from "./target-policy";
 
 export interface ConnectionTest {
   ok: boolean;
@@ -22,13 +24,15 @@ export interface ConnectionTest {
 /** Connects, records the outcome on the data source, and reports it. Never throws for a failed connection. */
 export async function testDataSource(user: SessionUser, id: string): Promise<ConnectionTest> {
   const row = await getDataSourceRow(user, id);
+  // A source stored before the policy (or since the environment changed) is refused here too.
+  await checkTarget({ engine: row.engine, host: row.host, database: row.database });
   const started = Date.now();
   let result: ConnectionTest;
   try {
     const test = await connectorFor(row).testConnection();
     result = {
       ok: test.ok,
-      message: test.message,
+      message: redactServerPaths(test.message),
       latencyMs: test.latencyMs,
       version: test.version,
       checkedAt: new Date().toISOString(),
@@ -36,7 +40,7 @@ export async function testDataSource(user: SessionUser, id: string): Promise<Con
     };
   } catch (error) {
     if (!isAppError(error) || error.actor === "bug") throw error;
-    result = { ok: false, message: error.message, latencyMs: Date.now() - started, version: "", checkedAt: new Date().toISOString(), warnings: [] };
+    result = { ok: false, message: redactServerPaths(error.message), latencyMs: Date.now() - started, version: "", checkedAt: new Date().toISOString(), warnings: [] };
   }
   await db.dataSource.update({
     where: { id },

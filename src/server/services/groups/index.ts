@@ -199,11 +199,11 @@ export async function deleteGroup(actor: Actor, id: string): Promise<void> {
 async function groupAndUser(groupId: string, userId: string) {
   const [group, user] = await Promise.all([
     db.group.findUnique({ where: { id: groupId } }),
-    db.user.findUnique({ where: { id: userId }, select: { id: true, email: true } }),
+    db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, deletedAt: true } }),
   ]);
   if (!group) throw notFound("Group", groupId);
   // The group is the addressed resource (404); the user is a reference in the body (422).
-  if (!user) throw validationFailed([{ field: "user_id", message: `no user with id ${userId}` }], "Unknown user");
+  if (!user || user.deletedAt) throw validationFailed([{ field: "user_id", message: `no user with id ${userId}` }], "Unknown user");
   return { group, user };
 }
 

@@ -132,7 +132,7 @@ export async function setUserPermission(
 ): Promise<{ permission: PermissionLevel; groupId: string | null; effective: Access }> {
   const dataSource = await assertDataSource(dataSourceId);
   const row = await db.user.findUnique({ where: { id: userId } });
-  if (!row) throw validationFailed([{ field: "user_id", message: `no user with id ${userId}` }], "Unknown user");
+  if (!row || row.deletedAt) throw validationFailed([{ field: "user_id", message: `no user with id ${userId}` }], "Unknown user");
   const name = personalGroupName(row.email);
 
   const groupId = await db.$transaction(async (tx) => {

@@ -197,7 +197,7 @@ export async function shareSavedQuery(
   permission: SharePermission | "none",
 ): Promise<SavedQueryView> {
   const q = await load(user, id, "owner");
-  const users = await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true } });
+  const users = await db.user.findMany({ where: { id: { in: userIds }, deletedAt: null }, select: { id: true } });
   const unknown = userIds.filter((u) => !users.some((x) => x.id === u));
   if (unknown.length) throw validationFailed([{ field: "user_ids", message: `unknown users: ${unknown.join(", ")}` }]);
   const targets = userIds.filter((u) => u !== q.ownerId);

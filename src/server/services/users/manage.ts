@@ -51,7 +51,7 @@ export async function updateUser(
     if (denied.length) throw forbidden(`You may change only your name, username and email (not ${denied.join(", ")})`);
   }
   const current = await db.user.findUnique({ where: { id } });
-  if (!current) throw notFound("User", id);
+  if (!current || current.deletedAt) throw notFound("User", id);
 
   const email = patch.email?.trim().toLowerCase();
   const username = patch.username?.trim();
@@ -116,14 +116,43 @@ async function assertFree(id: string, email?: string, username?: string): Promis
   }
 }
 
+/** The domain of tombstone addresses: reserved (RFC 2606), so it can never be a real sign-in. */
+export const TOMBSTONE_DOMAIN = "deleted.invalid";
+
+/**
+ * "Deletes" a user by turning the row into an anonymised, inactive tombstone, never by
+ * removing it: approval requests they made, reviews they gave, their history and the
+ * audit trail all keep their foreign keys (a real delete cascaded and executed approvals
+ * vanished). Email, username and name are replaced, the password made unusable, every
+ * session and refresh token revoked, group memberships, direct grants, shares to them
+ * and their public share links removed. Audit entries keep the label they were written
+ * with. A deleted user then answers 404 everywhere, as if gone.
+ */
 export async function deleteUser(actor: Actor, id: string): Promise<void> {
   const current = await db.user.findUnique({ where: { id } });
-  if (!current) throw notFound("User", id);
+  if (!current || current.deletedAt) throw notFound("User", id);
   if (await isLastActiveAdmin(id)) throw lastAdminConflict("delete this user");
   if (actor.user.id === id) throw badRequest("You cannot delete your own account; ask another administrator");
+  const now = new Date();
   await keepingAnAdmin("delete this user", async (tx) => {
     await tx.group.deleteMany({ where: { name: personalGroupName(current.email) } });
-    await tx.user.delete({ where: { id } });
+    await tx.groupMember.deleteMany({ where: { userId: id } });
+    await tx.savedQueryShare.deleteMany({ where: { userId: id } });
+    await tx.shareLink.updateMany({ where: { createdById: id, revokedAt: null }, data: { revokedAt: now } });
+    await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: now } });
+    await tx.user.update({
+      where: { id },
+      data: {
+        email: `deleted-${id}@${TOMBSTONE_DOMAIN}`,
+        username: `deleted-${id}`,
+        fullName: "Deleted user",
+        // Not an argon2 hash: verification always fails.
+        passwordHash: "!deleted",
+        isActive: false,
+        deletedAt: now,
+        sessionsValidAfter: now,
+      },
+    });
   });
   await recordAudit(auditActor(actor), {
     action: "delete_user",
@@ -141,8 +170,8 @@ export async function resetPassword(actor: Actor, id: string, newPassword: strin
   if (actor.user.id === id) {
     throw badRequest("You cannot reset your own password here; use /auth/change-password");
   }
-  const current = await db.user.findUnique({ where: { id }, select: { id: true, email: true } });
-  if (!current) throw notFound("User", id);
+  const current = await db.user.findUnique({ where: { id }, select: { id: true, email: true, deletedAt: true } });
+  if (!current || current.deletedAt) throw notFound("User", id);
   assertPasswordPolicy(newPassword, "new_password");
   await db.user.update({ where: { id }, data: { passwordHash: await hashPassword(newPassword) } });
   await revokeAllSessions(id);

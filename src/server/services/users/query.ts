@@ -16,6 +16,7 @@ export interface UserListInput {
 
 export async function listUsers(input: UserListInput): Promise<{ items: UserRecord[]; total: number }> {
   const where: Prisma.UserWhereInput = {
+    deletedAt: null,
     ...(input.role ? { role: input.role } : {}),
     ...(input.isActive === undefined ? {} : { isActive: input.isActive }),
     ...(input.search
@@ -52,7 +53,7 @@ export async function getUserDetail(actor: Actor, id: string): Promise<UserDetai
     where: { id },
     include: { groups: { include: { group: { select: { id: true, name: true } } } } },
   });
-  if (!row) throw notFound("User", id);
+  if (!row || row.deletedAt) throw notFound("User", id);
   return {
     user: toUserRecord(row),
     groups: row.groups.map((m) => m.group).sort((a, b) => a.name.localeCompare(b.name)),

@@ -28,9 +28,9 @@ export async function adminStats(now = new Date()): Promise<AdminStats> {
   const login = { action: "login", resourceType: "session" } as const;
   const [byRole, active, inactive, logins24h, logins7d, distinct24h, failed24h, registrations7d, newUsers7d] =
     await Promise.all([
-      db.user.groupBy({ by: ["role"], _count: { _all: true } }),
-      db.user.count({ where: { isActive: true } }),
-      db.user.count({ where: { isActive: false } }),
+      db.user.groupBy({ by: ["role"], where: { deletedAt: null }, _count: { _all: true } }),
+      db.user.count({ where: { isActive: true, deletedAt: null } }),
+      db.user.count({ where: { isActive: false, deletedAt: null } }),
       db.auditEntry.count({ where: { ...login, outcome: "success", createdAt: { gte: since24h } } }),
       db.auditEntry.count({ where: { ...login, outcome: "success", createdAt: { gte: since7d } } }),
       db.auditEntry.findMany({
@@ -40,7 +40,7 @@ export async function adminStats(now = new Date()): Promise<AdminStats> {
       }),
       db.auditEntry.count({ where: { ...login, outcome: "failure", createdAt: { gte: since24h } } }),
       db.auditEntry.count({ where: { action: "register", outcome: "success", createdAt: { gte: since7d } } }),
-      db.user.count({ where: { createdAt: { gte: since7d } } }),
+      db.user.count({ where: { createdAt: { gte: since7d }, deletedAt: null } }),
     ]);
   const usersByRole = Object.fromEntries(ROLES.map((r) => [r, 0])) as Record<Role, number>;
   for (const row of byRole) {

@@ -12,4 +12,5 @@ export {
   handler as PATCH,
   handler as DELETE,
   handler as HEAD,
+  handler as OPTIONS,
 };

@@ -101,7 +101,11 @@ describe("/admin/users (Analytics Assistant)", () => {
 
     const deleted = await rest("DELETE", `/admin/users/${target.user.id}`, { token: admin.token });
     expect(deleted.status).toBe(200);
-    expect(await db.user.findUnique({ where: { id: target.user.id } })).toBeNull();
+    // Deleting keeps the row as an anonymised tombstone (see users/delete-user.test.ts).
+    expect(await db.user.findUnique({ where: { id: target.user.id } })).toMatchObject({ isActive: false, deletedAt: expect.any(Date) });
+    expect((await rest("GET", "/admin/users", { token: admin.token })).body.users ?? []).not.toContainEqual(
+      expect.objectContaining({ id: target.user.id }),
+    );
     const again = await rest("DELETE", `/admin/users/${target.user.id}`, { token: admin.token });
     expect(again.status).toBe(404);
     expect(again.body.error.code).toBe("NOT_FOUND");
