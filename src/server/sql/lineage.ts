@@ -98,7 +98,7 @@ function aliasWithColumns(as: unknown): { alias: string | null; columns: string[
   return { alias: m[1]!.replace(/^["`]|["`]$/g, ""), columns: m[2]!.split(",").map((c) => c.trim().replace(/^["`]|["`]$/g, "")) };
 }
 
-const isSubquery = (x: unknown): x is Node => isNode(x) && (isNode(x.ast) || lower(String(x.type ?? "")) === "select");
+const isSubquery = (x: unknown): boolean => isNode(x) && (isNode(x.ast) || lower(String(x.type ?? "")) === "select");
 
 export function resolveLineage(ast: unknown, options: LineageOptions): LineageResult {
   if (ast === undefined || ast === null) return { resolved: false, reason: "the SQL parser did not understand the statement" };

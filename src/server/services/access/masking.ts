@@ -1,9 +1,16 @@
 import "server-only";
+import type { ResultColumn, SchemaSnapshot } from "../../connectors/types";
+import { AppError } from "../../errors";
+import { resolveLineage } from "../../sql/lineage";
+import { touchedTables } from "../../sql/touched-tables";
+import type { AnalyzedStatement, SqlDialect } from "../../sql/types";
 import type { Access } from ".";
 
 /**
- * Column masking: values of personal columns come back masked for users who may not
- * write to the data source. Until the data dictionary tags columns as PII, names decide.
+ * Column masking for users who may not write to the data source. What is personal is
+ * decided per SOURCE column; which outputs carry it is decided by column lineage
+ * (sql/lineage.ts), so renaming, wrapping or aggregating a personal column does not
+ * unmask it. Until the data dictionary tags columns as PII, names decide what is personal.
  */
 const PII_NAME =
   /(^|_)(e?mail|email_address|phone|phone_number|mobile|cell|ssn|social_security|password|passwd|pwd|secret|token|api_key|credit_card|card_number|cc_number|iban|account_number|tax_id|passport|national_id|date_of_birth|dob|birth_date|birthdate|street|address|address_line\d?|ip_address)($|_)/i;
@@ -12,20 +19,118 @@ export function isPiiColumnName(name: string): boolean {
   return PII_NAME.test(name);
 }
 
-/** The columns to mask for this caller, or null when nothing is masked. */
-export function maskedColumns(columns: { name: string }[], access: Access): Set<string> | null {
-  if (access.canWrite) return null;
-  const names = columns.map((c) => c.name).filter(isPiiColumnName);
-  return names.length ? new Set(names) : null;
+/** Whether a source column holds personal data (the dictionary's PII tags plug in here). */
+export type PersonalColumn = (table: { schema?: string; name: string }, column: string) => boolean;
+
+export const personalByName: PersonalColumn = (_table, column) => isPiiColumnName(column);
+
+/**
+ * How one statement's result is masked for one caller:
+ * - `off`: the caller may write; nothing is masked.
+ * - `lineage`: `personal[i]` says whether output position i derives from a personal column.
+ * - `names`: lineage could not be resolved, but nothing the statement reads holds personal
+ *   data; output names that look personal are still masked as a floor.
+ * - `refuse`: lineage could not be resolved and the statement names tables the schema does
+ *   not know. Usually they do not exist, and the engine's own "no such table" is the answer
+ *   people need; if the read succeeds after all, its rows are refused, never shown.
+ */
+export type MaskingPlan =
+  | { mode: "off" }
+  | { mode: "lineage"; personal: boolean[]; refusal: AppError | null }
+  | { mode: "names" }
+  | { mode: "refuse"; refusal: AppError };
+
+export interface MaskingContext {
+  dialect: SqlDialect;
+  schema: SchemaSnapshot;
+  /** MySQL: the connected database, so `db.table` naming it is recognised. */
+  defaultSchema?: string;
+  isPersonal?: PersonalColumn;
 }
 
+function refusal(table: string, known: boolean, reason: string): AppError {
+  const holds = known ? `${table} holds personal data` : `${table} is not in the data source's known schema, so it may hold personal data`;
+  return new AppError(
+    "QUERY_REJECTED",
+    `Quarry cannot tell which columns this query's output comes from, and ${holds}; ` +
+      "select the columns you need by name (whole-row values, table functions and unknown tables cannot be traced), or ask for write access",
+    { details: { reason } },
+  );
+}
+
+/** The first table the statement reads that holds (or may hold) personal data, as a refusal. */
+function personalTouch(statement: AnalyzedStatement, ctx: MaskingContext, reason: string): { refusal: AppError; known: boolean } | null {
+  const isPersonal = ctx.isPersonal ?? personalByName;
+  const touched = touchedTables(statement, ctx);
+  const personal = touched.known.find((t) => t.columns.some((c) => isPersonal(t, c.name)));
+  if (personal) return { refusal: refusal(personal.schema ? `${personal.schema}.${personal.name}` : personal.name, true, reason), known: true };
+  if (touched.unknown.length) return { refusal: refusal(touched.unknown[0]!, false, reason), known: false };
+  return null;
+}
+
+/**
+ * Decides masking before the statement runs. Throws QUERY_REJECTED when the output's
+ * lineage is unknown and the statement reads personal data: such a result is never run
+ * for a reader, so it can never be returned, stored, exported or shared unmasked.
+ */
+export function maskingPlan(
+  statement: AnalyzedStatement,
+  access: Access,
+  ctx: MaskingContext,
+  options: { unknownTables?: "refuse" | "refuse-rows" } = {},
+): MaskingPlan {
+  if (access.canWrite) return { mode: "off" };
+  const isPersonal = ctx.isPersonal ?? personalByName;
+  const lineage = resolveLineage(statement.ast, ctx);
+  if (!lineage.resolved) {
+    const touch = personalTouch(statement, ctx, lineage.reason);
+    if (!touch) return { mode: "names" };
+    if (!touch.known && options.unknownTables === "refuse-rows") return { mode: "refuse", refusal: touch.refusal };
+    throw touch.refusal;
+  }
+  const personal = lineage.outputs.map((o) => o.sources.some((s) => isPersonal({ schema: s.schema, name: s.table }, s.column)));
+  const touch = personalTouch(statement, ctx, "the result's columns do not match the query's");
+  return { mode: "lineage", personal, refusal: touch?.refusal ?? null };
+}
+
+/**
+ * The result columns to mask. Lineage positions map to the driver's columns by position;
+ * when the counts disagree the lineage is not trusted (refused if personal data is read).
+ */
+export function maskedColumnsFor(plan: MaskingPlan, columns: { name: string }[]): Set<string> | null {
+  if (plan.mode === "off") return null;
+  if (plan.mode === "refuse") throw plan.refusal;
+  const masked = new Set(columns.map((c) => c.name).filter(isPiiColumnName));
+  if (plan.mode === "lineage") {
+    if (plan.personal.length !== columns.length) {
+      if (plan.refusal) throw plan.refusal;
+    } else columns.forEach((c, i) => plan.personal[i] && masked.add(c.name));
+  }
+  return masked.size ? masked : null;
+}
+
+export function applyMask(rows: Record<string, unknown>[], columns: ResultColumn[] | { name: string }[], plan: MaskingPlan): Record<string, unknown>[] {
+  return maskRows(rows, maskedColumnsFor(plan, columns));
+}
+
+/** The old name-only check, kept for callers that have no statement (e.g. fixed table samples). */
+export function maskedColumns(columns: { name: string }[], access: Access): Set<string> | null {
+  return maskedColumnsFor(access.canWrite ? { mode: "off" } : { mode: "names" }, columns);
+}
+
+const SINGLE_EMAIL = /^[^@\s,;]+@[^@\s,;"]+$/;
+
+/**
+ * The whole value is replaced. A single e-mail address keeps its first letter and domain
+ * (people recognise "j***@example.com" as masked); JSON, rows, numbers and anything
+ * holding several values become a plain mask, so no part of them survives.
+ */
 export function maskValue(value: unknown): unknown {
   if (value === null || value === undefined) return value;
-  const text = typeof value === "string" ? value : JSON.stringify(value);
-  const at = text.indexOf("@");
-  if (at > 0) return `${text[0]}***${text.slice(at)}`;
-  if (text.length <= 4) return "****";
-  return `****${text.slice(-2)}`;
+  if (typeof value !== "string") return "****";
+  if (SINGLE_EMAIL.test(value)) return `${value[0]}***${value.slice(value.indexOf("@"))}`;
+  if (value.length <= 4 || /[{}[\]()"@,;]/.test(value)) return "****";
+  return `****${value.slice(-2)}`;
 }
 
 export function maskRows(rows: Record<string, unknown>[], masked: Set<string> | null): Record<string, unknown>[] {

@@ -5,12 +5,13 @@ import { db } from "../../db";
 import { isAppError } from "../../errors";
 import { submitForApproval } from "../approvals/submit";
 import type { ApprovalView } from "../approvals/views";
-import { maskedColumns, maskRows } from "../access/masking";
+import { applyMask, type MaskingPlan } from "../access/masking";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { defaultDataSourceId } from "../datasources/crud";
 import { assertWithinQuota } from "./quota";
 import { inspect, notAReadError, type GatewayCheck } from "./gateway";
+import { maskingPlanFor } from "./masking-plan";
 import { publishQueryStatus, startTracking, stopTracking } from "./running";
 import { toRunView, type QueryResultView, type QueryRunView } from "./views";
 
@@ -42,6 +43,10 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
     await recordRefusal(user, check, input);
     throw notAReadError(check);
   }
+  // Decided before anything runs: an untraceable read of personal data is refused here
+  // (reads of tables the schema does not know run, so a typo gets the engine's error, but
+  // their rows are refused).
+  const masking = await maskingPlanFor(check, { unknownTables: "refuse-rows" });
   const limits = config();
   const maxRows = Math.min(input.maxRows ?? limits.QUARRY_QUERY_MAX_ROWS, limits.QUARRY_QUERY_MAX_ROWS);
   const timeoutMs = Math.min(input.timeoutMs ?? limits.QUARRY_QUERY_TIMEOUT_MS, limits.QUARRY_QUERY_TIMEOUT_MS);
@@ -59,7 +64,7 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
   });
   const signal = startTracking(run.id, user.id);
   publishQueryStatus(run.id, "executing");
-  const work = runRead(user, check, run.id, { maxRows, timeoutMs, signal });
+  const work = runRead(user, check, masking, run.id, { maxRows, timeoutMs, signal });
   if (input.wait === false) {
     work.catch(() => undefined); // recorded on the run; nobody awaits it
     return { type: "started", run: toRunView(run) };
@@ -70,14 +75,15 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
 async function runRead(
   user: SessionUser,
   check: GatewayCheck,
+  masking: MaskingPlan,
   runId: string,
   options: { maxRows: number; timeoutMs: number; signal: AbortSignal },
 ): Promise<QueryResultView> {
   let result: RunResult;
   try {
     result = await check.connector.run(check.statement.text, { ...options, readOnly: true });
-    // Personal columns are masked for readers before anything is stored or returned.
-    result = { ...result, rows: maskRows(result.rows, maskedColumns(result.columns, check.access)) };
+    // Personal data is masked for readers before anything is stored or returned.
+    result = { ...result, rows: applyMask(result.rows, result.columns, masking) };
   } catch (error) {
     const cancelled = options.signal.aborted;
     const message = isAppError(error) ? error.message : "The query failed";

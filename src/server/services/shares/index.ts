@@ -4,6 +4,7 @@ import { db } from "../../db";
 import { AppError, notFound } from "../../errors";
 import { recordAudit } from "../audit";
 import { ownRun } from "../queries/history";
+import { maskStoredRows } from "../queries/masking-plan";
 import { hashPassword, verifyPassword } from "../auth/passwords";
 import type { SessionUser } from "../auth/session";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "../auth/throttle";
@@ -51,6 +52,9 @@ export async function createShareLink(
       fields: [{ field: "expiration_days", message: `0..${MAX_DAYS}` }],
     });
   }
+  // Recipients need no access to the data source, so they see what a reader would.
+  const columns = JSON.parse(result.columns) as ResultColumn[];
+  const rows = await maskStoredRows(user, run, columns, JSON.parse(result.rows) as Record<string, unknown>[], "public");
   const link = await db.shareLink.create({
     data: {
       id: randomBytes(18).toString("base64url"),
@@ -59,7 +63,7 @@ export async function createShareLink(
       passwordHash: options.password ? await hashPassword(options.password) : null,
       sql: run.sql,
       columns: result.columns,
-      rows: result.rows,
+      rows: JSON.stringify(rows),
       rowCount: run.rowCount,
       expiresAt: days === 0 ? null : new Date(Date.now() + days * 86_400_000),
     },
