@@ -27,6 +27,8 @@ export interface LineageFixture {
 }
 
 type Case = [label: string, sql: string];
+/** `anyRefusal`: another guard (the read path's function policy) may refuse first; any 403 will do. */
+type RefusedCase = [label: string, sql: string, anyRefusal?: boolean];
 
 const FIRST = "WHERE id <= 6";
 
@@ -88,12 +90,12 @@ function maskedCases(d: SqlDialect, extended: boolean): Case[] {
   return cases;
 }
 
-function refusedCases(d: SqlDialect): Case[] {
-  const cases: Case[] = [];
+function refusedCases(d: SqlDialect): RefusedCase[] {
+  const cases: RefusedCase[] = [];
   if (d === "postgres") {
     cases.push(
       ["table function beside a personal table", "SELECT * FROM customers, generate_series(1, 1) g"],
-      ["function that runs SQL text", "SELECT query_to_xml('select email from customers', true, true, '') AS x"],
+      ["function that runs SQL text", "SELECT query_to_xml('select email from customers', true, true, '') AS x", true],
     );
   }
   if (d === "mysql") cases.push(["NATURAL JOIN", "SELECT * FROM customers NATURAL JOIN orders"]);
@@ -176,10 +178,10 @@ export function lineageMaskingTests(fx: LineageFixture): void {
     expect(leaks(csv.body).length, "the writer's own export is not masked").toBeGreaterThan(0);
   });
 
-  it.each(refusedCases(fx.dialect))("refuses an untraceable read of personal data with a 4xx: %s", async (_label, sql) => {
+  it.each(refusedCases(fx.dialect))("refuses an untraceable read of personal data with a 4xx: %s", async (_label, sql, anyRefusal) => {
     const res = await run(reader, sql);
     expect(res.status, JSON.stringify(res.body)).toBe(403);
-    expect(JSON.stringify(res.body)).toMatch(/cannot tell which columns/);
+    if (!anyRefusal) expect(JSON.stringify(res.body)).toMatch(/cannot tell which columns/);
     expect(leaks(res.body)).toEqual([]);
   });
 

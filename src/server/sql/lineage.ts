@@ -22,7 +22,10 @@ export interface OutputLineage {
   sources: SourceColumn[];
 }
 
-export type LineageResult = { resolved: true; outputs: OutputLineage[] } | { resolved: false; reason: string };
+export type LineageResult =
+  | { resolved: true; outputs: OutputLineage[] }
+  /** `readsUnnamedData`: a function reads tables the statement does not name, so no table list tells what it reads. */
+  | { resolved: false; reason: string; readsUnnamedData?: boolean };
 
 export interface LineageOptions {
   dialect: SqlDialect;
@@ -31,9 +34,16 @@ export interface LineageOptions {
   defaultSchema?: string;
 }
 
-class Unresolved extends Error {}
-const fail = (reason: string): never => {
-  throw new Unresolved(reason);
+class Unresolved extends Error {
+  constructor(
+    message: string,
+    readonly readsUnnamedData = false,
+  ) {
+    super(message);
+  }
+}
+const fail = (reason: string, readsUnnamedData = false): never => {
+  throw new Unresolved(reason, readsUnnamedData);
 };
 
 /** Source columns as `schema\u0000table\u0000column` keys, so sets dedupe them. */
@@ -106,7 +116,7 @@ export function resolveLineage(ast: unknown, options: LineageOptions): LineageRe
     const columns = new Walker(options).select(unwrap(ast), undefined, new Map());
     return { resolved: true, outputs: columns.map((c) => ({ name: c.name, sources: [...c.sources].map(unkey) })) };
   } catch (e) {
-    if (e instanceof Unresolved) return { resolved: false, reason: e.message };
+    if (e instanceof Unresolved) return { resolved: false, reason: e.message, ...(e.readsUnnamedData ? { readsUnnamedData: true } : {}) };
     // Deeply nested input can overflow the stack: that is "not sure", not a crash.
     if (e instanceof RangeError) return { resolved: false, reason: "the statement is nested too deeply" };
     throw e;
@@ -276,7 +286,7 @@ class Walker {
     if (type === "aggr_func" && lower(nameOf(x.name) ?? "") === "count") return new Set(); // counts carry no values
     if (type === "function" || type === "aggr_func") {
       const fn = lower(nameOf(x.name) ?? "");
-      if (OPAQUE_FUNCTIONS.has(fn)) fail(`${fn}() reads data the query does not name`);
+      if (OPAQUE_FUNCTIONS.has(fn)) fail(`${fn}() reads data the query does not name`, true);
       return union(this.expr(x.args, scope), this.expr(x.filter, scope));
     }
     const parts: Sources[] = [];

@@ -49,7 +49,11 @@ export interface MaskingContext {
 }
 
 function refusal(table: string, known: boolean, reason: string): AppError {
-  const holds = known ? `${table} holds personal data` : `${table} is not in the data source's known schema, so it may hold personal data`;
+  const holds = known
+    ? `${table} holds personal data`
+    : table === "a function in it"
+      ? "a function in it reads tables the query does not name, which may hold personal data"
+      : `${table} is not in the data source's known schema, so it may hold personal data`;
   return new AppError(
     "QUERY_REJECTED",
     `Quarry cannot tell which columns this query's output comes from, and ${holds}; ` +
@@ -83,6 +87,7 @@ export function maskingPlan(
   const isPersonal = ctx.isPersonal ?? personalByName;
   const lineage = resolveLineage(statement.ast, ctx);
   if (!lineage.resolved) {
+    if (lineage.readsUnnamedData) throw refusal("a function in it", false, lineage.reason);
     const touch = personalTouch(statement, ctx, lineage.reason);
     if (!touch) return { mode: "names" };
     if (!touch.known && options.unknownTables === "refuse-rows") return { mode: "refuse", refusal: touch.refusal };
