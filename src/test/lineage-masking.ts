@@ -13,7 +13,9 @@ import { rest, signedInUser } from "./rest-client";
  * fails every one of them.
  *
  * The fixture: a `customers` table with `id`, `first_name`, `email`, `phone` (some null)
- * and `city`; PostgreSQL and MariaDB fixtures add `address` and `date_of_birth`.
+ * and `city`, an `orders` table, and a view `customer_contacts` defined as
+ * `SELECT id, email AS contact, city FROM customers`; PostgreSQL and MariaDB fixtures add
+ * `address` and `date_of_birth`.
  */
 export interface LineageFixture {
   dialect: SqlDialect;
@@ -67,6 +69,9 @@ function maskedCases(d: SqlDialect, extended: boolean): Case[] {
     ["CASE", `SELECT CASE WHEN id > 0 THEN email ELSE 'none' END AS x FROM customers ${FIRST} ORDER BY id`],
     ["COALESCE", `SELECT coalesce(phone, email) AS x FROM customers ${FIRST} ORDER BY id`],
     ["CAST", `SELECT CAST(email AS ${text}) AS x FROM customers ${FIRST} ORDER BY id`],
+    ["view that renames a personal column", `SELECT contact AS x FROM customer_contacts ${FIRST} ORDER BY id`],
+    ["view through *", `SELECT * FROM customer_contacts ${FIRST} ORDER BY id`],
+    ["view in a join", `SELECT o.id, v.contact AS x FROM orders o JOIN customer_contacts v ON v.id = o.customer_id WHERE o.customer_id <= 6 ORDER BY o.id`],
   ];
   if (pg) {
     cases.push(

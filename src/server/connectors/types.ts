@@ -131,6 +131,11 @@ export interface SchemaTable {
   foreignKeys: ForeignKey[];
   /** Engine statistics where available (exact count on SQLite); null for views. */
   approxRowCount: number | null;
+  /**
+   * Views: the defining query as the engine reports it (SQLite: the CREATE VIEW text), so
+   * masking lineage can see through a view to its base columns. Absent when unknown.
+   */
+  definition?: string;
 }
 
 export interface SchemaSnapshot {

@@ -1,6 +1,7 @@
 import "server-only";
 import type { SchemaSnapshot, SchemaTable } from "../connectors/types";
 import { isNode, unwrap, type Node } from "./ast-classifier";
+import { parseStatement } from "./parser";
 import type { SqlDialect } from "./types";
 
 /**
@@ -123,7 +124,27 @@ export function resolveLineage(ast: unknown, options: LineageOptions): LineageRe
   }
 }
 
+const MAX_VIEW_DEPTH = 8;
+
+/** SQLite reports a view as its CREATE VIEW text; the others as the bare query. */
+const CREATE_VIEW_PREFIX = /^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:(?:"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[\w$]+)\s*\.\s*)?(?:"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[\w$]+)\s*(?:\([^)]*\)\s*)?AS\s+/i;
+
+/** A view's defining query, parsed; null when the definition is unknown or not understood. */
+export function parsedViewQuery(view: SchemaTable, dialect: SqlDialect): { ast: unknown; tableList: string[] } | null {
+  if (view.type !== "view" || !view.definition) return null;
+  const text = view.definition.replace(CREATE_VIEW_PREFIX, "").replace(/;\s*$/, "");
+  try {
+    const parsed = parseStatement(text, dialect);
+    if (!parsed.ok || parsed.asts.length !== 1) return null;
+    return { ast: parsed.asts[0], tableList: parsed.tableList };
+  } catch {
+    return null;
+  }
+}
+
 class Walker {
+  private viewDepth = 0;
+
   constructor(private readonly options: LineageOptions) {}
 
   select(node: unknown, parent: Scope | undefined, outerCtes: Map<string, OutCol[]>): OutCol[] {
@@ -268,10 +289,25 @@ class Walker {
   private tableColumns(schemaName: string | null, table: string): OutCol[] {
     const found = findTable(this.options, schemaName, table);
     if (!found) return fail(`the table ${schemaName ? `${schemaName}.` : ""}${table} is not in the data source's schema`);
+    if (found.type === "view") return this.viewColumns(found);
     return found.columns.map((c) => ({
       name: c.name,
       sources: new Set([key({ schema: found.schema, table: found.name, column: c.name })]),
     }));
+  }
+
+  /** A view's columns derive from whatever its query reads, not from the view itself. */
+  private viewColumns(view: SchemaTable): OutCol[] {
+    const query = parsedViewQuery(view, this.options.dialect);
+    if (!query) return fail(`the definition of the view ${view.name} is unknown`);
+    if (++this.viewDepth > MAX_VIEW_DEPTH) fail(`views are nested more than ${MAX_VIEW_DEPTH} deep`);
+    try {
+      const columns = this.select(query.ast, undefined, new Map());
+      if (columns.length !== view.columns.length) fail(`the view ${view.name} has changed since its columns were read`);
+      return view.columns.map((c, i) => ({ name: c.name, sources: columns[i]!.sources }));
+    } finally {
+      this.viewDepth--;
+    }
   }
 
   private expr(x: unknown, scope: Scope): Sources {

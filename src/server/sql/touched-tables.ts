@@ -1,7 +1,7 @@
 import "server-only";
 import type { SchemaTable } from "../connectors/types";
 import { isNode, walk } from "./ast-classifier";
-import { findTable, type LineageOptions } from "./lineage";
+import { findTable, parsedViewQuery, type LineageOptions } from "./lineage";
 import type { AnalyzedStatement } from "./types";
 
 /**
@@ -13,6 +13,8 @@ export interface TouchedTables {
   known: SchemaTable[];
   /** Not in the schema (new since the last sync, another database, a typo): may hold anything. */
   unknown: string[];
+  /** Views whose definition is unknown or not understood: they may show any table's data. */
+  opaqueViews: string[];
 }
 
 const CATALOG_SCHEMAS = new Set(["pg_catalog", "information_schema", "mysql", "performance_schema", "sys"]);
@@ -55,14 +57,27 @@ function tableRefs(statement: Pick<AnalyzedStatement, "ast" | "tableList" | "tab
   });
 }
 
+/** Views count with the tables their queries read (recursively), so a view cannot hide a personal table. */
 export function touchedTables(statement: Pick<AnalyzedStatement, "ast" | "tableList" | "tables">, options: LineageOptions): TouchedTables {
-  const known = new Map<SchemaTable, true>();
+  const known = new Set<SchemaTable>();
   const unknown = new Set<string>();
-  for (const { schema, table } of tableRefs(statement)) {
-    if (isCatalog(schema, table, options.dialect)) continue;
-    const found = findTable(options, schema, table);
-    if (found) known.set(found, true);
-    else unknown.add(schema ? `${schema}.${table}` : table);
-  }
-  return { known: [...known.keys()], unknown: [...unknown] };
+  const opaqueViews = new Set<string>();
+  const visit = (refs: { schema: string | null; table: string }[], depth: number) => {
+    for (const { schema, table } of refs) {
+      if (isCatalog(schema, table, options.dialect)) continue;
+      const found = findTable(options, schema, table);
+      if (!found) {
+        unknown.add(schema ? `${schema}.${table}` : table);
+        continue;
+      }
+      if (known.has(found)) continue;
+      known.add(found);
+      if (found.type !== "view") continue;
+      const query = parsedViewQuery(found, options.dialect);
+      if (!query || depth >= 8) opaqueViews.add(found.name);
+      else visit(tableRefs({ ...query, tables: [] }), depth + 1);
+    }
+  };
+  visit(tableRefs(statement), 0);
+  return { known: [...known], unknown: [...unknown], opaqueViews: [...opaqueViews] };
 }

@@ -28,6 +28,7 @@ export async function introspectPostgres(db: AnyKysely, schemas?: string[]): Pro
         "c.relname as name",
         "c.relkind as kind",
         sql<number>`c.reltuples::float8`.as("reltuples"),
+        sql<string | null>`CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END`.as("definition"),
       ])
       .orderBy("n.nspname")
       .orderBy("c.relname")
@@ -80,6 +81,7 @@ export async function introspectPostgres(db: AnyKysely, schemas?: string[]): Pro
       foreignKeys: [],
       // reltuples is -1 until the table is first analyzed (PostgreSQL 14+).
       approxRowCount: isView || t.reltuples < 0 ? null : Math.round(t.reltuples),
+      ...(isView && t.definition ? { definition: t.definition } : {}),
     });
   }
   for (const c of constraints) {

@@ -53,7 +53,9 @@ function refusal(table: string, known: boolean, reason: string): AppError {
     ? `${table} holds personal data`
     : table === "a function in it"
       ? "a function in it reads tables the query does not name, which may hold personal data"
-      : `${table} is not in the data source's known schema, so it may hold personal data`;
+      : table.startsWith("the view ")
+        ? `${table} has a definition Quarry cannot read, so it may show personal data`
+        : `${table} is not in the data source's known schema, so it may hold personal data`;
   return new AppError(
     "QUERY_REJECTED",
     `Quarry cannot tell which columns this query's output comes from, and ${holds}; ` +
@@ -68,6 +70,7 @@ function personalTouch(statement: AnalyzedStatement, ctx: MaskingContext, reason
   const touched = touchedTables(statement, ctx);
   const personal = touched.known.find((t) => t.columns.some((c) => isPersonal(t, c.name)));
   if (personal) return { refusal: refusal(personal.schema ? `${personal.schema}.${personal.name}` : personal.name, true, reason), known: true };
+  if (touched.opaqueViews.length) return { refusal: refusal(`the view ${touched.opaqueViews[0]}`, false, reason), known: true };
   if (touched.unknown.length) return { refusal: refusal(touched.unknown[0]!, false, reason), known: false };
   return null;
 }

@@ -34,6 +34,7 @@ describe.skipIf(!available)("masking by lineage on MariaDB", () => {
         await c.query(`CREATE TABLE ${name}.orders (id INT PRIMARY KEY, customer_id INT NOT NULL, total DECIMAL(10,2) NOT NULL, status VARCHAR(20) NOT NULL) ENGINE=InnoDB`);
         await c.query(`USE ${name}`);
         for (const sql of lineageInserts()) await c.query(sql);
+        await c.query(`CREATE VIEW ${name}.customer_contacts AS SELECT id, email AS contact, city FROM ${name}.customers`);
       }
     });
     const { host, port, user, password } = services.mariadb;

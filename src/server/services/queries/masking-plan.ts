@@ -38,7 +38,10 @@ export async function maskingPlanFor(
   });
   const cached = storedSchema(check.dataSource);
   let ctx = context(cached ?? (await refreshSchema(check.dataSource, check.connector)));
-  if (cached && touchedTables(check.statement, ctx).unknown.length) ctx = context(await refreshSchema(check.dataSource, check.connector));
+  if (cached) {
+    const touched = touchedTables(check.statement, ctx);
+    if (touched.unknown.length || touched.opaqueViews.length) ctx = context(await refreshSchema(check.dataSource, check.connector));
+  }
   return maskingPlan(check.statement, check.access, ctx, { unknownTables: options.unknownTables });
 }
 
