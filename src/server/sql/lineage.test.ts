@@ -172,3 +172,30 @@ describe("MySQL-only shapes", () => {
     expect(lineage("SELECT CONVERT(phone, CHAR) FROM customers", "mysql")).toEqual([["customers.phone"]]);
   });
 });
+
+describe("views", () => {
+  const view = (definition: string | undefined): SchemaTable => ({
+    ...table("contacts", ["id", "contact"]),
+    type: "view",
+    ...(definition ? { definition } : {}),
+  });
+  const viaView = (dialect: SqlDialect, definition: string | undefined, sql = "SELECT contact FROM contacts") => {
+    const analysis = analyzeSql(sql, dialect);
+    if (!analysis.ok) throw new Error(analysis.error.message);
+    const schema = schemaFor(dialect);
+    const result = resolveLineage(analysis.statements[0]!.ast, { dialect, schema: { tables: [...schema.tables, view(definition)] }, defaultSchema: "shop" });
+    return result.resolved ? result.outputs.map((o) => o.sources.map((s) => `${s.table}.${s.column}`)) : "unresolved";
+  };
+
+  it("trace to the base columns of the engine's own definition text", () => {
+    expect(viaView("sqlite", "CREATE VIEW contacts AS SELECT id, email AS contact FROM customers")).toEqual([EMAIL]);
+    expect(viaView("sqlite", 'CREATE VIEW IF NOT EXISTS "contacts"(a, b) AS SELECT id, lower(email) FROM customers')).toEqual([EMAIL]);
+    expect(viaView("postgres", " SELECT customers.id,\n    customers.email AS contact\n   FROM customers;")).toEqual([EMAIL]);
+    expect(viaView("mysql", "select `shop`.`customers`.`id` AS `id`,`shop`.`customers`.`email` AS `contact` from `shop`.`customers`")).toEqual([EMAIL]);
+  });
+
+  it("are unresolved when the definition is unknown or does not match the view's columns", () => {
+    expect(viaView("sqlite", undefined)).toBe("unresolved");
+    expect(viaView("postgres", "SELECT id FROM customers")).toBe("unresolved");
+  });
+});
