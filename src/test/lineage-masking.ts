@@ -24,6 +24,8 @@ export interface LineageFixture {
   extendedColumns: boolean;
   /** A real table with personal columns that the data source's schema does not cover (e.g. another database). */
   outsideTable?: string;
+  /** A user-defined function `(id) -> email of that customer`, when the engine has them. */
+  emailFunction?: string;
   /** Creates a table (id, email) after the schema was cached, with the given name. */
   createTableLater?: (name: string) => Promise<void>;
 }
@@ -183,7 +185,11 @@ export function lineageMaskingTests(fx: LineageFixture): void {
     expect(leaks(csv.body).length, "the writer's own export is not masked").toBeGreaterThan(0);
   });
 
-  it.each(refusedCases(fx.dialect))("refuses an untraceable read of personal data with a 4xx: %s", async (_label, sql, anyRefusal) => {
+  const refused = [
+    ...refusedCases(fx.dialect),
+    ...(fx.emailFunction ? ([["user-defined function that reads a personal column", `SELECT ${fx.emailFunction}(1) AS x`, true]] as RefusedCase[]) : []),
+  ];
+  it.each(refused)("refuses an untraceable read of personal data with a 4xx: %s", async (_label, sql, anyRefusal) => {
     const res = await run(reader, sql);
     expect(res.status, JSON.stringify(res.body)).toBe(403);
     if (!anyRefusal) expect(JSON.stringify(res.body)).toMatch(/cannot tell which columns/);

@@ -140,6 +140,12 @@ export interface SchemaTable {
 
 export interface SchemaSnapshot {
   tables: SchemaTable[];
+  /**
+   * Lower-cased names of user-defined functions the connection can call (PostgreSQL: all
+   * non-catalogue schemas; MySQL: the connected database). Their bodies may read any
+   * table, so masking lineage cannot trace what they return. Absent when not collected.
+   */
+  functions?: string[];
 }
 
 export interface Connector {

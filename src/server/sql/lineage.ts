@@ -323,6 +323,7 @@ class Walker {
     if (type === "function" || type === "aggr_func") {
       const fn = lower(nameOf(x.name) ?? "");
       if (OPAQUE_FUNCTIONS.has(fn)) fail(`${fn}() reads data the query does not name`, true);
+      this.assertNotUserDefined(x, fn);
       return union(this.expr(x.args, scope), this.expr(x.filter, scope));
     }
     const parts: Sources[] = [];
@@ -331,6 +332,13 @@ class Walker {
       if (typeof child === "object" && child !== null) parts.push(this.expr(child, scope));
     }
     return union(...parts);
+  }
+
+  /** A user-defined function's body may read any table: what it returns cannot be traced. */
+  private assertNotUserDefined(call: Node, fn: string): void {
+    const qualifier = lower(nameOf(isNode(call.name) ? call.name.schema : undefined) ?? nameOf(call.schema) ?? "");
+    const builtinSchema = qualifier === "" || (this.options.dialect === "postgres" && qualifier === "pg_catalog");
+    if (!builtinSchema || this.options.schema.functions?.includes(fn)) fail(`${fn}() is a user-defined function`, true);
   }
 
   private columnRef(ref: Node, scope: Scope): Sources {

@@ -100,5 +100,7 @@ export async function introspectMysql(db: AnyKysely): Promise<SchemaSnapshot> {
       default: def,
     });
   }
-  return { tables: [...byName.values()] };
+  const functions = await sql<{ name: string }>`SELECT DISTINCT lower(ROUTINE_NAME) AS name FROM information_schema.ROUTINES
+    WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_TYPE = 'FUNCTION'`.execute(db);
+  return { tables: [...byName.values()], functions: functions.rows.map((r) => String(r.name)) };
 }

@@ -108,5 +108,9 @@ export async function introspectPostgres(db: AnyKysely, schemas?: string[]): Pro
       default: c.default,
     });
   }
-  return { tables: [...byOid.values()] };
+  // Every schema, not only the synced ones: a search_path function is callable from anywhere.
+  const functions = await sql<{ name: string }>`SELECT DISTINCT lower(p.proname) AS name FROM pg_catalog.pg_proc p
+    JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'`.execute(db);
+  return { tables: [...byOid.values()], functions: functions.rows.map((r) => r.name) };
 }

@@ -110,6 +110,21 @@ describe("masking plans by lineage", () => {
     expect(refusal(() => plan("SELECT query_to_xml('select email from customers', true, true, '')", READER, "postgres"))).toMatch(/reads tables the query does not name/);
   });
 
+  it("refuses user-defined functions (their bodies may read any table) when the data source holds personal data", () => {
+    const withUdf = { ...schema, functions: ["contact_of"] };
+    const planWith = (sql: string, dialect: SqlDialect, s: SchemaSnapshot) => {
+      const analysis = analyzeSql(sql, dialect);
+      if (!analysis.ok) throw new Error(analysis.error.message);
+      return maskingPlan(analysis.statements[0]!, READER, { dialect, schema: s });
+    };
+    expect(refusal(() => planWith("SELECT contact_of(1) AS x", "postgres", withUdf))).toMatch(/a function in it reads tables/);
+    expect(refusal(() => planWith("SELECT upper(contact_of(id)) AS x FROM orders", "postgres", withUdf))).toMatch(/a function in it/);
+    expect(refusal(() => planWith("SELECT otherdb.contact_of(1) AS x", "mysql", schema))).toMatch(/a function in it/);
+    expect(planWith("SELECT lower('A') AS x", "postgres", withUdf)).toMatchObject({ mode: "lineage", personal: [false] });
+    const nothingPersonal = { tables: [table("orders", ["id", "total"])], functions: ["contact_of"] };
+    expect(planWith("SELECT contact_of(1) AS x", "postgres", nothingPersonal)).toEqual({ mode: "names" });
+  });
+
   it("falls back to the name floor when the untraceable statement reads nothing personal", () => {
     const p = plan("SELECT * FROM orders, json_each('[1]')");
     expect(p).toEqual({ mode: "names" });

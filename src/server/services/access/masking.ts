@@ -90,7 +90,12 @@ export function maskingPlan(
   const isPersonal = ctx.isPersonal ?? personalByName;
   const lineage = resolveLineage(statement.ast, ctx);
   if (!lineage.resolved) {
-    if (lineage.readsUnnamedData) throw refusal("a function in it", false, lineage.reason);
+    // A function that reads tables it is not given could read any of them; with no AST,
+    // so could any user-defined function the statement may call.
+    const mayReadAnything = lineage.readsUnnamedData || (statement.ast === undefined && (ctx.schema.functions?.length ?? 0) > 0);
+    if (mayReadAnything && ctx.schema.tables.some((t) => t.columns.some((c) => isPersonal(t, c.name)))) {
+      throw refusal("a function in it", false, lineage.reason);
+    }
     const touch = personalTouch(statement, ctx, lineage.reason);
     if (!touch) return { mode: "names" };
     if (!touch.known && options.unknownTables === "refuse-rows") return { mode: "refuse", refusal: touch.refusal };

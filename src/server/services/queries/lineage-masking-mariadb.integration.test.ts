@@ -34,6 +34,9 @@ describe.skipIf(!available)("masking by lineage on MariaDB", () => {
         await c.query(`CREATE TABLE ${name}.orders (id INT PRIMARY KEY, customer_id INT NOT NULL, total DECIMAL(10,2) NOT NULL, status VARCHAR(20) NOT NULL) ENGINE=InnoDB`);
         await c.query(`USE ${name}`);
         for (const sql of lineageInserts()) await c.query(sql);
+        await c.query(
+          `CREATE FUNCTION ${name}.contact_of(i INT) RETURNS VARCHAR(100) DETERMINISTIC READS SQL DATA RETURN (SELECT email FROM ${name}.customers WHERE id = i)`,
+        );
         await c.query(`CREATE VIEW ${name}.customer_contacts AS SELECT id, email AS contact, city FROM ${name}.customers`);
       }
     });
@@ -56,6 +59,7 @@ describe.skipIf(!available)("masking by lineage on MariaDB", () => {
     dialect: "mysql",
     dataSourceId: () => dataSourceId,
     extendedColumns: true,
+    emailFunction: "contact_of",
     outsideTable: `${other}.customers`,
     createTableLater: (name) =>
       withConnection(async (c) => {

@@ -30,6 +30,7 @@ describe.skipIf(!available)("masking by lineage on PostgreSQL", () => {
       );
       await c.query("CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL REFERENCES customers (id), total numeric NOT NULL, status text NOT NULL)");
       for (const sql of lineageInserts()) await c.query(sql);
+      await c.query("CREATE FUNCTION contact_of(i int) RETURNS text LANGUAGE sql STABLE AS 'SELECT email FROM customers WHERE id = i'");
       await c.query("CREATE VIEW customer_contacts AS SELECT id, email AS contact, city FROM customers");
     });
     const { host, port, user, password } = services.postgres;
@@ -48,6 +49,7 @@ describe.skipIf(!available)("masking by lineage on PostgreSQL", () => {
     dialect: "postgres",
     dataSourceId: () => dataSourceId,
     extendedColumns: true,
+    emailFunction: "contact_of",
     createTableLater: (name) =>
       withClient(database, async (c) => {
         await c.query(`CREATE TABLE ${name} (id int, email text)`);

@@ -40,7 +40,9 @@ export async function maskingPlanFor(
   let ctx = context(cached ?? (await refreshSchema(check.dataSource, check.connector)));
   if (cached) {
     const touched = touchedTables(check.statement, ctx);
-    if (touched.unknown.length || touched.opaqueViews.length) ctx = context(await refreshSchema(check.dataSource, check.connector));
+    // Caches from before functions were collected cannot say which calls are user-defined.
+    const noFunctions = cached.functions === undefined && check.dataSource.engine !== "sqlite";
+    if (noFunctions || touched.unknown.length || touched.opaqueViews.length) ctx = context(await refreshSchema(check.dataSource, check.connector));
   }
   return maskingPlan(check.statement, check.access, ctx, { unknownTables: options.unknownTables });
 }
