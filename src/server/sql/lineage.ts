@@ -18,8 +18,10 @@ export interface SourceColumn {
 }
 
 export interface OutputLineage {
-  /** The name the engine most likely gives the column (informational; match by position). */
+  /** The name the engine most likely gives the column (match by position). */
   name: string;
+  /** The engine certainly names the column `name` (an alias or a plain column); false for expressions. */
+  nameCertain: boolean;
   sources: SourceColumn[];
 }
 
@@ -52,6 +54,8 @@ type Sources = Set<string>;
 interface OutCol {
   name: string;
   sources: Sources;
+  /** Engines name unaliased expressions their own way. */
+  uncertainName?: boolean;
 }
 interface Relation {
   /** Lower-cased alias, or the table's own name. */
@@ -115,7 +119,10 @@ export function resolveLineage(ast: unknown, options: LineageOptions): LineageRe
   if (ast === undefined || ast === null) return { resolved: false, reason: "the SQL parser did not understand the statement" };
   try {
     const columns = new Walker(options).select(unwrap(ast), undefined, new Map());
-    return { resolved: true, outputs: columns.map((c) => ({ name: c.name, sources: [...c.sources].map(unkey) })) };
+    return {
+      resolved: true,
+      outputs: columns.map((c) => ({ name: c.name, nameCertain: !c.uncertainName, sources: [...c.sources].map(unkey) })),
+    };
   } catch (e) {
     if (e instanceof Unresolved) return { resolved: false, reason: e.message, ...(e.readsUnnamedData ? { readsUnnamedData: true } : {}) };
     // Deeply nested input can overflow the stack: that is "not sure", not a crash.
@@ -157,7 +164,7 @@ class Walker {
       // UNION / INTERSECT / EXCEPT: each position may come from any branch.
       const branch = this.selectBody(next, parent, ctes);
       if (branch.length !== columns.length) fail("the branches of a set operation have different column counts");
-      columns = columns.map((c, i) => ({ name: c.name, sources: union(c.sources, branch[i]!.sources) }));
+      columns = columns.map((c, i) => ({ ...c, sources: union(c.sources, branch[i]!.sources) }));
     }
     return columns;
   }
@@ -174,7 +181,7 @@ class Walker {
       const rename = (cols: OutCol[]) => {
         if (!renames) return cols;
         if (renames.length !== cols.length) fail(`the column list of ${name} does not match its query`);
-        return cols.map((c, i) => ({ name: renames[i] ?? c.name, sources: c.sources }));
+        return cols.map((c, i) => (renames[i] ? { name: renames[i], sources: c.sources } : c));
       };
       const cteName = lower(name!);
       // A recursive CTE sees itself: start from the anchor branch, then widen until stable.
@@ -191,7 +198,7 @@ class Walker {
         if (round > 8) fail(`the recursive query ${name} did not settle`);
         const next = rename(this.select(stmt, parent, new Map([...ctes, [cteName, current]])));
         if (next.length !== current.length) fail(`the branches of ${name} have different column counts`);
-        const widened = next.map((c, i) => ({ name: current[i]!.name, sources: union(current[i]!.sources, c.sources) }));
+        const widened = next.map((c, i) => ({ ...current[i]!, sources: union(current[i]!.sources, c.sources) }));
         const stable = widened.every((c, i) => c.sources.size === current[i]!.sources.size);
         current = widened;
         if (stable) break;
@@ -218,7 +225,8 @@ class Walker {
       }
       if (!isNode(col) || expr === undefined) fail("a select-list item has an unknown shape");
       const alias = nameOf((col as Node).as);
-      out.push({ name: alias ?? this.defaultName(expr), sources: this.expr(expr, scope) });
+      const uncertainName = !alias && !(isNode(expr) && expr.type === "column_ref");
+      out.push({ name: alias ?? this.defaultName(expr), sources: this.expr(expr, scope), ...(uncertainName ? { uncertainName } : {}) });
     }
     return out;
   }
@@ -258,7 +266,7 @@ class Walker {
     }
     if (renames) {
       if (renames.length > relation.columns.length) fail(`the column list of ${alias} is longer than its source`);
-      relation.columns = relation.columns.map((c, i) => ({ name: renames[i] ?? c.name, sources: c.sources }));
+      relation.columns = relation.columns.map((c, i) => (renames[i] ? { name: renames[i], sources: c.sources } : c));
     }
     this.join(scope, relation, from);
     scope.relations.push(relation);

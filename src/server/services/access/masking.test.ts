@@ -144,6 +144,11 @@ describe("masking plans by lineage", () => {
   it("does not trust lineage whose column count differs from the result's", () => {
     const p = plan("SELECT id, email FROM customers");
     expect(refusal(() => maskedColumnsFor(p, [{ name: "id" }]))).toMatch(/customers holds personal data/);
+    // Same count, other columns: the table changed since the schema was cached (`*` expanded stale).
+    expect(refusal(() => maskedColumnsFor(plan("SELECT * FROM customers"), [{ name: "id" }, { name: "email" }, { name: "phone" }]))).toMatch(
+      /schema may have changed/,
+    );
+    expect(maskedColumnsFor(plan("SELECT * FROM customers"), [{ name: "ID" }, { name: "email" }, { name: "city" }])).toEqual(new Set(["email"]));
     const clean = plan("SELECT id, total FROM orders");
     expect(maskedColumnsFor(clean, [{ name: "id" }, { name: "total" }, { name: "phone" }])).toEqual(new Set(["phone"]));
   });

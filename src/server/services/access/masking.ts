@@ -27,7 +27,9 @@ export const personalByName: PersonalColumn = (_table, column) => isPiiColumnNam
 /**
  * How one statement's result is masked for one caller:
  * - `off`: the caller may write; nothing is masked.
- * - `lineage`: `personal[i]` says whether output position i derives from a personal column.
+ * - `lineage`: `personal[i]` says whether output position i derives from a personal column;
+ *   `names[i]` is the name the engine must give it (null where engines differ), which
+ *   catches a schema that changed since it was cached (`*` expanded to other columns).
  * - `names`: lineage could not be resolved, but nothing the statement reads holds personal
  *   data; output names that look personal are still masked as a floor.
  * - `refuse`: lineage could not be resolved and the statement names tables the schema does
@@ -36,7 +38,7 @@ export const personalByName: PersonalColumn = (_table, column) => isPiiColumnNam
  */
 export type MaskingPlan =
   | { mode: "off" }
-  | { mode: "lineage"; personal: boolean[]; refusal: AppError | null }
+  | { mode: "lineage"; personal: boolean[]; names: (string | null)[]; refusal: AppError | null }
   | { mode: "names" }
   | { mode: "refuse"; refusal: AppError };
 
@@ -102,8 +104,9 @@ export function maskingPlan(
     throw touch.refusal;
   }
   const personal = lineage.outputs.map((o) => o.sources.some((s) => isPersonal({ schema: s.schema, name: s.table }, s.column)));
-  const touch = personalTouch(statement, ctx, "the result's columns do not match the query's");
-  return { mode: "lineage", personal, refusal: touch?.refusal ?? null };
+  const names = lineage.outputs.map((o) => (o.nameCertain ? o.name : null));
+  const touch = personalTouch(statement, ctx, "the result's columns do not match the query's; the data source's schema may have changed since it was synced");
+  return { mode: "lineage", personal, names, refusal: touch?.refusal ?? null };
 }
 
 /**
@@ -115,11 +118,23 @@ export function maskedColumnsFor(plan: MaskingPlan, columns: { name: string }[])
   if (plan.mode === "refuse") throw plan.refusal;
   const masked = new Set(columns.map((c) => c.name).filter(isPiiColumnName));
   if (plan.mode === "lineage") {
-    if (plan.personal.length !== columns.length) {
+    if (!lineageMatches(plan.names, columns)) {
       if (plan.refusal) throw plan.refusal;
     } else columns.forEach((c, i) => plan.personal[i] && masked.add(c.name));
   }
   return masked.size ? masked : null;
+}
+
+/** Same count, and every certain name is the driver's (which may carry a `_2` de-duplication suffix). */
+function lineageMatches(names: (string | null)[], columns: { name: string }[]): boolean {
+  if (names.length !== columns.length) return false;
+  return columns.every((c, i) => {
+    const expected = names[i];
+    if (expected === null || expected === undefined) return true;
+    const actual = c.name.toLowerCase();
+    const want = expected.toLowerCase();
+    return actual === want || (actual.startsWith(`${want}_`) && /^\d+$/.test(actual.slice(want.length + 1)));
+  });
 }
 
 export function applyMask(rows: Record<string, unknown>[], columns: ResultColumn[] | { name: string }[], plan: MaskingPlan): Record<string, unknown>[] {
