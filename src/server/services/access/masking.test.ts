@@ -37,7 +37,7 @@ function refusal(fn: () => unknown): string {
   try {
     fn();
   } catch (e) {
-    if (isAppError(e)) return `${e.code}: ${e.message}`;
+    if (isAppError(e)) return `${e.code}: ${e.message} ${JSON.stringify(e.details ?? {})}`;
     throw e;
   }
   throw new Error("expected a refusal");
