@@ -50,14 +50,8 @@ export interface MaskingContext {
   isPersonal?: PersonalColumn;
 }
 
-function refusal(table: string, known: boolean, reason: string): AppError {
-  const holds = known
-    ? `${table} holds personal data`
-    : table === "a function in it"
-      ? "a function in it reads tables the query does not name, which may hold personal data"
-      : table.startsWith("the view ")
-        ? `${table} has a definition Quarry cannot read, so it may show personal data`
-        : `${table} is not in the data source's known schema, so it may hold personal data`;
+/** `holds`: why the output may carry personal data, completing "…, and <holds>". */
+function refusal(holds: string, reason: string): AppError {
   return new AppError(
     "QUERY_REJECTED",
     `Quarry cannot tell which columns this query's output comes from, and ${holds}; ` +
@@ -66,15 +60,25 @@ function refusal(table: string, known: boolean, reason: string): AppError {
   );
 }
 
+const qualified = (t: { schema?: string; name: string }) => (t.schema ? `${t.schema}.${t.name}` : t.name);
+
 /** The first table the statement reads that holds (or may hold) personal data, as a refusal. */
 function personalTouch(statement: AnalyzedStatement, ctx: MaskingContext, reason: string): { refusal: AppError; known: boolean } | null {
   const isPersonal = ctx.isPersonal ?? personalByName;
   const touched = touchedTables(statement, ctx);
   const personal = touched.known.find((t) => t.columns.some((c) => isPersonal(t, c.name)));
-  if (personal) return { refusal: refusal(personal.schema ? `${personal.schema}.${personal.name}` : personal.name, true, reason), known: true };
-  if (touched.opaqueViews.length) return { refusal: refusal(`the view ${touched.opaqueViews[0]}`, false, reason), known: true };
-  if (touched.unknown.length) return { refusal: refusal(touched.unknown[0]!, false, reason), known: false };
+  if (personal) return { refusal: refusal(`${qualified(personal)} holds personal data`, reason), known: true };
+  if (touched.opaqueViews.length) {
+    return { refusal: refusal(`the view ${touched.opaqueViews[0]} has a definition Quarry cannot read, so it may show personal data`, reason), known: true };
+  }
+  if (touched.unknown.length) {
+    return { refusal: refusal(`${touched.unknown[0]} is not in the data source's known schema, so it may hold personal data`, reason), known: false };
+  }
   return null;
+}
+
+function anyPersonal(schema: SchemaSnapshot, isPersonal: PersonalColumn): boolean {
+  return schema.tables.some((t) => t.columns.some((c) => isPersonal(t, c.name)));
 }
 
 /**
@@ -95,8 +99,8 @@ export function maskingPlan(
     // A function that reads tables it is not given could read any of them; with no AST,
     // so could any user-defined function the statement may call.
     const mayReadAnything = lineage.readsUnnamedData || (statement.ast === undefined && (ctx.schema.functions?.length ?? 0) > 0);
-    if (mayReadAnything && ctx.schema.tables.some((t) => t.columns.some((c) => isPersonal(t, c.name)))) {
-      throw refusal("a function in it", false, lineage.reason);
+    if (mayReadAnything && anyPersonal(ctx.schema, isPersonal)) {
+      throw refusal("a function in it reads tables the query does not name, which may hold personal data", lineage.reason);
     }
     const touch = personalTouch(statement, ctx, lineage.reason);
     if (!touch) return { mode: "names" };
@@ -105,8 +109,12 @@ export function maskingPlan(
   }
   const personal = lineage.outputs.map((o) => o.sources.some((s) => isPersonal({ schema: s.schema, name: s.table }, s.column)));
   const names = lineage.outputs.map((o) => (o.nameCertain ? o.name : null));
-  const touch = personalTouch(statement, ctx, "the result's columns do not match the query's; the data source's schema may have changed since it was synced");
-  return { mode: "lineage", personal, names, refusal: touch?.refusal ?? null };
+  // Used only if the driver's columns turn out not to match: then no position can be
+  // trusted, and tables the parser may have missed could be involved.
+  const mismatch = "the result's columns do not match the query's; the data source's schema may have changed since it was synced";
+  const touch = personalTouch(statement, ctx, mismatch);
+  const fallback = anyPersonal(ctx.schema, isPersonal) ? refusal("this data source holds personal data", mismatch) : null;
+  return { mode: "lineage", personal, names, refusal: touch?.refusal ?? fallback };
 }
 
 /**
