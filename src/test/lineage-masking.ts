@@ -223,6 +223,13 @@ export function lineageMaskingTests(fx: LineageFixture): void {
     });
   }
 
+  it("lets a reader EXPLAIN a query on personal columns (a plan holds none of their values)", async () => {
+    const sql = `EXPLAIN ${fx.dialect === "sqlite" ? "QUERY PLAN " : ""}SELECT email FROM customers WHERE id = 1`;
+    const res = await run(reader, sql);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(leaks(res.body)).toEqual([]);
+  });
+
   it("leaves non-personal results and counts of personal columns alone", async () => {
     for (const sql of [
       `SELECT id, city, first_name FROM customers ${FIRST} ORDER BY id`,

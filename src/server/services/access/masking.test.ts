@@ -125,6 +125,13 @@ describe("masking plans by lineage", () => {
     expect(planWith("SELECT contact_of(1) AS x", "postgres", nothingPersonal)).toEqual({ mode: "names" });
   });
 
+  it("lets plans and catalogue listings of personal tables through (they return no rows of them)", () => {
+    expect(plan("EXPLAIN QUERY PLAN SELECT email FROM customers")).toEqual({ mode: "names" });
+    expect(plan("PRAGMA table_info(customers)")).toEqual({ mode: "names" });
+    expect(plan("EXPLAIN SELECT email FROM customers", READER, "postgres")).toEqual({ mode: "names" });
+    expect(plan("SHOW COLUMNS FROM customers", READER, "mysql")).toEqual({ mode: "names" });
+  });
+
   it("falls back to the name floor when the untraceable statement reads nothing personal", () => {
     const p = plan("SELECT * FROM orders, json_each('[1]')");
     expect(p).toEqual({ mode: "names" });

@@ -77,6 +77,8 @@ function personalTouch(statement: AnalyzedStatement, ctx: MaskingContext, reason
   return null;
 }
 
+const METADATA_OPERATIONS = new Set(["EXPLAIN", "DESCRIBE", "DESC", "SHOW", "PRAGMA"]);
+
 function anyPersonal(schema: SchemaSnapshot, isPersonal: PersonalColumn): boolean {
   return schema.tables.some((t) => t.columns.some((c) => isPersonal(t, c.name)));
 }
@@ -93,6 +95,8 @@ export function maskingPlan(
   options: { unknownTables?: "refuse" | "refuse-rows" } = {},
 ): MaskingPlan {
   if (access.canWrite) return { mode: "off" };
+  // Plans, settings and catalogue listings describe tables; they return none of their rows.
+  if (METADATA_OPERATIONS.has(statement.operation)) return { mode: "names" };
   const isPersonal = ctx.isPersonal ?? personalByName;
   const lineage = resolveLineage(statement.ast, ctx);
   if (!lineage.resolved) {
