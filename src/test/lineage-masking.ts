@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { resetConfigForTests } from "@/server/config";
+import { db } from "@/server/db";
 import { openShareLink } from "@/server/services/shares";
 import type { SqlDialect } from "@/server/sql/types";
 import { grant } from "./fixtures";
@@ -183,6 +184,22 @@ export function lineageMaskingTests(fx: LineageFixture): void {
     expect(leaks(await openShareLink(link.body.id, undefined, "127.0.0.1"))).toEqual([]);
     const csv = await rest("POST", `/queries/${asWriter.body.id}/export`, { token: writer.token, body: { format: "csv" } });
     expect(leaks(csv.body).length, "the writer's own export is not masked").toBeGreaterThan(0);
+
+    // A link stored with real values (made before lineage masking) is masked when opened.
+    const legacy = await db.shareLink.create({
+      data: {
+        id: `legacy-${Math.random().toString(36).slice(2)}`,
+        queryRunId: asWriter.body.id,
+        createdById: writer.user.id,
+        sql: `SELECT email AS contact FROM customers ${FIRST} ORDER BY id`,
+        columns: JSON.stringify([{ name: "contact", type: "text", kind: "string" }]),
+        rows: JSON.stringify(asWriter.body.data),
+        rowCount: asWriter.body.data.length,
+      },
+    });
+    const opened = await openShareLink(legacy.id, undefined, "127.0.0.1");
+    expect(opened.rows).toHaveLength(asWriter.body.data.length);
+    expect(leaks(opened)).toEqual([]);
   });
 
   const refused = [

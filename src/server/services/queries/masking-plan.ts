@@ -76,14 +76,14 @@ const READER: Access = { canRead: true, canWrite: false, canApprove: false };
  * lineage masking, are masked on the way out.
  */
 export async function maskStoredRows(
-  user: SessionUser,
+  user: SessionUser | null,
   run: { dataSourceId: string | null; sql: string },
   columns: ResultColumn[],
   rows: Record<string, unknown>[],
   audience: "caller" | "public",
 ): Promise<Record<string, unknown>[]> {
   const dataSource = run.dataSourceId ? await db.dataSource.findUnique({ where: { id: run.dataSourceId } }) : null;
-  const access = audience === "public" || !dataSource ? READER : await accessTo(user, dataSource.id);
+  const access = audience === "public" || !dataSource || !user ? READER : await accessTo(user, dataSource.id);
   if (access.canWrite) return rows;
   if (!dataSource) return applyMask(rows, columns, { mode: "names" });
   const statement = analyzeOrThrow(run.sql, dataSource.engine as EngineName).statements[0]!;

@@ -84,7 +84,10 @@ export async function createShareLink(
 
 /** What a recipient sees. Unknown, revoked and expired links all read as "not found". */
 export async function openShareLink(id: string, password: string | undefined, ip: string): Promise<SharedSnapshot> {
-  const link = await db.shareLink.findUnique({ where: { id }, include: { createdBy: { select: { email: true } } } });
+  const link = await db.shareLink.findUnique({
+    where: { id },
+    include: { createdBy: { select: { email: true } }, queryRun: { select: { dataSourceId: true } } },
+  });
   if (!link || link.revokedAt || (link.expiresAt && link.expiresAt < new Date())) {
     throw notFound("Share link (it may have expired)");
   }
@@ -98,10 +101,13 @@ export async function openShareLink(id: string, password: string | undefined, ip
     }
     await clearLoginFailures(key, ip);
   }
+  // Masked again on the way out, so links made before lineage masking cannot leak either.
+  const columns = JSON.parse(link.columns) as ResultColumn[];
+  const rows = await maskStoredRows(null, { dataSourceId: link.queryRun.dataSourceId, sql: link.sql }, columns, JSON.parse(link.rows), "public");
   return {
     sql: link.sql,
-    columns: JSON.parse(link.columns) as ResultColumn[],
-    rows: JSON.parse(link.rows) as Record<string, unknown>[],
+    columns,
+    rows,
     rowCount: link.rowCount,
     createdAt: link.createdAt.toISOString(),
     expiresAt: link.expiresAt?.toISOString() ?? null,
