@@ -25,6 +25,8 @@ export interface LineageFixture {
   extendedColumns: boolean;
   /** A real table with personal columns that the data source's schema does not cover (e.g. another database). */
   outsideTable?: string;
+  /** A read that fails with an engine error quoting the personal value (PostgreSQL casts do). */
+  valueErrorSql?: string;
   /** A user-defined function `(id) -> email of that customer`, when the engine has them. */
   emailFunction?: string;
   /** Creates a table (id, email) after the schema was cached, with the given name. */
@@ -212,6 +214,20 @@ export function lineageMaskingTests(fx: LineageFixture): void {
     if (!anyRefusal) expect(JSON.stringify(res.body)).toMatch(/cannot tell which columns/);
     expect(leaks(res.body)).toEqual([]);
   });
+
+  if (fx.valueErrorSql) {
+    it("does not quote a personal value in a reader's error, in the response or the stored run", async () => {
+      const asWriter = await run(writer, fx.valueErrorSql!);
+      expect(asWriter.status).toBe(400);
+      expect(leaks(asWriter.body).length, "the engine quotes the value").toBeGreaterThan(0);
+      const res = await run(reader, fx.valueErrorSql!);
+      expect(res.status).toBe(400);
+      expect(leaks(res.body)).toEqual([]);
+      const history = await rest("GET", "/queries?page=1&page_size=5", { token: reader.token });
+      expect(JSON.stringify(history.body)).toContain("****");
+      expect(leaks(history.body)).toEqual([]);
+    });
+  }
 
   it("answers a missing table with the engine's error, not with a refusal or data", async () => {
     const res = await run(reader, "SELECT * FROM customers_that_do_not_exist_here");

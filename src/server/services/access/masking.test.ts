@@ -3,7 +3,8 @@ import type { SchemaSnapshot, SchemaTable } from "@/server/connectors/types";
 import { isAppError } from "@/server/errors";
 import { analyzeSql } from "@/server/sql/analyze";
 import type { SqlDialect } from "@/server/sql/types";
-import { applyMask, isPiiColumnName, maskedColumns, maskedColumnsFor, maskingPlan, maskRows, maskValue, type PersonalColumn } from "./masking";
+import { AppError } from "@/server/errors";
+import { applyMask, isPiiColumnName, maskFailure, maskedColumns, maskedColumnsFor, maskingPlan, maskRows, maskValue, type PersonalColumn } from "./masking";
 
 const READER = { canRead: true, canWrite: false, canApprove: false };
 const WRITER = { canRead: true, canWrite: true, canApprove: false };
@@ -164,5 +165,22 @@ describe("masking plans by lineage", () => {
     if (!analysis.ok) throw new Error("parse");
     const bare = maskingPlan(analysis.statements[0]!, READER, { dialect: "sqlite", schema: { tables: [table("orders", ["id", "total"])] } });
     expect(maskedColumnsFor(bare, [{ name: "id" }, { name: "total" }, { name: "phone" }])).toEqual(new Set(["phone"]));
+  });
+});
+
+describe("errors for readers", () => {
+  it("mask quoted values that are not in the statement, keep names and the reader's own literals", () => {
+    const sql = "SELECT email::int AS x FROM customers WHERE city = 'Leeds'";
+    const p = plan("SELECT email FROM customers", READER, "postgres");
+    const failure = new AppError("QUERY_FAILED", 'invalid input syntax for type integer: "jane@example.com"', {
+      details: { detail: "Token \"jane\" is invalid.", code: "22P02", position: 8 },
+    });
+    const masked = maskFailure(failure, p, sql) as AppError;
+    expect(masked.message).toBe('invalid input syntax for type integer: "****"');
+    expect(masked.details).toEqual({ detail: 'Token "****" is invalid.', code: "22P02", position: 8 });
+    expect(masked.status).toBe(400);
+    const names = new AppError("QUERY_FAILED", 'column "Leeds" and relation "customers" and \'Leeds\'');
+    expect((maskFailure(names, p, sql) as AppError).message).toBe(names.message);
+    expect(maskFailure(failure, { mode: "off" }, sql)).toBe(failure);
   });
 });

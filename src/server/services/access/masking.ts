@@ -1,6 +1,6 @@
 import "server-only";
 import type { ResultColumn, SchemaSnapshot } from "../../connectors/types";
-import { AppError } from "../../errors";
+import { AppError, isAppError } from "../../errors";
 import { resolveLineage } from "../../sql/lineage";
 import { touchedTables } from "../../sql/touched-tables";
 import type { AnalyzedStatement, SqlDialect } from "../../sql/types";
@@ -180,4 +180,29 @@ export function maskRows(rows: Record<string, unknown>[], masked: Set<string> | 
     for (const name of masked) if (name in copy) copy[name] = maskValue(copy[name]);
     return copy;
   });
+}
+
+const QUOTED = /"((?:[^"\\]|\\.|"")*)"|'((?:[^'\\]|\\.|'')*)'/g;
+
+/**
+ * Engines quote the offending VALUE in some errors (`invalid input syntax for type
+ * integer: "jane@example.com"`), which would hand a reader the data masking hides.
+ * Quoted text that is not in the statement itself (names, literals the reader typed) is
+ * masked in the message and string details. Writers' errors pass unchanged.
+ */
+export function maskFailure(error: unknown, plan: MaskingPlan, sql: string): unknown {
+  if (plan.mode === "off" || !isAppError(error)) return error;
+  const known = sql.toLowerCase();
+  const scrub = (text: string) =>
+    text.replace(QUOTED, (whole, dq: string | undefined, sq: string | undefined) => {
+      const inner = dq ?? sq ?? "";
+      return inner === "" || known.includes(inner.toLowerCase()) ? whole : whole[0] === '"' ? '"****"' : "'****'";
+    });
+  const details =
+    error.details && typeof error.details === "object" && !Array.isArray(error.details)
+      ? Object.fromEntries(Object.entries(error.details).map(([k, v]) => [k, typeof v === "string" ? scrub(v) : v]))
+      : error.details;
+  const message = scrub(error.message);
+  if (message === error.message && JSON.stringify(details) === JSON.stringify(error.details)) return error;
+  return new AppError(error.code, message, { details, fields: error.fields, retryAfter: error.retryAfter });
 }

@@ -5,7 +5,7 @@ import { db } from "../../db";
 import { isAppError } from "../../errors";
 import { submitForApproval } from "../approvals/submit";
 import type { ApprovalView } from "../approvals/views";
-import { applyMask, type MaskingPlan } from "../access/masking";
+import { applyMask, maskFailure, type MaskingPlan } from "../access/masking";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { defaultDataSourceId } from "../datasources/crud";
@@ -84,7 +84,9 @@ async function runRead(
     result = await check.connector.run(check.statement.text, { ...options, readOnly: true });
     // Personal data is masked for readers before anything is stored or returned.
     result = { ...result, rows: applyMask(result.rows, result.columns, masking) };
-  } catch (error) {
+  } catch (failure) {
+    // A reader's error must not quote the personal value that made it fail.
+    const error = maskFailure(failure, masking, check.statement.text);
     const cancelled = options.signal.aborted;
     const message = isAppError(error) ? error.message : "The query failed";
     await db.queryRun.update({

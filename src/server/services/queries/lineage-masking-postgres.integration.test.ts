@@ -50,6 +50,7 @@ describe.skipIf(!available)("masking by lineage on PostgreSQL", () => {
     dataSourceId: () => dataSourceId,
     extendedColumns: true,
     emailFunction: "contact_of",
+    valueErrorSql: "SELECT email::int AS x FROM customers WHERE id = 1",
     createTableLater: (name) =>
       withClient(database, async (c) => {
         await c.query(`CREATE TABLE ${name} (id int, email text)`);
