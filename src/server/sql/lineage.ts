@@ -186,14 +186,8 @@ class Walker {
       const cteName = lower(name!);
       // A recursive CTE sees itself: start from the anchor branch, then widen until stable.
       const anchor = isNode(stmt) ? { ...stmt, _next: undefined } : stmt;
-      let current: OutCol[];
-      try {
-        current = rename(this.select(anchor, parent, ctes));
-      } catch (e) {
-        if (e instanceof Unresolved && !ctes.has(cteName)) {
-          current = rename(this.select(anchor, parent, new Map([...ctes, [cteName, []]])));
-        } else throw e;
-      }
+      // The anchor cannot refer to the CTE; a same-named table it reads is the real table.
+      let current = rename(this.select(anchor, parent, ctes));
       for (let round = 0; ; round++) {
         if (round > 8) fail(`the recursive query ${name} did not settle`);
         const next = rename(this.select(stmt, parent, new Map([...ctes, [cteName, current]])));
