@@ -211,7 +211,13 @@ export function lineageMaskingTests(fx: LineageFixture): void {
   it.each(refused)("refuses an untraceable read of personal data with a 4xx: %s", async (_label, sql, anyRefusal) => {
     const res = await run(reader, sql);
     expect(res.status, JSON.stringify(res.body)).toBe(403);
-    if (!anyRefusal) expect(JSON.stringify(res.body)).toMatch(/cannot tell which columns/);
+    if (!anyRefusal) {
+      expect(JSON.stringify(res.body)).toMatch(/cannot tell which columns/);
+      // The refusal is on the reader's history (status rejected), with nothing stored to page through.
+      const history = await rest("GET", "/queries?page=1&page_size=1", { token: reader.token });
+      expect(history.body.data[0]).toMatchObject({ status: "rejected" });
+      expect((await rest("GET", `/queries/${history.body.data[0].id}/results`, { token: reader.token })).status).toBe(404);
+    }
     expect(leaks(res.body)).toEqual([]);
   });
 

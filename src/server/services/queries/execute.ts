@@ -46,7 +46,10 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
   // Decided before anything runs: an untraceable read of personal data is refused here
   // (reads of tables the schema does not know run, so a typo gets the engine's error, but
   // their rows are refused).
-  const masking = await maskingPlanFor(check, { unknownTables: "refuse-rows" });
+  const masking = await maskingPlanFor(check, { unknownTables: "refuse-rows" }).catch(async (refused: unknown) => {
+    if (isAppError(refused)) await recordRefusal(user, check, input, refused.message);
+    throw refused;
+  });
   const limits = config();
   const maxRows = Math.min(input.maxRows ?? limits.QUARRY_QUERY_MAX_ROWS, limits.QUARRY_QUERY_MAX_ROWS);
   const timeoutMs = Math.min(input.timeoutMs ?? limits.QUARRY_QUERY_TIMEOUT_MS, limits.QUARRY_QUERY_TIMEOUT_MS);
@@ -127,7 +130,7 @@ async function runRead(
   };
 }
 
-async function recordRefusal(user: SessionUser, check: GatewayCheck, input: ExecuteInput): Promise<void> {
+async function recordRefusal(user: SessionUser, check: GatewayCheck, input: ExecuteInput, reason?: string): Promise<void> {
   const run = await db.queryRun.create({
     data: {
       userId: user.id,
@@ -137,11 +140,11 @@ async function recordRefusal(user: SessionUser, check: GatewayCheck, input: Exec
       operation: check.statement.operation,
       status: "rejected",
       source: input.source ?? "editor",
-      error: notAReadError(check).message,
+      error: reason ?? notAReadError(check).message,
       finishedAt: new Date(),
     },
   });
-  await auditRun(user, run.id, check, "failure", { refused: check.analysis.kind });
+  await auditRun(user, run.id, check, "failure", { refused: reason ? "untraceable personal data" : check.analysis.kind });
 }
 
 function auditRun(
