@@ -143,6 +143,12 @@ describe.each(dialects)("column lineage on %s", (dialect) => {
 });
 
 describe("PostgreSQL-only shapes", () => {
+  it("knows system columns carry no personal values", () => {
+    expect(lineage("SELECT ctid, c.xmin, email FROM customers c", "postgres")).toEqual([[], [], EMAIL]);
+    expect(lineage("SELECT rowid, c._rowid_ FROM customers c", "sqlite")).toEqual([[], []]);
+    expect(lineage("SELECT rowid FROM customers", "mysql")).toMatch(/^unresolved/);
+  });
+
   it("treats whole-row references as every column of the row", () => {
     const all = ["customers.city", "customers.email", "customers.first_name", "customers.id", "customers.phone"];
     expect(lineage("SELECT row_to_json(c) FROM customers c", "postgres")).toEqual([all]);

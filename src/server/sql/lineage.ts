@@ -1,7 +1,7 @@
 import "server-only";
 import type { SchemaSnapshot, SchemaTable } from "../connectors/types";
 import { isNode, unwrap, type Node } from "./ast-classifier";
-import { parseStatement } from "./parser";
+import { findTable, parsedViewQuery } from "./lineage-schema";
 import type { SqlDialect } from "./types";
 
 /**
@@ -133,21 +133,10 @@ export function resolveLineage(ast: unknown, options: LineageOptions): LineageRe
 
 const MAX_VIEW_DEPTH = 8;
 
-/** SQLite reports a view as its CREATE VIEW text; the others as the bare query. */
-const CREATE_VIEW_PREFIX = /^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?VIEW\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:(?:"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[\w$]+)\s*\.\s*)?(?:"(?:[^"]|"")*"|`[^`]*`|\[[^\]]*\]|[\w$]+)\s*(?:\([^)]*\)\s*)?AS\s+/i;
-
-/** A view's defining query, parsed; null when the definition is unknown or not understood. */
-export function parsedViewQuery(view: SchemaTable, dialect: SqlDialect): { ast: unknown; tableList: string[] } | null {
-  if (view.type !== "view" || !view.definition) return null;
-  const text = view.definition.replace(CREATE_VIEW_PREFIX, "").replace(/;\s*$/, "");
-  try {
-    const parsed = parseStatement(text, dialect);
-    if (!parsed.ok || parsed.asts.length !== 1) return null;
-    return { ast: parsed.asts[0], tableList: parsed.tableList };
-  } catch {
-    return null;
-  }
-}
+const SYSTEM_COLUMNS: Partial<Record<SqlDialect, string[]>> = {
+  sqlite: ["rowid", "oid", "_rowid_"],
+  postgres: ["ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"],
+};
 
 class Walker {
   private viewDepth = 0;
@@ -351,6 +340,7 @@ class Walker {
     if (qualifier) {
       const relation = this.relation(qualifier, scope);
       const hit = relation.columns.filter((c) => lower(c.name) === lower(column));
+      if (hit.length === 0 && this.isSystemColumn(column)) return new Set();
       if (hit.length === 0) fail(`${qualifier} has no column ${column}`);
       return union(...hit.map((c) => c.sources));
     }
@@ -361,7 +351,13 @@ class Walker {
       const whole = s.relations.find((r) => r.alias === lower(column));
       if (whole) return union(...whole.columns.map((c) => c.sources));
     }
+    if (this.isSystemColumn(column)) return new Set();
     return fail(`the column ${column} could not be placed on a table`);
+  }
+
+  /** Row identifiers and versions every table has without declaring them: no personal values. */
+  private isSystemColumn(column: string): boolean {
+    return (SYSTEM_COLUMNS[this.options.dialect] ?? []).includes(lower(column));
   }
 
   private defaultName(expr: unknown): string {
@@ -372,23 +368,4 @@ class Walker {
     if (type === "cast") return this.defaultName(expr.expr);
     return "?column?";
   }
-}
-
-/** The schema table a FROM name means; unknown, ambiguous or other-database names give null. */
-export function findTable(options: LineageOptions, schemaName: string | null, table: string): SchemaTable | null {
-  const { schema, dialect, defaultSchema } = options;
-  const named = schema.tables.filter((t) => lower(t.name) === lower(table));
-  const exact = named.filter((t) => t.name === table);
-  const pool = exact.length ? exact : named;
-  if (schemaName) {
-    const s = lower(schemaName);
-    if (dialect === "sqlite") return s === "main" && pool.length === 1 ? pool[0]! : null;
-    if (dialect === "mysql") return defaultSchema && s === lower(defaultSchema) && pool.length === 1 ? pool[0]! : null;
-    const inSchema = pool.filter((t) => lower(t.schema ?? "") === s);
-    return inSchema.length === 1 ? inSchema[0]! : null;
-  }
-  if (pool.length === 1) return pool[0]!;
-  // PostgreSQL's default search_path puts public first.
-  const inDefault = pool.filter((t) => lower(t.schema ?? "") === lower(defaultSchema ?? "public"));
-  return inDefault.length === 1 ? inDefault[0]! : null;
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import type { SchemaTable } from "../connectors/types";
 import { isNode, walk } from "./ast-classifier";
-import { findTable, parsedViewQuery, type LineageOptions } from "./lineage";
+import type { LineageOptions } from "./lineage";
+import { findTable, parsedViewQuery } from "./lineage-schema";
 import type { AnalyzedStatement } from "./types";
 
 /**
