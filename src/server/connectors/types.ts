@@ -158,10 +158,21 @@ export interface SchemaTable {
   foreignKeys: ForeignKey[];
   /** Engine statistics where available (exact count on SQLite); null for views. */
   approxRowCount: number | null;
+  /**
+   * Views: the defining query as the engine reports it (SQLite: the CREATE VIEW text), so
+   * masking lineage can see through a view to its base columns. Absent when unknown.
+   */
+  definition?: string;
 }
 
 export interface SchemaSnapshot {
   tables: SchemaTable[];
+  /**
+   * Lower-cased names of user-defined functions the connection can call (PostgreSQL: all
+   * non-catalogue schemas; MySQL: the connected database). Their bodies may read any
+   * table, so masking lineage cannot trace what they return. Absent when not collected.
+   */
+  functions?: string[];
 }
 
 /**

@@ -6,7 +6,7 @@ import type { AnyKysely } from "./dialect";
 /** The connected database only, in three information_schema queries. */
 export async function introspectMysql(db: AnyKysely): Promise<SchemaSnapshot> {
   const here = sql<string>`DATABASE()`;
-  const [current, tables, columns, keys] = await Promise.all([
+  const [current, tables, columns, keys, views] = await Promise.all([
     sql<{ name: string }>`SELECT DATABASE() AS name`.execute(db).then((r) => r.rows[0]?.name ?? ""),
     db
       .selectFrom("information_schema.TABLES")
@@ -43,7 +43,14 @@ export async function introspectMysql(db: AnyKysely): Promise<SchemaSnapshot> {
       .orderBy("CONSTRAINT_NAME")
       .orderBy("ORDINAL_POSITION")
       .execute(),
+    // Empty without the SHOW VIEW privilege: then the definition stays unknown.
+    db
+      .selectFrom("information_schema.VIEWS")
+      .select(["TABLE_NAME as name", "VIEW_DEFINITION as definition"])
+      .where("TABLE_SCHEMA", "=", here)
+      .execute(),
   ]);
+  const viewDefinitions = new Map(views.filter((v) => v.definition).map((v) => [v.name as string, String(v.definition)]));
 
   const byName = new Map<string, SchemaTable>();
   for (const t of tables) {
@@ -56,6 +63,7 @@ export async function introspectMysql(db: AnyKysely): Promise<SchemaSnapshot> {
       foreignKeys: [],
       // InnoDB's TABLE_ROWS is a sampled estimate, which is what approxRowCount promises.
       approxRowCount: view || t.rows === null ? null : Number(t.rows),
+      ...(view && viewDefinitions.has(t.name) ? { definition: viewDefinitions.get(t.name)! } : {}),
     });
   }
 
@@ -92,5 +100,7 @@ export async function introspectMysql(db: AnyKysely): Promise<SchemaSnapshot> {
       default: def,
     });
   }
-  return { tables: [...byName.values()] };
+  const functions = await sql<{ name: string }>`SELECT DISTINCT lower(ROUTINE_NAME) AS name FROM information_schema.ROUTINES
+    WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_TYPE = 'FUNCTION'`.execute(db);
+  return { tables: [...byName.values()], functions: functions.rows.map((r) => String(r.name)) };
 }

@@ -28,6 +28,7 @@ export async function introspectPostgres(db: AnyKysely, schemas?: string[]): Pro
         "c.relname as name",
         "c.relkind as kind",
         sql<number>`c.reltuples::float8`.as("reltuples"),
+        sql<string | null>`CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END`.as("definition"),
       ])
       .orderBy("n.nspname")
       .orderBy("c.relname")
@@ -80,6 +81,7 @@ export async function introspectPostgres(db: AnyKysely, schemas?: string[]): Pro
       foreignKeys: [],
       // reltuples is -1 until the table is first analyzed (PostgreSQL 14+).
       approxRowCount: isView || t.reltuples < 0 ? null : Math.round(t.reltuples),
+      ...(isView && t.definition ? { definition: t.definition } : {}),
     });
   }
   for (const c of constraints) {
@@ -106,5 +108,9 @@ export async function introspectPostgres(db: AnyKysely, schemas?: string[]): Pro
       default: c.default,
     });
   }
-  return { tables: [...byOid.values()] };
+  // Every schema, not only the synced ones: a search_path function is callable from anywhere.
+  const functions = await sql<{ name: string }>`SELECT DISTINCT lower(p.proname) AS name FROM pg_catalog.pg_proc p
+    JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'`.execute(db);
+  return { tables: [...byOid.values()], functions: functions.rows.map((r) => r.name) };
 }

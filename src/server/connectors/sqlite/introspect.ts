@@ -22,7 +22,7 @@ interface ForeignKeyInfo {
 export async function introspectSqlite(db: AnyKysely): Promise<SchemaSnapshot> {
   const objects = await db
     .selectFrom("sqlite_master")
-    .select(["name", "type"])
+    .select(["name", "type", "sql"])
     .where("type", "in", ["table", "view"])
     .where(sql<boolean>`name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`)
     .orderBy("name")
@@ -65,6 +65,7 @@ export async function introspectSqlite(db: AnyKysely): Promise<SchemaSnapshot> {
       primaryKey,
       foreignKeys: [],
       approxRowCount,
+      ...(isView && typeof o.sql === "string" ? { definition: o.sql as string } : {}),
     };
     tables.push(table);
     if (!isView) pending.push({ table, fks: (await sql<ForeignKeyInfo>`SELECT * FROM pragma_foreign_key_list(${name})`.execute(db)).rows });

@@ -2,9 +2,10 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { AppError, conflict, forbidden, notFound } from "../../errors";
-import { accessTo, dataSourceIdsWith } from "../access";
+import { accessMap, accessTo, dataSourceIdsWith } from "../access";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
+import { previewForViewer } from "./preview-masking";
 import { approvalInclude, toApprovalView, type ApprovalView, type LoadedApproval } from "./views";
 
 
@@ -44,7 +45,8 @@ export async function listApprovals(user: SessionUser, filter: ApprovalFilter): 
     }),
     db.approvalRequest.count({ where }),
   ]);
-  return { items: rows.map(toApprovalView), total };
+  const access = await accessMap(user, [...new Set(rows.map((r) => r.dataSourceId))]);
+  return { items: rows.map((r) => previewForViewer(toApprovalView(r), access.get(r.dataSourceId)!)), total };
 }
 
 export async function approvalCounts(user: SessionUser, scope: "all" | "mine" | "to_review" = "all"): Promise<Record<string, number>> {
@@ -68,7 +70,8 @@ export async function loadApproval(user: SessionUser, id: string): Promise<Loade
 }
 
 export async function getApproval(user: SessionUser, id: string): Promise<ApprovalView> {
-  return toApprovalView(await loadApproval(user, id));
+  const approval = await loadApproval(user, id);
+  return previewForViewer(toApprovalView(approval), await accessTo(user, approval.dataSourceId));
 }
 
 export async function assertApprover(user: SessionUser, approval: LoadedApproval): Promise<void> {

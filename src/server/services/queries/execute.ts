@@ -6,12 +6,13 @@ import { db } from "../../db";
 import { AppError, isAppError } from "../../errors";
 import { submitForApproval } from "../approvals/submit";
 import type { ApprovalView } from "../approvals/views";
-import { maskedColumns, maskRows } from "../access/masking";
+import { applyMask, maskFailure, type MaskingPlan } from "../access/masking";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { defaultDataSourceId } from "../datasources/crud";
 import { assertWithinQuota } from "./quota";
 import { inspect, notAReadError, type GatewayCheck } from "./gateway";
+import { maskingPlanFor } from "./masking-plan";
 import { publishQueryStatus, startTracking, stopTracking } from "./running";
 import { toRunView, type QueryResultView, type QueryRunView } from "./views";
 
@@ -43,6 +44,13 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
     await recordRefusal(user, check, input);
     throw notAReadError(check);
   }
+  // Decided before anything runs: an untraceable read of personal data is refused here
+  // (reads of tables the schema does not know run, so a typo gets the engine's error, but
+  // their rows are refused).
+  const masking = await maskingPlanFor(check, { unknownTables: "refuse-rows" }).catch(async (refused: unknown) => {
+    if (isAppError(refused)) await recordRefusal(user, check, input, refused.message);
+    throw refused;
+  });
   const limits = config();
   const maxRows = Math.min(input.maxRows ?? limits.QUARRY_QUERY_MAX_ROWS, limits.QUARRY_QUERY_MAX_ROWS);
   const timeoutMs = Math.min(input.timeoutMs ?? limits.QUARRY_QUERY_TIMEOUT_MS, limits.QUARRY_QUERY_TIMEOUT_MS);
@@ -60,7 +68,7 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
   });
   const signal = startTracking(run.id, user.id);
   publishQueryStatus(run.id, "executing");
-  const work = runRead(user, check, run.id, {
+  const work = runRead(user, check, masking, run.id, {
     maxRows,
     timeoutMs,
     signal,
@@ -81,6 +89,7 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
 async function runRead(
   user: SessionUser,
   check: GatewayCheck,
+  masking: MaskingPlan,
   runId: string,
   options: { maxRows: number; timeoutMs: number; signal: AbortSignal; maxBytes: number; maxValueBytes: number },
 ): Promise<QueryResultView> {
@@ -88,12 +97,14 @@ async function runRead(
   let run: QueryRun;
   try {
     result = await check.connector.run(check.statement.text, { ...options, readOnly: true });
-    // Personal columns are masked for readers before anything is stored or returned.
-    result = { ...result, rows: maskRows(result.rows, maskedColumns(result.columns, check.access)) };
+    // Personal data is masked for readers before anything is stored or returned.
+    result = { ...result, rows: applyMask(result.rows, result.columns, masking) };
     run = await storeResult(runId, result).catch((error: unknown) => {
       throw new AppError("INTERNAL", "The result could not be saved to the query history", { cause: error });
     });
-  } catch (error) {
+  } catch (failure) {
+    // A reader's error must not quote the personal value that made it fail.
+    const error = maskFailure(failure, masking, check.statement.text);
     await recordFailure(user, check, runId, error, options.signal.aborted);
     throw error;
   } finally {
@@ -183,7 +194,7 @@ async function recordFailure(user: SessionUser, check: GatewayCheck, runId: stri
   }
 }
 
-async function recordRefusal(user: SessionUser, check: GatewayCheck, input: ExecuteInput): Promise<void> {
+async function recordRefusal(user: SessionUser, check: GatewayCheck, input: ExecuteInput, reason?: string): Promise<void> {
   const run = await db.queryRun.create({
     data: {
       userId: user.id,
@@ -193,11 +204,11 @@ async function recordRefusal(user: SessionUser, check: GatewayCheck, input: Exec
       operation: check.statement.operation,
       status: "rejected",
       source: input.source ?? "editor",
-      error: notAReadError(check).message,
+      error: reason ?? notAReadError(check).message,
       finishedAt: new Date(),
     },
   });
-  await auditRun(user, run.id, check, "failure", { refused: check.analysis.kind });
+  await auditRun(user, run.id, check, "failure", { refused: reason ? "untraceable personal data" : check.analysis.kind });
 }
 
 function auditRun(

@@ -2,13 +2,13 @@ import "server-only";
 import { stringify } from "csv-stringify";
 import { config } from "../../config";
 import { notFound } from "../../errors";
-import type { Access } from "../access";
-import { maskedColumns, maskRows } from "../access/masking";
+import { maskedColumnsFor, maskRows, type MaskingPlan } from "../access/masking";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { inspectRead } from "./gateway";
 import { ExportRecorder } from "./export-run";
 import { ownRun } from "./history";
+import { maskingPlanFor } from "./masking-plan";
 
 export type ExportFormat = "csv" | "json";
 
@@ -31,6 +31,7 @@ export async function exportQuery(
   const run = await ownRun(user, queryId);
   if (!run.dataSourceId) throw notFound("Query", queryId);
   const check = await inspectRead(user, run.dataSourceId, run.sql);
+  const plan = await maskingPlanFor(check);
   await recordAudit(
     { userId: user.id, label: user.email },
     { action: "export_query", resourceType: "query", resourceId: queryId, details: { format: options.format } },
@@ -45,27 +46,27 @@ export async function exportQuery(
     signal: recorder.signal,
   };
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
-  const masked = maskedStream(check.access);
+  const masked = maskedStream(plan);
   if (options.format === "json") {
     const batches = recorder.follow(masked(check.connector.stream(check.statement.text, streamOptions)));
     return { filename: `query-${stamp}.json`, contentType: "application/json; charset=utf-8", stream: jsonStream(batches) };
   }
   // Where the server can produce CSV itself (PostgreSQL COPY), its bytes pass straight through.
-  // (Not when columns may need masking: that happens row by row here.)
+  // (Not when columns may need masking: COPY bypasses row objects, so that happens row by row here.)
   const stream =
-    check.connector.exportCsv && options.includeHeaders && check.access.canWrite
+    check.connector.exportCsv && options.includeHeaders && plan.mode === "off"
       ? byteStream(recorder.follow(check.connector.exportCsv(check.statement.text, streamOptions)))
       : csvStream(recorder.follow(masked(check.connector.stream(check.statement.text, streamOptions))), options.includeHeaders);
   return { filename: `query-${stamp}.csv`, contentType: "text/csv; charset=utf-8", stream };
 }
 
-/** Applies column masking to a batch stream (the first chunk names the columns). */
-function maskedStream(access: Access) {
+/** Applies the masking plan to a batch stream (the first chunk names the columns). */
+function maskedStream(plan: MaskingPlan) {
   return async function* (batches: AsyncIterable<Batch>): AsyncIterable<Batch> {
     let masked: Set<string> | null = null;
     for await (const batch of batches) {
       if ("columns" in batch) {
-        masked = maskedColumns(batch.columns, access);
+        masked = maskedColumnsFor(plan, batch.columns);
         yield batch;
       } else yield { rows: maskRows(batch.rows, masked) };
     }

@@ -4,6 +4,7 @@ import { db } from "../../db";
 import { AppError, conflict, notFound } from "../../errors";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
+import { maskStoredRows } from "./masking-plan";
 import { publishQueryStatus, runningQuery } from "./running";
 import { toRunView, type QueryRunView } from "./views";
 
@@ -90,7 +91,8 @@ export async function resultPage(user: SessionUser, id: string, input: ResultPag
     );
   }
   const columns = JSON.parse(stored.columns) as ResultColumn[];
-  let rows = JSON.parse(stored.rows) as Record<string, unknown>[];
+  // Stored rows are masked again for the caller as they are now (see maskStoredRows).
+  let rows = await maskStoredRows(user, run, columns, JSON.parse(stored.rows) as Record<string, unknown>[], "caller");
   if (input.sortBy) {
     if (!columns.some((c) => c.name === input.sortBy)) {
       throw new AppError("VALIDATION_ERROR", `No column ${input.sortBy} in the result`, {

@@ -4,6 +4,7 @@ import { db } from "../../db";
 import { AppError, notFound } from "../../errors";
 import { recordAudit } from "../audit";
 import { ownRun } from "../queries/history";
+import { maskStoredRows } from "../queries/masking-plan";
 import { hashPassword, verifyPassword } from "../auth/passwords";
 import type { SessionUser } from "../auth/session";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "../auth/throttle";
@@ -51,6 +52,9 @@ export async function createShareLink(
       fields: [{ field: "expiration_days", message: `0..${MAX_DAYS}` }],
     });
   }
+  // Recipients need no access to the data source, so they see what a reader would.
+  const columns = JSON.parse(result.columns) as ResultColumn[];
+  const rows = await maskStoredRows(user, run, columns, JSON.parse(result.rows) as Record<string, unknown>[], "public");
   const link = await db.shareLink.create({
     data: {
       id: randomBytes(18).toString("base64url"),
@@ -59,7 +63,7 @@ export async function createShareLink(
       passwordHash: options.password ? await hashPassword(options.password) : null,
       sql: run.sql,
       columns: result.columns,
-      rows: result.rows,
+      rows: JSON.stringify(rows),
       // The snapshot is the stored page, which for a large result is its first rows only.
       rowCount: run.storedPartial ? (run.storedRows ?? 0) : run.rowCount,
       expiresAt: days === 0 ? null : new Date(Date.now() + days * 86_400_000),
@@ -81,7 +85,10 @@ export async function createShareLink(
 
 /** What a recipient sees. Unknown, revoked and expired links all read as "not found". */
 export async function openShareLink(id: string, password: string | undefined, ip: string): Promise<SharedSnapshot> {
-  const link = await db.shareLink.findUnique({ where: { id }, include: { createdBy: { select: { email: true } } } });
+  const link = await db.shareLink.findUnique({
+    where: { id },
+    include: { createdBy: { select: { email: true } }, queryRun: { select: { dataSourceId: true } } },
+  });
   if (!link || link.revokedAt || (link.expiresAt && link.expiresAt < new Date())) {
     throw notFound("Share link (it may have expired)");
   }
@@ -95,10 +102,13 @@ export async function openShareLink(id: string, password: string | undefined, ip
     }
     await clearLoginFailures(key, ip);
   }
+  // Masked again on the way out, so links made before lineage masking cannot leak either.
+  const columns = JSON.parse(link.columns) as ResultColumn[];
+  const rows = await maskStoredRows(null, { dataSourceId: link.queryRun.dataSourceId, sql: link.sql }, columns, JSON.parse(link.rows), "public");
   return {
     sql: link.sql,
-    columns: JSON.parse(link.columns) as ResultColumn[],
-    rows: JSON.parse(link.rows) as Record<string, unknown>[],
+    columns,
+    rows,
     rowCount: link.rowCount,
     createdAt: link.createdAt.toISOString(),
     expiresAt: link.expiresAt?.toISOString() ?? null,
