@@ -24,8 +24,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { ApprovalDetail } from "./approval-detail";
-import { OperationBadge, RiskBadge, StatusBadge } from "./badges";
-import { formatAge } from "./format";
+import { OperationBadge, RiskBadge, StatusBadge } from "@/components/ui/badges";
+import { relativeTime } from "@/components/ui/format";
 import type { ApprovalScope, ViewerInfo } from "./types";
 
 const PAGE_SIZE = 20;
@@ -276,7 +276,7 @@ export function ApprovalsInbox({ viewer, initialRequestId }: { viewer: ViewerInf
                     <Table.Td pr="md" ta="right" style={{ whiteSpace: "nowrap" }}>
                       <Tooltip label={new Date(a.createdAt).toLocaleString()} withArrow>
                         <Text size="sm" c="dimmed" span>
-                          {formatAge(a.createdAt)}
+                          {relativeTime(a.createdAt)}
                         </Text>
                       </Tooltip>
                     </Table.Td>

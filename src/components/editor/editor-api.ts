@@ -2,7 +2,7 @@ import type { Monaco } from "./monaco-setup";
 import type { editor } from "monaco-editor";
 import { errorOffset, guessOffset } from "./error-location";
 import { statementAt } from "./sql-statements";
-import type { ErrorDetails } from "./trpc-error";
+import type { ErrorDetails } from "@/components/ui/feedback";
 
 export type RunMode = "smart" | "selection" | "all";
 

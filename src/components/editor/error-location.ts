@@ -1,4 +1,4 @@
-import type { ErrorDetails } from "./trpc-error";
+import type { ErrorDetails } from "@/components/ui/feedback";
 
 /**
  * Where in the executed statement an error points, as a 0-based offset, from whatever

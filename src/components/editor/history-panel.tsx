@@ -7,8 +7,8 @@ import { memo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { formatDuration } from "./elapsed";
 import classes from "./sidebar.module.css";
-import { absoluteTime, relativeTime } from "./time-format";
-import { errorInfo } from "./trpc-error";
+import { absoluteTime, relativeTime } from "@/components/ui/format";
+import { errorInfo } from "@/components/ui/feedback";
 import type { QueryRun } from "./types";
 
 const STATUS_COLOR: Record<string, string> = {

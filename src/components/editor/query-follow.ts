@@ -1,4 +1,4 @@
-import type { ErrorDetails } from "./trpc-error";
+import type { ErrorDetails } from "@/components/ui/feedback";
 
 export type FinalStatus = "completed" | "failed" | "cancelled" | "rejected";
 

@@ -3,7 +3,7 @@ import { Alert, Anchor, Badge, Button, Code, EmptyState, Group, Kbd, ScrollArea,
 import { IconAlertTriangle, IconCircleX, IconClockPause, IconPlayerPlay, IconShieldCheck } from "@tabler/icons-react";
 import Link from "next/link";
 import { keyLabels } from "./shortcuts";
-import type { AppErrorInfo } from "./trpc-error";
+import type { AppErrorInfo } from "@/components/ui/feedback";
 import type { Approval } from "./types";
 
 export function IdleMessage() {

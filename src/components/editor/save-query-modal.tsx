@@ -5,7 +5,7 @@ import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { useTRPC } from "@/lib/trpc";
-import { errorInfo } from "./trpc-error";
+import { errorInfo } from "@/components/ui/feedback";
 
 interface SaveQueryModalProps {
   opened: boolean;

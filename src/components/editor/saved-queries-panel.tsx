@@ -8,7 +8,7 @@ import { useTRPC } from "@/lib/trpc";
 import { ListSkeleton } from "./history-panel";
 import { SavedQueryItem } from "./saved-query-item";
 import { SavedQueryVersionsModal } from "./saved-query-versions-modal";
-import { errorInfo } from "./trpc-error";
+import { errorInfo } from "@/components/ui/feedback";
 import type { SavedQuery } from "./types";
 
 type Sort = "recent" | "updated" | "title" | "oldest";

@@ -6,8 +6,8 @@ import { IconDots, IconExternalLink, IconHistory, IconTrash } from "@tabler/icon
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/lib/trpc";
 import classes from "./sidebar.module.css";
-import { absoluteTime, relativeTime } from "./time-format";
-import { errorInfo } from "./trpc-error";
+import { absoluteTime, relativeTime } from "@/components/ui/format";
+import { errorInfo } from "@/components/ui/feedback";
 import type { SavedQuery } from "./types";
 
 interface SavedQueryItemProps {

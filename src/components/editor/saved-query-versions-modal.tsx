@@ -4,8 +4,8 @@ import { notifications } from "@mantine/notifications";
 import { IconAlertCircle, IconArrowBackUp, IconExternalLink } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/lib/trpc";
-import { absoluteTime, relativeTime } from "./time-format";
-import { errorInfo } from "./trpc-error";
+import { absoluteTime, relativeTime } from "@/components/ui/format";
+import { errorInfo } from "@/components/ui/feedback";
 import type { SavedQuery } from "./types";
 
 interface VersionsModalProps {

@@ -10,8 +10,8 @@ import { copyText } from "./clipboard";
 import { SchemaTableRow } from "./schema-table-row";
 import { qualifiedName, quoteIdent } from "./sql-identifiers";
 import classes from "./sidebar.module.css";
-import { relativeTime } from "./time-format";
-import { errorInfo } from "./trpc-error";
+import { relativeTime } from "@/components/ui/format";
+import { errorInfo } from "@/components/ui/feedback";
 import type { Engine, SchemaTable } from "./types";
 
 interface SchemaBrowserProps {

@@ -12,7 +12,7 @@ import {
   IconTable,
 } from "@tabler/icons-react";
 import { memo } from "react";
-import { compactCount } from "./time-format";
+import { compactCount } from "@/components/ui/format";
 import type { SchemaTable } from "./types";
 import classes from "./sidebar.module.css";
 

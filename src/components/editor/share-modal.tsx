@@ -4,7 +4,7 @@ import { IconAlertCircle, IconCheck, IconCopy, IconLink } from "@tabler/icons-re
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "@/lib/trpc";
-import { errorInfo } from "./trpc-error";
+import { errorInfo } from "@/components/ui/feedback";
 
 interface ShareModalProps {
   queryId: string;

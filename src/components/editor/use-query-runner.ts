@@ -3,7 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTRPC, useTRPCClient } from "@/lib/trpc";
 import { followQuery, type FinalEvent } from "./query-follow";
-import { errorInfo, type AppErrorInfo } from "./trpc-error";
+import { errorInfo, type AppErrorInfo } from "@/components/ui/feedback";
 import type { Approval, QueryResult } from "./types";
 
 export type RunOutcome =
@@ -119,7 +119,7 @@ export function useQueryRunner() {
           const reason = final.error ?? (await client.queries.get.query({ id: queryId }).then((r) => r.error, () => null));
           if (!isCurrent()) return null;
           const message = reason ?? (final.status === "rejected" ? "The statement was refused" : "The query failed");
-          return settle({ kind: "error", queryId, error: { message, details: final.details } });
+          return settle({ kind: "error", queryId, error: { message, details: final.details, fieldErrors: {} } });
         }
         patchRunning({ stage: "loading", progress: 90 });
         return settle({ kind: "done", result: await loadResult(queryId) });

@@ -5,7 +5,7 @@ import { useCallback, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import type { EditorApi, RunMode, RunTarget } from "./editor-api";
 import { statementAt } from "./sql-statements";
-import { errorInfo } from "./trpc-error";
+import { errorInfo } from "@/components/ui/feedback";
 import type { DataSource, QueryRun } from "./types";
 import { modelPath, type useEditorTabs } from "./use-editor-tabs";
 import type { useQueryRunner } from "./use-query-runner";

@@ -18,7 +18,7 @@ import { Sidebar } from "./sidebar";
 import { SqlEditor } from "./sql-editor";
 import { StatusBar } from "./status-bar";
 import { readStored, STORAGE_KEYS, writeStored } from "./storage";
-import { errorInfo } from "./trpc-error";
+import { errorInfo } from "@/components/ui/feedback";
 import type { Engine, SchemaTable } from "./types";
 import { useDataSourceChoice } from "./use-data-source-choice";
 import { modelPath, useEditorTabs } from "./use-editor-tabs";

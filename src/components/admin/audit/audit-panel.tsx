@@ -22,8 +22,8 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { IconAlertCircle, IconChevronDown, IconChevronRight, IconFilterOff, IconRefresh } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { Fragment, useEffect, useState } from "react";
-import { formatAge, formatDate, humanize } from "@/components/approvals/format";
-import { NO_SHRINK } from "@/components/approvals/badges";
+import { relativeTime, formatDate, humanize } from "@/components/ui/format";
+import { NO_SHRINK } from "@/components/ui/badges";
 import { useTRPC } from "@/lib/trpc";
 import { PanelHeader } from "../panel-header";
 
@@ -203,7 +203,7 @@ export function AuditPanel() {
                         <Table.Td>
                           <Text size="sm">{formatDate(e.timestamp)}</Text>
                           <Text size="xs" c="dimmed">
-                            {formatAge(e.timestamp)}
+                            {relativeTime(e.timestamp)}
                           </Text>
                         </Table.Td>
                         <Table.Td maw={240}>

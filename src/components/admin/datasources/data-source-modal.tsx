@@ -19,7 +19,7 @@ import {
 import { IconAlertCircle, IconAlertTriangle } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { notifySuccess, serverProblem } from "@/components/approvals/feedback";
+import { notifySuccess, errorInfo } from "@/components/ui/feedback";
 import { useTRPC } from "@/lib/trpc";
 import type { DataSource } from "../types";
 
@@ -81,8 +81,8 @@ export function DataSourceModal({ dataSource, opened, onClose, onSaved }: Props)
   };
 
   function failed(error: unknown) {
-    const problem = serverProblem(error);
-    setErrors(problem.fields);
+    const problem = errorInfo(error);
+    setErrors(problem.fieldErrors);
     setFormError(problem.message);
   }
 

@@ -3,7 +3,7 @@ import { Alert, Button, Group, Modal, Stack, TextInput, Textarea } from "@mantin
 import { IconAlertCircle } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { notifySuccess, serverProblem } from "@/components/approvals/feedback";
+import { notifySuccess, errorInfo } from "@/components/ui/feedback";
 import { useTRPC } from "@/lib/trpc";
 import type { Group as GroupRow } from "../types";
 
@@ -28,8 +28,8 @@ export function GroupModal({ group, onClose, onSaved }: Props) {
       onSaved(saved.id);
     },
     onError(error: unknown) {
-      const problem = serverProblem(error);
-      setErrors(problem.fields);
+      const problem = errorInfo(error);
+      setErrors(problem.fieldErrors);
       setFormError(problem.message);
     },
   };

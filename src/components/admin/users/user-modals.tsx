@@ -3,7 +3,7 @@ import { Alert, Button, Group, Modal, PasswordInput, Select, SimpleGrid, Stack, 
 import { IconAlertCircle, IconDice5 } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { notifySuccess, serverProblem } from "@/components/approvals/feedback";
+import { notifySuccess, errorInfo } from "@/components/ui/feedback";
 import { ROLES, type Role } from "@/lib/roles";
 import { useTRPC } from "@/lib/trpc";
 import type { ManagedUser } from "../types";
@@ -56,8 +56,8 @@ export function CreateUserModal({ onClose }: { onClose: () => void }) {
         onClose();
       },
       onError(error) {
-        const problem = serverProblem(error);
-        setErrors(problem.fields);
+        const problem = errorInfo(error);
+        setErrors(problem.fieldErrors);
         setFormError(problem.message);
       },
     }),
@@ -158,7 +158,7 @@ export function ResetPasswordModal({ user, onClose }: { user: ManagedUser; onClo
         notifySuccess("Password reset", `${result.message}. ${user.email} was signed out everywhere.`);
         onClose();
       },
-      onError: (e) => setError(serverProblem(e).message),
+      onError: (e) => setError(errorInfo(e).message),
     }),
   );
 

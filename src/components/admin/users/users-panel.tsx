@@ -20,11 +20,11 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { IconAlertCircle, IconDots, IconKey, IconPlayerPause, IconPlayerPlay, IconPlus, IconSearch, IconTrash } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { ConfirmModal } from "@/components/approvals/confirm-modal";
-import { notifyError, notifySuccess } from "@/components/approvals/feedback";
-import { formatAge, formatDate } from "@/components/approvals/format";
+import { ConfirmModal } from "@/components/ui/confirm-modal";
+import { notifyError, notifySuccess } from "@/components/ui/feedback";
+import { relativeTime, formatDate } from "@/components/ui/format";
 import type { Role } from "@/lib/roles";
-import { NO_SHRINK } from "@/components/approvals/badges";
+import { NO_SHRINK } from "@/components/ui/badges";
 import { useTRPC } from "@/lib/trpc";
 import { PanelHeader } from "../panel-header";
 import type { ManagedUser } from "../types";
@@ -217,7 +217,7 @@ export function UsersPanel({ currentUserId }: { currentUserId: string }) {
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" c={u.lastLoginAt ? undefined : "dimmed"} title={formatDate(u.lastLoginAt)}>
-                          {u.lastLoginAt ? formatAge(u.lastLoginAt) : "Never"}
+                          {u.lastLoginAt ? relativeTime(u.lastLoginAt) : "Never"}
                         </Text>
                       </Table.Td>
                       <Table.Td>

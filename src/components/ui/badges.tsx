@@ -9,7 +9,10 @@ import {
   IconX,
 } from "@tabler/icons-react";
 import type { ReactNode } from "react";
+import type { Role } from "@/lib/roles";
 import { humanize } from "./format";
+
+/** Status, risk, operation and role badges: one look for the same fact on every page. */
 
 const RISK_COLORS: Record<string, string> = { low: "teal", medium: "yellow", high: "red" };
 
@@ -67,6 +70,21 @@ export function OperationBadge({ operation, kind, ...props }: { operation: strin
   return (
     <Badge variant="outline" color={color} radius="sm" ff="monospace" tt="uppercase" style={NO_SHRINK} {...props}>
       {operation}
+    </Badge>
+  );
+}
+
+const ROLE_COLORS: Record<Role, string> = {
+  admin: "grape",
+  developer: "blue",
+  analyst: "quarry",
+  viewer: "gray",
+};
+
+export function RoleBadge({ role, ...props }: { role: Role } & Omit<BadgeProps, "color">) {
+  return (
+    <Badge variant="light" color={ROLE_COLORS[role]} radius="sm" {...props}>
+      {role}
     </Badge>
   );
 }

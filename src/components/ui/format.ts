@@ -1,11 +1,14 @@
-/** Small formatting helpers shared by the approvals inbox and the admin console. */
+/**
+ * The ONE set of formatters for the UI: time (relative, absolute, duration), numbers,
+ * bytes and result cells. Pure functions, safe on server and client.
+ */
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** "just now", "5 min ago", "3 h ago", "2 d ago", then the date. */
-export function formatAge(iso: string, now = Date.now()): string {
+/** "just now", "5 min ago", "3 h ago", "2 d ago", then the date: for lists where the exact time is one hover away. */
+export function relativeTime(iso: string, now = Date.now()): string {
   const ms = now - new Date(iso).getTime();
   if (ms < MINUTE) return "just now";
   if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min ago`;
@@ -19,6 +22,11 @@ export function formatDate(iso: string | null | undefined, withTime = true): str
   return new Intl.DateTimeFormat(undefined, withTime ? { dateStyle: "medium", timeStyle: "short" } : { dateStyle: "medium" }).format(
     new Date(iso),
   );
+}
+
+/** The exact moment, to the second: the hover text behind a relative time. */
+export function absoluteTime(iso: string): string {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" }).format(new Date(iso));
 }
 
 export function formatNumber(n: number | null | undefined): string {
@@ -35,6 +43,13 @@ export function formatCell(value: unknown): string {
   if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(parseFloat(value.toPrecision(12)));
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
+}
+
+const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
+
+/** 999, 1.2K, 3.4M: row counts in tight places. */
+export function compactCount(n: number): string {
+  return n < 1000 ? String(n) : compact.format(n);
 }
 
 export function formatBytes(bytes: number): string {
