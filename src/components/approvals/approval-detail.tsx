@@ -26,7 +26,7 @@ import { OperationBadge, RiskBadge, StatusBadge } from "@/components/ui/badges";
 import { notifyError, notifySuccess } from "@/components/ui/feedback";
 import { relativeTime, formatDate, formatNumber } from "@/components/ui/format";
 import { PreviewDiff, PreviewUnavailable } from "./preview-diff";
-import { SqlCode } from "./sql-code";
+import { SqlCode } from "@/components/results/sql-code";
 import type { Approval, ViewerInfo } from "./types";
 
 const LIVE_STATUSES = new Set(["pending", "approved", "executing", "reverting"]);

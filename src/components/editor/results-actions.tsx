@@ -1,7 +1,7 @@
 "use client";
 import { Button, Group, Menu, Tooltip } from "@mantine/core";
 import { IconChevronDown, IconClipboard, IconDownload, IconFileTypeCsv, IconJson, IconShare } from "@tabler/icons-react";
-import type { CopyScope } from "./results-grid";
+import type { CopyScope } from "@/components/results/results-grid";
 import { shortcut } from "./shortcuts";
 
 interface ResultsActionsProps {

@@ -7,7 +7,7 @@ import dynamic from "next/dynamic";
 import { memo, useCallback, useRef, useState } from "react";
 import { ResultsActions } from "./results-actions";
 import { ResultsFooter } from "./results-footer";
-import { ResultsGrid, type CopyScope, type ResultsGridHandle } from "./results-grid";
+import { ResultsGrid, type CopyScope, type ResultsGridHandle } from "@/components/results/results-grid";
 import { ApprovalMessage, CancelledMessage, ErrorMessage, IdleMessage } from "./results-message";
 import { RunOverlay } from "./run-overlay";
 import { ShareModal } from "./share-modal";
@@ -16,7 +16,7 @@ import type { RunnerState } from "./use-query-runner";
 import classes from "./workbench.module.css";
 
 // Charts pull in recharts; only people who open the Chart tab pay for it.
-const ResultsChart = dynamic(() => import("./results-chart"), {
+const ResultsChart = dynamic(() => import("@/components/results/results-chart"), {
   ssr: false,
   loading: () => (
     <Center h="100%">

@@ -6,7 +6,7 @@ import { IconAlertCircle, IconRefresh, IconSearch, IconX } from "@tabler/icons-r
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
-import { copyText } from "./clipboard";
+import { copyText } from "@/components/ui/clipboard";
 import { SchemaTableRow } from "./schema-table-row";
 import { qualifiedName, quoteIdent } from "./sql-identifiers";
 import classes from "./sidebar.module.css";

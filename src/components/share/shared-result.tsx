@@ -3,7 +3,7 @@ import { Badge, Button, Center, Group, Loader, Paper, Stack, Text, Title } from 
 import { IconDownload, IconUser } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { ResultsGrid } from "@/components/editor/results-grid";
+import { ResultsGrid } from "@/components/results/results-grid";
 import { formatDate } from "@/components/ui/format";
 import { errorInfo } from "@/components/ui/feedback";
 import { useTRPC } from "@/lib/trpc";

@@ -1,7 +1,7 @@
 "use client";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useCallback, useImperativeHandle, useMemo, useRef, useState, type Ref } from "react";
-import { copyText } from "./clipboard";
+import { copyText } from "@/components/ui/clipboard";
 import { GridHeader } from "./grid-header";
 import { initialWidths, nextSort, sortedOrder, toClipboardText, toTsv, type SortState } from "./grid-format";
 import { GridRow } from "./grid-row";
@@ -30,7 +30,8 @@ const ROW_HEIGHT = 30;
 const HEADER_HEIGHT = 44;
 
 /**
- * The result grid: rows are virtualised (only what is on screen is in the DOM), so
+ * The result grid shared by the editor, share pages and (later) chat and pipelines: rows are
+ * virtualised (only what is on screen is in the DOM), so
  * 10,000 rows scroll as smoothly as ten. Sorting is client-side over an index array.
  */
 export const ResultsGrid = memo(function ResultsGrid({ columns, rows, label, onCopied, onCopyFailed, ref }: ResultsGridProps) {
