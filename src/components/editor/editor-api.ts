@@ -1,7 +1,7 @@
 import type { Monaco } from "./monaco-setup";
 import type { editor } from "monaco-editor";
 import { errorOffset, guessOffset } from "./error-location";
-import { statementAt } from "./sql-statements";
+import { statementAt } from "@/lib/sql-statements";
 import type { ErrorDetails } from "@/components/ui/feedback";
 
 export type RunMode = "smart" | "selection" | "all";

@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import type { EditorApi, RunMode, RunTarget } from "./editor-api";
-import { statementAt } from "./sql-statements";
+import { statementAt } from "@/lib/sql-statements";
 import { errorInfo } from "@/components/ui/feedback";
 import type { DataSource, QueryRun } from "./types";
 import { modelPath, type useEditorTabs } from "./use-editor-tabs";

@@ -2,6 +2,10 @@
  * Splits SQL into statements at top-level semicolons, skipping those inside quotes,
  * comments and PostgreSQL dollar-quoted bodies, so "run the statement under the
  * cursor" picks what the user means.
+ *
+ * The browser's only splitter (editor, and later chat and pipelines). The server decides
+ * with its own token-based one (`server/sql/split.ts`), dialect-aware and server-only,
+ * because that one is a safety boundary: the client's split only picks what to send.
  */
 export interface StatementSpan {
   /** Offsets into the whole text; `text` is `sql.slice(start, end)`. */
