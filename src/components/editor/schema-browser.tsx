@@ -8,7 +8,7 @@ import { useCallback, useMemo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { copyText } from "@/components/ui/clipboard";
 import { SchemaTableRow } from "./schema-table-row";
-import { qualifiedName, quoteIdent } from "./sql-identifiers";
+import { qualifiedName, quoteIdent } from "./monaco/sql-identifiers";
 import classes from "./sidebar.module.css";
 import { relativeTime } from "@/components/ui/format";
 import { errorInfo } from "@/components/ui/feedback";

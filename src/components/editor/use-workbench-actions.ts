@@ -3,7 +3,7 @@ import { notifications } from "@mantine/notifications";
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
-import type { EditorApi, RunMode, RunTarget } from "./editor-api";
+import type { EditorApi, RunMode, RunTarget } from "./monaco/editor-api";
 import { statementAt } from "@/lib/sql-statements";
 import { errorInfo } from "@/components/ui/feedback";
 import type { DataSource, QueryRun } from "./types";

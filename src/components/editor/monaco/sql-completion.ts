@@ -3,7 +3,7 @@ import type { editor, languages, Position } from "monaco-editor";
 import { qualifierBefore, tableMentions } from "./sql-context";
 import { quoteIdent } from "./sql-identifiers";
 import { SQL_FUNCTIONS, SQL_KEYWORDS } from "./sql-keywords";
-import type { Engine, SchemaTable } from "./types";
+import type { Engine, SchemaTable } from "../types";
 
 export interface CompletionSource {
   tables: () => readonly SchemaTable[];

@@ -1,4 +1,4 @@
-import type { Engine } from "./types";
+import type { Engine } from "../types";
 
 const PLAIN = /^[a-z_][a-z0-9_$]*$/;
 
