@@ -13,7 +13,7 @@ import {
 } from "@tabler/icons-react";
 import { memo } from "react";
 import { compactCount } from "@/components/ui/format";
-import type { SchemaTable } from "./types";
+import type { SchemaTable } from "../types";
 import classes from "./sidebar.module.css";
 
 interface SchemaTableRowProps {

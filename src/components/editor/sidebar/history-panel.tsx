@@ -5,11 +5,11 @@ import { IconAlertCircle, IconHistory, IconRefresh, IconSearch, IconTable } from
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { memo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
-import { formatDuration } from "./elapsed";
+import { formatDuration } from "../elapsed";
 import classes from "./sidebar.module.css";
 import { absoluteTime, relativeTime } from "@/components/ui/format";
 import { errorInfo } from "@/components/ui/feedback";
-import type { QueryRun } from "./types";
+import type { QueryRun } from "../types";
 
 const STATUS_COLOR: Record<string, string> = {
   completed: "var(--mantine-color-teal-6)",

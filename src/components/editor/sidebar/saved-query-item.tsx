@@ -8,7 +8,7 @@ import { useTRPC } from "@/lib/trpc";
 import classes from "./sidebar.module.css";
 import { absoluteTime, relativeTime } from "@/components/ui/format";
 import { errorInfo } from "@/components/ui/feedback";
-import type { SavedQuery } from "./types";
+import type { SavedQuery } from "../types";
 
 interface SavedQueryItemProps {
   query: SavedQuery;

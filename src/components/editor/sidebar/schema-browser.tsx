@@ -8,11 +8,11 @@ import { useCallback, useMemo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { copyText } from "@/components/ui/clipboard";
 import { SchemaTableRow } from "./schema-table-row";
-import { qualifiedName, quoteIdent } from "./monaco/sql-identifiers";
+import { qualifiedName, quoteIdent } from "../monaco/sql-identifiers";
 import classes from "./sidebar.module.css";
 import { relativeTime } from "@/components/ui/format";
 import { errorInfo } from "@/components/ui/feedback";
-import type { Engine, SchemaTable } from "./types";
+import type { Engine, SchemaTable } from "../types";
 
 interface SchemaBrowserProps {
   dataSourceId: string | null;

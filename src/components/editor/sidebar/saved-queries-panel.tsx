@@ -9,7 +9,7 @@ import { ListSkeleton } from "./history-panel";
 import { SavedQueryItem } from "./saved-query-item";
 import { SavedQueryVersionsModal } from "./saved-query-versions-modal";
 import { errorInfo } from "@/components/ui/feedback";
-import type { SavedQuery } from "./types";
+import type { SavedQuery } from "../types";
 
 type Sort = "recent" | "updated" | "title" | "oldest";
 

@@ -2,7 +2,7 @@
 import { Tabs } from "@mantine/core";
 import { IconBookmarks, IconDatabase, IconHistory } from "@tabler/icons-react";
 import { useState, type ReactNode } from "react";
-import classes from "./workbench.module.css";
+import classes from "../workbench.module.css";
 
 interface SidebarProps {
   schema: ReactNode;

@@ -6,7 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/lib/trpc";
 import { absoluteTime, relativeTime } from "@/components/ui/format";
 import { errorInfo } from "@/components/ui/feedback";
-import type { SavedQuery } from "./types";
+import type { SavedQuery } from "../types";
 
 interface VersionsModalProps {
   query: SavedQuery | null;
