@@ -7,7 +7,7 @@ import type { EditorApi, RunMode, RunTarget } from "./monaco/editor-api";
 import { statementAt } from "@/lib/sql-statements";
 import { errorInfo } from "@/components/ui/feedback";
 import type { DataSource, QueryRun } from "./types";
-import { modelPath, type useEditorTabs } from "./use-editor-tabs";
+import { modelPath, type useEditorTabs } from "./tabs/use-editor-tabs";
 import type { useQueryRunner } from "./use-query-runner";
 
 interface Deps {

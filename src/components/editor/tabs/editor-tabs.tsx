@@ -3,7 +3,7 @@ import { ActionIcon, Tooltip } from "@mantine/core";
 import { IconBookmark, IconFileCode, IconPlus, IconX } from "@tabler/icons-react";
 import { useState, type KeyboardEvent } from "react";
 import type { EditorTab } from "./use-editor-tabs";
-import classes from "./workbench.module.css";
+import classes from "../workbench.module.css";
 
 interface EditorTabsProps {
   tabs: readonly EditorTab[];

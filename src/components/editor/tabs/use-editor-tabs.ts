@@ -1,6 +1,6 @@
 "use client";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { readStored, STORAGE_KEYS, writeStored } from "./storage";
+import { readStored, STORAGE_KEYS, writeStored } from "../storage";
 
 export interface EditorTab {
   id: string;
