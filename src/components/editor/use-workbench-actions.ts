@@ -8,7 +8,7 @@ import { statementAt } from "@/lib/sql-statements";
 import { errorInfo } from "@/components/ui/feedback";
 import type { DataSource, QueryRun } from "./types";
 import { modelPath, type useEditorTabs } from "./tabs/use-editor-tabs";
-import type { useQueryRunner } from "./use-query-runner";
+import type { useQueryRunner } from "./run/use-query-runner";
 
 interface Deps {
   api: EditorApi | null;

@@ -10,7 +10,7 @@ import type { EditorApi } from "./monaco/editor-api";
 import { EditorTabs } from "./tabs/editor-tabs";
 import { EditorToolbar } from "./editor-toolbar";
 import { HistoryPanel } from "./sidebar/history-panel";
-import { ResultsPanel } from "./results-panel";
+import { ResultsPanel } from "./run/results-panel";
 import { SaveQueryModal } from "./sidebar/save-query-modal";
 import { SavedQueriesPanel } from "./sidebar/saved-queries-panel";
 import { SchemaBrowser } from "./sidebar/schema-browser";
@@ -22,7 +22,7 @@ import { errorInfo } from "@/components/ui/feedback";
 import type { Engine, SchemaTable } from "./types";
 import { useDataSourceChoice } from "./use-data-source-choice";
 import { modelPath, useEditorTabs } from "./tabs/use-editor-tabs";
-import { useQueryRunner } from "./use-query-runner";
+import { useQueryRunner } from "./run/use-query-runner";
 import { useWorkbenchActions } from "./use-workbench-actions";
 import classes from "./workbench.module.css";
 

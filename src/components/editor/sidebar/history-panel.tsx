@@ -5,7 +5,7 @@ import { IconAlertCircle, IconHistory, IconRefresh, IconSearch, IconTable } from
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { memo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
-import { formatDuration } from "../elapsed";
+import { formatDuration } from "../run/elapsed";
 import classes from "./sidebar.module.css";
 import { absoluteTime, relativeTime } from "@/components/ui/format";
 import { errorInfo } from "@/components/ui/feedback";

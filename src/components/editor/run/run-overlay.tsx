@@ -3,7 +3,7 @@ import { Button, Group, Paper, Progress, Stack, Text } from "@mantine/core";
 import { IconPlayerStopFilled } from "@tabler/icons-react";
 import { Elapsed } from "./elapsed";
 import type { RunningState } from "./use-query-runner";
-import classes from "./workbench.module.css";
+import classes from "../workbench.module.css";
 
 const STAGE_LABEL: Record<RunningState["stage"], string> = {
   submitting: "Sending the query…",

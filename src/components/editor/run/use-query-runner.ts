@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useTRPC, useTRPCClient } from "@/lib/trpc";
 import { followQuery, type FinalEvent } from "./query-follow";
 import { errorInfo, type AppErrorInfo } from "@/components/ui/feedback";
-import type { Approval, QueryResult } from "./types";
+import type { Approval, QueryResult } from "../types";
 
 export type RunOutcome =
   | { kind: "done"; result: QueryResult }

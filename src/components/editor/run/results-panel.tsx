@@ -11,9 +11,9 @@ import { ResultsGrid, type CopyScope, type ResultsGridHandle } from "@/component
 import { ApprovalMessage, CancelledMessage, ErrorMessage, IdleMessage } from "./results-message";
 import { RunOverlay } from "./run-overlay";
 import { ShareModal } from "./share-modal";
-import { shortcut } from "./shortcuts";
+import { shortcut } from "../shortcuts";
 import type { RunnerState } from "./use-query-runner";
-import classes from "./workbench.module.css";
+import classes from "../workbench.module.css";
 
 // Charts pull in recharts; only people who open the Chart tab pay for it.
 const ResultsChart = dynamic(() => import("@/components/results/results-chart"), {

@@ -2,7 +2,7 @@
 import { Button, Group, Menu, Tooltip } from "@mantine/core";
 import { IconChevronDown, IconClipboard, IconDownload, IconFileTypeCsv, IconJson, IconShare } from "@tabler/icons-react";
 import type { CopyScope } from "@/components/results/results-grid";
-import { shortcut } from "./shortcuts";
+import { shortcut } from "../shortcuts";
 
 interface ResultsActionsProps {
   queryId: string;

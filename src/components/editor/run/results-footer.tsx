@@ -2,7 +2,7 @@
 import { Badge, Group, Text, Tooltip } from "@mantine/core";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import { formatDuration } from "./elapsed";
-import type { QueryResult } from "./types";
+import type { QueryResult } from "../types";
 
 /** "N rows in X ms", and a badge when the server kept only the first rows. */
 export function ResultsFooter({ result }: { result: QueryResult }) {

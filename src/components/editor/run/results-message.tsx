@@ -2,9 +2,9 @@
 import { Alert, Anchor, Badge, Button, Code, EmptyState, Group, Kbd, ScrollArea, Stack, Text } from "@mantine/core";
 import { IconAlertTriangle, IconCircleX, IconClockPause, IconPlayerPlay, IconShieldCheck } from "@tabler/icons-react";
 import Link from "next/link";
-import { keyLabels } from "./shortcuts";
+import { keyLabels } from "../shortcuts";
 import type { AppErrorInfo } from "@/components/ui/feedback";
-import type { Approval } from "./types";
+import type { Approval } from "../types";
 
 export function IdleMessage() {
   return (
