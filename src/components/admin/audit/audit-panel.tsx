@@ -8,7 +8,6 @@ import {
   Card,
   Code,
   Group,
-  Pagination,
   Select,
   SimpleGrid,
   Skeleton,
@@ -24,6 +23,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Fragment, useEffect, useState } from "react";
 import { relativeTime, formatDate, humanize } from "@/components/ui/format";
 import { NO_SHRINK } from "@/components/ui/badges";
+import { TablePager } from "@/components/ui/table-pager";
 import { useTRPC } from "@/lib/trpc";
 import { PanelHeader } from "../panel-header";
 
@@ -252,14 +252,7 @@ export function AuditPanel() {
             </Table>
           </Table.ScrollContainer>
         )}
-        {total > 0 && (
-          <Group justify="space-between" px="md" py="sm" style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}>
-            <Text size="sm" c="dimmed">
-              {(page - 1) * PAGE_SIZE + 1}–{Math.min(page * PAGE_SIZE, total)} of {total}
-            </Text>
-            {total > PAGE_SIZE && <Pagination total={Math.ceil(total / PAGE_SIZE)} value={page} onChange={setPage} size="sm" />}
-          </Group>
-        )}
+        <TablePager total={total} page={page} pageSize={PAGE_SIZE} onPageChange={setPage} />
       </Card>
     </Stack>
   );

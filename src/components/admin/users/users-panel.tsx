@@ -8,7 +8,6 @@ import {
   Card,
   Group,
   Menu,
-  Pagination,
   Select,
   Skeleton,
   Stack,
@@ -25,6 +24,7 @@ import { notifyError, notifySuccess } from "@/components/ui/feedback";
 import { relativeTime, formatDate } from "@/components/ui/format";
 import type { Role } from "@/lib/roles";
 import { NO_SHRINK } from "@/components/ui/badges";
+import { TablePager } from "@/components/ui/table-pager";
 import { useTRPC } from "@/lib/trpc";
 import { PanelHeader } from "../panel-header";
 import type { ManagedUser } from "../types";
@@ -262,14 +262,7 @@ export function UsersPanel({ currentUserId }: { currentUserId: string }) {
             </Table>
           </Table.ScrollContainer>
         )}
-        {total > PAGE_SIZE && (
-          <Group justify="space-between" px="md" py="sm" style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}>
-            <Text size="sm" c="dimmed">
-              {total} users
-            </Text>
-            <Pagination total={Math.ceil(total / PAGE_SIZE)} value={page} onChange={setPage} size="sm" />
-          </Group>
-        )}
+        <TablePager total={total} page={page} pageSize={PAGE_SIZE} onPageChange={setPage} summary={`${total} users`} hideWhenOnePage />
       </Card>
 
       {creating && <CreateUserModal onClose={() => setCreating(false)} />}
