@@ -1,11 +1,12 @@
 "use client";
-import { Alert, Button, Group, Modal, SegmentedControl, Stack, TagsInput, Text, Textarea, TextInput } from "@mantine/core";
+import { SegmentedControl, TagsInput, Text, Textarea, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
+import { IconCheck } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState, type FormEvent } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { errorInfo } from "@/components/ui/feedback";
+import { FormModal } from "@/components/ui/form-modal";
 
 interface SaveQueryModalProps {
   opened: boolean;
@@ -61,44 +62,37 @@ export function SaveQueryModal({ opened, onClose, getSql, dataSourceId, defaultT
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title="Save query" centered radius="md">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          {canUpdate && (
-            <SegmentedControl
-              fullWidth
-              size="xs"
-              value={mode}
-              onChange={(v) => setMode(v === "new" ? "new" : "update")}
-              data={[
-                { value: "update", label: `Update “${existing.data!.title}”` },
-                { value: "new", label: "Save as a new query" },
-              ]}
-            />
-          )}
-          {problem && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
-              {errorInfo(problem).message}
-            </Alert>
-          )}
-          <TextInput label="Title" required value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={titleError} maxLength={200} data-autofocus />
-          <Textarea label="Description" autosize minRows={2} maxRows={6} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
-          <TagsInput label="Tags" description="Press Enter after each tag" value={tags} onChange={setTags} maxTags={30} clearable splitChars={[",", " "]} />
-          {canUpdate && mode === "update" && (
-            <Text size="xs" c="dimmed">
-              Saves version {existing.data!.version + 1}; earlier versions stay in its history.
-            </Text>
-          )}
-          <Group justify="flex-end" mt="xs">
-            <Button variant="default" onClick={onClose} disabled={pending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={pending}>
-              Save
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      opened={opened}
+      title="Save query"
+      onClose={onClose}
+      onSubmit={submit}
+      busy={pending}
+      error={problem ? errorInfo(problem).message : null}
+      submitLabel="Save"
+      intro={
+        canUpdate && (
+          <SegmentedControl
+            fullWidth
+            size="xs"
+            value={mode}
+            onChange={(v) => setMode(v === "new" ? "new" : "update")}
+            data={[
+              { value: "update", label: `Update “${existing.data!.title}”` },
+              { value: "new", label: "Save as a new query" },
+            ]}
+          />
+        )
+      }
+    >
+      <TextInput label="Title" required value={title} onChange={(e) => setTitle(e.currentTarget.value)} error={titleError} maxLength={200} data-autofocus />
+      <Textarea label="Description" autosize minRows={2} maxRows={6} value={description} onChange={(e) => setDescription(e.currentTarget.value)} />
+      <TagsInput label="Tags" description="Press Enter after each tag" value={tags} onChange={setTags} maxTags={30} clearable splitChars={[",", " "]} />
+      {canUpdate && mode === "update" && (
+        <Text size="xs" c="dimmed">
+          Saves version {existing.data!.version + 1}; earlier versions stay in its history.
+        </Text>
+      )}
+    </FormModal>
   );
 }
