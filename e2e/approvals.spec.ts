@@ -37,7 +37,7 @@ async function priceOf(request: APIRequestContext, token: string, dataSourceId: 
   return result.data[0]!.unit_price;
 }
 
-/** How the preview shows a REAL: trimmed to 12 significant digits (components/approvals/format.ts). */
+/** How the preview shows a REAL: trimmed to 12 significant digits (components/ui/format.ts). */
 const shown = (n: number) => String(parseFloat(n.toPrecision(12)));
 
 /** Before a screenshot: no toast over the page, no pointer hover, transitions finished. */

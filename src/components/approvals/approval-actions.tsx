@@ -4,9 +4,9 @@ import { IconArrowBackUp, IconInfoCircle, IconPlayerPlay, IconShieldCheck, IconX
 import { useMutation } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { useTRPC } from "@/lib/trpc";
-import { ConfirmModal } from "./confirm-modal";
-import { notifyError, notifySuccess } from "./feedback";
-import { formatNumber } from "./format";
+import { ConfirmModal } from "@/components/ui/confirm-modal";
+import { notifyError, notifySuccess } from "@/components/ui/feedback";
+import { formatNumber } from "@/components/ui/format";
 import { Outcome } from "./outcome";
 import type { Approval, ViewerInfo } from "./types";
 

@@ -22,11 +22,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { ApprovalActions, permissionsFor } from "./approval-actions";
-import { OperationBadge, RiskBadge, StatusBadge } from "./badges";
-import { notifyError, notifySuccess } from "./feedback";
-import { formatAge, formatDate, formatNumber } from "./format";
+import { OperationBadge, RiskBadge, StatusBadge } from "@/components/ui/badges";
+import { notifyError, notifySuccess } from "@/components/ui/feedback";
+import { relativeTime, formatDate, formatNumber } from "@/components/ui/format";
 import { PreviewDiff, PreviewUnavailable } from "./preview-diff";
-import { SqlCode } from "./sql-code";
+import { SqlCode } from "@/components/results/sql-code";
 import type { Approval, ViewerInfo } from "./types";
 
 const LIVE_STATUSES = new Set(["pending", "approved", "executing", "reverting"]);
@@ -143,7 +143,7 @@ export function ApprovalDetail({ id, viewer, canApproveOn }: Props) {
           <Text size="sm">
             <b>{a.requestedBy.username}</b>{" "}
             <Text span c="dimmed" size="sm">
-              ({a.requestedBy.email}) requested {formatAge(a.createdAt)} · {formatDate(a.createdAt)}
+              ({a.requestedBy.email}) requested {relativeTime(a.createdAt)} · {formatDate(a.createdAt)}
             </Text>
           </Text>
         </Group>
@@ -176,9 +176,9 @@ export function ApprovalDetail({ id, viewer, canApproveOn }: Props) {
           }
           hint={
             a.executedAt
-              ? `Executed ${formatAge(a.executedAt)}`
+              ? `Executed ${relativeTime(a.executedAt)}`
               : a.preview
-                ? `Previewed ${formatAge(a.preview.previewedAt)}`
+                ? `Previewed ${relativeTime(a.preview.previewedAt)}`
                 : a.previewUnavailableReason !== null
                   ? "Never dry-run"
                   : "Not previewed yet"

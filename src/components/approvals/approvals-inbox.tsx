@@ -4,7 +4,6 @@ import {
   Badge,
   Drawer,
   Group,
-  Pagination,
   Paper,
   SegmentedControl,
   Select,
@@ -24,8 +23,9 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { ApprovalDetail } from "./approval-detail";
-import { OperationBadge, RiskBadge, StatusBadge } from "./badges";
-import { formatAge } from "./format";
+import { OperationBadge, RiskBadge, StatusBadge } from "@/components/ui/badges";
+import { relativeTime } from "@/components/ui/format";
+import { TablePager } from "@/components/ui/table-pager";
 import type { ApprovalScope, ViewerInfo } from "./types";
 
 const PAGE_SIZE = 20;
@@ -97,7 +97,6 @@ export function ApprovalsInbox({ viewer, initialRequestId }: { viewer: ViewerInf
   }
 
   const total = list.data?.total ?? 0;
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const visibleTabs = TABS.filter((t) => !("onlyWhenUsed" in t) || (counts.data?.[t.value] ?? 0) > 0 || tab === t.value);
 
   return (
@@ -276,7 +275,7 @@ export function ApprovalsInbox({ viewer, initialRequestId }: { viewer: ViewerInf
                     <Table.Td pr="md" ta="right" style={{ whiteSpace: "nowrap" }}>
                       <Tooltip label={new Date(a.createdAt).toLocaleString()} withArrow>
                         <Text size="sm" c="dimmed" span>
-                          {formatAge(a.createdAt)}
+                          {relativeTime(a.createdAt)}
                         </Text>
                       </Tooltip>
                     </Table.Td>
@@ -286,14 +285,7 @@ export function ApprovalsInbox({ viewer, initialRequestId }: { viewer: ViewerInf
             </Table>
           </Table.ScrollContainer>
         )}
-        {total > PAGE_SIZE && (
-          <Group justify="space-between" px="md" py="sm" style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}>
-            <Text size="sm" c="dimmed">
-              {total} requests
-            </Text>
-            <Pagination total={pages} value={page} onChange={setPage} size="sm" />
-          </Group>
-        )}
+        <TablePager total={total} page={page} pageSize={PAGE_SIZE} onPageChange={setPage} summary={`${total} requests`} hideWhenOnePage />
       </Paper>
 
       <Drawer

@@ -1,7 +1,7 @@
 "use client";
 import { Alert, Text } from "@mantine/core";
 import { IconAlertCircle, IconArrowBackUp, IconCheck, IconCircleCheck, IconPlayerPlay, IconX } from "@tabler/icons-react";
-import { formatDate, formatNumber } from "./format";
+import { formatDate, formatNumber } from "@/components/ui/format";
 import type { Approval } from "./types";
 
 /** One line on where the request stands, above its actions. */

@@ -2,7 +2,7 @@
 import { Alert, Code, Group, SegmentedControl, Stack, Table, Text } from "@mantine/core";
 import { IconInfoCircle, IconShieldLock } from "@tabler/icons-react";
 import { useMemo, useState } from "react";
-import { formatCell } from "./format";
+import { formatCell } from "@/components/ui/format";
 import classes from "./preview-diff.module.css";
 import type { ApprovalPreview } from "./types";
 

@@ -1,14 +1,15 @@
 import type { inferRouterOutputs } from "@trpc/server";
 // Type-only: nothing of the server reaches the browser bundle.
 import type { AppRouter } from "@/server/routers/_app";
+import type { ResultColumn, ResultRow } from "@/components/results/types";
+
+export type { ResultColumn, ResultRow };
 
 type Outputs = inferRouterOutputs<AppRouter>;
 
 export type DataSource = Outputs["datasources"]["list"][number];
 export type SchemaTable = Outputs["datasources"]["schema"]["schema"]["tables"][number];
 export type SchemaColumn = SchemaTable["columns"][number];
-export type ResultColumn = Outputs["queries"]["results"]["columns"][number];
-export type ResultRow = Record<string, unknown>;
 export type QueryRun = Outputs["queries"]["get"];
 export type SavedQuery = Outputs["savedQueries"]["list"]["items"][number];
 export type SavedQueryVersion = Outputs["savedQueries"]["versions"][number];

@@ -3,12 +3,12 @@ import { notifications } from "@mantine/notifications";
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
-import type { EditorApi, RunMode, RunTarget } from "./editor-api";
-import { statementAt } from "./sql-statements";
-import { errorInfo } from "./trpc-error";
+import type { EditorApi, RunMode, RunTarget } from "./monaco/editor-api";
+import { statementAt } from "@/lib/sql-statements";
+import { errorInfo } from "@/components/ui/feedback";
 import type { DataSource, QueryRun } from "./types";
-import { modelPath, type useEditorTabs } from "./use-editor-tabs";
-import type { useQueryRunner } from "./use-query-runner";
+import { modelPath, type useEditorTabs } from "./tabs/use-editor-tabs";
+import type { useQueryRunner } from "./run/use-query-runner";
 
 interface Deps {
   api: EditorApi | null;

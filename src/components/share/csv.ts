@@ -1,4 +1,4 @@
-import type { ResultColumn, ResultRow } from "@/components/editor/types";
+import type { ResultColumn, ResultRow } from "@/components/results/types";
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return "";

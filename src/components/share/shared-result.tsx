@@ -3,9 +3,9 @@ import { Badge, Button, Center, Group, Loader, Paper, Stack, Text, Title } from 
 import { IconDownload, IconUser } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { ResultsGrid } from "@/components/editor/results-grid";
-import { shortTime } from "@/components/editor/time-format";
-import { errorInfo } from "@/components/editor/trpc-error";
+import { ResultsGrid } from "@/components/results/results-grid";
+import { formatDate } from "@/components/ui/format";
+import { errorInfo } from "@/components/ui/feedback";
 import { useTRPC } from "@/lib/trpc";
 import { downloadText, toCsv } from "./csv";
 import classes from "./share.module.css";
@@ -57,10 +57,10 @@ export function SharedResult({ id }: { id: string }) {
           <Group gap={6} c="dimmed" wrap="wrap">
             <IconUser size={14} />
             <Text size="sm" data-testid="shared-by">
-              Shared by <b>{sharedBy}</b> on {shortTime(createdAt)}
+              Shared by <b>{sharedBy}</b> on {formatDate(createdAt)}
             </Text>
             <Badge size="sm" variant="light" color={expiresAt ? "orange" : "gray"} radius="sm" tt="none">
-              {expiresAt ? `expires ${shortTime(expiresAt)}` : "no expiry"}
+              {expiresAt ? `expires ${formatDate(expiresAt)}` : "no expiry"}
             </Badge>
           </Group>
         </Stack>

@@ -1,7 +1,7 @@
 "use client";
 import Editor from "@monaco-editor/react";
 import { Code, useComputedColorScheme } from "@mantine/core";
-import { defineQuarryThemes, EDITOR_FONT, MONACO_THEMES, type Monaco } from "@/components/editor/monaco-setup";
+import { defineQuarryThemes, EDITOR_FONT, MONACO_THEMES, type Monaco } from "@/components/editor/monaco/monaco-setup";
 
 /** Read-only, highlighted SQL (Monaco, served by Quarry); plain text while it loads. */
 export function SqlViewer({ sql }: { sql: string }) {

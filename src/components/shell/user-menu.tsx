@@ -4,7 +4,7 @@ import { useDisclosure } from "@mantine/hooks";
 import { IconChevronDown, IconKey, IconLogout } from "@tabler/icons-react";
 import { signOut } from "next-auth/react";
 import { ChangePasswordModal } from "./change-password-modal";
-import { RoleBadge } from "./role-badge";
+import { RoleBadge } from "@/components/ui/badges";
 import type { ShellUser } from "./shell-user";
 
 export function UserMenu({ user }: { user: ShellUser }) {

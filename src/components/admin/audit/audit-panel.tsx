@@ -8,7 +8,6 @@ import {
   Card,
   Code,
   Group,
-  Pagination,
   Select,
   SimpleGrid,
   Skeleton,
@@ -22,8 +21,9 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { IconAlertCircle, IconChevronDown, IconChevronRight, IconFilterOff, IconRefresh } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { Fragment, useEffect, useState } from "react";
-import { formatAge, formatDate, humanize } from "@/components/approvals/format";
-import { NO_SHRINK } from "@/components/approvals/badges";
+import { relativeTime, formatDate, humanize } from "@/components/ui/format";
+import { NO_SHRINK } from "@/components/ui/badges";
+import { TablePager } from "@/components/ui/table-pager";
 import { useTRPC } from "@/lib/trpc";
 import { PanelHeader } from "../panel-header";
 
@@ -203,7 +203,7 @@ export function AuditPanel() {
                         <Table.Td>
                           <Text size="sm">{formatDate(e.timestamp)}</Text>
                           <Text size="xs" c="dimmed">
-                            {formatAge(e.timestamp)}
+                            {relativeTime(e.timestamp)}
                           </Text>
                         </Table.Td>
                         <Table.Td maw={240}>
@@ -252,14 +252,7 @@ export function AuditPanel() {
             </Table>
           </Table.ScrollContainer>
         )}
-        {total > 0 && (
-          <Group justify="space-between" px="md" py="sm" style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}>
-            <Text size="sm" c="dimmed">
-              {(page - 1) * PAGE_SIZE + 1}–{Math.min(page * PAGE_SIZE, total)} of {total}
-            </Text>
-            {total > PAGE_SIZE && <Pagination total={Math.ceil(total / PAGE_SIZE)} value={page} onChange={setPage} size="sm" />}
-          </Group>
-        )}
+        <TablePager total={total} page={page} pageSize={PAGE_SIZE} onPageChange={setPage} />
       </Card>
     </Stack>
   );

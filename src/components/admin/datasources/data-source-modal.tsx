@@ -1,10 +1,7 @@
 "use client";
 import {
   Alert,
-  Button,
   Divider,
-  Group,
-  Modal,
   NumberInput,
   PasswordInput,
   SegmentedControl,
@@ -16,10 +13,11 @@ import {
   TextInput,
   Textarea,
 } from "@mantine/core";
-import { IconAlertCircle, IconAlertTriangle } from "@tabler/icons-react";
+import { IconAlertTriangle } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { notifySuccess, serverProblem } from "@/components/approvals/feedback";
+import { notifySuccess, errorInfo } from "@/components/ui/feedback";
+import { FormModal } from "@/components/ui/form-modal";
 import { useTRPC } from "@/lib/trpc";
 import type { DataSource } from "../types";
 
@@ -81,8 +79,8 @@ export function DataSourceModal({ dataSource, opened, onClose, onSaved }: Props)
   };
 
   function failed(error: unknown) {
-    const problem = serverProblem(error);
-    setErrors(problem.fields);
+    const problem = errorInfo(error);
+    setErrors(problem.fieldErrors);
     setFormError(problem.message);
   }
 
@@ -131,144 +129,137 @@ export function DataSourceModal({ dataSource, opened, onClose, onSaved }: Props)
   }
 
   return (
-    <Modal opened={opened} onClose={onClose} title={editing ? `Edit ${dataSource.name}` : "Add a data source"} size="lg" centered radius="md">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="md">
-          {formError && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
-              {formError}
-            </Alert>
-          )}
-          {editing && dataSource.warnings.length > 0 && (
-            <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} title="This login can do more than read" data-testid="ds-warnings">
-              <Stack gap={4}>
-                {dataSource.warnings.map((w) => (
-                  <Text key={w} size="sm">
-                    {w}
-                  </Text>
-                ))}
-                <Text size="xs" c="dimmed">
-                  Reads are still kept read-only, but a least-privilege login or a read role limits what a missed check could do.
-                </Text>
-              </Stack>
-            </Alert>
-          )}
-          <TextInput label="Name" required value={draft.name} onChange={(e) => set("name", e.currentTarget.value)} error={errors.name} data-autofocus />
+    <FormModal
+      opened={opened}
+      title={editing ? `Edit ${dataSource.name}` : "Add a data source"}
+      size="lg"
+      gap="md"
+      onClose={onClose}
+      onSubmit={submit}
+      busy={busy}
+      error={formError}
+      submitLabel={editing ? "Save changes" : "Add data source"}
+    >
+      {editing && dataSource.warnings.length > 0 && (
+        <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} title="This login can do more than read" data-testid="ds-warnings">
           <Stack gap={4}>
-            <Text size="sm" fw={500}>
-              Engine
+            {dataSource.warnings.map((w) => (
+              <Text key={w} size="sm">
+                {w}
+              </Text>
+            ))}
+            <Text size="xs" c="dimmed">
+              Reads are still kept read-only, but a least-privilege login or a read role limits what a missed check could do.
             </Text>
-            <SegmentedControl
-              fullWidth
-              value={draft.engine}
-              onChange={(v) => {
-                const engine = v as Engine;
-                setDraft((d) => ({ ...d, engine, port: d.port === "" || d.port === DEFAULT_PORT[d.engine] ? (DEFAULT_PORT[engine] ?? "") : d.port }));
-              }}
-              data={[
-                { value: "postgres", label: "PostgreSQL" },
-                { value: "mysql", label: "MySQL / MariaDB" },
-                { value: "sqlite", label: "SQLite" },
-              ]}
-              aria-label="Engine"
-            />
           </Stack>
-          {sqlite ? (
+        </Alert>
+      )}
+      <TextInput label="Name" required value={draft.name} onChange={(e) => set("name", e.currentTarget.value)} error={errors.name} data-autofocus />
+      <Stack gap={4}>
+        <Text size="sm" fw={500}>
+          Engine
+        </Text>
+        <SegmentedControl
+          fullWidth
+          value={draft.engine}
+          onChange={(v) => {
+            const engine = v as Engine;
+            setDraft((d) => ({ ...d, engine, port: d.port === "" || d.port === DEFAULT_PORT[d.engine] ? (DEFAULT_PORT[engine] ?? "") : d.port }));
+          }}
+          data={[
+            { value: "postgres", label: "PostgreSQL" },
+            { value: "mysql", label: "MySQL / MariaDB" },
+            { value: "sqlite", label: "SQLite" },
+          ]}
+          aria-label="Engine"
+        />
+      </Stack>
+      {sqlite ? (
+        <TextInput
+          label="Database file"
+          description="A path on the Quarry server, e.g. /srv/data/shop.sqlite"
+          required
+          value={draft.database}
+          onChange={(e) => set("database", e.currentTarget.value)}
+          error={errors.database}
+          ff="monospace"
+        />
+      ) : (
+        <>
+          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
             <TextInput
-              label="Database file"
-              description="A path on the Quarry server, e.g. /srv/data/shop.sqlite"
+              label="Host"
               required
-              value={draft.database}
-              onChange={(e) => set("database", e.currentTarget.value)}
-              error={errors.database}
+              placeholder="db.internal"
+              value={draft.host}
+              onChange={(e) => set("host", e.currentTarget.value)}
+              error={errors.host}
+              style={{ gridColumn: "span 2" }}
+            />
+            <NumberInput
+              label="Port"
+              placeholder={String(DEFAULT_PORT[draft.engine] ?? "")}
+              min={1}
+              max={65535}
+              allowDecimal={false}
+              value={draft.port}
+              onChange={(v) => set("port", typeof v === "number" ? v : "")}
+              error={errors.port}
+            />
+          </SimpleGrid>
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+            <TextInput label="Database" required value={draft.database} onChange={(e) => set("database", e.currentTarget.value)} error={errors.database} />
+            <Select
+              label="SSL"
+              data={[
+                { value: "disable", label: "Off" },
+                { value: "require", label: "Required" },
+                { value: "verify-full", label: "Required, verify certificate" },
+              ]}
+              value={draft.sslMode}
+              onChange={(v) => v && set("sslMode", v as Draft["sslMode"])}
+              allowDeselect={false}
+              error={errors.sslMode}
+            />
+            <TextInput label="Username" value={draft.username} onChange={(e) => set("username", e.currentTarget.value)} error={errors.username} autoComplete="off" />
+            <PasswordInput
+              label="Password"
+              value={draft.password}
+              onChange={(e) => set("password", e.currentTarget.value)}
+              placeholder={editing && dataSource.hasPassword ? "Unchanged" : ""}
+              description={editing ? "Leave empty to keep the stored one" : "Stored encrypted, never shown again"}
+              error={errors.password}
+              autoComplete="new-password"
+            />
+          </SimpleGrid>
+          {draft.engine === "postgres" && (
+            <TextInput
+              label="Read as role"
+              placeholder="quarry_reader"
+              description="Optional. Every read runs SET LOCAL ROLE to this role inside its read-only transaction, so it can do only what the role may. The login must be a member of it; writes still run as the login."
+              value={draft.readRole}
+              onChange={(e) => set("readRole", e.currentTarget.value)}
+              error={errors.readRole}
+              autoComplete="off"
               ff="monospace"
             />
-          ) : (
-            <>
-              <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-                <TextInput
-                  label="Host"
-                  required
-                  placeholder="db.internal"
-                  value={draft.host}
-                  onChange={(e) => set("host", e.currentTarget.value)}
-                  error={errors.host}
-                  style={{ gridColumn: "span 2" }}
-                />
-                <NumberInput
-                  label="Port"
-                  placeholder={String(DEFAULT_PORT[draft.engine] ?? "")}
-                  min={1}
-                  max={65535}
-                  allowDecimal={false}
-                  value={draft.port}
-                  onChange={(v) => set("port", typeof v === "number" ? v : "")}
-                  error={errors.port}
-                />
-              </SimpleGrid>
-              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-                <TextInput label="Database" required value={draft.database} onChange={(e) => set("database", e.currentTarget.value)} error={errors.database} />
-                <Select
-                  label="SSL"
-                  data={[
-                    { value: "disable", label: "Off" },
-                    { value: "require", label: "Required" },
-                    { value: "verify-full", label: "Required, verify certificate" },
-                  ]}
-                  value={draft.sslMode}
-                  onChange={(v) => v && set("sslMode", v as Draft["sslMode"])}
-                  allowDeselect={false}
-                  error={errors.sslMode}
-                />
-                <TextInput label="Username" value={draft.username} onChange={(e) => set("username", e.currentTarget.value)} error={errors.username} autoComplete="off" />
-                <PasswordInput
-                  label="Password"
-                  value={draft.password}
-                  onChange={(e) => set("password", e.currentTarget.value)}
-                  placeholder={editing && dataSource.hasPassword ? "Unchanged" : ""}
-                  description={editing ? "Leave empty to keep the stored one" : "Stored encrypted, never shown again"}
-                  error={errors.password}
-                  autoComplete="new-password"
-                />
-              </SimpleGrid>
-              {draft.engine === "postgres" && (
-                <TextInput
-                  label="Read as role"
-                  placeholder="quarry_reader"
-                  description="Optional. Every read runs SET LOCAL ROLE to this role inside its read-only transaction, so it can do only what the role may. The login must be a member of it; writes still run as the login."
-                  value={draft.readRole}
-                  onChange={(e) => set("readRole", e.currentTarget.value)}
-                  error={errors.readRole}
-                  autoComplete="off"
-                  ff="monospace"
-                />
-              )}
-            </>
           )}
-          <Textarea label="Description" autosize minRows={2} maxRows={4} value={draft.description} onChange={(e) => set("description", e.currentTarget.value)} error={errors.description} />
-          <Divider label="Write safeguards" labelPosition="left" />
-          <Switch
-            label="Two approvals for high-risk writes"
-            description="High-risk statements need a second approver before they can be committed."
-            checked={draft.twoApprovalsForHighRisk}
-            onChange={(e) => set("twoApprovalsForHighRisk", e.currentTarget.checked)}
-          />
-          <Switch
-            label="Back up changed rows before commit"
-            description="Copies the rows an UPDATE or DELETE touches into a backup table, so it can be reverted in one click."
-            checked={draft.backupBeforeCommit}
-            onChange={(e) => set("backupBeforeCommit", e.currentTarget.checked)}
-          />
-          <Group justify="flex-end" gap="sm" mt="xs">
-            <Button variant="default" onClick={onClose} disabled={busy}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {editing ? "Save changes" : "Add data source"}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        </>
+      )}
+      <Textarea label="Description" autosize minRows={2} maxRows={4} value={draft.description} onChange={(e) => set("description", e.currentTarget.value)} error={errors.description} />
+      <Divider label="Write safeguards" labelPosition="left" />
+      <Switch
+        label="Two approvals for high-risk writes"
+        description="High-risk statements need a second approver before they can be committed."
+        checked={draft.twoApprovalsForHighRisk}
+        onChange={(e) => set("twoApprovalsForHighRisk", e.currentTarget.checked)}
+      />
+      <Switch
+        label="Back up changed rows before commit"
+        description="Copies the rows an UPDATE or DELETE touches into a backup table, so it can be reverted in one click."
+        checked={draft.backupBeforeCommit}
+        onChange={(e) => set("backupBeforeCommit", e.currentTarget.checked)}
+      />
+    </FormModal>
   );
 }

@@ -29,10 +29,10 @@ import {
 import { notifications } from "@mantine/notifications";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ConfirmModal } from "@/components/approvals/confirm-modal";
-import { notifyError, notifySuccess } from "@/components/approvals/feedback";
-import { NO_SHRINK } from "@/components/approvals/badges";
-import { formatAge } from "@/components/approvals/format";
+import { ConfirmModal } from "@/components/ui/confirm-modal";
+import { notifyError, notifySuccess } from "@/components/ui/feedback";
+import { NO_SHRINK } from "@/components/ui/badges";
+import { relativeTime } from "@/components/ui/format";
 import { useTRPC } from "@/lib/trpc";
 import { PermissionMatrix } from "../groups/permission-matrix";
 import { PanelHeader } from "../panel-header";
@@ -244,7 +244,7 @@ export function DataSourcesPanel() {
                       )}
                       <Text size="xs" c="dimmed">
                         {ds.tablesCount !== null ? `${ds.tablesCount} tables · ` : ""}
-                        {ds.lastCheckedAt ? `checked ${formatAge(ds.lastCheckedAt)}` : "never checked"}
+                        {ds.lastCheckedAt ? `checked ${relativeTime(ds.lastCheckedAt)}` : "never checked"}
                       </Text>
                     </Table.Td>
                     <Table.Td>

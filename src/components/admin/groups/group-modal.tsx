@@ -1,9 +1,9 @@
 "use client";
-import { Alert, Button, Group, Modal, Stack, TextInput, Textarea } from "@mantine/core";
-import { IconAlertCircle } from "@tabler/icons-react";
+import { TextInput, Textarea } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { notifySuccess, serverProblem } from "@/components/approvals/feedback";
+import { notifySuccess, errorInfo } from "@/components/ui/feedback";
+import { FormModal } from "@/components/ui/form-modal";
 import { useTRPC } from "@/lib/trpc";
 import type { Group as GroupRow } from "../types";
 
@@ -28,8 +28,8 @@ export function GroupModal({ group, onClose, onSaved }: Props) {
       onSaved(saved.id);
     },
     onError(error: unknown) {
-      const problem = serverProblem(error);
-      setErrors(problem.fields);
+      const problem = errorInfo(error);
+      setErrors(problem.fieldErrors);
       setFormError(problem.message);
     },
   };
@@ -49,45 +49,35 @@ export function GroupModal({ group, onClose, onSaved }: Props) {
   }
 
   return (
-    <Modal opened onClose={onClose} title={group ? `Edit ${group.name}` : "New group"} centered radius="md">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          {formError && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
-              {formError}
-            </Alert>
-          )}
-          <TextInput
-            label="Name"
-            required
-            placeholder="e.g. Finance analysts"
-            value={name}
-            onChange={(e) => {
-              setName(e.currentTarget.value);
-              setErrors({});
-            }}
-            error={errors.name}
-            data-autofocus
-          />
-          <Textarea
-            label="Description"
-            placeholder="Who belongs here and why"
-            autosize
-            minRows={2}
-            value={description}
-            onChange={(e) => setDescription(e.currentTarget.value)}
-            error={errors.description}
-          />
-          <Group justify="flex-end" gap="sm" mt="xs">
-            <Button variant="default" onClick={onClose} disabled={busy}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {group ? "Save" : "Create group"}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      title={group ? `Edit ${group.name}` : "New group"}
+      onClose={onClose}
+      onSubmit={submit}
+      busy={busy}
+      error={formError}
+      submitLabel={group ? "Save" : "Create group"}
+    >
+      <TextInput
+        label="Name"
+        required
+        placeholder="e.g. Finance analysts"
+        value={name}
+        onChange={(e) => {
+          setName(e.currentTarget.value);
+          setErrors({});
+        }}
+        error={errors.name}
+        data-autofocus
+      />
+      <Textarea
+        label="Description"
+        placeholder="Who belongs here and why"
+        autosize
+        minRows={2}
+        value={description}
+        onChange={(e) => setDescription(e.currentTarget.value)}
+        error={errors.description}
+      />
+    </FormModal>
   );
 }

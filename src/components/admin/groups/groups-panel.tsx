@@ -21,12 +21,12 @@ import {
 import { IconPencil, IconPlus, IconSearch, IconTrash, IconUserMinus, IconUserPlus, IconUsersGroup } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ConfirmModal } from "@/components/approvals/confirm-modal";
-import { notifyError, notifySuccess } from "@/components/approvals/feedback";
-import { formatDate } from "@/components/approvals/format";
-import { RoleBadge } from "@/components/shell/role-badge";
+import { ConfirmModal } from "@/components/ui/confirm-modal";
+import { notifyError, notifySuccess } from "@/components/ui/feedback";
+import { formatDate } from "@/components/ui/format";
+import { RoleBadge } from "@/components/ui/badges";
 import { isRole } from "@/lib/roles";
-import { NO_SHRINK } from "@/components/approvals/badges";
+import { NO_SHRINK } from "@/components/ui/badges";
 import { useTRPC } from "@/lib/trpc";
 import { PanelHeader } from "../panel-header";
 import type { Group as GroupRow } from "../types";

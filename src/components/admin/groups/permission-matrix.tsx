@@ -3,8 +3,8 @@ import { Alert, Badge, Button, Checkbox, Group, ScrollArea, Skeleton, Stack, Tab
 import { IconAlertCircle, IconDeviceFloppy, IconSearch } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
-import { notifyError, notifySuccess } from "@/components/approvals/feedback";
-import { NO_SHRINK } from "@/components/approvals/badges";
+import { notifyError, notifySuccess } from "@/components/ui/feedback";
+import { NO_SHRINK } from "@/components/ui/badges";
 import { useTRPC } from "@/lib/trpc";
 
 interface Flags {

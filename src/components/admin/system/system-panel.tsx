@@ -28,11 +28,11 @@ import {
 } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
-import { ConfirmModal } from "@/components/approvals/confirm-modal";
-import { notifyError, notifySuccess } from "@/components/approvals/feedback";
-import { formatAge, formatBytes, formatDuration, formatNumber } from "@/components/approvals/format";
+import { ConfirmModal } from "@/components/ui/confirm-modal";
+import { notifyError, notifySuccess } from "@/components/ui/feedback";
+import { relativeTime, formatBytes, formatDuration, formatNumber } from "@/components/ui/format";
 import { ROLES } from "@/lib/roles";
-import { NO_SHRINK } from "@/components/approvals/badges";
+import { NO_SHRINK } from "@/components/ui/badges";
 import { useTRPC } from "@/lib/trpc";
 import { PanelHeader } from "../panel-header";
 
@@ -121,7 +121,7 @@ export function SystemPanel() {
             color={s.status === "ok" ? "teal" : "red"}
             label="Status"
             value={s.status === "ok" ? "Operational" : "Degraded"}
-            hint={`Quarry ${s.version} · checked ${formatAge(s.timestamp)}`}
+            hint={`Quarry ${s.version} · checked ${relativeTime(s.timestamp)}`}
           />
           <StatCard icon={<IconClockHour4 size={20} />} color="blue" label="Uptime" value={formatDuration(s.uptimeSeconds)} hint={`Node.js ${s.nodeVersion}`} />
           <StatCard
@@ -237,7 +237,7 @@ export function SystemPanel() {
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" c="dimmed">
-                        {d.lastCheckedAt ? formatAge(d.lastCheckedAt) : "never"}
+                        {d.lastCheckedAt ? relativeTime(d.lastCheckedAt) : "never"}
                       </Text>
                     </Table.Td>
                     <Table.Td>

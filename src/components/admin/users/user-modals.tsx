@@ -1,9 +1,10 @@
 "use client";
-import { Alert, Button, Group, Modal, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, Tooltip } from "@mantine/core";
-import { IconAlertCircle, IconDice5 } from "@tabler/icons-react";
+import { Button, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput, Tooltip } from "@mantine/core";
+import { IconDice5 } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { notifySuccess, serverProblem } from "@/components/approvals/feedback";
+import { notifySuccess, errorInfo } from "@/components/ui/feedback";
+import { FormModal } from "@/components/ui/form-modal";
 import { ROLES, type Role } from "@/lib/roles";
 import { useTRPC } from "@/lib/trpc";
 import type { ManagedUser } from "../types";
@@ -56,8 +57,8 @@ export function CreateUserModal({ onClose }: { onClose: () => void }) {
         onClose();
       },
       onError(error) {
-        const problem = serverProblem(error);
-        setErrors(problem.fields);
+        const problem = errorInfo(error);
+        setErrors(problem.fieldErrors);
         setFormError(problem.message);
       },
     }),
@@ -81,69 +82,52 @@ export function CreateUserModal({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <Modal opened onClose={onClose} title="New user" centered radius="md" size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          {formError && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
-              {formError}
-            </Alert>
+    <FormModal title="New user" size="lg" onClose={onClose} onSubmit={submit} busy={create.isPending} error={formError} submitLabel="Create user">
+      <TextInput label="Email" required type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.email} data-autofocus />
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+        <TextInput label="Full name" value={fullName} onChange={(e) => setFullName(e.currentTarget.value)} error={errors.fullName} />
+        <TextInput
+          label="Username"
+          description="Optional; derived from the email when empty"
+          value={username}
+          onChange={(e) => setUsername(e.currentTarget.value)}
+          error={errors.username}
+        />
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+        <PasswordInput
+          label="Password"
+          required
+          description={`At least ${MIN_PASSWORD} characters; share it privately`}
+          value={password}
+          visible={visible}
+          onVisibilityChange={setVisible}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          error={errors.password}
+          autoComplete="new-password"
+          inputContainer={(input) => (
+            <Stack gap={4}>
+              {input}
+              <GenerateButton
+                onGenerate={(p) => {
+                  setPassword(p);
+                  setVisible(true);
+                }}
+              />
+            </Stack>
           )}
-          <TextInput label="Email" required type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={errors.email} data-autofocus />
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <TextInput label="Full name" value={fullName} onChange={(e) => setFullName(e.currentTarget.value)} error={errors.fullName} />
-            <TextInput
-              label="Username"
-              description="Optional; derived from the email when empty"
-              value={username}
-              onChange={(e) => setUsername(e.currentTarget.value)}
-              error={errors.username}
-            />
-          </SimpleGrid>
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-            <PasswordInput
-              label="Password"
-              required
-              description={`At least ${MIN_PASSWORD} characters; share it privately`}
-              value={password}
-              visible={visible}
-              onVisibilityChange={setVisible}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              error={errors.password}
-              autoComplete="new-password"
-              inputContainer={(input) => (
-                <Stack gap={4}>
-                  {input}
-                  <GenerateButton
-                    onGenerate={(p) => {
-                      setPassword(p);
-                      setVisible(true);
-                    }}
-                  />
-                </Stack>
-              )}
-            />
-            <Select
-              label="Role"
-              data={ROLE_OPTIONS}
-              value={role}
-              onChange={(v) => v && setRole(v as Role)}
-              allowDeselect={false}
-              error={errors.role}
-              description="Analysts query and request changes; admins run Quarry"
-            />
-          </SimpleGrid>
-          <Group justify="flex-end" gap="sm" mt="xs">
-            <Button variant="default" onClick={onClose} disabled={create.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create user
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+        />
+        <Select
+          label="Role"
+          data={ROLE_OPTIONS}
+          value={role}
+          onChange={(v) => v && setRole(v as Role)}
+          allowDeselect={false}
+          error={errors.role}
+          description="Analysts query and request changes; admins run Quarry"
+        />
+      </SimpleGrid>
+    </FormModal>
   );
 }
 
@@ -158,7 +142,7 @@ export function ResetPasswordModal({ user, onClose }: { user: ManagedUser; onClo
         notifySuccess("Password reset", `${result.message}. ${user.email} was signed out everywhere.`);
         onClose();
       },
-      onError: (e) => setError(serverProblem(e).message),
+      onError: (e) => setError(errorInfo(e).message),
     }),
   );
 
@@ -173,47 +157,40 @@ export function ResetPasswordModal({ user, onClose }: { user: ManagedUser; onClo
   }
 
   return (
-    <Modal opened onClose={onClose} title={`Reset password for ${user.fullName || user.username}`} centered radius="md">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          <Text size="sm" c="dimmed">
-            {user.email} is signed out of every browser and API client and signs in again with the new password.
-          </Text>
-          {error && (
-            <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert">
-              {error}
-            </Alert>
-          )}
-          <PasswordInput
-            label="New password"
-            value={password}
-            visible={visible}
-            onVisibilityChange={setVisible}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            autoComplete="new-password"
-            data-autofocus
-            inputContainer={(input) => (
-              <Stack gap={4}>
-                {input}
-                <GenerateButton
-                  onGenerate={(p) => {
-                    setPassword(p);
-                    setVisible(true);
-                  }}
-                />
-              </Stack>
-            )}
-          />
-          <Group justify="flex-end" gap="sm" mt="xs">
-            <Button variant="default" onClick={onClose} disabled={reset.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" color="orange" loading={reset.isPending}>
-              Reset password
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      title={`Reset password for ${user.fullName || user.username}`}
+      onClose={onClose}
+      onSubmit={submit}
+      busy={reset.isPending}
+      error={error}
+      submitLabel="Reset password"
+      submitColor="orange"
+      intro={
+        <Text size="sm" c="dimmed">
+          {user.email} is signed out of every browser and API client and signs in again with the new password.
+        </Text>
+      }
+    >
+      <PasswordInput
+        label="New password"
+        value={password}
+        visible={visible}
+        onVisibilityChange={setVisible}
+        onChange={(e) => setPassword(e.currentTarget.value)}
+        autoComplete="new-password"
+        data-autofocus
+        inputContainer={(input) => (
+          <Stack gap={4}>
+            {input}
+            <GenerateButton
+              onGenerate={(p) => {
+                setPassword(p);
+                setVisible(true);
+              }}
+            />
+          </Stack>
+        )}
+      />
+    </FormModal>
   );
 }

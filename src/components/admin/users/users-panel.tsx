@@ -8,7 +8,6 @@ import {
   Card,
   Group,
   Menu,
-  Pagination,
   Select,
   Skeleton,
   Stack,
@@ -20,11 +19,12 @@ import { useDebouncedValue } from "@mantine/hooks";
 import { IconAlertCircle, IconDots, IconKey, IconPlayerPause, IconPlayerPlay, IconPlus, IconSearch, IconTrash } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { ConfirmModal } from "@/components/approvals/confirm-modal";
-import { notifyError, notifySuccess } from "@/components/approvals/feedback";
-import { formatAge, formatDate } from "@/components/approvals/format";
+import { ConfirmModal } from "@/components/ui/confirm-modal";
+import { notifyError, notifySuccess } from "@/components/ui/feedback";
+import { relativeTime, formatDate } from "@/components/ui/format";
 import type { Role } from "@/lib/roles";
-import { NO_SHRINK } from "@/components/approvals/badges";
+import { NO_SHRINK } from "@/components/ui/badges";
+import { TablePager } from "@/components/ui/table-pager";
 import { useTRPC } from "@/lib/trpc";
 import { PanelHeader } from "../panel-header";
 import type { ManagedUser } from "../types";
@@ -217,7 +217,7 @@ export function UsersPanel({ currentUserId }: { currentUserId: string }) {
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" c={u.lastLoginAt ? undefined : "dimmed"} title={formatDate(u.lastLoginAt)}>
-                          {u.lastLoginAt ? formatAge(u.lastLoginAt) : "Never"}
+                          {u.lastLoginAt ? relativeTime(u.lastLoginAt) : "Never"}
                         </Text>
                       </Table.Td>
                       <Table.Td>
@@ -262,14 +262,7 @@ export function UsersPanel({ currentUserId }: { currentUserId: string }) {
             </Table>
           </Table.ScrollContainer>
         )}
-        {total > PAGE_SIZE && (
-          <Group justify="space-between" px="md" py="sm" style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}>
-            <Text size="sm" c="dimmed">
-              {total} users
-            </Text>
-            <Pagination total={Math.ceil(total / PAGE_SIZE)} value={page} onChange={setPage} size="sm" />
-          </Group>
-        )}
+        <TablePager total={total} page={page} pageSize={PAGE_SIZE} onPageChange={setPage} summary={`${total} users`} hideWhenOnePage />
       </Card>
 
       {creating && <CreateUserModal onClose={() => setCreating(false)} />}
