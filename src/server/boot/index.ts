@@ -1,5 +1,6 @@
 import "server-only";
 import { config } from "../config";
+import { startJobs, stopJobs } from "../jobs";
 import { handleUpgrade } from "../realtime/gateway";
 import { registerWsRoutes } from "../realtime/routes";
 import { getAuthSecret } from "../services/auth/secrets";
@@ -11,12 +12,14 @@ import { reconcileInterruptedWork } from "./reconcile";
 /** What server.mjs reaches through globalThis (it is plain Node, outside the bundle). */
 export interface QuarryRuntime {
   handleUpgrade: typeof handleUpgrade;
+  /** Called by server.mjs on SIGINT/SIGTERM: stops the job worker and schedules. */
+  shutdown: () => Promise<void>;
 }
 
 /**
  * Runs once per server process, from instrumentation.ts, after server.mjs applied the
  * migrations: keys, interrupted work reconciled, first admin, demo data source,
- * realtime gateway, housekeeping.
+ * realtime gateway, job worker and schedules, housekeeping.
  */
 export async function boot(): Promise<void> {
   config();
@@ -32,7 +35,9 @@ export async function boot(): Promise<void> {
   await ensureInitialAdmin();
   await ensureDemoDataSource();
   registerWsRoutes();
-  (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = { handleUpgrade };
+  // After the reconciliation above; the queue reconciles its own jobs left running.
+  await startJobs();
+  (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = { handleUpgrade, shutdown: () => stopJobs() };
   const prune = () => pruneExpiredTokens().catch((e) => console.error("[boot] token pruning failed:", e.message));
   void prune();
   setInterval(prune, 3600_000).unref();
