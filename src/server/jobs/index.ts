@@ -3,6 +3,7 @@ import { config } from "../config";
 import { toSessionUser, type SessionUser } from "../services/auth/session";
 import { findUserById } from "../services/auth/users";
 import { InProcessQueue } from "./backends/in-process";
+import type { JobDefinition } from "./definition";
 import type { JobQueue } from "./queue";
 import { jobDefinitions } from "./registry";
 import { Scheduler } from "./schedules";
@@ -42,6 +43,17 @@ export function jobQueue(): JobQueue {
 /** This process's schedules: `jobSchedules().schedule(definition, {cron, payload, principal})`. */
 export function jobSchedules(): Scheduler {
   return (global.__quarryJobRuntime ??= create()).scheduler;
+}
+
+/** Runs `definition` at every tick of `cron` (croner syntax, seconds optional) as `principal`. */
+export function schedule<P>(
+  definition: JobDefinition<P, unknown>,
+  cron: string,
+  payload: P,
+  principal: { id: string },
+  options: { name?: string; timezone?: string; enabled?: boolean } = {},
+) {
+  return jobSchedules().schedule(definition, { ...options, cron, payload, principal });
 }
 
 /** Boot: reconcile and start the worker, then arm the persisted schedules. Tests call it per file. */
