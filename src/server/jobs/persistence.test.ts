@@ -3,7 +3,7 @@ import { z } from "zod";
 import { db } from "@/server/db";
 import { SERVER_RESTARTED } from "./backends/in-process";
 import { defineJob } from "./definition";
-import { echoJob, gate, jobUser, stopTestQueues, testQueue } from "./test-helpers";
+import { echoJob, gate, jobUser, stopTestQueues, testQueue } from "@/test/jobs";
 
 afterEach(stopTestQueues);
 

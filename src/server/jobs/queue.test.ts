@@ -5,7 +5,7 @@ import { AppError } from "@/server/errors";
 import { subscribe } from "@/server/realtime/bus";
 import { defineJob } from "./definition";
 import { JOB_PROGRESS_EVENT, jobChannel } from "./events";
-import { echoJob, gate, jobUser, sleep, stopTestQueues, testQueue } from "./test-helpers";
+import { echoJob, gate, jobUser, sleep, stopTestQueues, testQueue } from "@/test/jobs";
 
 afterEach(stopTestQueues);
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { db } from "@/server/db";
 import { defineJob } from "./definition";
 import { Scheduler, tickKey, tickTime } from "./schedules";
-import { jobUser, sleep, stopTestQueues, testQueue } from "./test-helpers";
+import { jobUser, sleep, stopTestQueues, testQueue } from "@/test/jobs";
 
 const schedulers: Scheduler[] = [];
 afterEach(async () => {

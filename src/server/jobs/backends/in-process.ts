@@ -110,7 +110,13 @@ export class InProcessQueue implements JobQueue {
           },
           (e) => finish(e as Error),
         );
-      const unsubscribe = subscribe(jobChannel(id), () => void check());
+      const off = subscribe(jobChannel(id), () => void check());
+      // Events only reach this process; a slow re-read covers a job another process runs.
+      const poll = setInterval(() => void check(), 1000);
+      const unsubscribe = () => {
+        off();
+        clearInterval(poll);
+      };
       const timeout = setTimeout(() => finish(new AppError("SERVICE_UNAVAILABLE", `Job ${id} did not finish in ${timeoutMs} ms`)), timeoutMs);
       void check();
     });

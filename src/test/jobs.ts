@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { createUser } from "@/server/services/auth/users";
 import type { Role } from "@/lib/roles";
-import { InProcessQueue } from "./backends/in-process";
-import { defineJob, type JobDefinition } from "./definition";
-import { loadJobPrincipal } from "./index";
+import { InProcessQueue } from "@/server/jobs/backends/in-process";
+import { defineJob, type JobDefinition } from "@/server/jobs/definition";
+import { loadJobPrincipal } from "@/server/jobs";
 
 /** Test-only: users, queues that are stopped after each test, and waiting helpers. */
 let counter = 0;
