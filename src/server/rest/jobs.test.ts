@@ -127,4 +127,23 @@ describe("GET /jobs/:id", () => {
     const all = await (await callerFor(users.admin)).jobs.list({ pageSize: 200 });
     expect(new Set(all.jobs.map((j) => j.principalId)).size).toBeGreaterThan(1);
   });
+
+  it("lets only the job's user or an admin cancel it, and not once it ended", async () => {
+    const { createCaller } = await import("@/server/routers/_app");
+    const { sessionFromBearer } = await import("@/server/services/auth/session");
+    const callerFor = async (u: (typeof users)["reader"]) =>
+      createCaller({ session: await sessionFromBearer(u.token), sessionError: null, meta: {}, bearerToken: u.token });
+    await stopJobs(200);
+    try {
+      const { job_id } = (await rest("POST", `/databases/${dsId}/sync-schema`, { token: users.reader.token })).body;
+      // the other reader may see the shared sync but not cancel it; a stranger does not see it at all
+      await expect((await callerFor(users.otherReader)).jobs.cancel({ id: job_id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect((await callerFor(users.outsider)).jobs.cancel({ id: job_id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+      const cancelled = await (await callerFor(users.reader)).jobs.cancel({ id: job_id });
+      expect(cancelled).toMatchObject({ id: job_id, status: "cancelled" });
+      await expect((await callerFor(users.admin)).jobs.cancel({ id: job_id })).rejects.toMatchObject({ code: "CONFLICT" });
+    } finally {
+      await startJobs();
+    }
+  });
 });
