@@ -118,7 +118,12 @@ server.listen(port, hostname, () => {
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
+    // Stop taking requests and jobs together; running jobs get a few seconds, then go back to the queue.
+    const closed = new Promise((resolve) => server.close(resolve));
+    const stopped = Promise.resolve(globalThis.__quarryRuntime?.shutdown?.()).catch((error) =>
+      console.error("[server] stopping the job worker failed:", error),
+    );
+    Promise.all([closed, stopped]).then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 8000).unref();
   });
 }

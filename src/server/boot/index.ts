@@ -1,5 +1,6 @@
 import "server-only";
 import { config } from "../config";
+import { startJobs, stopJobs } from "../jobs";
 import { handleUpgrade } from "../realtime/gateway";
 import { undecodablePathResponse, unsupportedMethodResponse } from "../rest/handler";
 import { registerWsRoutes } from "../realtime/routes";
@@ -15,12 +16,14 @@ export interface QuarryRuntime {
   handleUpgrade: typeof handleUpgrade;
   unsupportedMethodResponse: typeof unsupportedMethodResponse;
   undecodablePathResponse: typeof undecodablePathResponse;
+  /** Called by server.mjs on SIGINT/SIGTERM: stops the job worker and schedules. */
+  shutdown: () => Promise<void>;
 }
 
 /**
  * Runs once per server process, from instrumentation.ts, after server.mjs applied the
  * migrations: keys, interrupted work reconciled, first admin, demo data source,
- * realtime gateway, housekeeping.
+ * realtime gateway, job worker and schedules, housekeeping.
  */
 export async function boot(): Promise<void> {
   config();
@@ -39,10 +42,13 @@ export async function boot(): Promise<void> {
   await ensureInitialAdmin();
   await ensureDemoDataSource();
   registerWsRoutes();
+  // After the reconciliation above; the queue reconciles its own jobs left running.
+  await startJobs();
   (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = {
     handleUpgrade,
     unsupportedMethodResponse,
     undecodablePathResponse,
+    shutdown: () => stopJobs(),
   };
   const prune = () => pruneExpiredTokens().catch((e) => console.error("[boot] token pruning failed:", e.message));
   void prune();

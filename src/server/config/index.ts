@@ -36,6 +36,7 @@ const envSchema = z.object({
   QUARRY_STORED_RESULT_MAX_ROWS: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   QUARRY_STORED_RESULT_MAX_BYTES: z.coerce.number().int().min(0).max(256 * 1024 ** 2).default(4 * 1024 * 1024),
   QUARRY_EXPORT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
+  QUARRY_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   REDIS_URL: z.string().url().optional(),
   /** Colon/comma-separated folders SQLite data sources must live in (unset: anywhere outside the data dir). */
   QUARRY_SQLITE_DIRS: z.string().optional(),

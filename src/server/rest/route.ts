@@ -51,6 +51,11 @@ export interface RestRoute<B = unknown, Q = unknown> {
   query?: z.ZodType<Q>;
   response?: z.ZodType;
   successStatus?: number;
+  /**
+   * Why Quarry answers a route no API document names (e.g. polling a job); the
+   * routes.tsv check accepts only undocumented routes that say why.
+   */
+  addition?: string;
   /** `query`: the route runs SQL and spends the per-user query budget instead. */
   rateLimit?: "api" | "query";
   handle: (call: RestCall<B, Q>) => Promise<RestResult>;

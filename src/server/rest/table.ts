@@ -6,6 +6,7 @@ import { connectionRoutes } from "./routes/connections";
 import { databaseRoutes } from "./routes/databases";
 import { dataSourceRoutes } from "./routes/datasources";
 import { governanceRoutes } from "./routes/governance";
+import { jobRoutes } from "./routes/jobs";
 import { queryOutputRoutes, queryRoutes } from "./routes/queries";
 import { savedQueryRoutes } from "./routes/saved-queries";
 import { schemaRoutes } from "./routes/schema";
@@ -28,4 +29,5 @@ export const restRoutes: RestRoute[] = [
   ...savedQueryRoutes,
   ...approvalRoutes,
   ...governanceRoutes,
+  ...jobRoutes,
 ];

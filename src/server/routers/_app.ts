@@ -6,6 +6,7 @@ import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
 import { datasourcesRouter } from "./datasources";
 import { groupsRouter } from "./groups";
+import { jobsRouter } from "./jobs";
 import { queriesRouter } from "./queries";
 import { savedQueriesRouter } from "./saved-queries";
 import { sharesRouter } from "./shares";
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   groups: groupsRouter,
   admin: adminRouter,
   audit: auditRouter,
+  jobs: jobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { defineRoute } from "../route";
 import { commonFields, insightDatabase } from "./datasource-shapes";
+import { syncSchemaAnswer } from "./jobs";
 
 /** InsightEngine's `/databases`: the same data sources as `/datasources`. */
 const tag = "databases";
@@ -51,11 +52,11 @@ export const databaseRoutes = [
     },
   }),
   defineRoute({
-    method: "POST", path: "/databases/:id/sync-schema", format: "insight", auth: "user", procedure: "datasources.sync", tag,
-    summary: "Re-read the schema now",
+    method: "POST", path: "/databases/:id/sync-schema", format: "insight", auth: "user", procedure: "datasources.requestSync", tag,
+    summary: "Queue a schema re-read; poll GET /jobs/:job_id for its end",
     async handle({ caller, params }) {
-      const { schema, lastSynced } = await caller.datasources.sync({ id: params.id! });
-      return { body: { job_id: `sync_${params.id}_${Date.parse(lastSynced)}`, status: "completed", tables_count: schema.tables.length, last_synced: lastSynced } };
+      const job = await caller.datasources.requestSync({ id: params.id! });
+      return { body: syncSchemaAnswer(job) };
     },
   }),
   defineRoute({

@@ -5,6 +5,7 @@ import { get } from "./get";
 import { health } from "./health";
 import { list } from "./list";
 import { remove } from "./remove";
+import { requestSync } from "./request-sync";
 import { schema, sync, table } from "./schema";
 import { testConnection } from "./test-connection";
 import { update } from "./update";
@@ -20,4 +21,5 @@ export const datasourcesRouter = createTRPCRouter({
   schema,
   table,
   sync,
+  requestSync,
 });
