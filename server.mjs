@@ -84,6 +84,17 @@ const server = createServer((req, res) => {
     answerEarly(req, res, early).catch(() => res.destroy());
     return;
   }
+  // /api/v1 goes straight to the REST adapter once boot registered it (production only:
+  // in dev Next must compile the bundle first and hot-reloads it).
+  const runtime = globalThis.__quarryRuntime;
+  if (!dev && runtime?.servesFromNode?.(req.url)) {
+    runtime.serveRestFromNode(req, res).catch((error) => {
+      console.error("[server] API request failed:", error);
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ error: "internal server error" }));
+    });
+    return;
+  }
   handle(req, res).catch((error) => {
     console.error("[server] request failed:", error);
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });

@@ -2,6 +2,7 @@ import "server-only";
 import { config } from "../config";
 import { handleUpgrade } from "../realtime/gateway";
 import { undecodablePathResponse, unsupportedMethodResponse } from "../rest/handler";
+import { serveRestFromNode, servesFromNode } from "../rest/node-server";
 import { registerWsRoutes } from "../realtime/routes";
 import { appDatabaseUrl } from "../config/app-database";
 import { getAuthSecret, secureKeysDir } from "../services/auth/secrets";
@@ -15,6 +16,9 @@ export interface QuarryRuntime {
   handleUpgrade: typeof handleUpgrade;
   unsupportedMethodResponse: typeof unsupportedMethodResponse;
   undecodablePathResponse: typeof undecodablePathResponse;
+  /** /api/v1 served without Next's router (the REST hot paths); see rest/node-server.ts. */
+  servesFromNode: typeof servesFromNode;
+  serveRestFromNode: typeof serveRestFromNode;
 }
 
 /**
@@ -43,6 +47,8 @@ export async function boot(): Promise<void> {
     handleUpgrade,
     unsupportedMethodResponse,
     undecodablePathResponse,
+    servesFromNode,
+    serveRestFromNode,
   };
   const prune = () => pruneExpiredTokens().catch((e) => console.error("[boot] token pruning failed:", e.message));
   void prune();
