@@ -129,7 +129,9 @@ server.listen(port, hostname, () => {
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
-    server.close(() => process.exit(0));
+    // Audit entries batched off the response path are written before the process ends.
+    const flushed = Promise.resolve(globalThis.__quarryRuntime?.flushAudit?.()).catch(() => undefined);
+    server.close(() => flushed.then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   });
 }

@@ -6,6 +6,7 @@ import { serveRestFromNode, servesFromNode } from "../rest/node-server";
 import { registerWsRoutes } from "../realtime/routes";
 import { appDatabaseUrl } from "../config/app-database";
 import { getAuthSecret, secureKeysDir } from "../services/auth/secrets";
+import { flushAudit } from "../services/audit";
 import { pruneExpiredTokens } from "../services/auth/tokens";
 import { ensureDemoDataSource } from "./demo-data-source";
 import { ensureInitialAdmin } from "./initial-admin";
@@ -19,6 +20,8 @@ export interface QuarryRuntime {
   /** /api/v1 served without Next's router (the REST hot paths); see rest/node-server.ts. */
   servesFromNode: typeof servesFromNode;
   serveRestFromNode: typeof serveRestFromNode;
+  /** Writes audit entries still queued (server.mjs calls it on shutdown). */
+  flushAudit: typeof flushAudit;
 }
 
 /**
@@ -49,6 +52,7 @@ export async function boot(): Promise<void> {
     undecodablePathResponse,
     servesFromNode,
     serveRestFromNode,
+    flushAudit,
   };
   const prune = () => pruneExpiredTokens().catch((e) => console.error("[boot] token pruning failed:", e.message));
   void prune();
