@@ -84,6 +84,17 @@ const server = createServer((req, res) => {
     answerEarly(req, res, early).catch(() => res.destroy());
     return;
   }
+  // /api/v1 goes straight to the REST adapter once boot registered it (production only:
+  // in dev Next must compile the bundle first and hot-reloads it).
+  const runtime = globalThis.__quarryRuntime;
+  if (!dev && runtime?.servesFromNode?.(req.url)) {
+    runtime.serveRestFromNode(req, res).catch((error) => {
+      console.error("[server] API request failed:", error);
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ error: "internal server error" }));
+    });
+    return;
+  }
   handle(req, res).catch((error) => {
     console.error("[server] request failed:", error);
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
@@ -118,11 +129,14 @@ server.listen(port, hostname, () => {
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
-    // Stop taking requests and jobs together; running jobs get a few seconds, then go back to the queue.
+    // Stop taking requests and jobs together; running jobs get a few seconds, then go back
+    // to the queue. Audit entries batched off the response path are written before exit.
     const closed = new Promise((resolve) => server.close(resolve));
-    const stopped = Promise.resolve(globalThis.__quarryRuntime?.shutdown?.()).catch((error) =>
-      console.error("[server] stopping the job worker failed:", error),
-    );
+    const stopped = Promise.resolve(globalThis.__quarryRuntime?.shutdown?.())
+      .catch((error) => console.error("[server] stopping the job worker failed:", error))
+      // Not after `closed`: idle keep-alive sockets can hold that open until the hard exit.
+      .then(() => globalThis.__quarryRuntime?.flushAudit?.())
+      .catch(() => undefined);
     Promise.all([closed, stopped]).then(() => process.exit(0));
     setTimeout(() => process.exit(0), 8000).unref();
   });

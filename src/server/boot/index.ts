@@ -3,9 +3,11 @@ import { config } from "../config";
 import { startJobs, stopJobs } from "../jobs";
 import { handleUpgrade } from "../realtime/gateway";
 import { undecodablePathResponse, unsupportedMethodResponse } from "../rest/handler";
+import { serveRestFromNode, servesFromNode } from "../rest/node-server";
 import { registerWsRoutes } from "../realtime/routes";
 import { appDatabaseUrl } from "../config/app-database";
 import { getAuthSecret, secureKeysDir } from "../services/auth/secrets";
+import { flushAudit } from "../services/audit";
 import { pruneExpiredTokens } from "../services/auth/tokens";
 import { ensureDemoDataSource } from "./demo-data-source";
 import { ensureInitialAdmin } from "./initial-admin";
@@ -18,6 +20,11 @@ export interface QuarryRuntime {
   undecodablePathResponse: typeof undecodablePathResponse;
   /** Called by server.mjs on SIGINT/SIGTERM: stops the job worker and schedules. */
   shutdown: () => Promise<void>;
+  /** /api/v1 served without Next's router (the REST hot paths); see rest/node-server.ts. */
+  servesFromNode: typeof servesFromNode;
+  serveRestFromNode: typeof serveRestFromNode;
+  /** Writes audit entries still queued (server.mjs calls it on shutdown). */
+  flushAudit: typeof flushAudit;
 }
 
 /**
@@ -49,6 +56,9 @@ export async function boot(): Promise<void> {
     unsupportedMethodResponse,
     undecodablePathResponse,
     shutdown: () => stopJobs(),
+    servesFromNode,
+    serveRestFromNode,
+    flushAudit,
   };
   const prune = () => pruneExpiredTokens().catch((e) => console.error("[boot] token pruning failed:", e.message));
   void prune();

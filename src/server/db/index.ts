@@ -11,9 +11,22 @@ import { appDatabaseUrl } from "../config/app-database";
  */
 const globalForPrisma = globalThis as unknown as { __quarryPrisma?: PrismaClient };
 
+/** How long a write waits for another connection's lock (migrations, the CLI) before failing. */
+const BUSY_TIMEOUT_MS = 5000;
+
 function createClient(): PrismaClient {
-  const adapter = new PrismaBetterSQLite3({ url: appDatabaseUrl() });
-  return new PrismaClient({ adapter });
+  const adapter = new PrismaBetterSQLite3({ url: appDatabaseUrl(), timeout: BUSY_TIMEOUT_MS });
+  const client = new PrismaClient({ adapter });
+  // WAL: readers do not block the writer and a commit is one append instead of a
+  // rollback-journal rewrite; with synchronous=NORMAL a commit no longer waits for an
+  // fsync (a power cut may lose the last commits, never corrupt the file). The -wal and
+  // -shm files take the database file's owner-only mode (config/app-database.ts).
+  // The adapter holds one connection, so these apply to every later statement.
+  void client
+    .$queryRawUnsafe("PRAGMA journal_mode = WAL")
+    .then(() => client.$queryRawUnsafe("PRAGMA synchronous = NORMAL"))
+    .catch((error: Error) => console.warn("[db] could not switch the app database to WAL:", error.message));
+  return client;
 }
 
 export const db: PrismaClient = globalForPrisma.__quarryPrisma ?? createClient();

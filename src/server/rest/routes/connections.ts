@@ -1,6 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { pageWindow, pagingQuery } from "../pagination";
+import { listDataSources } from "../../services/datasources/crud";
+import { restUser } from "../direct";
 import { defineRoute } from "../route";
 import { commonFields, etlConnection, sslModeField } from "./datasource-shapes";
 
@@ -21,8 +23,8 @@ export const connectionRoutes = [
   defineRoute({
     method: "GET", path: "/connections", format: "etl", auth: "user", procedure: "datasources.list", tag,
     summary: "Connections the caller may read (paginated)", query: pagingQuery,
-    async handle({ caller, query }) {
-      const all = await caller.datasources.list();
+    async handle({ session, query }) {
+      const all = await listDataSources(restUser(session));
       const { page, pageSize, skip } = pageWindow(query, 20);
       const paging = { page, pageSize, total: all.length };
       return {

@@ -1,5 +1,7 @@
 import "server-only";
 import { z } from "zod";
+import { listDataSources } from "../../services/datasources/crud";
+import { restUser } from "../direct";
 import { defineRoute } from "../route";
 import { commonFields, insightDatabase } from "./datasource-shapes";
 import { syncSchemaAnswer } from "./jobs";
@@ -29,8 +31,8 @@ export const databaseRoutes = [
   defineRoute({
     method: "GET", path: "/databases", format: "insight", auth: "user", procedure: "datasources.list", tag,
     summary: "Databases the caller may read",
-    async handle({ caller }) {
-      const list = await caller.datasources.list();
+    async handle({ session }) {
+      const list = await listDataSources(restUser(session));
       return { body: { databases: list.map(insightDatabase), total: list.length } };
     },
   }),

@@ -1,6 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { pageWindow, pagingQuery, totalPages } from "../pagination";
+import { executeQuery } from "../../services/queries/execute";
+import { restUser } from "../direct";
 import { defineRoute, type Caller } from "../route";
 import { pendingApproval } from "./approvals";
 
@@ -9,7 +11,7 @@ import { pendingApproval } from "./approvals";
  * `/queries/execute|validate|cancel`, Analytics Assistant's `/query`. All call the same
  * procedures (one execution gateway).
  */
-type Execution = Awaited<ReturnType<Caller["queries"]["execute"]>>;
+type Execution = Awaited<ReturnType<typeof executeQuery>>;
 type Result = Extract<Execution, { type: "result" }>["result"];
 type Run = Awaited<ReturnType<Caller["queries"]["get"]>>;
 
@@ -88,8 +90,8 @@ export const queryRoutes = [
       limit: z.coerce.number().int().min(1).max(1_000_000).optional(),
       wait: z.boolean().optional(),
     }),
-    async handle({ caller, body }) {
-      const out = await caller.queries.execute({ dataSourceId: body.data_source_id, sql: body.query_text, maxRows: body.limit, wait: body.wait, source: "api" });
+    async handle({ session, body }) {
+      const out = await executeQuery(restUser(session), { dataSourceId: body.data_source_id, sql: body.query_text, maxRows: body.limit, wait: body.wait, source: "api" });
       if (out.type === "approval") return pendingApproval(out.approval);
       return out.type === "started" ? started(out.run) : { body: queryBaseResult(out.result) };
     },
@@ -159,8 +161,8 @@ export const queryRoutes = [
       limit: z.coerce.number().int().min(1).max(100_000).optional(),
       wait: z.boolean().optional(),
     }).refine((b) => (b.sql ?? b.input)?.trim(), { message: "input is required", path: ["input"] }),
-    async handle({ caller, body }) {
-      const out = await caller.queries.execute({
+    async handle({ session, body }) {
+      const out = await executeQuery(restUser(session), {
         dataSourceId: body.database_id, sql: (body.sql ?? body.input)!, maxRows: body.limit, wait: body.wait, source: "api",
         // `mode: ai` (natural language) arrives with the NL→SQL feature; until then the input is SQL.
       });
@@ -194,8 +196,8 @@ export const queryRoutes = [
       database_id: z.string().min(1).max(100).optional(),
       limit: z.coerce.number().int().min(1).max(100_000).optional(),
     }).refine((b) => (b.sql ?? b.query)?.trim(), { message: "sql is required", path: ["sql"] }),
-    async handle({ caller, body }) {
-      const out = await caller.queries.execute({ dataSourceId: body.database_id, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
+    async handle({ session, body }) {
+      const out = await executeQuery(restUser(session), { dataSourceId: body.database_id, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
       if (out.type === "approval") return pendingApproval(out.approval);
       if (out.type === "started") return started(out.run);
       return { body: { ...insightResult(out.result), query: out.result.sql, data: out.result.rows, row_count: out.result.rowCount } };

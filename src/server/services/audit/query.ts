@@ -2,6 +2,7 @@ import "server-only";
 import { parseIsoDate } from "@/lib/iso-date";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
+import { flushAudit } from "./index";
 
 export interface AuditQuery {
   page: number;
@@ -52,6 +53,7 @@ function parseDetails(text: string): Record<string, unknown> {
 
 /** The audit trail, newest first. Callers validate dates with `isDateBound`; bad ones are ignored here. */
 export async function queryAudit(query: AuditQuery): Promise<{ items: AuditEntryView[]; total: number }> {
+  await flushAudit(); // entries batched off the response path are part of the trail
   const from = query.dateFrom ? parseDateBound(query.dateFrom, "from") : null;
   const to = query.dateTo ? parseDateBound(query.dateTo, "to") : null;
   const where: Prisma.AuditEntryWhereInput = {

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Role } from "@/lib/roles";
 import { unauthorized } from "../../errors";
+import { cachedSession, rememberSession, sessionGeneration } from "./session-cache";
 import { issuedBeforeCutoff, verifyAccessToken } from "./tokens";
 import { findUserById, type UserRecord } from "./users";
 
@@ -43,14 +44,19 @@ export async function activeUserForToken(userId: string, issuedAt: Date): Promis
 }
 
 export async function sessionFromBearer(token: string): Promise<Session> {
+  const cached = cachedSession(token);
+  if (cached) return { ...cached, user: { ...cached.user } };
+  const lookedUpAt = sessionGeneration();
   const verified = await verifyAccessToken(token);
   const user = await activeUserForToken(verified.userId, verified.issuedAt);
-  return {
+  const session: Session = {
     user: toSessionUser(user),
     tokenId: verified.jti,
     tokenExpiresAt: verified.expiresAt,
     via: "bearer",
   };
+  rememberSession(token, { ...session, user: { ...session.user } }, lookedUpAt);
+  return session;
 }
 
 /** Reads `Authorization: Bearer <token>`; null when absent. */

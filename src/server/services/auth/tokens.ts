@@ -5,6 +5,7 @@ import { config } from "../../config";
 import { db } from "../../db";
 import { AppError, unauthorized } from "../../errors";
 import { getAuthSecret } from "./secrets";
+import { forgetCachedSessions } from "./session-cache";
 
 const ISSUER = "quarry";
 type TokenType = "access" | "refresh";
@@ -115,6 +116,7 @@ export async function revokeTokenId(jti: string, expiresAt: Date): Promise<void>
     create: { jti, expiresAt },
     update: {},
   });
+  forgetCachedSessions();
 }
 
 /**
@@ -168,6 +170,7 @@ export async function revokeAllSessions(userId: string): Promise<void> {
     db.user.update({ where: { id: userId }, data: { sessionsValidAfter: now } }),
     db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } }),
   ]);
+  forgetCachedSessions();
 }
 
 /** Drops revocation rows and refresh tokens that have expired anyway. */

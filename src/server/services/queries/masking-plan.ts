@@ -47,11 +47,27 @@ export async function maskingPlanFor(
   return maskingPlan(check.statement, check.access, ctx, { unknownTables: options.unknownTables });
 }
 
+/**
+ * Parsed schema caches, per data source: a big schema costs milliseconds to parse and
+ * every reader's query needs it. An entry is used only while the row's schema text,
+ * sync time and update time are the ones it was parsed from, so a re-sync or an edit
+ * is seen on the next query. Snapshots are shared: never mutate them.
+ */
+const parsedSchemas = new Map<string, { version: string; text: string; schema: SchemaSnapshot }>();
+const MAX_PARSED_SCHEMAS = 200;
+
 /** Access is checked by the caller (the gateway, or ownership of the stored run). */
 function storedSchema(dataSource: DataSource): SchemaSnapshot | null {
-  if (!dataSource.schemaCache) return null;
+  const text = dataSource.schemaCache;
+  if (!text) return null;
+  const version = `${dataSource.updatedAt?.getTime()}:${dataSource.lastSyncedAt?.getTime()}`;
+  const hit = parsedSchemas.get(dataSource.id);
+  if (hit && hit.version === version && hit.text === text) return hit.schema;
   try {
-    return JSON.parse(dataSource.schemaCache) as SchemaSnapshot;
+    const schema = JSON.parse(text) as SchemaSnapshot;
+    if (parsedSchemas.size >= MAX_PARSED_SCHEMAS) parsedSchemas.delete(parsedSchemas.keys().next().value!);
+    parsedSchemas.set(dataSource.id, { version, text, schema });
+    return schema;
   } catch {
     return null;
   }

@@ -40,6 +40,8 @@ export async function quotaState(user: SessionUser): Promise<QuotaState> {
 }
 
 export async function assertWithinQuota(user: SessionUser): Promise<void> {
+  // Unlimited tiers have nothing to count: no app-database read on their every query.
+  if (!dailyQuota(user.role)) return;
   const state = await quotaState(user);
   if (state.limit !== null && state.used >= state.limit) {
     const retryAfter = Math.ceil((Date.parse(state.resetsAt) - Date.now()) / 1000);

@@ -1,4 +1,5 @@
 import "server-only";
+import { forgetCachedSessions } from "../auth/session-cache";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { conflict } from "../../errors";
@@ -25,9 +26,14 @@ export async function isLastActiveAdmin(userId: string, client: Client = db): Pr
  * race where two admins demote each other at the same moment.
  */
 export async function keepingAnAdmin<T>(what: string, change: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  return db.$transaction(async (tx) => {
-    const result = await change(tx);
-    if ((await tx.user.count({ where: ACTIVE_ADMIN })) === 0) throw lastAdminConflict(what);
-    return result;
-  });
+  try {
+    return await db.$transaction(async (tx) => {
+      const result = await change(tx);
+      if ((await tx.user.count({ where: ACTIVE_ADMIN })) === 0) throw lastAdminConflict(what);
+      return result;
+    });
+  } finally {
+    // Role, activity or identity may have changed: cached bearer sessions must not outlive it.
+    forgetCachedSessions();
+  }
 }

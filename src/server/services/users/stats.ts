@@ -1,6 +1,7 @@
 import "server-only";
 import { ROLES, type Role } from "@/lib/roles";
 import { db } from "../../db";
+import { flushAudit } from "../audit";
 
 export interface AdminStats {
   totalUsers: number;
@@ -23,6 +24,7 @@ const HOUR = 3600_000;
 
 /** Sign-in figures come from the audit log, so they cover every way of signing in. */
 export async function adminStats(now = new Date()): Promise<AdminStats> {
+  await flushAudit();
   const since24h = new Date(now.getTime() - 24 * HOUR);
   const since7d = new Date(now.getTime() - 7 * 24 * HOUR);
   const login = { action: "login", resourceType: "session" } as const;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { db } from "@/server/db";
+import { flushAudit } from "@/server/services/audit";
 
 /**
  * Test helpers for the governance routes. A data source row is enough for permission
@@ -19,5 +20,7 @@ export async function makeDataSource(overrides: { name?: string; status?: string
 }
 
 /** Audit entries matching a filter, for "was it recorded" checks. */
-export const auditEntries = (where: { action: string; resourceId?: string; userId?: string }) =>
-  db.auditEntry.findMany({ where, orderBy: { createdAt: "asc" } });
+export const auditEntries = async (where: { action: string; resourceId?: string; userId?: string }) => {
+  await flushAudit();
+  return db.auditEntry.findMany({ where, orderBy: { createdAt: "asc" } });
+};
