@@ -17,15 +17,27 @@ const channel = (event: EventName, key: string) => `${event}:${key}`;
 /** Publishes one event under a key (the query's, approval's or job's id). */
 export function publish<E extends EventName>(event: E, key: string, payload: EventPayload<E>): void {
   emitter.emit(channel(event, key), payload);
+  emitter.emit(event, payload, key);
 }
 
 /** Listens to one event under one key. Returns the unsubscribe function. */
 export function subscribe<E extends EventName>(event: E, key: string, listener: (payload: EventPayload<E>) => void): () => void {
-  const name = channel(event, key);
+  return listen(channel(event, key), event, listener);
+}
+
+/**
+ * Listens to one event under every key (a notifier, a webhook sender, a pipeline that
+ * starts on an approval). Returns the unsubscribe function.
+ */
+export function subscribeAny<E extends EventName>(event: E, listener: (payload: EventPayload<E>, key: string) => void): () => void {
+  return listen(event, event, listener);
+}
+
+function listen<E extends EventName>(name: string, event: E, listener: (payload: EventPayload<E>, key: string) => void): () => void {
   // A listener that throws must not stop the publisher's work (a commit, a query run).
-  const safe = (payload: EventPayload<E>) => {
+  const safe = (payload: EventPayload<E>, key: string) => {
     try {
-      listener(payload);
+      listener(payload, key);
     } catch (error) {
       console.error(`[events] a listener of ${event} failed:`, (error as Error).message);
     }
