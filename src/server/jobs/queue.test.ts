@@ -2,9 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { db } from "@/server/db";
 import { AppError } from "@/server/errors";
-import { subscribe } from "@/server/realtime/bus";
+import { subscribe } from "@/server/events/bus";
 import { defineJob } from "./definition";
-import { JOB_PROGRESS_EVENT, jobChannel } from "./events";
 import { echoJob, gate, jobUser, sleep, stopTestQueues, testQueue } from "@/test/jobs";
 
 afterEach(stopTestQueues);
@@ -63,15 +62,19 @@ describe("running", () => {
     const queue = testQueue([echoJob]);
     const job = await queue.enqueue(echoJob, { value: "hello" }, { principal: user });
     const events: unknown[] = [];
-    const off = subscribe(jobChannel(job.id), (e) => events.push(e));
+    const finished: unknown[] = [];
+    const offProgress = subscribe("job.progress", job.id, (e) => events.push(e));
+    const offFinished = subscribe("job.finished", job.id, (e) => finished.push(e));
+    const off = () => (offProgress(), offFinished());
     await queue.start();
     const done = await queue.waitUntilFinished(job.id, 5000);
     off();
     expect(done).toMatchObject({ status: "completed", progress: 100, attempts: 1, result: { value: "hello", ranAs: user.id, attempt: 1 } });
     expect(done.startedAt).not.toBeNull();
     expect(done.finishedAt).not.toBeNull();
-    expect(events).toContainEqual(expect.objectContaining({ type: JOB_PROGRESS_EVENT, job_id: job.id, status: "running", progress: 50, message: "half way" }));
+    expect(events).toContainEqual(expect.objectContaining({ jobId: job.id, status: "running", progress: 50, message: "half way" }));
     expect(events.at(-1)).toMatchObject({ status: "completed" });
+    expect(finished).toEqual([expect.objectContaining({ jobId: job.id, status: "completed", progress: 100 })]);
   });
 
   it("keeps progress and message on the record while the job runs", async () => {

@@ -1,4 +1,5 @@
 import "server-only";
+import { FINAL_RUN_STATUSES } from "@/lib/final-statuses";
 import type { Backoff, JobDefinition } from "./definition";
 
 /**
@@ -8,7 +9,7 @@ import type { Backoff, JobDefinition } from "./definition";
  */
 export const JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
-export const FINAL_JOB_STATUSES: readonly JobStatus[] = ["completed", "failed", "cancelled"];
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = FINAL_RUN_STATUSES;
 export const isFinalJobStatus = (s: JobStatus) => FINAL_JOB_STATUSES.includes(s);
 
 export interface EnqueueOptions {

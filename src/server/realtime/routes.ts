@@ -2,6 +2,7 @@ import "server-only";
 import { isAppError } from "../errors";
 import { watchQuery } from "../services/queries/live";
 import { registerWsRoute } from "./gateway";
+import { queryStatusMessage } from "./query-messages";
 
 /** The WebSocket endpoints REST clients use; each is a thin bridge to a service. */
 export function registerWsRoutes(): void {
@@ -10,7 +11,7 @@ export function registerWsRoutes(): void {
       const stop = await watchQuery(
         session.user,
         params.query_id!,
-        (event) => socket.send(JSON.stringify(event)),
+        (event) => socket.send(JSON.stringify(queryStatusMessage(event))),
         () => socket.close(1000, "done"),
       );
       socket.on("close", stop);

@@ -1,6 +1,7 @@
 import type { ErrorDetails } from "@/components/ui/feedback";
+import { FINAL_QUERY_STATUSES, type FinalQueryStatus } from "@/lib/final-statuses";
 
-export type FinalStatus = "completed" | "failed" | "cancelled" | "rejected";
+export type FinalStatus = FinalQueryStatus;
 
 export interface FinalEvent {
   status: FinalStatus;
@@ -23,7 +24,7 @@ export interface FollowHandlers {
   poll: () => Promise<{ status: string; error: string | null }>;
 }
 
-const FINAL = new Set<string>(["completed", "failed", "cancelled", "rejected"]);
+const FINAL = new Set<string>(FINAL_QUERY_STATUSES);
 const SAFETY_POLL_MS = 2500;
 
 function socketUrl(queryId: string): string {

@@ -3,10 +3,9 @@ import { EventEmitter } from "node:events";
 import type { Job } from "@prisma/client";
 import { db } from "../../db";
 import { AppError, isAppError } from "../../errors";
-import { subscribe } from "../../realtime/bus";
+import { publish, subscribe } from "../../events/bus";
 import type { SessionUser } from "../../services/auth/session";
 import { backoffDelay, type JobContext, type JobDefinition } from "../definition";
-import { jobChannel, publishJobProgress } from "../events";
 import { isFinalJobStatus, type EnqueueOptions, type EnqueueResult, type JobFilter, type JobQueue, type JobRecord } from "../queue";
 import { insertJob, storedBackoff, toJobRecord, whereFor } from "./job-rows";
 
@@ -110,7 +109,7 @@ export class InProcessQueue implements JobQueue {
           },
           (e) => finish(e as Error),
         );
-      const off = subscribe(jobChannel(id), () => void check());
+      const off = subscribe("job.finished", id, () => void check());
       // Events only reach this process; a slow re-read covers a job another process runs.
       const poll = setInterval(() => void check(), 1000);
       const unsubscribe = () => {
@@ -298,4 +297,11 @@ export class InProcessQueue implements JobQueue {
     const row = await db.job.update({ where: { id }, data: { ...data, ...(final ? { finishedAt: new Date() } : {}) } });
     publishJobProgress(toJobRecord(row));
   }
+}
+
+/** Every change of a job's state goes on the bus; a final one also as `job.finished`. */
+function publishJobProgress(job: Pick<JobRecord, "id" | "name" | "status" | "progress" | "message">): void {
+  const event = { jobId: job.id, name: job.name, status: job.status, progress: job.progress, message: job.message };
+  publish("job.progress", job.id, event);
+  if (isFinalJobStatus(job.status)) publish("job.finished", job.id, event);
 }

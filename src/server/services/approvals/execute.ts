@@ -4,6 +4,7 @@ import { config } from "../../config";
 import { db } from "../../db";
 import { AppError, conflict, forbidden, isAppError } from "../../errors";
 import { writeShape, type WriteShape } from "../../sql/write-shape";
+import { publish } from "../../events/bus";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { connectorFor } from "../datasources/connection";
@@ -123,6 +124,7 @@ export async function previewApproval(user: SessionUser, id: string): Promise<Ap
       { userId: user.id, label: user.email },
       { action: "approval_preview", resourceType: "approval", resourceId: id, outcome: "failure", details: { unavailable: decision.reason } },
     );
+    publish("approval.previewed", id, { approvalId: id, userId: user.id, affectedRows: null, unavailableReason: decision.reason });
     return getApproval(user, id);
   }
   const preview = await dryRun(user, approval, connector);
@@ -135,6 +137,7 @@ export async function previewApproval(user: SessionUser, id: string): Promise<Ap
     { userId: user.id, label: user.email },
     { action: "approval_preview", resourceType: "approval", resourceId: id, details: { affectedRows: preview.affectedRows } },
   );
+  publish("approval.previewed", id, { approvalId: id, userId: user.id, affectedRows: preview.affectedRows });
   return getApproval(user, id);
 }
 
@@ -187,6 +190,7 @@ export async function commitApproval(user: SessionUser, id: string): Promise<App
       { userId: user.id, label: user.email },
       { action: "approval_commit", resourceType: "approval", resourceId: id, details: { affectedRows: affected, backup } },
     );
+    publish("approval.committed", id, { approvalId: id, userId: user.id, affectedRows: affected, backupTable: backup });
   } catch (error) {
     const message = isAppError(error) ? error.message : "The statement failed";
     await db.approvalRequest.update({ where: { id }, data: { status: "failed", error: message } });
@@ -194,6 +198,7 @@ export async function commitApproval(user: SessionUser, id: string): Promise<App
       { userId: user.id, label: user.email },
       { action: "approval_commit", resourceType: "approval", resourceId: id, outcome: "failure", details: { error: message } },
     );
+    publish("approval.failed", id, { approvalId: id, userId: user.id, error: message });
     throw error;
   }
   return getApproval(user, id);
@@ -211,6 +216,7 @@ export async function discardApproval(user: SessionUser, id: string): Promise<Ap
   });
   if (moved.count !== 1) throw conflict("This request changed meanwhile");
   await recordAudit({ userId: user.id, label: user.email }, { action: "approval_rollback", resourceType: "approval", resourceId: id });
+  publish("approval.rolled_back", id, { approvalId: id, userId: user.id });
   return getApproval(user, id);
 }
 
@@ -246,5 +252,6 @@ export async function revertApproval(user: SessionUser, id: string): Promise<App
   }
   await db.approvalRequest.update({ where: { id }, data: { status: "reverted", revertedAt: new Date() } });
   await recordAudit({ userId: user.id, label: user.email }, { action: "approval_revert", resourceType: "approval", resourceId: id });
+  publish("approval.reverted", id, { approvalId: id, userId: user.id });
   return getApproval(user, id);
 }

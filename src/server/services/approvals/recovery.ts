@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "../../db";
 import { conflict } from "../../errors";
+import { publish } from "../../events/bus";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { assertApprover, assertStatus, getApproval, loadApproval } from "./review";
@@ -35,5 +36,6 @@ export async function retryApproval(user: SessionUser, id: string): Promise<Appr
     { userId: user.id, label: user.email },
     { action: "approval_retry", resourceType: "approval", resourceId: id, details: { previousError: approval.error } },
   );
+  publish("approval.retried", id, { approvalId: id, userId: user.id });
   return getApproval(user, id);
 }

@@ -3,6 +3,7 @@ import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { AppError, conflict, forbidden, notFound } from "../../errors";
 import { accessMap, accessTo, dataSourceIdsWith } from "../access";
+import { publish } from "../../events/bus";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { previewForViewer } from "./preview-masking";
@@ -91,18 +92,20 @@ export async function reviewApproval(
   if (approval.status !== "pending") throw conflict(`This request is already ${approval.status.replace("_", " ")}`);
   if (approval.reviews.some((r) => r.reviewerId === user.id)) throw conflict("You have already reviewed this request");
 
-  await db.$transaction(async (tx) => {
+  const next = await db.$transaction(async (tx) => {
     await tx.approvalReview.create({ data: { approvalId: id, reviewerId: user.id, decision, comments } });
     const approvals = await tx.approvalReview.count({ where: { approvalId: id, decision: "approved" } });
     const next = decision === "rejected" ? "rejected" : approvals >= approval.requiredApprovals ? "approved" : "pending";
     // Only a still-pending request moves: a concurrent decision wins once.
     const moved = await tx.approvalRequest.updateMany({ where: { id, status: "pending" }, data: { status: next } });
     if (moved.count !== 1) throw conflict("This request was decided meanwhile");
+    return next;
   });
   await recordAudit(
     { userId: user.id, label: user.email },
     { action: `approval_${decision === "approved" ? "approve" : "reject"}`, resourceType: "approval", resourceId: id, details: { comments } },
   );
+  publish("approval.reviewed", id, { approvalId: id, userId: user.id, decision, status: next });
   return getApproval(user, id);
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "../../db";
 import { writeShape } from "../../sql/write-shape";
+import { publish } from "../../events/bus";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import type { EngineName } from "../datasources/engines";
@@ -62,5 +63,6 @@ export async function submitForApproval(user: SessionUser, check: GatewayCheck, 
       details: { dataSourceId: check.dataSource.id, operation: check.statement.operation, risk: risk.level, previewUnavailable: unavailable },
     },
   );
+  publish("approval.submitted", created.id, { approvalId: created.id, userId: user.id });
   return toApprovalView(created);
 }

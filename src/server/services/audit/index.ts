@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../../db";
+import type { AuditAction } from "../../events/audit-actions";
 
 export interface AuditActor {
   userId?: string | null;
@@ -9,7 +10,8 @@ export interface AuditActor {
 }
 
 export interface AuditRecord {
-  action: string;
+  /** One of the catalogue's actions (src/server/events/audit-actions.ts). */
+  action: AuditAction;
   resourceType: string;
   resourceId?: string | null;
   outcome?: "success" | "failure";

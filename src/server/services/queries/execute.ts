@@ -13,7 +13,8 @@ import { defaultDataSourceId } from "../datasources/crud";
 import { assertWithinQuota } from "./quota";
 import { inspect, notAReadError, type GatewayCheck } from "./gateway";
 import { maskingPlanFor } from "./masking-plan";
-import { publishQueryStatus, startTracking, stopTracking } from "./running";
+import { publish } from "../../events/bus";
+import { startTracking, stopTracking } from "./running";
 import { toRunView, type QueryResultView, type QueryRunView } from "./views";
 
 export interface ExecuteInput {
@@ -67,7 +68,7 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
     },
   });
   const signal = startTracking(run.id, user.id);
-  publishQueryStatus(run.id, "executing");
+  publish("query.status", run.id, { queryId: run.id, status: "executing" });
   const work = runRead(user, check, masking, run.id, {
     maxRows,
     timeoutMs,
@@ -110,10 +111,12 @@ async function runRead(
   } finally {
     stopTracking(runId);
   }
-  publishQueryStatus(runId, "completed", {
-    row_count: result.rowCount,
+  publish("query.status", runId, {
+    queryId: runId,
+    status: "completed",
+    rowCount: result.rowCount,
     truncated: result.truncated,
-    ...(result.truncatedReason ? { truncated_reason: result.truncatedReason } : {}),
+    ...(result.truncatedReason ? { truncatedReason: result.truncatedReason } : {}),
   });
   // The run record is stored already; its audit entry is written in the next batch.
   auditRun(user, runId, check, "success", { rowCount: result.rowCount, truncatedReason: result.truncatedReason }, recordAuditLater);
@@ -184,7 +187,9 @@ async function recordFailure(user: SessionUser, check: GatewayCheck, runId: stri
       where: { id: runId, status: "running" },
       data: { status: cancelled ? "cancelled" : "failed", error: message, finishedAt: new Date() },
     });
-    publishQueryStatus(runId, cancelled ? "cancelled" : "failed", {
+    publish("query.status", runId, {
+      queryId: runId,
+      status: cancelled ? "cancelled" : "failed",
       error: message,
       details: isAppError(error) && error.actor !== "bug" ? error.details : undefined,
     });

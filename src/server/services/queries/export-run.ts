@@ -3,7 +3,8 @@ import type { QueryRun } from "@prisma/client";
 import { db } from "../../db";
 import { isAppError } from "../../errors";
 import type { SessionUser } from "../auth/session";
-import { publishQueryStatus, startTracking, stopTracking } from "./running";
+import { publish } from "../../events/bus";
+import { startTracking, stopTracking } from "./running";
 
 type Outcome = "completed" | "failed" | "cancelled";
 
@@ -25,7 +26,7 @@ export class ExportRecorder {
     const run = await db.queryRun.create({
       data: { userId: user.id, dataSourceId: of.dataSourceId, sql: of.sql, kind: "read", operation, status: "running", source: "export" },
     });
-    publishQueryStatus(run.id, "executing");
+    publish("query.status", run.id, { queryId: run.id, status: "executing" });
     return new ExportRecorder(run.id, startTracking(run.id, user.id));
   }
 
@@ -69,7 +70,7 @@ export class ExportRecorder {
         where: { id: this.runId, status: "running" },
         data: { status: outcome, rowCount: this.rows, error: message, finishedAt: new Date() },
       });
-      publishQueryStatus(this.runId, outcome, { row_count: this.rows, ...(message ? { error: message } : {}) });
+      publish("query.status", this.runId, { queryId: this.runId, status: outcome, rowCount: this.rows, ...(message ? { error: message } : {}) });
     } catch (recordError) {
       console.error(`[export] could not record the end of run ${this.runId}:`, (recordError as Error).message);
     }

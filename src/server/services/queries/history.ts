@@ -5,7 +5,8 @@ import { AppError, conflict, notFound } from "../../errors";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { maskStoredRows } from "./masking-plan";
-import { publishQueryStatus, runningQuery } from "./running";
+import { publish } from "../../events/bus";
+import { runningQuery } from "./running";
 import { toRunView, type QueryRunView } from "./views";
 
 /** Each user's history is their own; admins may open anyone's run by id (404 otherwise). */
@@ -142,7 +143,7 @@ export async function cancelRun(user: SessionUser, id: string): Promise<QueryRun
     });
     view = toRunView(await db.queryRun.findUniqueOrThrow({ where: { id } }));
   }
-  publishQueryStatus(id, "cancelled");
+  publish("query.status", id, { queryId: id, status: "cancelled" });
   await recordAudit({ userId: user.id, label: user.email }, { action: "cancel_query", resourceType: "query", resourceId: id });
   return view;
 }

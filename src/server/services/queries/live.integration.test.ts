@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
-import type { BusEvent } from "@/server/realtime/bus";
+import { queryStatusMessage, type QueryStatusMessage } from "@/server/realtime/query-messages";
 import { sessionFromBearer } from "@/server/services/auth/session";
 import { rest, signedInUser } from "@/test/rest-client";
 import { serviceAvailable, services } from "@/test/services";
@@ -40,9 +40,9 @@ describe.skipIf(!available)("long-running queries", () => {
     expect(started.status).toBe(202);
     const id = started.body.query_id as string;
 
-    const events: BusEvent[] = [];
+    const events: QueryStatusMessage[] = [];
     const finished = new Promise<void>((resolve) =>
-      watchQuery(adminSession.user, id, (e) => events.push(e), resolve).catch(() => resolve()),
+      watchQuery(adminSession.user, id, (e) => events.push(queryStatusMessage(e)), resolve).catch(() => resolve()),
     );
     await new Promise((r) => setTimeout(r, 300));
     const cancel = await rest("POST", `/queries/cancel/${id}`, { token: admin.token });

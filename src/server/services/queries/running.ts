@@ -1,9 +1,8 @@
 import "server-only";
-import { publish } from "../../realtime/bus";
 
 /**
  * Queries running in this process, so a cancel request (another HTTP call) can reach
- * them, and status events for `/ws/query/:id` and tRPC subscriptions.
+ * them. Their status goes on the event bus as `query.status` (src/server/events).
  */
 interface Running {
   userId: string;
@@ -26,13 +25,4 @@ export function stopTracking(queryId: string): void {
 
 export function runningQuery(queryId: string): Running | undefined {
   return running.get(queryId);
-}
-
-export const queryChannel = (queryId: string) => `query:${queryId}`;
-
-export type QueryStatus = "queued" | "executing" | "completed" | "failed" | "cancelled";
-
-export function publishQueryStatus(queryId: string, status: QueryStatus, extra: Record<string, unknown> = {}): void {
-  const progress = status === "queued" ? 0 : status === "executing" ? 10 : 100;
-  publish(queryChannel(queryId), { type: "status_changed", query_id: queryId, status, progress, ...extra });
 }

@@ -3,6 +3,7 @@ import { Prisma } from "@prisma/client";
 import type { Role } from "@/lib/roles";
 import { db } from "../../db";
 import { badRequest, conflict, forbidden, notFound } from "../../errors";
+import type { AuditAction } from "../../events/audit-actions";
 import { recordAudit } from "../audit";
 import { assertPasswordPolicy, hashPassword } from "../auth/passwords";
 import { revokeAllSessions } from "../auth/tokens";
@@ -42,7 +43,7 @@ export async function updateUser(
   actor: Actor,
   id: string,
   patch: UserPatch,
-  options: { action?: string } = {},
+  options: { action?: AuditAction } = {},
 ): Promise<UserRecord> {
   const self = actor.user.id === id;
   if (!isAdmin(actor)) {

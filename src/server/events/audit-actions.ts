@@ -1,0 +1,64 @@
+/**
+ * Every action an audit entry records. Stored rows and the REST audit filter
+ * (`GET /audit?action=`) carry these exact strings: add new ones, never rename one.
+ * `recordAudit` takes only these, so a misspelt action fails typecheck.
+ * No `server-only` marker: the audit log's filter in the UI may list them.
+ */
+export const AUDIT_ACTIONS = [
+  // accounts and sessions
+  "register",
+  "login",
+  "logout",
+  "change_password",
+  "reset_password",
+  "create_initial_admin",
+  // users and teams
+  "create_user",
+  "invite_user",
+  "update_user",
+  "change_role",
+  "activate_user",
+  "deactivate_user",
+  "delete_user",
+  "revoke_member",
+  "set_user_permission",
+  // groups and permissions
+  "create_group",
+  "update_group",
+  "delete_group",
+  "add_group_member",
+  "remove_group_member",
+  "set_permissions",
+  // data sources
+  "create_data_source",
+  "update_data_source",
+  "delete_data_source",
+  "test_data_source",
+  "sync_schema",
+  "clear_cache",
+  // queries
+  "execute_query",
+  "cancel_query",
+  "export_query",
+  "save_query",
+  "update_saved_query",
+  "delete_saved_query",
+  "share_saved_query",
+  "create_share_link",
+  "revoke_share_link",
+  // approvals
+  "request_approval",
+  "approval_approve",
+  "approval_reject",
+  "approval_preview",
+  "approval_commit",
+  "approval_retry",
+  "approval_rollback",
+  "approval_revert",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export function isAuditAction(value: string): value is AuditAction {
+  return (AUDIT_ACTIONS as readonly string[]).includes(value);
+}

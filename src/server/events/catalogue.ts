@@ -1,0 +1,76 @@
+import "server-only";
+import type { FinalQueryStatus } from "@/lib/final-statuses";
+import type { JobStatus } from "../jobs/queue";
+
+export { FINAL_QUERY_STATUSES, FINAL_RUN_STATUSES, isFinalQueryStatus } from "@/lib/final-statuses";
+export type { FinalQueryStatus, FinalRunStatus } from "@/lib/final-statuses";
+
+/**
+ * Every event the bus carries, by name, with its payload. Payloads are domain-shaped
+ * (camelCase, ids and facts); each transport (the /ws gateway, tRPC) maps them to its
+ * own wire shape, so a document's field names never leak into a service.
+ * Each event is published under a key (the query's, approval's or job's id).
+ */
+export interface EventCatalogue {
+  "query.status": QueryStatusEvent;
+  "approval.submitted": ApprovalEvent;
+  "approval.reviewed": ApprovalReviewedEvent;
+  "approval.previewed": ApprovalPreviewedEvent;
+  "approval.committed": ApprovalCommittedEvent;
+  "approval.failed": ApprovalFailedEvent;
+  "approval.retried": ApprovalEvent;
+  "approval.rolled_back": ApprovalEvent;
+  "approval.reverted": ApprovalEvent;
+  "job.progress": JobProgressEvent;
+  "job.finished": JobProgressEvent;
+}
+
+export type EventName = keyof EventCatalogue;
+export type EventPayload<E extends EventName> = EventCatalogue[E];
+
+/**
+ * A query run's status as it moves: `executing`, then one final status. A follower's
+ * first event is the run's stored state, which may already be final (even `rejected`).
+ */
+export interface QueryStatusEvent {
+  queryId: string;
+  status: QueryStatus;
+  rowCount?: number;
+  truncated?: boolean;
+  truncatedReason?: string;
+  error?: string;
+  /** The AppError details a client may see (never those of an error that is a bug). */
+  details?: unknown;
+}
+export type QueryStatus = "queued" | "executing" | FinalQueryStatus;
+
+export interface ApprovalEvent {
+  approvalId: string;
+  /** Who did it. */
+  userId: string;
+}
+export interface ApprovalReviewedEvent extends ApprovalEvent {
+  decision: "approved" | "rejected";
+  /** Where the request stands after the review: still pending, approved or rejected. */
+  status: "pending" | "approved" | "rejected";
+}
+export interface ApprovalPreviewedEvent extends ApprovalEvent {
+  /** Null when no dry run was possible; `unavailableReason` says why. */
+  affectedRows: number | null;
+  unavailableReason?: string;
+}
+export interface ApprovalCommittedEvent extends ApprovalEvent {
+  affectedRows: number;
+  backupTable: string | null;
+}
+export interface ApprovalFailedEvent extends ApprovalEvent {
+  error: string;
+}
+
+export interface JobProgressEvent {
+  jobId: string;
+  name: string;
+  status: JobStatus;
+  progress: number;
+  message: string;
+}
