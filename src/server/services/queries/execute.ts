@@ -38,7 +38,12 @@ export type ExecuteOutcome =
 export async function executeQuery(user: SessionUser, input: ExecuteInput): Promise<ExecuteOutcome> {
   await assertWithinQuota(user);
   const dataSourceId = input.dataSourceId ?? (await defaultDataSourceId(user));
-  const check = await inspect(user, dataSourceId, input.sql);
+  const check = await inspect(user, dataSourceId, input.sql).catch(async (refused: unknown) => {
+    // A statement the gateway refuses (read policy, statements acting outside the database,
+    // transaction control) never reaches a run record, but the attempt is in the audit trail.
+    if (isAppError(refused) && refused.code === "QUERY_REJECTED") await auditGatewayRefusal(user, dataSourceId, refused.message);
+    throw refused;
+  });
   if (check.analysis.kind !== "read") {
     // Writes never run unreviewed: a writer's statement becomes an approval request.
     if (check.access.canWrite) return { type: "approval", approval: await submitForApproval(user, check, input.sql) };
@@ -215,6 +220,13 @@ async function recordRefusal(user: SessionUser, check: GatewayCheck, input: Exec
     },
   });
   await auditRun(user, run.id, check, "failure", { refused: reason ? "untraceable personal data" : check.analysis.kind });
+}
+
+function auditGatewayRefusal(user: SessionUser, dataSourceId: string, reason: string): Promise<void> {
+  return recordAudit(
+    { userId: user.id, label: user.email },
+    { action: "execute_query", resourceType: "data_source", resourceId: dataSourceId, outcome: "failure", details: { dataSourceId, refused: reason } },
+  );
 }
 
 function auditRun(
