@@ -14,11 +14,12 @@
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { api as callApi, peakRssMb, waitUp } from "./bench-client.mjs";
 import pg from "pg";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -59,7 +60,7 @@ const server = spawn(process.execPath, [path.join(root, "server.mjs")], {
   stdio: ["ignore", "ignore", "inherit"],
 });
 const base = `http://127.0.0.1:${port}`;
-const peakRss = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+const peakRss = () => peakRssMb(server.pid);
 
 /** The reference: what a hand-written server needs to do the same work, nothing more. */
 function startBareServer(sqliteFile) {
@@ -94,25 +95,8 @@ function startBareServer(sqliteFile) {
   return new Promise((resolve) => bare.listen(barePort, "127.0.0.1", () => resolve({ close: () => Promise.all([new Promise((r) => bare.close(r)), pool.end()]).then(() => sqlite.close()) })));
 }
 
-async function waitUp() {
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("Quarry did not start");
-}
 
-async function api(method, route, token, body) {
-  const res = await fetch(`${base}/api/v1${route}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const api = async (method, route, token, body) => (await callApi(base, method, route, token, body)).json();
 
 function load(url, options) {
   return new Promise((resolve, reject) => {
@@ -130,7 +114,7 @@ async function measure(url, options) {
 const rows = [];
 let bareServer;
 try {
-  await waitUp();
+  await waitUp(base);
   const { access_token: token } = await api("POST", "/auth/login", null, { email: "bench@quarry.local", password: "bench-password" });
   const ds = await api("POST", "/datasources", token, { name: "bench", type: "postgresql", host: "127.0.0.1", port: 5432, database_name: "test", username: "postgres" });
   const check = await api("POST", "/queries", token, { data_source_id: ds.id, query_text: select });

@@ -3,10 +3,11 @@
 // `psql \copy`, and prints both times, the ratio and Quarry's peak memory (VmHWM).
 // Needs PostgreSQL at 127.0.0.1:5432 (trust auth, database `test`) and `next build`.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { api as callApi, peakRssMb, waitUp } from "./bench-client.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -42,30 +43,13 @@ const server = spawn(process.execPath, [path.join(root, "server.mjs")], {
 });
 const base = `http://127.0.0.1:${port}`;
 
-async function waitUp() {
-  for (let i = 0; i < 240; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("Quarry did not start");
-}
 
-async function api(method, route, token, body) {
-  const res = await fetch(`${base}/api/v1${route}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-  return res;
-}
+const api = async (method, route, token, body) => callApi(base, method, route, token, body);
 
-const peakRss = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+const peakRss = () => peakRssMb(server.pid);
 
 try {
-  await waitUp();
+  await waitUp(base);
   const { access_token: token } = await (await api("POST", "/auth/login", null, { email: "bench@quarry.local", password: "bench-password" })).json();
   const ds = await (await api("POST", "/datasources", token, { name: "bench", type: "postgresql", host: "127.0.0.1", port: 5432, database_name: "test", username: "postgres" })).json();
   const run = await (await api("POST", "/queries", token, { data_source_id: ds.id, query_text: select, limit: 10 })).json();
