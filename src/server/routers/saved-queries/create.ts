@@ -1,0 +1,9 @@
+import "server-only";
+import { createSavedQuery } from "../../services/saved-queries";
+import { authedProcedure } from "../../trpc";
+import { savedQueryDto, savedQueryInput } from "./dto";
+
+export const create = authedProcedure
+  .input(savedQueryInput)
+  .output(savedQueryDto)
+  .mutation(({ ctx, input }) => createSavedQuery(ctx.session.user, input));
