@@ -257,50 +257,29 @@ export function ApprovalActions({ approval: a, viewer, canApprove, onUpdated, on
           </Stack>
         )}
         {a.status === "approved" && (
-          <Group justify="space-between" wrap="wrap" gap="sm" mt="sm">
-            <Button
-              variant="light"
-              color="red"
-              leftSection={<IconArrowBackUp size={16} />}
-              onClick={() => setConfirming("rollback")}
-              disabled={!can.canRollback || busy}
-            >
-              Roll back
-            </Button>
-            <Tooltip label="Only the requester or an approver on this data source may commit" disabled={can.canCommit} withArrow>
-              <Button
-                leftSection={<IconPlayerPlay size={16} />}
-                onClick={() => setConfirming("commit")}
-                disabled={!can.canCommit || busy}
-                loading={commit.isPending}
-              >
-                Commit
-              </Button>
-            </Tooltip>
-          </Group>
+          <BackOrRun
+            back={{ label: "Roll back", disabled: !can.canRollback || busy, onClick: () => setConfirming("rollback") }}
+            run={{
+              label: "Commit",
+              disabled: !can.canCommit || busy,
+              loading: commit.isPending,
+              onClick: () => setConfirming("commit"),
+              whyNot: can.canCommit ? null : "Only the requester or an approver on this data source may commit",
+            }}
+          />
         )}
         {a.status === "failed" && (
-          <Group justify="space-between" wrap="wrap" gap="sm" mt="sm" data-testid="failed-actions">
-            <Button
-              variant="light"
-              color="red"
-              leftSection={<IconArrowBackUp size={16} />}
-              onClick={() => setConfirming("rollback")}
-              disabled={!can.canRollback || busy}
-            >
-              Discard
-            </Button>
-            <Tooltip label="Only approvers on this data source may retry" disabled={can.canRetry} withArrow>
-              <Button
-                leftSection={<IconPlayerPlay size={16} />}
-                onClick={() => setConfirming("retry")}
-                disabled={!can.canRetry || busy}
-                loading={retry.isPending}
-              >
-                Retry
-              </Button>
-            </Tooltip>
-          </Group>
+          <BackOrRun
+            testId="failed-actions"
+            back={{ label: "Discard", disabled: !can.canRollback || busy, onClick: () => setConfirming("rollback") }}
+            run={{
+              label: "Retry",
+              disabled: !can.canRetry || busy,
+              loading: retry.isPending,
+              onClick: () => setConfirming("retry"),
+              whyNot: can.canRetry ? null : "Only approvers on this data source may retry",
+            }}
+          />
         )}
         {a.status === "executed" && a.backupTable && (
           <Group justify="flex-end" mt="sm">
@@ -334,5 +313,30 @@ export function ApprovalActions({ approval: a, viewer, canApprove, onUpdated, on
         </ConfirmModal>
       )}
     </>
+  );
+}
+
+interface ActionButton {
+  label: string;
+  disabled: boolean;
+  onClick: () => void;
+}
+
+/**
+ * The two-way choice an approved or failed request offers: step back (roll back /
+ * discard) on the left, go on (commit / retry) on the right, with why it is disabled.
+ */
+function BackOrRun({ back, run, testId }: { back: ActionButton; run: ActionButton & { loading: boolean; whyNot: string | null }; testId?: string }) {
+  return (
+    <Group justify="space-between" wrap="wrap" gap="sm" mt="sm" data-testid={testId}>
+      <Button variant="light" color="red" leftSection={<IconArrowBackUp size={16} />} onClick={back.onClick} disabled={back.disabled}>
+        {back.label}
+      </Button>
+      <Tooltip label={run.whyNot ?? ""} disabled={!run.whyNot} withArrow>
+        <Button leftSection={<IconPlayerPlay size={16} />} onClick={run.onClick} disabled={run.disabled} loading={run.loading}>
+          {run.label}
+        </Button>
+      </Tooltip>
+    </Group>
   );
 }
