@@ -3,7 +3,7 @@ import path from "node:path";
 import { Prisma, type DataSource } from "@prisma/client";
 import { db } from "../../db";
 import { conflict, notFound, validationFailed } from "../../errors";
-import { accessMap, assertAccess, readableDataSourceIds } from "../access";
+import { accessMap, accessTo, readableDataSourceIds, type Access } from "../access";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { encryptSecret } from "../crypto/secret-box";
@@ -90,18 +90,24 @@ export async function defaultDataSourceId(user: SessionUser): Promise<string> {
   return first.id;
 }
 
+/**
+ * A data source the user may read, with what they may do on it (404 when they may not
+ * read it or it does not exist): one grant query and one row read, on the hot query path.
+ */
+export async function dataSourceWithAccess(user: SessionUser, id: string): Promise<{ row: DataSource; access: Access }> {
+  const access = await accessTo(user, id);
+  const row = access.canRead ? await db.dataSource.findUnique({ where: { id } }) : null;
+  if (!row) throw notFound("Data source", id);
+  return { row, access };
+}
+
 /** Loads a data source the user may read (404 otherwise). */
 export async function getDataSourceRow(user: SessionUser, id: string): Promise<DataSource> {
-  await assertAccess(user, id, "canRead");
-  const row = await db.dataSource.findUnique({ where: { id } });
-  if (!row) throw notFound("Data source", id);
-  return row;
+  return (await dataSourceWithAccess(user, id)).row;
 }
 
 export async function getDataSource(user: SessionUser, id: string): Promise<DataSourceView> {
-  const access = await assertAccess(user, id, "canRead");
-  const row = await db.dataSource.findUnique({ where: { id } });
-  if (!row) throw notFound("Data source", id);
+  const { row, access } = await dataSourceWithAccess(user, id);
   return toDataSourceView(row, access);
 }
 

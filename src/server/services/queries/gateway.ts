@@ -4,10 +4,10 @@ import type { Connector } from "../../connectors/types";
 import { AppError, forbidden } from "../../errors";
 import { analyzeSql, checkReadPolicy, type AnalyzedStatement, type SqlAnalysis } from "../../sql";
 import { outsideDatabaseReasons } from "../../sql/outside-database";
-import { assertAccess, type Access } from "../access";
+import type { Access } from "../access";
 import type { SessionUser } from "../auth/session";
 import { connectorFor } from "../datasources/connection";
-import { getDataSourceRow } from "../datasources/crud";
+import { dataSourceWithAccess } from "../datasources/crud";
 import type { EngineName } from "../datasources/engines";
 
 /**
@@ -60,8 +60,7 @@ export function assertInsideDatabase(sql: string, engine: EngineName): void {
 
 /** Loads the data source, checks read access and classifies the SQL. */
 export async function inspect(user: SessionUser, dataSourceId: string, sql: string): Promise<GatewayCheck> {
-  const dataSource = await getDataSourceRow(user, dataSourceId);
-  const access = await assertAccess(user, dataSourceId, "canRead");
+  const { row: dataSource, access } = await dataSourceWithAccess(user, dataSourceId);
   const analysis = analyzeOrThrow(sql, dataSource.engine as EngineName);
   if (analysis.kind === "transaction") {
     throw new AppError(
