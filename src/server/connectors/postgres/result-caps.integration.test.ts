@@ -1,29 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceAvailable, services } from "../../../test/services";
-import { AppError } from "../../errors";
-import type { Connector, RunOptions } from "../types";
+import type { Connector } from "../types";
+import { MB, failure, read } from "@/test/result-caps";
 import { createPostgresConnector } from "./index";
 
 const available = await serviceAvailable("postgres");
 const svc = services.postgres;
-const MB = 1024 * 1024;
-const read = (extra: Partial<RunOptions> = {}): RunOptions => ({
-  maxRows: 100_000,
-  timeoutMs: 60_000,
-  readOnly: true,
-  maxBytes: 50 * MB,
-  maxValueBytes: MB,
-  ...extra,
-});
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(
-    () => new Error("expected the call to fail"),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 let connector: Connector;
 

@@ -3,32 +3,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "../../errors";
-import type { Connector, RunOptions } from "../types";
+import type { Connector } from "../types";
+import { MB, failure, read, series } from "@/test/result-caps";
 import { createSqliteConnector } from "./index";
 
-const MB = 1024 * 1024;
 const dir = mkdtempSync(path.join(tmpdir(), "quarry-sqlite-caps-"));
 const file = path.join(dir, "caps.db");
-const read = (extra: Partial<RunOptions> = {}): RunOptions => ({
-  maxRows: 100_000,
-  timeoutMs: 60_000,
-  readOnly: true,
-  maxBytes: 50 * MB,
-  maxValueBytes: MB,
-  ...extra,
-});
-const series = (n: number, select: string) =>
-  `WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < ${n}) SELECT ${select} FROM g`;
-
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const err = await promise.then(
-    () => new Error("expected the call to fail"),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppError);
-  return err as AppError;
-}
 
 let connector: Connector;
 
