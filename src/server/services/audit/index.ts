@@ -7,6 +7,9 @@ export interface AuditActor {
   /** Email or name, kept so the entry still reads well after the user is deleted. */
   label?: string;
   ip?: string;
+  /** Who acted: a user, a job (its id) or a share link (its id); see services/principal.ts. */
+  principalType?: "user" | "job" | "share-link";
+  principalId?: string | null;
 }
 
 export interface AuditRecord {
@@ -35,6 +38,8 @@ function entryData(actor: AuditActor, record: AuditRecord, createdAt: Date) {
     userId: actor.userId ?? null,
     actor: actor.label ?? "",
     ip: actor.ip ?? "",
+    principalType: actor.principalType ?? (actor.userId ? "user" : "system"),
+    principalId: actor.principalId ?? actor.userId ?? null,
     action: record.action,
     resourceType: record.resourceType,
     resourceId: record.resourceId ?? null,
