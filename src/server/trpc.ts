@@ -7,7 +7,8 @@ import type { Context } from "./context";
 import { fromPrismaError } from "./errors/prisma";
 import { redactDeep, redactServerPaths } from "./errors/redact";
 import { assertCleanInput } from "./http/clean-input";
-import { consumeRequest, type RateBucket } from "./services/rate-limit";
+import { userPrincipal } from "./services/principal";
+import { consumePrincipalRequest, type RateBucket } from "./services/rate-limit";
 
 /**
  * tRPC's building blocks: every procedure in Quarry is built from `publicProcedure`,
@@ -90,9 +91,11 @@ export function rateBucketOf(procedurePath: string): RateBucket {
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next, path }) => {
   if (!ctx.session) throw ctx.sessionError ?? unauthorized();
+  // Built once here: every procedure below hands this principal to the services it calls.
+  const principal = userPrincipal(ctx.session.user, ctx.meta.ip);
   // Every call spends, so a batch of N procedures costs N, exactly like N REST requests.
-  if (!ctx.budgetSpent) await consumeRequest(ctx.session.user.id, rateBucketOf(path));
-  return next({ ctx: { ...ctx, session: ctx.session } });
+  if (!ctx.budgetSpent) await consumePrincipalRequest(principal, rateBucketOf(path));
+  return next({ ctx: { ...ctx, session: ctx.session, principal } });
 });
 
 export const roleProcedure = (minimum: Role) =>

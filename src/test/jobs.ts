@@ -36,6 +36,6 @@ export const echoJob = defineJob({
   payloadSchema: z.object({ value: z.string() }),
   async run({ value }, ctx) {
     await ctx.progress(50, "half way");
-    return { value, ranAs: ctx.principal.id, attempt: ctx.attempt };
+    return { value, ranAs: ctx.principal.user.id, attempt: ctx.attempt };
   },
 });

@@ -5,6 +5,7 @@ import { openShareLink } from "@/server/services/shares";
 import type { SqlDialect } from "@/server/sql/types";
 import { grant } from "./fixtures";
 import { rest, signedInUser } from "./rest-client";
+import { shareLinkPrincipal } from "@/server/services/principal";
 
 /**
  * Masking by lineage, end to end through REST as a reader (can_read only) and a writer
@@ -174,7 +175,7 @@ export function lineageMaskingTests(fx: LineageFixture): void {
 
       const link = await rest("POST", `/queries/${id}/share-link`, { token: reader.token, body: {} });
       expect(link.status).toBe(201);
-      expect(leaks(await openShareLink(link.body.id, undefined, "127.0.0.1"))).toEqual([]);
+      expect(leaks(await openShareLink(shareLinkPrincipal(link.body.id, "127.0.0.1"), undefined))).toEqual([]);
     });
   });
 
@@ -183,7 +184,7 @@ export function lineageMaskingTests(fx: LineageFixture): void {
     expect(leaks(asWriter.body.data).length).toBeGreaterThan(0);
     const link = await rest("POST", `/queries/${asWriter.body.id}/share-link`, { token: writer.token, body: {} });
     expect(link.status).toBe(201);
-    expect(leaks(await openShareLink(link.body.id, undefined, "127.0.0.1"))).toEqual([]);
+    expect(leaks(await openShareLink(shareLinkPrincipal(link.body.id, "127.0.0.1"), undefined))).toEqual([]);
     const csv = await rest("POST", `/queries/${asWriter.body.id}/export`, { token: writer.token, body: { format: "csv" } });
     expect(leaks(csv.body).length, "the writer's own export is not masked").toBeGreaterThan(0);
 
@@ -199,7 +200,7 @@ export function lineageMaskingTests(fx: LineageFixture): void {
         rowCount: asWriter.body.data.length,
       },
     });
-    const opened = await openShareLink(legacy.id, undefined, "127.0.0.1");
+    const opened = await openShareLink(shareLinkPrincipal(legacy.id, "127.0.0.1"), undefined);
     expect(opened.rows).toHaveLength(asWriter.body.data.length);
     expect(leaks(opened)).toEqual([]);
   });

@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   "share_saved_query",
   "create_share_link",
   "revoke_share_link",
+  "open_share_link",
   // approvals
   "request_approval",
   "approval_approve",

@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
 import type { SessionUser } from "../services/auth/session";
+import type { JobPrincipal } from "../services/principal";
 
 /** How long to wait before attempt n+1 after attempt n failed. */
 export interface Backoff {
@@ -16,8 +17,12 @@ export interface JobContext {
   jobId: string;
   /** 1 for the first run, 2 for the first retry, ... */
   attempt: number;
-  /** The user the job runs as, loaded fresh at run time; handlers pass it to services, which re-check access. */
-  principal: SessionUser;
+  /**
+   * Who acts: a job principal for the user the job runs as (loaded fresh at run time,
+   * so a revoked grant or a deactivated account stops it). Handlers pass it to
+   * services, which re-check access; audit entries it causes name the job.
+   */
+  principal: JobPrincipal;
   /** Aborted when the job is cancelled or the worker shuts down; long handlers check it between steps. */
   signal: AbortSignal;
   /** Records progress (0-100) and a short message, and publishes a job-progress event. */

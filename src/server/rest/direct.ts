@@ -1,16 +1,13 @@
 import "server-only";
 import { unauthorized } from "../errors";
-import type { Session, SessionUser } from "../services/auth/session";
+import type { Session } from "../services/auth/session";
 
 /**
- * The hot REST routes (running a query, listing data sources) call their service
- * directly instead of going through tRPC's `createCaller`: the REST body schema is the
- * one validation, and no output schema walks the result on its way out. What the
- * procedure's middleware would add is done by the adapter already: the session is
- * resolved and required (`auth: "user"`), the rate-limit budget is spent once, and
- * AppErrors keep their codes.
+ * The session itself, for the few auth routes that act on it (signing out revokes
+ * this access token; changing the password keeps this client signed in). Every other
+ * route acts through `principal`.
  */
-export function restUser(session: Session | null): SessionUser {
+export function requireSession(session: Session | null): Session {
   if (!session) throw unauthorized();
-  return session.user;
+  return session;
 }

@@ -1,18 +1,18 @@
 import "server-only";
-import { TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import { config } from "../config";
 import { createContext } from "../context";
 import { AppError, isAppError, unauthorized, validationFailed, type FieldIssue } from "../errors";
 import { fromPrismaError } from "../errors/prisma";
 import { SECURITY_HEADERS } from "../http/security-headers";
-import { createCaller } from "../routers/_app";
 import { assertCleanInput } from "../http/clean-input";
 import { readBody } from "./body";
 import { formatError, type ErrorFormat } from "./formats";
 import { allowedAt, RouteMatcher } from "./match";
 import { pagingHeaders } from "./pagination";
-import { consumeRequest, RateLimitedError, rateLimitHeaders } from "./rate-limit";
+import { userPrincipal, type UserPrincipal } from "../services/principal";
+import { consumePrincipalRequest } from "../services/rate-limit";
+import { RateLimitedError, rateLimitHeaders } from "./rate-limit";
 import type { RestRoute } from "./route";
 import { restRoutes } from "./table";
 
@@ -50,8 +50,10 @@ for (const route of restRoutes) {
 }
 
 /**
- * The REST adapter: match the route, authenticate, rate-limit, validate, call the tRPC
- * procedure through `createCaller`, shape the answer. It holds no business logic.
+ * The REST adapter: match the route, authenticate (building the caller's principal
+ * once), rate-limit, validate the REST body and query (the one validation), call the
+ * route's handler, which calls services directly, and shape the answer. It holds no
+ * business logic and never goes through tRPC.
  */
 /** Methods the table can hold; anything else (TRACE, CONNECT, made-up ones) is 405 everywhere. */
 const TABLE_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
@@ -84,11 +86,11 @@ export async function handleRestRequest(request: Request): Promise<Response> {
   let headers: Record<string, string> = {};
   try {
     const ctx = await createContext(request.headers, { allowCookie: false });
-    // This request pays once here; the procedures it calls must not charge it again.
-    ctx.budgetSpent = true;
+    const principal = ctx.session ? userPrincipal(ctx.session.user, ctx.meta.ip) : null;
     if (route.auth === "user") {
-      if (!ctx.session) throw ctx.sessionError ?? unauthorized();
-      headers = rateLimitHeaders(await consumeRequest(ctx.session.user.id, route.rateLimit ?? "api"));
+      if (!principal) throw ctx.sessionError ?? unauthorized();
+      // This request pays once, here.
+      headers = rateLimitHeaders(await consumePrincipalRequest(principal, route.rateLimit ?? "api"));
     }
     const rawBody = (await readBody(request, config().QUARRY_MAX_BODY_BYTES)) ?? {};
     const rawQuery = queryObject(url.searchParams);
@@ -96,13 +98,19 @@ export async function handleRestRequest(request: Request): Promise<Response> {
     assertCleanInput(rawQuery, "query");
     const body = await validated(route.body, rawBody, "body");
     const query = await validated(route.query, rawQuery, "query");
+    assertParams(params);
     const result = await route.handle({
-      caller: createCaller(ctx),
+      get principal(): UserPrincipal {
+        if (!principal) throw ctx.sessionError ?? unauthorized();
+        return principal;
+      },
       body,
       query,
       params,
       headers: request.headers,
       session: ctx.session,
+      meta: ctx.meta,
+      bearerToken: ctx.bearerToken,
     });
     const allHeaders = { ...headers, ...(result.paging ? pagingHeaders(result.paging) : {}), ...result.headers };
     return json(result.body, result.status ?? route.successStatus ?? 200, allHeaders);
@@ -168,6 +176,18 @@ async function validated(schema: z.ZodType | undefined, value: unknown, where: "
   throw validationFailed(fieldIssues(parsed.error), `Invalid request ${where}`);
 }
 
+/**
+ * Path parameters are ids (at most 100 characters), or a table name (300): longer ones
+ * are refused before any service looks them up.
+ */
+const PARAM_MAX: Record<string, number> = { table_name: 300 };
+function assertParams(params: Record<string, string>): void {
+  const issues = Object.entries(params)
+    .filter(([name, value]) => value.length > (PARAM_MAX[name] ?? 100))
+    .map(([name]) => ({ field: name, message: `at most ${PARAM_MAX[name] ?? 100} characters` }));
+  if (issues.length) throw validationFailed(issues, "Invalid request path");
+}
+
 function queryObject(params: URLSearchParams): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const key of new Set(params.keys())) {
@@ -186,13 +206,8 @@ export function fieldIssues(error: ZodError): FieldIssue[] {
 
 function toAppError(error: unknown, route: RestRoute): AppError {
   if (isAppError(error)) return error;
-  if (error instanceof TRPCError) {
-    if (isAppError(error.cause)) return error.cause;
-    if (error.cause instanceof ZodError) return validationFailed(fieldIssues(error.cause));
-    if (error.code === "UNAUTHORIZED") return unauthorized(error.message);
-  }
   if (error instanceof ZodError) return validationFailed(fieldIssues(error));
-  const fromDb = fromPrismaError(error instanceof TRPCError && error.cause ? error.cause : error);
+  const fromDb = fromPrismaError(error);
   if (fromDb) return fromDb;
   // A bug: log it with its stack for operators; the client sees a generic message.
   console.error(`[rest] ${route.method} ${route.path} failed:`, error);

@@ -1,19 +1,28 @@
 import "server-only";
 import type { z } from "zod";
-import type { createCaller } from "../routers/_app";
 import type { Session } from "../services/auth/session";
+import type { ClientMeta } from "../services/auth/tokens";
+import type { UserPrincipal } from "../services/principal";
 import type { ErrorFormat } from "./formats";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-export type Caller = ReturnType<typeof createCaller>;
 
+/**
+ * What a route's handler gets. Handlers call services directly with `principal`; the
+ * `body`/`query` schemas of the row were the one validation.
+ */
 export interface RestCall<B, Q> {
-  caller: Caller;
+  /** The signed-in caller, built once by the adapter. Reading it on a public route without a session is 401. */
+  principal: UserPrincipal;
   body: B;
   query: Q;
   params: Record<string, string>;
   headers: Headers;
   session: Session | null;
+  /** The client's address and user agent (sign-in and the audit trail record them). */
+  meta: ClientMeta;
+  /** The raw bearer token, when one was sent (refresh-by-bearer uses it). */
+  bearerToken: string | null;
 }
 
 export interface Paging {
@@ -32,8 +41,8 @@ export interface RestResult {
 }
 
 /**
- * One row of the REST table: which documented route, which tRPC procedure it calls
- * (inside `handle`), how its response is shaped and which error format it speaks.
+ * One row of the REST table: which documented route, which service it calls (inside
+ * `handle`), how its response is shaped and which error format it speaks.
  * `body`/`query` schemas validate the REST spelling (422 with fields on failure) and
  * feed the OpenAPI document; `response` documents the success body.
  */
@@ -43,7 +52,10 @@ export interface RestRoute<B = unknown, Q = unknown> {
   path: string;
   format: ErrorFormat;
   auth: "public" | "user";
-  /** The tRPC procedure this route maps to, for docs and the completeness test. */
+  /**
+   * The tRPC procedure that offers the same operation (both call the same service), for
+   * the OpenAPI document and the table's completeness test; REST never calls it.
+   */
   procedure: string;
   summary: string;
   tag: string;

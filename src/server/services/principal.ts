@@ -67,6 +67,16 @@ export function requireActingUser(principal: Principal): SessionUser {
 
 export const isAdminPrincipal = (principal: Principal): boolean => actingUser(principal)?.role === "admin";
 
+/**
+ * For admin-only services: the acting admin, or 403 (the message tRPC's adminProcedure
+ * gives, so every transport reads the same).
+ */
+export function requireAdmin(principal: Principal): SessionUser {
+  const user = requireActingUser(principal);
+  if (user.role !== "admin") throw forbidden("This needs the admin role or higher");
+  return user;
+}
+
 /** The request's address, for principals that came over the network. */
 export const principalIp = (principal: Principal): string | undefined =>
   principal.kind === "job" ? undefined : principal.ip;

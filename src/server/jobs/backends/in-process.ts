@@ -5,6 +5,7 @@ import { db } from "../../db";
 import { AppError, isAppError } from "../../errors";
 import { publish, subscribe } from "../../events/bus";
 import type { SessionUser } from "../../services/auth/session";
+import { jobPrincipal } from "../../services/principal";
 import { backoffDelay, type JobContext, type JobDefinition } from "../definition";
 import { isFinalJobStatus, type EnqueueOptions, type EnqueueResult, type JobFilter, type JobQueue, type JobRecord } from "../queue";
 import { insertJob, storedBackoff, toJobRecord, whereFor } from "./job-rows";
@@ -229,12 +230,12 @@ export class InProcessQueue implements JobQueue {
     try {
       const payload = definition.payloadSchema.safeParse(JSON.parse(row.payload));
       if (!payload.success) throw new AppError("VALIDATION_ERROR", `The stored payload no longer fits job ${row.name}`);
-      const principal = await this.options.loadPrincipal(row.principalId);
-      if (!principal) throw new AppError("FORBIDDEN", "The user this job runs as no longer exists or is deactivated");
+      const user = await this.options.loadPrincipal(row.principalId);
+      if (!user) throw new AppError("FORBIDDEN", "The user this job runs as no longer exists or is deactivated");
       const ctx: JobContext = {
         jobId: row.id,
         attempt: row.attempts,
-        principal,
+        principal: jobPrincipal(user, row),
         signal: controller.signal,
         progress: (percent, message) => this.reportProgress(row, running, controller, percent, message),
       };

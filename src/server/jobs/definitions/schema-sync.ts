@@ -14,7 +14,7 @@ export const schemaSyncJob = defineJob({
     await ctx.progress(10, "Reading the schema");
     ctx.signal.throwIfAborted();
     // syncSchema checks the principal's access again: it may have changed since the enqueue.
-    const { schema, lastSynced } = await syncSchema(ctx.principal, dataSourceId);
+    const { schema, lastSynced } = await syncSchema(ctx.principal.user, dataSourceId);
     return { dataSourceId, tablesCount: schema.tables.length, lastSynced };
   },
   // One sync per data source is shared by everyone who may read it (they get its id back).

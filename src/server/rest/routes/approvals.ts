@@ -1,7 +1,9 @@
 import "server-only";
 import { z } from "zod";
-import type { approvalDto } from "../../routers/approvals/dto";
-import { APPROVAL_STATUSES } from "../../routers/approvals/dto";
+import { APPROVAL_STATUSES, type approvalDto } from "../../dto/approvals";
+import { decide } from "../../services/approvals/decide";
+import { commitApproval, discardApproval } from "../../services/approvals/execute";
+import { approvalCounts, getApproval, listApprovals } from "../../services/approvals/review";
 import { pageWindow, pagingQuery, totalPages } from "../pagination";
 import { defineRoute } from "../route";
 
@@ -64,9 +66,9 @@ export const approvalRoutes = [
     method: "GET", path: "/approvals", format: "querybase", auth: "user", procedure: "approvals.list", tag,
     summary: "Approval requests you may review, and your own",
     query: pagingQuery.extend({ status: z.enum(APPROVAL_STATUSES).optional(), data_source_id: z.string().max(100).optional(), scope }),
-    async handle({ caller, query }) {
+    async handle({ principal, query }) {
       const { page, pageSize } = pageWindow(query, 50, 200);
-      const { items, total } = await caller.approvals.list({ page, pageSize, status: query.status, dataSourceId: query.data_source_id, scope: query.scope });
+      const { items, total } = await listApprovals(principal.user, { page, pageSize, status: query.status, dataSourceId: query.data_source_id, scope: query.scope });
       const paging = { page, pageSize, total };
       return {
         body: { data: items.map(queryBaseApproval), pagination: { page, page_size: pageSize, total_pages: totalPages(paging), total_rows: total } },
@@ -77,15 +79,15 @@ export const approvalRoutes = [
   defineRoute({
     method: "GET", path: "/approvals/counts", format: "querybase", auth: "user", procedure: "approvals.counts", tag,
     summary: "Counts by status", query: z.object({ scope }),
-    async handle({ caller, query }) {
-      return { body: await caller.approvals.counts({ scope: query.scope }) };
+    async handle({ principal, query }) {
+      return { body: await approvalCounts(principal.user, query.scope) };
     },
   }),
   defineRoute({
     method: "GET", path: "/approvals/:id", format: "querybase", auth: "user", procedure: "approvals.get", tag,
     summary: "One request with its reviews and preview",
-    async handle({ caller, params }) {
-      return { body: queryBaseApproval(await caller.approvals.get({ id: params.id! })) };
+    async handle({ principal, params }) {
+      return { body: queryBaseApproval(await getApproval(principal.user, params.id!)) };
     },
   }),
   defineRoute({
@@ -96,15 +98,15 @@ export const approvalRoutes = [
         .transform((d) => (d.startsWith("approve") ? "approved" : "rejected") as "approved" | "rejected"),
       comments: z.string().max(5000).default(""),
     }),
-    async handle({ caller, params, body, session }) {
-      const a = await caller.approvals.review({ id: params.id!, decision: body.decision, comments: body.comments });
-      const mine = a.reviews.find((r) => r.reviewedBy.id === session?.user.id);
+    async handle({ principal, params, body }) {
+      const a = await decide(principal.user, params.id!, body.decision, body.comments);
+      const mine = a.reviews.find((r) => r.reviewedBy.id === principal.user.id);
       return {
         body: {
           id: a.id,
           decision: body.decision,
           comments: body.comments,
-          reviewed_by: session?.user.id,
+          reviewed_by: principal.user.id,
           reviewed_at: mine?.reviewedAt ?? new Date().toISOString(),
           status: a.status,
           approval: queryBaseApproval(a),
@@ -115,16 +117,16 @@ export const approvalRoutes = [
   defineRoute({
     method: "POST", path: "/transactions/:id/commit", format: "querybase", auth: "user", procedure: "approvals.commit", tag,
     summary: "Run an approved request for real, once; refused if the affected row count differs from the preview",
-    async handle({ caller, params }) {
-      const a = await caller.approvals.commit({ id: params.id! });
+    async handle({ principal, params }) {
+      const a = await commitApproval(principal.user, params.id!);
       return { body: { message: "Transaction committed successfully", row_count: a.affectedRows, status: a.status, approval: queryBaseApproval(a) } };
     },
   }),
   defineRoute({
     method: "POST", path: "/transactions/:id/rollback", format: "querybase", auth: "user", procedure: "approvals.rollback", tag,
     summary: "Discard a request that has not run",
-    async handle({ caller, params }) {
-      const a = await caller.approvals.rollback({ id: params.id! });
+    async handle({ principal, params }) {
+      const a = await discardApproval(principal.user, params.id!);
       return { body: { message: "Transaction rolled back successfully", status: a.status } };
     },
   }),

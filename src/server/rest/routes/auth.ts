@@ -1,6 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import type { SignedInDto, TokensDto, UserDto } from "../../routers/auth/dto";
+import { toTokensDto, toUserDto, type TokensDto, type UserDto } from "../../dto/auth";
+import { unauthorized } from "../../errors";
+import { changePassword, login, logout, refresh, register, type SignedIn } from "../../services/auth/account";
+import { findUserById } from "../../services/auth/users";
+import { requireSession } from "../direct";
 import { defineRoute } from "../route";
 
 /** The user object every seed's auth answers carry, in snake_case. */
@@ -46,7 +50,7 @@ const toRestTokens = (tokens: TokensDto): z.infer<typeof restTokens> => ({
 });
 
 const signedIn = restTokens.extend({ user: restUser });
-const toSignedIn = ({ user, tokens }: SignedInDto) => ({ ...toRestTokens(tokens), user: toRestUser(user) });
+const toSignedIn = ({ user, tokens }: SignedIn) => ({ ...toRestTokens(toTokensDto(tokens)), user: toRestUser(toUserDto(user)) });
 
 const loginBody = z
   .object({
@@ -71,9 +75,9 @@ export const authRoutes = [
     summary: "Sign in with email or username and password (JSON or form-encoded)",
     body: loginBody,
     response: signedIn,
-    async handle({ caller, body }) {
+    async handle({ body, meta }) {
       const identifier = (body.email ?? body.username ?? body.identifier)!;
-      return { body: toSignedIn(await caller.auth.login({ identifier, password: body.password })) };
+      return { body: toSignedIn(await login(identifier, body.password, meta)) };
     },
   }),
   defineRoute({
@@ -87,19 +91,17 @@ export const authRoutes = [
     successStatus: 201,
     body: z.object({
       email: z.string({ error: "email is required" }).trim().email("a valid email is required").max(320),
-      username: z.string().trim().min(2).max(64).optional(),
+      username: z.string().trim().min(2).max(64).regex(/^[a-zA-Z0-9_.-]+$/, "letters, digits, '_', '.' and '-' only").optional(),
       full_name: z.string().trim().max(200).optional(),
       password: z.string({ error: "password is required" }).min(8, "at least 8 characters").max(256),
     }),
     response: restUser.extend(restTokens.shape).extend({ user: restUser }),
-    async handle({ caller, body }) {
-      const result = await caller.auth.register({
-        email: body.email,
-        username: body.username,
-        fullName: body.full_name,
-        password: body.password,
-      });
-      return { body: { ...toRestUser(result.user), ...toSignedIn(result) } };
+    async handle({ body, meta }) {
+      const result = await register(
+        { email: body.email, username: body.username, fullName: body.full_name, password: body.password },
+        meta,
+      );
+      return { body: { ...toRestUser(toUserDto(result.user)), ...toSignedIn(result) } };
     },
   }),
   defineRoute({
@@ -112,8 +114,10 @@ export const authRoutes = [
     summary: "Exchange a refresh token (body or bearer) for a new token pair",
     body: z.object({ refresh_token: z.string().min(1).max(4096).optional() }),
     response: signedIn,
-    async handle({ caller, body }) {
-      return { body: toSignedIn(await caller.auth.refresh({ refreshToken: body.refresh_token })) };
+    async handle({ body, meta, bearerToken }) {
+      const token = body.refresh_token ?? bearerToken;
+      if (!token) throw unauthorized("A refresh_token is required");
+      return { body: toSignedIn(await refresh(token, meta)) };
     },
   }),
   defineRoute({
@@ -129,8 +133,9 @@ export const authRoutes = [
       everywhere: z.boolean().optional(),
     }),
     response: z.object({ message: z.string() }),
-    async handle({ caller, body }) {
-      return { body: await caller.auth.logout({ refreshToken: body.refresh_token, everywhere: body.everywhere }) };
+    async handle({ session, body, meta }) {
+      await logout(requireSession(session), { refreshToken: body.refresh_token, everywhere: body.everywhere }, meta);
+      return { body: { message: body.everywhere ? "Signed out on every device" : "Signed out" } };
     },
   }),
   defineRoute({
@@ -142,8 +147,10 @@ export const authRoutes = [
     tag: "auth",
     summary: "The signed-in user",
     response: restUser,
-    async handle({ caller }) {
-      return { body: toRestUser(await caller.auth.me()) };
+    async handle({ principal }) {
+      const user = await findUserById(principal.user.id);
+      if (!user) throw unauthorized("The account no longer exists");
+      return { body: toRestUser(toUserDto(user)) };
     },
   }),
   defineRoute({
@@ -159,12 +166,9 @@ export const authRoutes = [
       new_password: z.string({ error: "new_password is required" }).min(8, "at least 8 characters").max(256),
     }),
     response: restTokens.extend({ message: z.string() }),
-    async handle({ caller, body }) {
-      const result = await caller.auth.changePassword({
-        currentPassword: body.current_password,
-        newPassword: body.new_password,
-      });
-      return { body: { message: result.message, ...toRestTokens(result.tokens) } };
+    async handle({ session, body, meta }) {
+      const tokens = await changePassword(requireSession(session), body.current_password, body.new_password, meta);
+      return { body: { message: "Password changed successfully", ...toRestTokens(toTokensDto(tokens)) } };
     },
   }),
 ];

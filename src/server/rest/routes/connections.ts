@@ -1,8 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { pageWindow, pagingQuery } from "../pagination";
-import { listDataSources } from "../../services/datasources/crud";
-import { restUser } from "../direct";
+import { createDataSource, deleteDataSource, getDataSource, listDataSources, updateDataSource } from "../../services/datasources/crud";
+import { testDataSource } from "../../services/datasources/status";
 import { defineRoute } from "../route";
 import { commonFields, etlConnection, sslModeField } from "./datasource-shapes";
 
@@ -23,8 +23,8 @@ export const connectionRoutes = [
   defineRoute({
     method: "GET", path: "/connections", format: "etl", auth: "user", procedure: "datasources.list", tag,
     summary: "Connections the caller may read (paginated)", query: pagingQuery,
-    async handle({ session, query }) {
-      const all = await listDataSources(restUser(session));
+    async handle({ principal, query }) {
+      const all = await listDataSources(principal);
       const { page, pageSize, skip } = pageWindow(query, 20);
       const paging = { page, pageSize, total: all.length };
       return {
@@ -37,8 +37,8 @@ export const connectionRoutes = [
     method: "POST", path: "/connections", format: "etl", auth: "user", procedure: "datasources.create", tag,
     summary: "Create a connection (admin)", successStatus: 201,
     body: z.object({ name: commonFields.name, type: commonFields.type, description: commonFields.description, config: configBody }),
-    async handle({ caller, body }) {
-      const ds = await caller.datasources.create({
+    async handle({ principal, body }) {
+      const ds = await createDataSource(principal, {
         name: body.name, engine: body.type, description: body.description, host: body.config.host, port: body.config.port,
         database: body.config.database, username: body.config.username, password: body.config.password, sslMode: body.config.ssl_mode,
         readRole: body.config.read_role,
@@ -49,8 +49,8 @@ export const connectionRoutes = [
   defineRoute({
     method: "GET", path: "/connections/:connection_id", format: "etl", auth: "user", procedure: "datasources.get", tag,
     summary: "One connection",
-    async handle({ caller, params }) {
-      return { body: etlConnection(await caller.datasources.get({ id: params.connection_id! })) };
+    async handle({ principal, params }) {
+      return { body: etlConnection(await getDataSource(principal, params.connection_id!)) };
     },
   }),
   defineRoute({
@@ -60,15 +60,12 @@ export const connectionRoutes = [
       name: commonFields.name.optional(), type: commonFields.type.optional(), description: commonFields.description,
       config: configBody.partial().optional(),
     }),
-    async handle({ caller, params, body }) {
+    async handle({ principal, params, body }) {
       const c = body.config ?? {};
-      const ds = await caller.datasources.update({
-        id: params.connection_id!,
-        patch: {
-          name: body.name, engine: body.type, description: body.description, host: c.host, port: c.port,
-          database: c.database, username: c.username, password: c.password, sslMode: c.ssl_mode,
-          readRole: c.read_role,
-        },
+      const ds = await updateDataSource(principal, params.connection_id!, {
+        name: body.name, engine: body.type, description: body.description, host: c.host, port: c.port,
+        database: c.database, username: c.username, password: c.password, sslMode: c.ssl_mode,
+        readRole: c.read_role,
       });
       return { body: etlConnection(ds) };
     },
@@ -76,15 +73,16 @@ export const connectionRoutes = [
   defineRoute({
     method: "DELETE", path: "/connections/:connection_id", format: "etl", auth: "user", procedure: "datasources.remove", tag,
     summary: "Delete a connection (admin)",
-    async handle({ caller, params }) {
-      return { body: await caller.datasources.remove({ id: params.connection_id! }) };
+    async handle({ principal, params }) {
+      await deleteDataSource(principal, params.connection_id!);
+      return { body: { message: "Data source deleted successfully" } };
     },
   }),
   defineRoute({
     method: "POST", path: "/connections/:connection_id/test", format: "etl", auth: "user", procedure: "datasources.testConnection", tag,
     summary: "Test a connection",
-    async handle({ caller, params }) {
-      const t = await caller.datasources.testConnection({ id: params.connection_id! });
+    async handle({ principal, params }) {
+      const t = await testDataSource(principal.user, params.connection_id!);
       return {
         body: {
           status: t.ok ? "success" : "failed",

@@ -1,7 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import { listDataSources } from "../../services/datasources/crud";
-import { restUser } from "../direct";
+import { toJobDto } from "../../dto/jobs";
+import { toSchemaDto } from "../../dto/datasources";
+import { createDataSource, deleteDataSource, getDataSource, listDataSources } from "../../services/datasources/crud";
+import { requestSchemaSync } from "../../services/datasources/request-sync";
+import { cachedSchema, testDataSource } from "../../services/datasources/status";
 import { defineRoute } from "../route";
 import { commonFields, insightDatabase } from "./datasource-shapes";
 import { syncSchemaAnswer } from "./jobs";
@@ -19,8 +22,8 @@ export const databaseRoutes = [
       ssl: z.boolean().optional(),
       password_encrypted: z.boolean().optional(),
     }),
-    async handle({ caller, body }) {
-      const ds = await caller.datasources.create({
+    async handle({ principal, body }) {
+      const ds = await createDataSource(principal, {
         name: body.name, engine: body.type, host: body.host, port: body.port, database: body.database,
         username: body.username, password: body.password, sslMode: body.ssl ? "require" : "disable", description: body.description,
         readRole: body.read_role,
@@ -31,41 +34,42 @@ export const databaseRoutes = [
   defineRoute({
     method: "GET", path: "/databases", format: "insight", auth: "user", procedure: "datasources.list", tag,
     summary: "Databases the caller may read",
-    async handle({ session }) {
-      const list = await listDataSources(restUser(session));
+    async handle({ principal }) {
+      const list = await listDataSources(principal);
       return { body: { databases: list.map(insightDatabase), total: list.length } };
     },
   }),
   defineRoute({
     method: "GET", path: "/databases/:id", format: "insight", auth: "user", procedure: "datasources.get", tag,
     summary: "A database and its (cached) schema",
-    async handle({ caller, params }) {
-      const ds = await caller.datasources.get({ id: params.id! });
-      const schema = ds.lastSyncedAt ? (await caller.datasources.schema({ id: ds.id })).schema : null;
+    async handle({ principal, params }) {
+      const ds = await getDataSource(principal, params.id!);
+      const schema = ds.lastSyncedAt ? toSchemaDto((await cachedSchema(principal.user, ds.id)).schema) : null;
       return { body: { ...insightDatabase(ds), schema } };
     },
   }),
   defineRoute({
     method: "POST", path: "/databases/:id/test-connection", format: "insight", auth: "user", procedure: "datasources.testConnection", tag,
     summary: "Test the connection",
-    async handle({ caller, params }) {
-      const t = await caller.datasources.testConnection({ id: params.id! });
+    async handle({ principal, params }) {
+      const t = await testDataSource(principal.user, params.id!);
       return { body: { success: t.ok, message: t.ok ? "Connected successfully" : t.message, latency_ms: t.latencyMs, version: t.version, warnings: t.warnings } };
     },
   }),
   defineRoute({
     method: "POST", path: "/databases/:id/sync-schema", format: "insight", auth: "user", procedure: "datasources.requestSync", tag,
     summary: "Queue a schema re-read; poll GET /jobs/:job_id for its end",
-    async handle({ caller, params }) {
-      const job = await caller.datasources.requestSync({ id: params.id! });
+    async handle({ principal, params }) {
+      const job = toJobDto(await requestSchemaSync(principal, params.id!));
       return { body: syncSchemaAnswer(job) };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/databases/:id", format: "insight", auth: "user", procedure: "datasources.remove", tag,
     summary: "Remove a database connection (admin)",
-    async handle({ caller, params }) {
-      return { body: await caller.datasources.remove({ id: params.id! }) };
+    async handle({ principal, params }) {
+      await deleteDataSource(principal, params.id!);
+      return { body: { message: "Data source deleted successfully" } };
     },
   }),
 ];

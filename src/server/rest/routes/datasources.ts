@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { listDataSources } from "../../services/datasources/crud";
-import { restUser } from "../direct";
+import { createDataSource, deleteDataSource, getDataSource, listDataSources, updateDataSource } from "../../services/datasources/crud";
+import { cachedSchema, dataSourceHealth, syncSchema, testDataSource } from "../../services/datasources/status";
 import { defineRoute } from "../route";
 import { commonFields, queryBaseDataSource, sslModeField } from "./datasource-shapes";
 
@@ -29,8 +29,8 @@ export const dataSourceRoutes = [
   defineRoute({
     method: "GET", path: "/datasources", format: "querybase", auth: "user", procedure: "datasources.list", tag,
     summary: "Data sources the caller may read, with their permissions",
-    async handle({ session }) {
-      const list = await listDataSources(restUser(session));
+    async handle({ principal }) {
+      const list = await listDataSources(principal);
       return { body: { data: list.map(queryBaseDataSource) }, paging: { page: 1, pageSize: Math.max(list.length, 1), total: list.length } };
     },
   }),
@@ -38,8 +38,8 @@ export const dataSourceRoutes = [
     method: "POST", path: "/datasources", format: "querybase", auth: "user", procedure: "datasources.create", tag,
     summary: "Register a data source (admin); the password is stored encrypted and never returned",
     body: createBody, successStatus: 201,
-    async handle({ caller, body }) {
-      const ds = await caller.datasources.create({
+    async handle({ principal, body }) {
+      const ds = await createDataSource(principal, {
         name: body.name, engine: body.type, host: body.host, port: body.port, database: (body.database_name ?? body.database)!,
         username: body.username, password: body.password, sslMode: body.ssl_mode, description: body.description,
         twoApprovalsForHighRisk: body.require_two_approvals, backupBeforeCommit: body.backup_before_commit,
@@ -51,23 +51,20 @@ export const dataSourceRoutes = [
   defineRoute({
     method: "GET", path: "/datasources/:id", format: "querybase", auth: "user", procedure: "datasources.get", tag,
     summary: "One data source",
-    async handle({ caller, params }) {
-      return { body: queryBaseDataSource(await caller.datasources.get({ id: params.id! })) };
+    async handle({ principal, params }) {
+      return { body: queryBaseDataSource(await getDataSource(principal, params.id!)) };
     },
   }),
   defineRoute({
     method: "PUT", path: "/datasources/:id", format: "querybase", auth: "user", procedure: "datasources.update", tag,
     summary: "Change a data source (admin); omit password to keep it, send null to clear it",
     body: updateBody,
-    async handle({ caller, params, body }) {
-      const ds = await caller.datasources.update({
-        id: params.id!,
-        patch: {
-          name: body.name, engine: body.type, host: body.host, port: body.port, database: body.database_name ?? body.database,
-          username: body.username, password: body.password, sslMode: body.ssl_mode, description: body.description,
-          twoApprovalsForHighRisk: body.require_two_approvals, backupBeforeCommit: body.backup_before_commit,
-          readRole: body.read_role,
-        },
+    async handle({ principal, params, body }) {
+      const ds = await updateDataSource(principal, params.id!, {
+        name: body.name, engine: body.type, host: body.host, port: body.port, database: body.database_name ?? body.database,
+        username: body.username, password: body.password, sslMode: body.ssl_mode, description: body.description,
+        twoApprovalsForHighRisk: body.require_two_approvals, backupBeforeCommit: body.backup_before_commit,
+        readRole: body.read_role,
       });
       return { body: queryBaseDataSource(ds) };
     },
@@ -75,15 +72,16 @@ export const dataSourceRoutes = [
   defineRoute({
     method: "DELETE", path: "/datasources/:id", format: "querybase", auth: "user", procedure: "datasources.remove", tag,
     summary: "Delete a data source (admin)",
-    async handle({ caller, params }) {
-      return { body: await caller.datasources.remove({ id: params.id! }) };
+    async handle({ principal, params }) {
+      await deleteDataSource(principal, params.id!);
+      return { body: { message: "Data source deleted successfully" } };
     },
   }),
   defineRoute({
     method: "POST", path: "/datasources/:id/test", format: "querybase", auth: "user", procedure: "datasources.testConnection", tag,
     summary: "Test the connection: 200 with latency, or 400 with the reason",
-    async handle({ caller, params }) {
-      const t = await caller.datasources.testConnection({ id: params.id! });
+    async handle({ principal, params }) {
+      const t = await testDataSource(principal.user, params.id!);
       return t.ok
         ? { body: { success: true, message: t.message, latency_ms: t.latencyMs, version: t.version, warnings: t.warnings } }
         : { status: 400, body: { success: false, message: `Connection failed: ${t.message}`, error: "bad request", details: t.message, warnings: t.warnings } };
@@ -92,8 +90,8 @@ export const dataSourceRoutes = [
   defineRoute({
     method: "GET", path: "/datasources/:id/health", format: "querybase", auth: "user", procedure: "datasources.health", tag,
     summary: "Health from a check at most 30 s old",
-    async handle({ caller, params }) {
-      const h = await caller.datasources.health({ id: params.id! });
+    async handle({ principal, params }) {
+      const h = await dataSourceHealth(principal.user, params.id!);
       return { body: { data_source_id: params.id, status: h.status, last_check: h.lastCheck, latency_ms: h.latencyMs, error: h.error, warnings: h.warnings } };
     },
   }),
@@ -101,8 +99,8 @@ export const dataSourceRoutes = [
     method: "GET", path: "/datasources/:id/schema", format: "querybase", auth: "user", procedure: "datasources.schema", tag,
     summary: "Tables and columns (cached; `table_name` filters)",
     query: z.object({ table_name: z.string().optional() }),
-    async handle({ caller, params, query }) {
-      const { schema, lastSynced } = await caller.datasources.schema({ id: params.id! });
+    async handle({ principal, params, query }) {
+      const { schema, lastSynced } = await cachedSchema(principal.user, params.id!);
       const tables = query.table_name ? schema.tables.filter((t) => t.name === query.table_name) : schema.tables;
       return {
         body: {
@@ -123,8 +121,8 @@ export const dataSourceRoutes = [
   defineRoute({
     method: "POST", path: "/datasources/:id/sync", format: "querybase", auth: "user", procedure: "datasources.sync", tag,
     summary: "Re-read the database's schema now",
-    async handle({ caller, params }) {
-      const { schema, lastSynced } = await caller.datasources.sync({ id: params.id! });
+    async handle({ principal, params }) {
+      const { schema, lastSynced } = await syncSchema(principal.user, params.id!);
       return { body: { message: "Schema synchronized", status: "completed", tables_count: schema.tables.length, last_synced: lastSynced } };
     },
   }),

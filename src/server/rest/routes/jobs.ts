@@ -1,5 +1,6 @@
 import "server-only";
-import type { JobDto } from "../../routers/jobs/dto";
+import { toJobDto, type JobDto } from "../../dto/jobs";
+import { getJobFor } from "../../services/jobs";
 import { defineRoute } from "../route";
 
 const tag = "jobs";
@@ -35,8 +36,8 @@ export const jobRoutes = [
     method: "GET", path: "/jobs/:id", format: "insight", auth: "user", procedure: "jobs.get", tag,
     summary: "A background job's status, progress and result (yours; admins: any)",
     addition: "polls the job_id that POST /databases/:id/sync-schema answers; the documents name no such route",
-    async handle({ caller, params }) {
-      return { body: jobBody(await caller.jobs.get({ id: params.id! })) };
+    async handle({ principal, params }) {
+      return { body: jobBody(toJobDto(await getJobFor(principal, params.id!))) };
     },
   }),
 ];

@@ -1,19 +1,25 @@
 import "server-only";
 import { z } from "zod";
 import { pageWindow, pagingQuery, totalPages } from "../pagination";
+import type { SessionUser } from "../../services/auth/session";
+import { defaultDataSourceId } from "../../services/datasources/crud";
 import { executeQuery } from "../../services/queries/execute";
-import { restUser } from "../direct";
-import { defineRoute, type Caller } from "../route";
+import { exportQuery } from "../../services/queries/export";
+import { cancelRun, deleteRun, getRun, listHistory, resultPage } from "../../services/queries/history";
+import { validateSql } from "../../services/queries/validate";
+import type { QueryRunView } from "../../services/queries/views";
+import { createShareLink } from "../../services/shares";
+import { defineRoute } from "../route";
 import { pendingApproval } from "./approvals";
 
 /**
  * Running queries and their history: QueryBase's `/queries`, InsightEngine's
  * `/queries/execute|validate|cancel`, Analytics Assistant's `/query`. All call the same
- * procedures (one execution gateway).
+ * services (one execution gateway).
  */
 type Execution = Awaited<ReturnType<typeof executeQuery>>;
 type Result = Extract<Execution, { type: "result" }>["result"];
-type Run = Awaited<ReturnType<Caller["queries"]["get"]>>;
+type Run = QueryRunView;
 
 const tag = "queries";
 const sqlText = z.string().min(1, "required").max(200_000);
@@ -67,8 +73,8 @@ function started(run: Run) {
   return { status: 202, body: { id: run.id, query_id: run.id, status: "running", message: "Query started" } };
 }
 
-const validation = async (caller: Caller, dataSourceId: string | undefined, sql: string) => {
-  const v = await caller.queries.validate({ dataSourceId, sql });
+const validation = async (user: SessionUser, dataSourceId: string | undefined, sql: string) => {
+  const v = await validateSql(user, dataSourceId ?? (await defaultDataSourceId(user)), sql);
   return {
     is_valid: v.isValid,
     warnings: v.warnings,
@@ -90,8 +96,8 @@ export const queryRoutes = [
       limit: z.coerce.number().int().min(1).max(1_000_000).optional(),
       wait: z.boolean().optional(),
     }),
-    async handle({ session, body }) {
-      const out = await executeQuery(restUser(session), { dataSourceId: body.data_source_id, sql: body.query_text, maxRows: body.limit, wait: body.wait, source: "api" });
+    async handle({ principal, body }) {
+      const out = await executeQuery(principal.user, { dataSourceId: body.data_source_id, sql: body.query_text, maxRows: body.limit, wait: body.wait, source: "api" });
       if (out.type === "approval") return pendingApproval(out.approval);
       return out.type === "started" ? started(out.run) : { body: queryBaseResult(out.result) };
     },
@@ -99,9 +105,9 @@ export const queryRoutes = [
   defineRoute({
     method: "GET", path: "/queries", format: "querybase", auth: "user", procedure: "queries.history", tag,
     summary: "The caller's queries, newest first", query: pagingQuery,
-    async handle({ caller, query }) {
+    async handle({ principal, query }) {
       const { page, pageSize } = pageWindow(query, 50, 200);
-      const { items, total } = await caller.queries.history({ page, pageSize });
+      const { items, total } = await listHistory(principal, { page, pageSize });
       const paging = { page, pageSize, total };
       return {
         body: { data: items.map(queryBaseRun), pagination: { page, page_size: pageSize, total_pages: totalPages(paging), total_rows: total } },
@@ -112,31 +118,32 @@ export const queryRoutes = [
   defineRoute({
     method: "GET", path: "/queries/:id", format: "querybase", auth: "user", procedure: "queries.get", tag,
     summary: "One query's details",
-    async handle({ caller, params }) {
-      const run = await caller.queries.get({ id: params.id! });
+    async handle({ principal, params }) {
+      const run = await getRun(principal, params.id!);
       return { body: { ...queryBaseRun(run), query_id: run.id, sql: run.sql, rows_returned: run.rowCount } };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/queries/:id", format: "querybase", auth: "user", procedure: "queries.remove", tag,
     summary: "Delete a query and its results (owner or admin)",
-    async handle({ caller, params }) {
-      return { body: await caller.queries.remove({ id: params.id! }) };
+    async handle({ principal, params }) {
+      await deleteRun(principal, params.id!);
+      return { body: { message: "Query deleted successfully" } };
     },
   }),
   defineRoute({
     method: "GET", path: "/queries/:id/results", format: "querybase", auth: "user", procedure: "queries.results", tag,
     summary: "A page of a query's results, optionally sorted",
     query: pagingQuery.extend({ sort_by: z.string().max(300).optional(), sort_order: z.enum(["asc", "desc"]).default("asc") }),
-    async handle({ caller, params, query }) {
+    async handle({ principal, params, query }) {
       const { page, pageSize } = pageWindow(query, 50, 10_000);
-      const r = await caller.queries.results({ id: params.id!, page, pageSize, sortBy: query.sort_by, sortOrder: query.sort_order });
+      const r = await resultPage(principal, params.id!, { page, pageSize, sortBy: query.sort_by, sortOrder: query.sort_order });
       const paging = { page, pageSize, total: r.total };
       return {
         body: {
           query_id: r.queryId,
           columns: r.columns.map((c) => c.name),
-          column_types: r.columns,
+          column_types: r.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind })),
           data: r.rows,
           truncated: r.truncated,
           truncated_reason: r.truncatedReason,
@@ -161,8 +168,8 @@ export const queryRoutes = [
       limit: z.coerce.number().int().min(1).max(100_000).optional(),
       wait: z.boolean().optional(),
     }).refine((b) => (b.sql ?? b.input)?.trim(), { message: "input is required", path: ["input"] }),
-    async handle({ session, body }) {
-      const out = await executeQuery(restUser(session), {
+    async handle({ principal, body }) {
+      const out = await executeQuery(principal.user, {
         dataSourceId: body.database_id, sql: (body.sql ?? body.input)!, maxRows: body.limit, wait: body.wait, source: "api",
         // `mode: ai` (natural language) arrives with the NL→SQL feature; until then the input is SQL.
       });
@@ -174,15 +181,15 @@ export const queryRoutes = [
     method: "POST", path: "/queries/validate", format: "insight", auth: "user", procedure: "queries.validate", tag,
     summary: "Check SQL without running it: errors, warnings, estimated rows",
     body: z.object({ sql: sqlText, database_id: z.string().min(1).max(100).optional() }),
-    async handle({ caller, body }) {
-      return { body: await validation(caller, body.database_id, body.sql) };
+    async handle({ principal, body }) {
+      return { body: await validation(principal.user, body.database_id, body.sql) };
     },
   }),
   defineRoute({
     method: "POST", path: "/queries/cancel/:query_id", format: "insight", auth: "user", procedure: "queries.cancel", tag,
     summary: "Cancel a running query",
-    async handle({ caller, params }) {
-      const run = await caller.queries.cancel({ id: params.query_id! });
+    async handle({ principal, params }) {
+      const run = await cancelRun(principal, params.query_id!);
       return { body: { query_id: run.id, status: "cancelled", message: "Cancellation requested" } };
     },
   }),
@@ -196,8 +203,8 @@ export const queryRoutes = [
       database_id: z.string().min(1).max(100).optional(),
       limit: z.coerce.number().int().min(1).max(100_000).optional(),
     }).refine((b) => (b.sql ?? b.query)?.trim(), { message: "sql is required", path: ["sql"] }),
-    async handle({ session, body }) {
-      const out = await executeQuery(restUser(session), { dataSourceId: body.database_id, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
+    async handle({ principal, body }) {
+      const out = await executeQuery(principal.user, { dataSourceId: body.database_id, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
       if (out.type === "approval") return pendingApproval(out.approval);
       if (out.type === "started") return started(out.run);
       return { body: { ...insightResult(out.result), query: out.result.sql, data: out.result.rows, row_count: out.result.rowCount } };
@@ -206,26 +213,27 @@ export const queryRoutes = [
   defineRoute({
     method: "POST", path: "/query/validate", format: "insight", auth: "user", procedure: "queries.validate", tag,
     summary: "Check SQL without running it",
-    body: z.object({ sql: z.string().max(200_000).optional(), query: z.string().max(200_000).optional(), database_id: z.string().max(100).optional() })
+    body: z.object({ sql: z.string().max(200_000).optional(), query: z.string().max(200_000).optional(), database_id: z.string().min(1).max(100).optional() })
       .refine((b) => (b.sql ?? b.query)?.trim(), { message: "sql is required", path: ["sql"] }),
-    async handle({ caller, body }) {
-      return { body: await validation(caller, body.database_id, (body.sql ?? body.query)!) };
+    async handle({ principal, body }) {
+      return { body: await validation(principal.user, body.database_id, (body.sql ?? body.query)!) };
     },
   }),
   defineRoute({
     method: "GET", path: "/query/history", format: "insight", auth: "user", procedure: "queries.history", tag,
     summary: "The caller's query history", query: pagingQuery,
-    async handle({ caller, query }) {
+    async handle({ principal, query }) {
       const { page, pageSize } = pageWindow(query, 50, 200);
-      const { items, total } = await caller.queries.history({ page, pageSize });
+      const { items, total } = await listHistory(principal, { page, pageSize });
       return { body: { history: items.map(queryBaseRun), total, page, page_size: pageSize }, paging: { page, pageSize, total } };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/query/history/:query_id", format: "insight", auth: "user", procedure: "queries.remove", tag,
     summary: "Delete one entry of the history",
-    async handle({ caller, params }) {
-      return { body: await caller.queries.remove({ id: params.query_id! }) };
+    async handle({ principal, params }) {
+      await deleteRun(principal, params.query_id!);
+      return { body: { message: "Query deleted successfully" } };
     },
   }),
 ];
@@ -236,8 +244,8 @@ export const queryOutputRoutes = [
     method: "POST", path: "/queries/:id/export", format: "insight", auth: "user", procedure: "queries.exportFile", rateLimit: "query", tag,
     summary: "Download the query's full result as CSV or JSON, streamed from the database",
     body: z.object({ format: z.enum(["csv", "json"]).default("csv"), include_headers: z.boolean().default(true) }),
-    async handle({ caller, params, body }) {
-      const file = await caller.queries.exportFile({ id: params.id!, format: body.format, includeHeaders: body.include_headers });
+    async handle({ principal, params, body }) {
+      const file = await exportQuery(principal.user, params.id!, { format: body.format, includeHeaders: body.include_headers });
       return {
         body: file.stream,
         headers: { "Content-Type": file.contentType, "Content-Disposition": `attachment; filename="${file.filename}"` },
@@ -251,8 +259,8 @@ export const queryOutputRoutes = [
       expiration_days: z.coerce.number().int().min(0).max(365).optional(),
       password: z.string().min(4).max(200).optional(),
     }),
-    async handle({ caller, params, body, headers }) {
-      const link = await caller.shares.create({ queryId: params.id!, expirationDays: body.expiration_days, password: body.password });
+    async handle({ principal, params, body, headers }) {
+      const link = await createShareLink(principal, params.id!, { expirationDays: body.expiration_days, password: body.password });
       const origin = `${headers.get("x-forwarded-proto") ?? "http"}://${headers.get("x-forwarded-host") ?? headers.get("host") ?? "localhost"}`;
       return {
         body: { id: link.id, url: `${origin}${link.path}`, expires_at: link.expiresAt, has_password: link.hasPassword, row_count: link.rowCount },

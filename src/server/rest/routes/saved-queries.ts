@@ -1,6 +1,14 @@
 import "server-only";
 import { z } from "zod";
-import type { savedQueryDto } from "../../routers/saved-queries";
+import type { savedQueryDto } from "../../dto/saved-queries";
+import {
+  createSavedQuery,
+  deleteSavedQuery,
+  getSavedQuery,
+  listSavedQueries,
+  shareSavedQuery,
+  updateSavedQuery,
+} from "../../services/saved-queries";
 import { pageWindow, pagingQuery, totalPages } from "../pagination";
 import { defineRoute } from "../route";
 
@@ -36,8 +44,8 @@ export const savedQueryRoutes = [
   defineRoute({
     method: "POST", path: "/saved-queries", format: "insight", auth: "user", procedure: "savedQueries.create", tag,
     summary: "Save a query", body, successStatus: 201,
-    async handle({ caller, body }) {
-      const q = await caller.savedQueries.create({ title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id });
+    async handle({ principal, body }) {
+      const q = await createSavedQuery(principal, { title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id });
       return { body: insightSaved(q) };
     },
   }),
@@ -50,9 +58,9 @@ export const savedQueryRoutes = [
       tag: z.string().max(50).optional(),
       scope: z.enum(["all", "mine", "shared"]).default("all"),
     }),
-    async handle({ caller, query }) {
+    async handle({ principal, query }) {
       const { page, pageSize } = pageWindow(query, 20);
-      const { items, total } = await caller.savedQueries.list({ page, pageSize, sort: query.sort, search: query.search, tag: query.tag, scope: query.scope });
+      const { items, total } = await listSavedQueries(principal, { page, pageSize, sort: query.sort, search: query.search, tag: query.tag, scope: query.scope });
       const paging = { page, pageSize, total };
       return {
         body: { saved_queries: items.map(insightSaved), total, page, limit: pageSize, total_pages: totalPages(paging) },
@@ -63,17 +71,16 @@ export const savedQueryRoutes = [
   defineRoute({
     method: "GET", path: "/saved-queries/:id", format: "insight", auth: "user", procedure: "savedQueries.get", tag,
     summary: "One saved query",
-    async handle({ caller, params }) {
-      return { body: insightSaved(await caller.savedQueries.get({ id: params.id! })) };
+    async handle({ principal, params }) {
+      return { body: insightSaved(await getSavedQuery(principal, params.id!)) };
     },
   }),
   defineRoute({
     method: "PUT", path: "/saved-queries/:id", format: "insight", auth: "user", procedure: "savedQueries.update", tag,
     summary: "Change a saved query (a new version is kept)", body: body.partial(),
-    async handle({ caller, params, body }) {
-      const q = await caller.savedQueries.update({
-        id: params.id!,
-        patch: { title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id },
+    async handle({ principal, params, body }) {
+      const q = await updateSavedQuery(principal, params.id!, {
+        title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id,
       });
       return { body: insightSaved(q) };
     },
@@ -81,8 +88,9 @@ export const savedQueryRoutes = [
   defineRoute({
     method: "DELETE", path: "/saved-queries/:id", format: "insight", auth: "user", procedure: "savedQueries.remove", tag,
     summary: "Delete a saved query (owner)",
-    async handle({ caller, params }) {
-      return { body: await caller.savedQueries.remove({ id: params.id! }) };
+    async handle({ principal, params }) {
+      await deleteSavedQuery(principal, params.id!);
+      return { body: { message: "Saved query deleted successfully" } };
     },
   }),
   defineRoute({
@@ -92,8 +100,8 @@ export const savedQueryRoutes = [
       user_ids: z.array(z.string().min(1).max(100)).min(1, "at least one user").max(200),
       permission: z.enum(["read", "edit", "none"]).default("read"),
     }),
-    async handle({ caller, params, body }) {
-      const q = await caller.savedQueries.share({ id: params.id!, userIds: body.user_ids, permission: body.permission });
+    async handle({ principal, params, body }) {
+      const q = await shareSavedQuery(principal, params.id!, body.user_ids, body.permission);
       return { body: { ...insightSaved(q), message: "Sharing updated" } };
     },
   }),
@@ -106,8 +114,8 @@ export const savedQueryRoutes = [
       name: z.string({ error: "name is required" }).trim().min(1, "name is required").max(200),
       description: z.string().max(5000).optional(),
     }),
-    async handle({ caller, body }) {
-      const q = await caller.savedQueries.create({ title: body.name, sql: body.query_text, dataSourceId: body.data_source_id, description: body.description });
+    async handle({ principal, body }) {
+      const q = await createSavedQuery(principal, { title: body.name, sql: body.query_text, dataSourceId: body.data_source_id, description: body.description });
       return { body: { id: q.id, name: q.title, query_text: q.sql, data_source_id: q.dataSourceId, created_at: q.createdAt } };
     },
   }),

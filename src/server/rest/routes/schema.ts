@@ -1,10 +1,20 @@
 import "server-only";
 import { z } from "zod";
-import type { schemaTableDto } from "../../routers/datasources/dto";
+import type { SchemaTable } from "../../connectors/types";
+import type { SessionUser } from "../../services/auth/session";
+import { defaultDataSourceId } from "../../services/datasources/crud";
+import { findSchemaTable } from "../../services/datasources/schema-table";
+import { cachedSchema } from "../../services/datasources/status";
 import { defineRoute } from "../route";
 
 /** Analytics Assistant's `/schema`: the cached schema of one data source (default: the caller's first). */
-type Table = z.infer<typeof schemaTableDto>;
+type Table = SchemaTable;
+
+/** The named data source's cached schema, or the caller's default one's. */
+async function schemaOf(user: SessionUser, query: z.infer<typeof which>) {
+  const id = query.database_id ?? query.data_source_id ?? (await defaultDataSourceId(user));
+  return { ...(await cachedSchema(user, id)), dataSourceId: id };
+}
 
 const which = z.object({
   database_id: z.string().max(100).optional(),
@@ -32,8 +42,8 @@ export const schemaRoutes = [
   defineRoute({
     method: "GET", path: "/schema", format: "insight", auth: "user", procedure: "datasources.schema", tag,
     summary: "Tables, columns and relationships of a database", query: which,
-    async handle({ caller, query }) {
-      const s = await caller.datasources.schema({ id: query.database_id ?? query.data_source_id });
+    async handle({ principal, query }) {
+      const s = await schemaOf(principal.user, query);
       return {
         body: {
           database_id: s.dataSourceId,
@@ -47,24 +57,24 @@ export const schemaRoutes = [
   defineRoute({
     method: "GET", path: "/schema/tables", format: "insight", auth: "user", procedure: "datasources.schema", tag,
     summary: "Table names", query: which,
-    async handle({ caller, query }) {
-      const s = await caller.datasources.schema({ id: query.database_id ?? query.data_source_id });
+    async handle({ principal, query }) {
+      const s = await schemaOf(principal.user, query);
       return { body: { database_id: s.dataSourceId, tables: s.schema.tables.map((t) => t.name), total: s.schema.tables.length } };
     },
   }),
   defineRoute({
     method: "GET", path: "/schema/tables/:table_name", format: "insight", auth: "user", procedure: "datasources.table", tag,
     summary: "One table in detail", query: which,
-    async handle({ caller, query, params }) {
-      const t = await caller.datasources.table({ id: query.database_id ?? query.data_source_id, table: params.table_name! });
-      return { body: { database_id: t.dataSourceId, ...tableBody(t) } };
+    async handle({ principal, query, params }) {
+      const s = await schemaOf(principal.user, query);
+      return { body: { database_id: s.dataSourceId, ...tableBody(findSchemaTable(s.schema, params.table_name!)) } };
     },
   }),
   defineRoute({
     method: "GET", path: "/schema/relationships", format: "insight", auth: "user", procedure: "datasources.schema", tag,
     summary: "Foreign-key relationships", query: which,
-    async handle({ caller, query }) {
-      const s = await caller.datasources.schema({ id: query.database_id ?? query.data_source_id });
+    async handle({ principal, query }) {
+      const s = await schemaOf(principal.user, query);
       return { body: { database_id: s.dataSourceId, relationships: relationships(s.schema.tables) } };
     },
   }),

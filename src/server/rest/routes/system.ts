@@ -1,5 +1,6 @@
 import "server-only";
-import { healthOutput } from "../../routers/system/health";
+import { healthOutput } from "../../dto/system";
+import { checkHealth } from "../../services/system/health";
 import { defineRoute } from "../route";
 
 export const systemRoutes = [
@@ -12,8 +13,8 @@ export const systemRoutes = [
     tag: "system",
     summary: "Liveness and app-database check; no authentication",
     response: healthOutput,
-    async handle({ caller }) {
-      const report = await caller.system.health();
+    async handle() {
+      const report = await checkHealth();
       return { body: report, status: report.status === "ok" ? 200 : 503 };
     },
   }),

@@ -18,7 +18,7 @@ export const statsDto = z.object({
   generatedAt: z.string(),
 });
 
-export const stats = adminProcedure.output(statsDto).query(async () => {
-  const s = await adminStats();
+export const stats = adminProcedure.output(statsDto).query(async ({ ctx }) => {
+  const s = await adminStats(ctx.principal);
   return { ...s, generatedAt: s.generatedAt.toISOString() };
 });

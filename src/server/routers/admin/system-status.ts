@@ -32,8 +32,8 @@ export const systemStatusDto = z.object({
 });
 
 /** Data sources report their last recorded check; nothing here connects to them. */
-export const systemStatus = adminProcedure.output(systemStatusDto).query(async () => {
-  const s = await systemStatusService();
+export const systemStatus = adminProcedure.output(systemStatusDto).query(async ({ ctx }) => {
+  const s = await systemStatusService(ctx.principal);
   return {
     ...s,
     timestamp: s.timestamp.toISOString(),

@@ -6,4 +6,4 @@ import { dataSourceDto, dataSourceInput } from "./dto";
 export const create = adminProcedure
   .input(dataSourceInput)
   .output(dataSourceDto)
-  .mutation(({ ctx, input }) => createDataSource(ctx.session.user, input));
+  .mutation(({ ctx, input }) => createDataSource(ctx.principal, input));

@@ -6,4 +6,4 @@ import { dataSourceDto, idInput } from "./dto";
 export const get = authedProcedure
   .input(idInput)
   .output(dataSourceDto)
-  .query(({ ctx, input }) => getDataSource(ctx.session.user, input.id));
+  .query(({ ctx, input }) => getDataSource(ctx.principal, input.id));

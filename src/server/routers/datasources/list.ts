@@ -7,4 +7,4 @@ import { dataSourceDto } from "./dto";
 /** Only the data sources some group lets the caller read (admins see all). */
 export const list = authedProcedure
   .output(z.array(dataSourceDto))
-  .query(({ ctx }) => listDataSources(ctx.session.user));
+  .query(({ ctx }) => listDataSources(ctx.principal));

@@ -8,6 +8,6 @@ export const remove = adminProcedure
   .input(idInput)
   .output(z.object({ message: z.string() }))
   .mutation(async ({ ctx, input }) => {
-    await deleteDataSource(ctx.session.user, input.id);
+    await deleteDataSource(ctx.principal, input.id);
     return { message: "Data source deleted successfully" };
   });

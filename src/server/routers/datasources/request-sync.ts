@@ -8,4 +8,4 @@ import { idInput } from "./dto";
 export const requestSync = authedProcedure
   .input(idInput)
   .output(jobDto)
-  .mutation(async ({ ctx, input }) => toJobDto(await requestSchemaSync(ctx.session.user, input.id)));
+  .mutation(async ({ ctx, input }) => toJobDto(await requestSchemaSync(ctx.principal, input.id)));

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defaultDataSourceId } from "../../services/datasources/crud";
 import { cachedSchema, syncSchema } from "../../services/datasources/status";
 import { authedProcedure } from "../../trpc";
-import { notFound } from "../../errors";
+import { findSchemaTable } from "../../services/datasources/schema-table";
 import { cachedSchemaDto, idInput, schemaTableDto } from "./dto";
 
 /** Without an id, the caller's default data source (the first they may read, demo first). */
@@ -27,10 +27,5 @@ export const table = authedProcedure
   .query(async ({ ctx, input }) => {
     const id = input.id ?? (await defaultDataSourceId(ctx.session.user));
     const { schema: snapshot } = await cachedSchema(ctx.session.user, id);
-    const wanted = input.table.toLowerCase();
-    const found =
-      snapshot.tables.find((t) => t.name === input.table || `${t.schema}.${t.name}` === input.table) ??
-      snapshot.tables.find((t) => t.name.toLowerCase() === wanted);
-    if (!found) throw notFound("Table", input.table);
-    return { ...found, dataSourceId: id };
+    return { ...findSchemaTable(snapshot, input.table), dataSourceId: id };
   });

@@ -6,4 +6,4 @@ import { dataSourceDto, dataSourceInput, idInput } from "./dto";
 export const update = adminProcedure
   .input(idInput.extend({ patch: dataSourceInput.partial() }))
   .output(dataSourceDto)
-  .mutation(({ ctx, input }) => updateDataSource(ctx.session.user, input.id, input.patch));
+  .mutation(({ ctx, input }) => updateDataSource(ctx.principal, input.id, input.patch));

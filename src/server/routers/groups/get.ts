@@ -7,5 +7,5 @@ export const get = authedProcedure
   .input(groupIdInput)
   .output(groupDto)
   .query(async ({ ctx, input }) =>
-    toGroupDto(await getGroup(input.id, { asAdmin: ctx.session.user.role === "admin" })),
+    toGroupDto(await getGroup(ctx.principal, input.id)),
   );

@@ -10,6 +10,6 @@ export const list = authedProcedure
   .input(z.object({ ...pageInput, search: z.string().trim().max(100).optional() }).default({ page: 1, pageSize: 50 }))
   .output(z.object({ items: z.array(groupDto), total: z.number(), page: z.number(), pageSize: z.number() }))
   .query(async ({ ctx, input }) => {
-    const { items, total } = await listGroups(input, { asAdmin: ctx.session.user.role === "admin" });
+    const { items, total } = await listGroups(ctx.principal, input);
     return { items: items.map(toGroupDto), total, page: input.page, pageSize: input.pageSize };
   });

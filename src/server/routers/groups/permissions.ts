@@ -8,4 +8,4 @@ import { dataSourceIdInput, grantDto } from "./dto";
 export const permissions = authedProcedure
   .input(dataSourceIdInput)
   .output(z.array(grantDto))
-  .query(({ ctx, input }) => dataSourcePermissions(ctx.session.user, input.dataSourceId));
+  .query(({ ctx, input }) => dataSourcePermissions(ctx.principal, input.dataSourceId));

@@ -1,7 +1,7 @@
 import "server-only";
 import { deleteGroup } from "../../services/groups";
 import { adminProcedure } from "../../trpc";
-import { actorOf, messageDto } from "../users/dto";
+import { messageDto } from "../users/dto";
 import { groupIdInput } from "./dto";
 
 /** Its memberships and data-source grants go with it. */
@@ -9,6 +9,6 @@ export const remove = adminProcedure
   .input(groupIdInput)
   .output(messageDto)
   .mutation(async ({ ctx, input }) => {
-    await deleteGroup(actorOf(ctx), input.id);
+    await deleteGroup(ctx.principal, input.id);
     return { message: "Group deleted successfully" };
   });

@@ -2,7 +2,6 @@ import "server-only";
 import { z } from "zod";
 import { replaceDataSourcePermissions } from "../../services/groups/permissions";
 import { adminProcedure } from "../../trpc";
-import { actorOf } from "../users/dto";
 import { dataSourceIdInput, grantDto } from "./dto";
 
 /** Replaces every grant on the data source; an empty list revokes them all. */
@@ -22,4 +21,4 @@ export const setPermissions = adminProcedure
     }),
   )
   .output(z.array(grantDto))
-  .mutation(({ ctx, input }) => replaceDataSourcePermissions(actorOf(ctx), input.dataSourceId, input.grants));
+  .mutation(({ ctx, input }) => replaceDataSourcePermissions(ctx.principal, input.dataSourceId, input.grants));

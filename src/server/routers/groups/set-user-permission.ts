@@ -2,7 +2,6 @@ import "server-only";
 import { z } from "zod";
 import { PERMISSION_LEVELS, setUserPermission as setUserPermissionService } from "../../services/groups/permissions";
 import { adminProcedure } from "../../trpc";
-import { actorOf } from "../users/dto";
 import { dataSourceIdInput } from "./dto";
 
 /** One user's direct grant, kept in their personal group `user:<email>`; `effective` includes their other groups. */
@@ -20,4 +19,4 @@ export const setUserPermission = adminProcedure
       effective: z.object({ canRead: z.boolean(), canWrite: z.boolean(), canApprove: z.boolean() }),
     }),
   )
-  .mutation(({ ctx, input }) => setUserPermissionService(actorOf(ctx), input.dataSourceId, input.userId, input.permission));
+  .mutation(({ ctx, input }) => setUserPermissionService(ctx.principal, input.dataSourceId, input.userId, input.permission));

@@ -1,7 +1,6 @@
 import "server-only";
 import { updateGroup } from "../../services/groups";
 import { adminProcedure } from "../../trpc";
-import { actorOf } from "../users/dto";
 import { descriptionField, groupDto, groupIdInput, groupNameField, toGroupDto } from "./dto";
 
 export const update = adminProcedure
@@ -9,5 +8,5 @@ export const update = adminProcedure
   .output(groupDto)
   .mutation(async ({ ctx, input }) => {
     const { id, ...patch } = input;
-    return toGroupDto(await updateGroup(actorOf(ctx), id, patch));
+    return toGroupDto(await updateGroup(ctx.principal, id, patch));
   });

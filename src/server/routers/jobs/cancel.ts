@@ -7,4 +7,4 @@ import { jobDto, jobIdInput, toJobDto } from "./dto";
 export const cancel = authedProcedure
   .input(jobIdInput)
   .output(jobDto)
-  .mutation(async ({ ctx, input }) => toJobDto(await cancelJobFor(ctx.session.user, input.id)));
+  .mutation(async ({ ctx, input }) => toJobDto(await cancelJobFor(ctx.principal, input.id)));

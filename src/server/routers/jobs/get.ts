@@ -7,4 +7,4 @@ import { jobDto, jobIdInput, toJobDto } from "./dto";
 export const get = authedProcedure
   .input(jobIdInput)
   .output(jobDto)
-  .query(async ({ ctx, input }) => toJobDto(await getJobFor(ctx.session.user, input.id)));
+  .query(async ({ ctx, input }) => toJobDto(await getJobFor(ctx.principal, input.id)));

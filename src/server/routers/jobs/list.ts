@@ -17,6 +17,6 @@ export const list = authedProcedure
   .input(listInput)
   .output(z.object({ jobs: z.array(jobDto), total: z.number(), page: z.number(), pageSize: z.number() }))
   .query(async ({ ctx, input }) => {
-    const { jobs, total } = await listJobsFor(ctx.session.user, input);
+    const { jobs, total } = await listJobsFor(ctx.principal, input);
     return { jobs: jobs.map(toJobDto), total, page: input.page, pageSize: input.pageSize };
   });

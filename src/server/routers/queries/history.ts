@@ -15,18 +15,18 @@ export const history = authedProcedure
     }),
   )
   .output(z.object({ items: z.array(queryRunDto), total: z.number() }))
-  .query(({ ctx, input }) => listHistory(ctx.session.user, input));
+  .query(({ ctx, input }) => listHistory(ctx.principal, input));
 
 export const get = authedProcedure
   .input(queryIdInput)
   .output(queryRunDto)
-  .query(({ ctx, input }) => getRun(ctx.session.user, input.id));
+  .query(({ ctx, input }) => getRun(ctx.principal, input.id));
 
 export const remove = authedProcedure
   .input(queryIdInput)
   .output(z.object({ message: z.string() }))
   .mutation(async ({ ctx, input }) => {
-    await deleteRun(ctx.session.user, input.id);
+    await deleteRun(ctx.principal, input.id);
     return { message: "Query deleted successfully" };
   });
 
@@ -52,9 +52,9 @@ export const results = authedProcedure
       message: z.string().nullable(),
     }),
   )
-  .query(({ ctx, input }) => resultPage(ctx.session.user, input.id, input));
+  .query(({ ctx, input }) => resultPage(ctx.principal, input.id, input));
 
 export const cancel = authedProcedure
   .input(queryIdInput)
   .output(queryRunDto)
-  .mutation(({ ctx, input }) => cancelRun(ctx.session.user, input.id));
+  .mutation(({ ctx, input }) => cancelRun(ctx.principal, input.id));

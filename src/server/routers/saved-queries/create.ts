@@ -6,4 +6,4 @@ import { savedQueryDto, savedQueryInput } from "./dto";
 export const create = authedProcedure
   .input(savedQueryInput)
   .output(savedQueryDto)
-  .mutation(({ ctx, input }) => createSavedQuery(ctx.session.user, input));
+  .mutation(({ ctx, input }) => createSavedQuery(ctx.principal, input));

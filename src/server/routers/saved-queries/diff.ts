@@ -8,4 +8,4 @@ import { savedQueryId } from "./dto";
 export const diff = authedProcedure
   .input(savedQueryId.extend({ from: z.number().int().min(1), to: z.number().int().min(1) }))
   .output(z.object({ from: z.number(), to: z.number(), sqlDiff: z.string(), changedFields: z.array(z.string()) }))
-  .query(({ ctx, input }) => diffVersions(ctx.session.user, input.id, input.from, input.to));
+  .query(({ ctx, input }) => diffVersions(ctx.principal, input.id, input.from, input.to));

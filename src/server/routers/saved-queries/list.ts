@@ -17,4 +17,4 @@ export const list = authedProcedure
     }),
   )
   .output(z.object({ items: z.array(savedQueryDto), total: z.number() }))
-  .query(({ ctx, input }) => listSavedQueries(ctx.session.user, input));
+  .query(({ ctx, input }) => listSavedQueries(ctx.principal, input));

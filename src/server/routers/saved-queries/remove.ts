@@ -8,6 +8,6 @@ export const remove = authedProcedure
   .input(savedQueryId)
   .output(z.object({ message: z.string() }))
   .mutation(async ({ ctx, input }) => {
-    await deleteSavedQuery(ctx.session.user, input.id);
+    await deleteSavedQuery(ctx.principal, input.id);
     return { message: "Saved query deleted successfully" };
   });

@@ -8,4 +8,4 @@ import { savedQueryDto, savedQueryId } from "./dto";
 export const revert = authedProcedure
   .input(savedQueryId.extend({ version: z.number().int().min(1) }))
   .output(savedQueryDto)
-  .mutation(({ ctx, input }) => revertToVersion(ctx.session.user, input.id, input.version));
+  .mutation(({ ctx, input }) => revertToVersion(ctx.principal, input.id, input.version));

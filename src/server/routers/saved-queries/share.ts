@@ -8,4 +8,4 @@ import { savedQueryDto, savedQueryId } from "./dto";
 export const share = authedProcedure
   .input(savedQueryId.extend({ userIds: z.array(z.string().min(1).max(100)).min(1).max(200), permission: z.enum(["read", "edit", "none"]) }))
   .output(savedQueryDto)
-  .mutation(({ ctx, input }) => shareSavedQuery(ctx.session.user, input.id, input.userIds, input.permission));
+  .mutation(({ ctx, input }) => shareSavedQuery(ctx.principal, input.id, input.userIds, input.permission));

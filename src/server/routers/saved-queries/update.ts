@@ -7,4 +7,4 @@ import { savedQueryDto, savedQueryId, savedQueryInput } from "./dto";
 export const update = authedProcedure
   .input(savedQueryId.extend({ patch: savedQueryInput.partial() }))
   .output(savedQueryDto)
-  .mutation(({ ctx, input }) => updateSavedQuery(ctx.session.user, input.id, input.patch));
+  .mutation(({ ctx, input }) => updateSavedQuery(ctx.principal, input.id, input.patch));

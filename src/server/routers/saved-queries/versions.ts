@@ -4,4 +4,4 @@ import { listVersions } from "../../services/saved-queries";
 import { authedProcedure } from "../../trpc";
 import { savedQueryId, versionDto } from "./dto";
 
-export const versions = authedProcedure.input(savedQueryId).output(z.array(versionDto)).query(({ ctx, input }) => listVersions(ctx.session.user, input.id));
+export const versions = authedProcedure.input(savedQueryId).output(z.array(versionDto)).query(({ ctx, input }) => listVersions(ctx.principal, input.id));

@@ -14,4 +14,4 @@ export const create = authedProcedure
     }),
   )
   .output(shareLinkDto)
-  .mutation(({ ctx, input }) => createShareLink(ctx.session.user, input.queryId, input));
+  .mutation(({ ctx, input }) => createShareLink(ctx.principal, input.queryId, input));

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { openShareLink } from "../../services/shares";
+import { shareLinkPrincipal } from "../../services/principal";
 import { publicProcedure } from "../../trpc";
 import { columnDto, rowDto } from "../queries/dto";
 
@@ -18,4 +19,4 @@ export const open = publicProcedure
       sharedBy: z.string(),
     }),
   )
-  .query(({ ctx, input }) => openShareLink(input.id, input.password, ctx.meta.ip ?? ""));
+  .query(({ ctx, input }) => openShareLink(shareLinkPrincipal(input.id, ctx.meta.ip), input.password));

@@ -7,6 +7,6 @@ export const revoke = authedProcedure
   .input(z.object({ id: z.string().min(1).max(100) }))
   .output(z.object({ message: z.string() }))
   .mutation(async ({ ctx, input }) => {
-    await revokeShareLink(ctx.session.user, input.id);
+    await revokeShareLink(ctx.principal, input.id);
     return { message: "Share link revoked" };
   });

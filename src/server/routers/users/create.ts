@@ -4,7 +4,7 @@ import { roleSchema } from "@/lib/roles";
 import { MIN_PASSWORD_LENGTH } from "../../services/auth/passwords";
 import { createManagedUser } from "../../services/users/manage";
 import { adminProcedure } from "../../trpc";
-import { actorOf, emailField, fullNameField, managedUserDto, toManagedUserDto, usernameField } from "./dto";
+import { emailField, fullNameField, managedUserDto, toManagedUserDto, usernameField } from "./dto";
 
 export const createUserInput = z.object({
   email: emailField,
@@ -17,4 +17,4 @@ export const createUserInput = z.object({
 export const create = adminProcedure
   .input(createUserInput)
   .output(managedUserDto)
-  .mutation(async ({ ctx, input }) => toManagedUserDto(await createManagedUser(actorOf(ctx), input)));
+  .mutation(async ({ ctx, input }) => toManagedUserDto(await createManagedUser(ctx.principal, input)));

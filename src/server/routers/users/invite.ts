@@ -3,7 +3,7 @@ import { z } from "zod";
 import { roleSchema } from "@/lib/roles";
 import { inviteMember } from "../../services/users/team";
 import { adminProcedure } from "../../trpc";
-import { actorOf, emailField, fullNameField, managedUserDto, toManagedUserDto } from "./dto";
+import { emailField, fullNameField, managedUserDto, toManagedUserDto } from "./dto";
 
 export const invite = adminProcedure
   .input(z.object({ email: emailField, role: roleSchema.default("viewer"), fullName: fullNameField.optional() }))
@@ -16,6 +16,6 @@ export const invite = adminProcedure
     }),
   )
   .mutation(async ({ ctx, input }) => {
-    const { user, temporaryPassword } = await inviteMember(actorOf(ctx), input);
+    const { user, temporaryPassword } = await inviteMember(ctx.principal, input);
     return { user: toManagedUserDto(user), temporaryPassword, mustChangePassword: true as const };
   });

@@ -17,7 +17,7 @@ export const list = adminProcedure
       .default({ page: 1, pageSize: 50 }),
   )
   .output(z.object({ items: z.array(managedUserDto), total: z.number(), page: z.number(), pageSize: z.number() }))
-  .query(async ({ input }) => {
-    const { items, total } = await listUsers(input);
+  .query(async ({ ctx, input }) => {
+    const { items, total } = await listUsers(ctx.principal, input);
     return { items: items.map(toManagedUserDto), total, page: input.page, pageSize: input.pageSize };
   });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { MIN_PASSWORD_LENGTH } from "../../services/auth/passwords";
 import { resetPassword as resetPasswordService } from "../../services/users/manage";
 import { adminProcedure } from "../../trpc";
-import { actorOf, messageDto, userIdInput } from "./dto";
+import { messageDto, userIdInput } from "./dto";
 
 /** Not for one's own account (that is change-password); the target is signed out everywhere. */
 export const resetPassword = adminProcedure
@@ -14,6 +14,6 @@ export const resetPassword = adminProcedure
   )
   .output(messageDto)
   .mutation(async ({ ctx, input }) => {
-    await resetPasswordService(actorOf(ctx), input.id, input.newPassword);
+    await resetPasswordService(ctx.principal, input.id, input.newPassword);
     return { message: "Password reset successfully" };
   });

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { updateUser } from "../../services/users/manage";
 import { adminProcedure } from "../../trpc";
-import { actorOf, managedUserDto, toManagedUserDto, userIdInput } from "./dto";
+import { managedUserDto, toManagedUserDto, userIdInput } from "./dto";
 
 /** Deactivating signs the user out everywhere. */
 export const setStatus = adminProcedure
@@ -10,7 +10,7 @@ export const setStatus = adminProcedure
   .output(managedUserDto)
   .mutation(async ({ ctx, input }) =>
     toManagedUserDto(
-      await updateUser(actorOf(ctx), input.id, { isActive: input.isActive }, {
+      await updateUser(ctx.principal, input.id, { isActive: input.isActive }, {
         action: input.isActive ? "activate_user" : "deactivate_user",
       }),
     ),

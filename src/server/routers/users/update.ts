@@ -3,7 +3,7 @@ import { z } from "zod";
 import { roleSchema } from "@/lib/roles";
 import { updateUser } from "../../services/users/manage";
 import { authedProcedure } from "../../trpc";
-import { actorOf, emailField, fullNameField, managedUserDto, toManagedUserDto, userIdInput, usernameField } from "./dto";
+import { emailField, fullNameField, managedUserDto, toManagedUserDto, userIdInput, usernameField } from "./dto";
 
 export const updateUserInput = userIdInput.extend({
   email: emailField.optional(),
@@ -19,5 +19,5 @@ export const update = authedProcedure
   .output(managedUserDto)
   .mutation(async ({ ctx, input }) => {
     const { id, ...patch } = input;
-    return toManagedUserDto(await updateUser(actorOf(ctx), id, patch));
+    return toManagedUserDto(await updateUser(ctx.principal, id, patch));
   });

@@ -5,6 +5,7 @@ import { adminStats } from "@/server/services/users/stats";
 import { flushAudit, recordAuditLater } from "./index";
 import type { AuditAction } from "@/server/events/audit-actions";
 import { queryAudit } from "./query";
+import { testAdmin } from "@/test/principals";
 
 /** Entries written off the response path (recordAuditLater) are never missing from a read of the trail. */
 // A unique (so uncatalogued) action per test keeps the files' trails apart; the store takes any string.
@@ -17,7 +18,7 @@ describe("batched audit entries", () => {
       recordAuditLater({ label: "reader@example.test" }, { action: name, resourceType: "query", resourceId: `run-${i}` });
     }
     // Not awaited by the writer; the read itself must see them.
-    const { items, total } = await queryAudit({ page: 1, pageSize: 50, action: name });
+    const { items, total } = await queryAudit(testAdmin, { page: 1, pageSize: 50, action: name });
     expect(total).toBe(5);
     expect(items.map((e) => e.resourceId).sort()).toEqual(["run-0", "run-1", "run-2", "run-3", "run-4"]);
   });
@@ -58,7 +59,7 @@ describe("batched audit entries", () => {
 
   it("are counted by the admin statistics, which read the trail too", async () => {
     recordAuditLater({ label: "x@example.test" }, { action: "login", resourceType: "user" });
-    await expect(adminStats()).resolves.toBeTruthy();
+    await expect(adminStats(testAdmin)).resolves.toBeTruthy();
     expect(await db.auditEntry.count({ where: { action: "login", actor: "x@example.test" } })).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { isDateBound, parseDateBound, queryAudit } from "./query";
+import { testAdmin } from "@/test/principals";
 
 describe("parseDateBound", () => {
   it("reads a bare date as the whole UTC day and a date-time as given", () => {
@@ -21,7 +22,7 @@ describe("queryAudit", () => {
   it("parses stored details and survives a malformed one", async () => {
     await db.auditEntry.create({ data: { action: "odd", resourceType: "t", details: "{not json" } });
     await db.auditEntry.create({ data: { action: "odd", resourceType: "t", details: '{"k":1}' } });
-    const { items, total } = await queryAudit({ page: 1, pageSize: 10, action: "odd" });
+    const { items, total } = await queryAudit(testAdmin, { page: 1, pageSize: 10, action: "odd" });
     expect(total).toBe(2);
     expect(items.map((i) => i.details)).toEqual(expect.arrayContaining([{}, { k: 1 }]));
   });

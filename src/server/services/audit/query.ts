@@ -1,4 +1,5 @@
 import "server-only";
+import { requireAdmin, type Principal } from "../principal";
 import { parseIsoDate } from "@/lib/iso-date";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
@@ -25,6 +26,9 @@ export interface AuditEntryView {
   resourceId: string | null;
   outcome: string;
   ip: string;
+  /** Who acted: user, job or share-link (services/principal.ts), and its id. */
+  principalType: string;
+  principalId: string | null;
   timestamp: Date;
   details: Record<string, unknown>;
 }
@@ -52,7 +56,8 @@ function parseDetails(text: string): Record<string, unknown> {
 }
 
 /** The audit trail, newest first. Callers validate dates with `isDateBound`; bad ones are ignored here. */
-export async function queryAudit(query: AuditQuery): Promise<{ items: AuditEntryView[]; total: number }> {
+export async function queryAudit(principal: Principal, query: AuditQuery): Promise<{ items: AuditEntryView[]; total: number }> {
+  requireAdmin(principal);
   await flushAudit(); // entries batched off the response path are part of the trail
   const from = query.dateFrom ? parseDateBound(query.dateFrom, "from") : null;
   const to = query.dateTo ? parseDateBound(query.dateTo, "to") : null;
@@ -82,6 +87,8 @@ export async function queryAudit(query: AuditQuery): Promise<{ items: AuditEntry
       resourceId: r.resourceId,
       outcome: r.outcome,
       ip: r.ip,
+      principalType: r.principalType,
+      principalId: r.principalId,
       timestamp: r.createdAt,
       details: parseDetails(r.details),
     })),

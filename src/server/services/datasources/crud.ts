@@ -6,6 +6,7 @@ import { conflict, notFound, validationFailed } from "../../errors";
 import { accessMap, accessTo, readableDataSourceIds, type Access } from "../access";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
+import { auditActorOf, requireActingUser, requireAdmin, type Principal } from "../principal";
 import { encryptSecret } from "../crypto/secret-box";
 import { decryptSecret } from "../crypto/secret-box";
 import { evictDataSourceConnector, probeConnection } from "./connection";
@@ -73,7 +74,12 @@ async function checkReadRole(input: DataSourceInput, password: string | undefine
 
 const readRoleOf = (value: string | null | undefined) => (value ? value : null);
 
-export async function listDataSources(user: SessionUser): Promise<DataSourceView[]> {
+/** The data sources the principal's user may read (admins: all), with what they may do on each. */
+export async function listDataSources(principal: Principal): Promise<DataSourceView[]> {
+  return readableBy(requireActingUser(principal));
+}
+
+async function readableBy(user: SessionUser): Promise<DataSourceView[]> {
   const readable = await readableDataSourceIds(user);
   const rows = await db.dataSource.findMany({
     where: readable === "all" ? {} : { id: { in: readable } },
@@ -85,7 +91,7 @@ export async function listDataSources(user: SessionUser): Promise<DataSourceView
 
 /** The data source used when a request names none: the first the user may read. */
 export async function defaultDataSourceId(user: SessionUser): Promise<string> {
-  const [first] = await listDataSources(user);
+  const [first] = await readableBy(user);
   if (!first) throw notFound("Data source (you have access to none; ask an administrator)");
   return first.id;
 }
@@ -106,12 +112,14 @@ export async function getDataSourceRow(user: SessionUser, id: string): Promise<D
   return (await dataSourceWithAccess(user, id)).row;
 }
 
-export async function getDataSource(user: SessionUser, id: string): Promise<DataSourceView> {
+export async function getDataSource(principal: Principal, id: string): Promise<DataSourceView> {
+  const user = requireActingUser(principal);
   const { row, access } = await dataSourceWithAccess(user, id);
   return toDataSourceView(row, access);
 }
 
-export async function createDataSource(user: SessionUser, input: DataSourceInput): Promise<DataSourceView> {
+export async function createDataSource(principal: Principal, input: DataSourceInput): Promise<DataSourceView> {
+  const user = requireAdmin(principal);
   await checkShape(input);
   const warnings = await checkReadRole(input, input.password || undefined);
   try {
@@ -134,7 +142,7 @@ export async function createDataSource(user: SessionUser, input: DataSourceInput
       },
     });
     await recordAudit(
-      { userId: user.id, label: user.email },
+      auditActorOf(principal),
       { action: "create_data_source", resourceType: "data_source", resourceId: row.id, details: { name: row.name, engine: row.engine } },
     );
     return toDataSourceView(row, { canRead: true, canWrite: true, canApprove: true });
@@ -143,7 +151,8 @@ export async function createDataSource(user: SessionUser, input: DataSourceInput
   }
 }
 
-export async function updateDataSource(user: SessionUser, id: string, patch: DataSourcePatch): Promise<DataSourceView> {
+export async function updateDataSource(principal: Principal, id: string, patch: DataSourcePatch): Promise<DataSourceView> {
+  const user = requireAdmin(principal);
   const current = await db.dataSource.findUnique({ where: { id } });
   if (!current) throw notFound("Data source", id);
   const merged: DataSourceInput = {
@@ -191,7 +200,7 @@ export async function updateDataSource(user: SessionUser, id: string, patch: Dat
     const row = await db.dataSource.update({ where: { id }, data });
     await evictDataSourceConnector(id);
     await recordAudit(
-      { userId: user.id, label: user.email },
+      auditActorOf(principal),
       {
         action: "update_data_source",
         resourceType: "data_source",
@@ -205,13 +214,14 @@ export async function updateDataSource(user: SessionUser, id: string, patch: Dat
   }
 }
 
-export async function deleteDataSource(user: SessionUser, id: string): Promise<void> {
+export async function deleteDataSource(principal: Principal, id: string): Promise<void> {
+  const user = requireAdmin(principal);
   const row = await db.dataSource.findUnique({ where: { id } });
   if (!row) throw notFound("Data source", id);
   await db.dataSource.delete({ where: { id } });
   await evictDataSourceConnector(id);
   await recordAudit(
-    { userId: user.id, label: user.email },
+    auditActorOf(principal),
     { action: "delete_data_source", resourceType: "data_source", resourceId: id, details: { name: row.name } },
   );
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { jobQueue } from "../../jobs";
 import { schemaSyncJob } from "../../jobs/definitions/schema-sync";
 import type { EnqueueResult } from "../../jobs/queue";
-import type { SessionUser } from "../auth/session";
+import { requireActingUser, type Principal } from "../principal";
 import { getDataSourceRow } from "./crud";
 
 /**
@@ -10,7 +10,8 @@ import { getDataSourceRow } from "./crud";
  * running, asking again answers that job. 404 when the data source does not exist or
  * the caller may not read it (checked now, and again when the job runs).
  */
-export async function requestSchemaSync(user: SessionUser, dataSourceId: string): Promise<EnqueueResult> {
+export async function requestSchemaSync(principal: Principal, dataSourceId: string): Promise<EnqueueResult> {
+  const user = requireActingUser(principal);
   await getDataSourceRow(user, dataSourceId);
   return jobQueue().enqueue(
     schemaSyncJob,

@@ -3,7 +3,7 @@ import { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { AppError, badRequest, conflict, notFound, validationFailed } from "../../errors";
 import { recordAudit } from "../audit";
-import { auditActor, type Actor } from "../users/actor";
+import { auditActorOf, isAdminPrincipal, requireActingUser, requireAdmin, type Principal } from "../principal";
 
 /**
  * Groups are what data-source permissions are granted to. Names are unique; the
@@ -57,16 +57,15 @@ const withCount = { _count: { select: { members: true } } } as const;
  * What a caller may see of groups. Personal groups are named after their user's email,
  * so only admins see them at all; everyone else sees the shared groups without members.
  */
-export interface GroupVisibility {
-  asAdmin: boolean;
-}
-
 const isPersonal = (name: string) => name.startsWith(PERSONAL_PREFIX);
 
+/** Any signed-in user sees the shared groups; personal groups and members are for admins. */
 export async function listGroups(
+  principal: Principal,
   input: GroupListInput,
-  visibility: GroupVisibility,
 ): Promise<{ items: GroupView[]; total: number }> {
+  requireActingUser(principal);
+  const visibility = { asAdmin: isAdminPrincipal(principal) };
   const where: Prisma.GroupWhereInput = {
     ...(input.search ? { name: { contains: input.search } } : {}),
     ...(visibility.asAdmin ? {} : { NOT: { name: { startsWith: PERSONAL_PREFIX } } }),
@@ -84,7 +83,9 @@ export async function listGroups(
   return { items: rows.map(toView), total };
 }
 
-export async function getGroup(id: string, visibility: GroupVisibility): Promise<GroupView> {
+export async function getGroup(principal: Principal, id: string): Promise<GroupView> {
+  requireActingUser(principal);
+  const visibility = { asAdmin: isAdminPrincipal(principal) };
   const row = await db.group.findUnique({ where: { id }, include: withCount });
   if (!row || (!visibility.asAdmin && isPersonal(row.name))) throw notFound("Group", id);
   const view = toView(row);
@@ -122,7 +123,8 @@ function duplicateName(error: unknown, name: string): unknown {
   return error;
 }
 
-export async function createGroup(actor: Actor, input: { name: string; description?: string }): Promise<GroupView> {
+export async function createGroup(principal: Principal, input: { name: string; description?: string }): Promise<GroupView> {
+  requireAdmin(principal);
   assertNotReserved(input.name);
   if (await db.group.findUnique({ where: { name: input.name } })) throw nameTaken(input.name);
   try {
@@ -130,7 +132,7 @@ export async function createGroup(actor: Actor, input: { name: string; descripti
       data: { name: input.name, description: input.description ?? "" },
       include: withCount,
     });
-    await recordAudit(auditActor(actor), {
+    await recordAudit(auditActorOf(principal), {
       action: "create_group",
       resourceType: "group",
       resourceId: row.id,
@@ -143,10 +145,11 @@ export async function createGroup(actor: Actor, input: { name: string; descripti
 }
 
 export async function updateGroup(
-  actor: Actor,
+  principal: Principal,
   id: string,
   patch: { name?: string; description?: string },
 ): Promise<GroupView> {
+  requireAdmin(principal);
   const current = await db.group.findUnique({ where: { id } });
   if (!current) throw notFound("Group", id);
   const renaming = patch.name !== undefined && patch.name !== current.name;
@@ -169,7 +172,7 @@ export async function updateGroup(
     if (renaming) changes.name = { from: current.name, to: row.name };
     if (patch.description !== undefined && patch.description !== current.description) changes.description = true;
     if (Object.keys(changes).length) {
-      await recordAudit(auditActor(actor), {
+      await recordAudit(auditActorOf(principal), {
         action: "update_group",
         resourceType: "group",
         resourceId: id,
@@ -182,13 +185,14 @@ export async function updateGroup(
   }
 }
 
-export async function deleteGroup(actor: Actor, id: string): Promise<void> {
+export async function deleteGroup(principal: Principal, id: string): Promise<void> {
+  requireAdmin(principal);
   const current = await db.group.findUnique({ where: { id }, include: withCount });
   if (!current) throw notFound("Group", id);
   const grants = await db.dataSourcePermission.count({ where: { groupId: id } });
   // Members and grants go with the group (cascade); the audit entry records how many.
   await db.group.delete({ where: { id } });
-  await recordAudit(auditActor(actor), {
+  await recordAudit(auditActorOf(principal), {
     action: "delete_group",
     resourceType: "group",
     resourceId: id,
@@ -208,14 +212,15 @@ async function groupAndUser(groupId: string, userId: string) {
 }
 
 /** Adding someone who is already a member changes nothing and says so. */
-export async function addMember(actor: Actor, groupId: string, userId: string): Promise<{ added: boolean }> {
+export async function addMember(principal: Principal, groupId: string, userId: string): Promise<{ added: boolean }> {
+  requireAdmin(principal);
   const { group, user } = await groupAndUser(groupId, userId);
   // A personal group's grants are meant for its one user; sharing them goes through a shared group.
   if (isPersonal(group.name)) throw badRequest("Personal groups hold only their own user; use a shared group");
   const existing = await db.groupMember.findUnique({ where: { groupId_userId: { groupId, userId } } });
   if (existing) return { added: false };
   await db.groupMember.create({ data: { groupId, userId } });
-  await recordAudit(auditActor(actor), {
+  await recordAudit(auditActorOf(principal), {
     action: "add_group_member",
     resourceType: "group",
     resourceId: groupId,
@@ -224,11 +229,12 @@ export async function addMember(actor: Actor, groupId: string, userId: string): 
   return { added: true };
 }
 
-export async function removeMember(actor: Actor, groupId: string, userId: string): Promise<void> {
+export async function removeMember(principal: Principal, groupId: string, userId: string): Promise<void> {
+  requireAdmin(principal);
   const { group, user } = await groupAndUser(groupId, userId);
   const removed = await db.groupMember.deleteMany({ where: { groupId, userId } });
   if (removed.count === 0) throw new AppError("NOT_FOUND", `User ${userId} is not a member of group "${group.name}"`);
-  await recordAudit(auditActor(actor), {
+  await recordAudit(auditActorOf(principal), {
     action: "remove_group_member",
     resourceType: "group",
     resourceId: groupId,

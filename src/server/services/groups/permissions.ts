@@ -3,9 +3,9 @@ import { db } from "../../db";
 import { notFound, validationFailed, type FieldIssue } from "../../errors";
 import { accessTo, assertAccess, type Access } from "../access";
 import { recordAudit } from "../audit";
-import { toSessionUser, type SessionUser } from "../auth/session";
+import { toSessionUser } from "../auth/session";
 import { toUserRecord } from "../auth/users";
-import { auditActor, type Actor } from "../users/actor";
+import { auditActorOf, requireActingUser, requireAdmin, type Principal } from "../principal";
 import { PERSONAL_PREFIX, personalGroupName } from "./index";
 
 /**
@@ -56,7 +56,8 @@ async function grantsOf(dataSourceId: string): Promise<GrantView[]> {
  * data source itself. Other users' direct grants name them by email, so only admins
  * see those; a user sees their own.
  */
-export async function dataSourcePermissions(user: SessionUser, dataSourceId: string): Promise<GrantView[]> {
+export async function dataSourcePermissions(principal: Principal, dataSourceId: string): Promise<GrantView[]> {
+  const user = requireActingUser(principal);
   await assertAccess(user, dataSourceId, "canRead");
   await assertDataSource(dataSourceId);
   const grants = await grantsOf(dataSourceId);
@@ -67,10 +68,11 @@ export async function dataSourcePermissions(user: SessionUser, dataSourceId: str
 
 /** Replaces every grant on the data source with `grants` (an empty list revokes all). */
 export async function replaceDataSourcePermissions(
-  actor: Actor,
+  principal: Principal,
   dataSourceId: string,
   grants: GrantInput[],
 ): Promise<GrantView[]> {
+  requireAdmin(principal);
   const dataSource = await assertDataSource(dataSourceId);
   const issues: FieldIssue[] = [];
   const seen = new Set<string>();
@@ -98,7 +100,7 @@ export async function replaceDataSourcePermissions(
     }),
   ]);
   const after = await grantsOf(dataSourceId);
-  await recordAudit(auditActor(actor), {
+  await recordAudit(auditActorOf(principal), {
     action: "set_permissions",
     resourceType: "data_source",
     resourceId: dataSourceId,
@@ -125,11 +127,12 @@ const LEVEL_GRANTS: Record<Exclude<PermissionLevel, "none">, Omit<GrantInput, "g
  * access through the user's other groups stays, and the answer's `effective` says so.
  */
 export async function setUserPermission(
-  actor: Actor,
+  principal: Principal,
   dataSourceId: string,
   userId: string,
   level: PermissionLevel,
 ): Promise<{ permission: PermissionLevel; groupId: string | null; effective: Access }> {
+  requireAdmin(principal);
   const dataSource = await assertDataSource(dataSourceId);
   const row = await db.user.findUnique({ where: { id: userId } });
   if (!row || row.deletedAt) throw validationFailed([{ field: "user_id", message: `no user with id ${userId}` }], "Unknown user");
@@ -162,7 +165,7 @@ export async function setUserPermission(
     return group.id;
   });
 
-  await recordAudit(auditActor(actor), {
+  await recordAudit(auditActorOf(principal), {
     action: "set_user_permission",
     resourceType: "data_source",
     resourceId: dataSourceId,

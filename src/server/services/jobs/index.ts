@@ -4,6 +4,7 @@ import { jobQueue } from "../../jobs";
 import { isFinalJobStatus, type JobRecord, type JobStatus } from "../../jobs/queue";
 import { jobDefinition } from "../../jobs/registry";
 import type { SessionUser } from "../auth/session";
+import { requireActingUser, type Principal } from "../principal";
 
 /**
  * Jobs as callers see them: their own, all of them for admins, and those a definition
@@ -18,7 +19,8 @@ async function mayView(user: SessionUser, job: JobRecord): Promise<boolean> {
   return payload.success && (await definition.visibleTo(user, payload.data));
 }
 
-export async function getJobFor(user: SessionUser, id: string): Promise<JobRecord> {
+export async function getJobFor(principal: Principal, id: string): Promise<JobRecord> {
+  const user = requireActingUser(principal);
   const job = await jobQueue().get(id);
   if (!job || !(await mayView(user, job))) throw notFound("Job", id);
   return job;
@@ -31,7 +33,8 @@ export interface JobListFilter {
   pageSize: number;
 }
 
-export async function listJobsFor(user: SessionUser, filter: JobListFilter): Promise<{ jobs: JobRecord[]; total: number }> {
+export async function listJobsFor(principal: Principal, filter: JobListFilter): Promise<{ jobs: JobRecord[]; total: number }> {
+  const user = requireActingUser(principal);
   return jobQueue().list({
     ...(user.role === "admin" ? {} : { principalId: user.id }),
     status: filter.status,
@@ -42,8 +45,9 @@ export async function listJobsFor(user: SessionUser, filter: JobListFilter): Pro
 }
 
 /** Only the job's own user or an admin may cancel it; a finished job is a 409. */
-export async function cancelJobFor(user: SessionUser, id: string): Promise<JobRecord> {
-  const job = await getJobFor(user, id);
+export async function cancelJobFor(principal: Principal, id: string): Promise<JobRecord> {
+  const user = requireActingUser(principal);
+  const job = await getJobFor(principal, id);
   if (user.role !== "admin" && job.principalId !== user.id) throw forbidden("Only the user who started this job or an administrator may cancel it");
   if (isFinalJobStatus(job.status)) throw conflict(`Job ${id} already ended (${job.status})`);
   return (await jobQueue().cancel(id)) ?? job;

@@ -4,6 +4,7 @@ import { db } from "../../db";
 import { AppError, conflict, notFound } from "../../errors";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
+import { auditActorOf, requireActingUser, type Principal } from "../principal";
 import { maskStoredRows } from "./masking-plan";
 import { publish } from "../../events/bus";
 import { runningQuery } from "./running";
@@ -24,7 +25,8 @@ export interface HistoryFilter {
   search?: string;
 }
 
-export async function listHistory(user: SessionUser, filter: HistoryFilter): Promise<{ items: QueryRunView[]; total: number }> {
+export async function listHistory(principal: Principal, filter: HistoryFilter): Promise<{ items: QueryRunView[]; total: number }> {
+  const user = requireActingUser(principal);
   const where = {
     userId: user.id,
     ...(filter.dataSourceId ? { dataSourceId: filter.dataSourceId } : {}),
@@ -43,7 +45,8 @@ export async function listHistory(user: SessionUser, filter: HistoryFilter): Pro
   return { items: rows.map(toRunView), total };
 }
 
-export async function getRun(user: SessionUser, id: string): Promise<QueryRunView> {
+export async function getRun(principal: Principal, id: string): Promise<QueryRunView> {
+  const user = requireActingUser(principal);
   return toRunView(await ownRun(user, id));
 }
 
@@ -54,7 +57,8 @@ export async function getRun(user: SessionUser, id: string): Promise<QueryRunVie
  */
 const orphaned = (run: { id: string; status: string }) => run.status === "running" && !runningQuery(run.id);
 
-export async function deleteRun(user: SessionUser, id: string): Promise<void> {
+export async function deleteRun(principal: Principal, id: string): Promise<void> {
+  const user = requireActingUser(principal);
   const run = await ownRun(user, id);
   if (run.status === "running" && !orphaned(run)) throw conflict("The query is still running; cancel it first");
   await db.queryRun.delete({ where: { id } });
@@ -82,7 +86,8 @@ export interface ResultPage {
 }
 
 /** A page of a finished read's stored rows, optionally sorted by one column. */
-export async function resultPage(user: SessionUser, id: string, input: ResultPageInput): Promise<ResultPage> {
+export async function resultPage(principal: Principal, id: string, input: ResultPageInput): Promise<ResultPage> {
+  const user = requireActingUser(principal);
   const run = await ownRun(user, id);
   const stored = await db.queryResult.findUnique({ where: { queryRunId: id } });
   if (!stored) {
@@ -129,7 +134,8 @@ function compare(a: unknown, b: unknown): number {
 }
 
 /** Cancels a running query of the caller's (admins: anyone's). */
-export async function cancelRun(user: SessionUser, id: string): Promise<QueryRunView> {
+export async function cancelRun(principal: Principal, id: string): Promise<QueryRunView> {
+  const user = requireActingUser(principal);
   const run = await ownRun(user, id);
   if (run.status !== "running") throw conflict(`Query ${id} is not running (status ${run.status})`);
   const live = runningQuery(id);
@@ -144,6 +150,6 @@ export async function cancelRun(user: SessionUser, id: string): Promise<QueryRun
     view = toRunView(await db.queryRun.findUniqueOrThrow({ where: { id } }));
   }
   publish("query.status", id, { queryId: id, status: "cancelled" });
-  await recordAudit({ userId: user.id, label: user.email }, { action: "cancel_query", resourceType: "query", resourceId: id });
+  await recordAudit(auditActorOf(principal), { action: "cancel_query", resourceType: "query", resourceId: id });
   return view;
 }

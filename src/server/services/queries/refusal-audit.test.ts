@@ -3,6 +3,7 @@ import { db } from "@/server/db";
 import { queryAudit } from "@/server/services/audit/query";
 import { demoDatabaseFile, grant } from "@/test/fixtures";
 import { rest, signedInUser } from "@/test/rest-client";
+import { testAdmin } from "@/test/principals";
 
 /**
  * Statements the gateway refuses before any run record exists (functions that reach
@@ -27,7 +28,7 @@ describe("gateway refusals are audited", () => {
     await grant(reader.user.id, dataSourceId, { canRead: true });
     const res = await rest("POST", "/queries", { token: reader.token, body: { data_source_id: dataSourceId, query_text: sql } });
     expect(res.status).toBe(403);
-    const { items } = await queryAudit({ page: 1, pageSize: 20, action: "execute_query", userId: reader.user.id });
+    const { items } = await queryAudit(testAdmin, { page: 1, pageSize: 20, action: "execute_query", userId: reader.user.id });
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ outcome: "failure", resourceId: dataSourceId });
     expect(JSON.stringify(items[0]!.details)).toContain("refused");
@@ -38,7 +39,7 @@ describe("gateway refusals are audited", () => {
     await grant(reader.user.id, dataSourceId, { canRead: true });
     const res = await rest("POST", "/queries", { token: reader.token, body: { data_source_id: dataSourceId, query_text: "SELECT count(*) AS n FROM orders" } });
     expect(res.status).toBe(200);
-    const { items } = await queryAudit({ page: 1, pageSize: 20, action: "execute_query", userId: reader.user.id });
+    const { items } = await queryAudit(testAdmin, { page: 1, pageSize: 20, action: "execute_query", userId: reader.user.id });
     expect(items.map((e) => e.outcome)).toEqual(["success"]);
   });
 });

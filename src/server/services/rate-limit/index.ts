@@ -2,6 +2,7 @@ import "server-only";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { config } from "../../config";
 import { AppError } from "../../errors";
+import type { Principal } from "../principal";
 
 /**
  * Per-user request budgets (a fixed one-minute window), shared by the REST API and
@@ -47,6 +48,16 @@ export async function consumeRequest(subject: string, bucket: RateBucket = "api"
     throw new RateLimitedError(state, Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
   }
 }
+
+/**
+ * Whose budget a principal spends: a user's own (a job acting for them counts as them),
+ * or, for an anonymous share-link visitor, their address.
+ */
+export const rateSubjectOf = (principal: Principal): string =>
+  principal.kind === "share-link" ? `share-link:${principal.ip || principal.shareLinkId}` : principal.user.id;
+
+export const consumePrincipalRequest = (principal: Principal, bucket: RateBucket = "api") =>
+  consumeRequest(rateSubjectOf(principal), bucket);
 
 function toState(limit: number, res: RateLimiterRes): RateLimitState {
   return {

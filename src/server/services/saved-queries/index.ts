@@ -6,6 +6,7 @@ import { forbidden, notFound, validationFailed } from "../../errors";
 import { assertAccess } from "../access";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
+import { auditActorOf, requireActingUser, type Principal } from "../principal";
 
 /**
  * Saved queries: title, description, tags, SQL and data source, shared with users as
@@ -106,7 +107,8 @@ function snapshot(q: SavedQuery, editedById: string): Prisma.SavedQueryVersionCr
   };
 }
 
-export async function createSavedQuery(user: SessionUser, input: SavedQueryInput): Promise<SavedQueryView> {
+export async function createSavedQuery(principal: Principal, input: SavedQueryInput): Promise<SavedQueryView> {
+  const user = requireActingUser(principal);
   if (input.dataSourceId) await assertAccess(user, input.dataSourceId, "canRead");
   const created = await db.$transaction(async (tx) => {
     const q = await tx.savedQuery.create({
@@ -122,11 +124,12 @@ export async function createSavedQuery(user: SessionUser, input: SavedQueryInput
     await tx.savedQueryVersion.create({ data: snapshot(q, user.id) });
     return q;
   });
-  await recordAudit({ userId: user.id, label: user.email }, { action: "save_query", resourceType: "saved_query", resourceId: created.id });
-  return getSavedQuery(user, created.id);
+  await recordAudit(auditActorOf(principal), { action: "save_query", resourceType: "saved_query", resourceId: created.id });
+  return getSavedQuery(principal, created.id);
 }
 
-export async function getSavedQuery(user: SessionUser, id: string): Promise<SavedQueryView> {
+export async function getSavedQuery(principal: Principal, id: string): Promise<SavedQueryView> {
+  const user = requireActingUser(principal);
   return toView(user, await load(user, id, "read"));
 }
 
@@ -139,7 +142,8 @@ export interface SavedQueryListInput {
   scope?: "all" | "mine" | "shared";
 }
 
-export async function listSavedQueries(user: SessionUser, input: SavedQueryListInput) {
+export async function listSavedQueries(principal: Principal, input: SavedQueryListInput) {
+  const user = requireActingUser(principal);
   const visible: Prisma.SavedQueryWhereInput =
     input.scope === "mine"
       ? { ownerId: user.id }
@@ -163,7 +167,8 @@ export async function listSavedQueries(user: SessionUser, input: SavedQueryListI
   return { items: rows.map((q) => toView(user, q)), total };
 }
 
-export async function updateSavedQuery(user: SessionUser, id: string, patch: Partial<SavedQueryInput>): Promise<SavedQueryView> {
+export async function updateSavedQuery(principal: Principal, id: string, patch: Partial<SavedQueryInput>): Promise<SavedQueryView> {
+  const user = requireActingUser(principal);
   const current = await load(user, id, "edit");
   if (patch.dataSourceId) await assertAccess(user, patch.dataSourceId, "canRead");
   await db.$transaction(async (tx) => {
@@ -180,22 +185,24 @@ export async function updateSavedQuery(user: SessionUser, id: string, patch: Par
     });
     await tx.savedQueryVersion.create({ data: snapshot(q, user.id) });
   });
-  await recordAudit({ userId: user.id, label: user.email }, { action: "update_saved_query", resourceType: "saved_query", resourceId: id });
-  return getSavedQuery(user, id);
+  await recordAudit(auditActorOf(principal), { action: "update_saved_query", resourceType: "saved_query", resourceId: id });
+  return getSavedQuery(principal, id);
 }
 
-export async function deleteSavedQuery(user: SessionUser, id: string): Promise<void> {
+export async function deleteSavedQuery(principal: Principal, id: string): Promise<void> {
+  const user = requireActingUser(principal);
   await load(user, id, "owner");
   await db.savedQuery.delete({ where: { id } });
-  await recordAudit({ userId: user.id, label: user.email }, { action: "delete_saved_query", resourceType: "saved_query", resourceId: id });
+  await recordAudit(auditActorOf(principal), { action: "delete_saved_query", resourceType: "saved_query", resourceId: id });
 }
 
 export async function shareSavedQuery(
-  user: SessionUser,
+  principal: Principal,
   id: string,
   userIds: string[],
   permission: SharePermission | "none",
 ): Promise<SavedQueryView> {
+  const user = requireActingUser(principal);
   const q = await load(user, id, "owner");
   const users = await db.user.findMany({ where: { id: { in: userIds }, deletedAt: null }, select: { id: true } });
   const unknown = userIds.filter((u) => !users.some((x) => x.id === u));
@@ -213,10 +220,10 @@ export async function shareSavedQuery(
     ),
   );
   await recordAudit(
-    { userId: user.id, label: user.email },
+    auditActorOf(principal),
     { action: "share_saved_query", resourceType: "saved_query", resourceId: id, details: { userIds: targets, permission } },
   );
-  return getSavedQuery(user, id);
+  return getSavedQuery(principal, id);
 }
 
 export interface VersionView {
@@ -241,7 +248,8 @@ const toVersionView = (v: SavedQueryVersion & { editedBy: { email: string } | nu
   createdAt: v.createdAt.toISOString(),
 });
 
-export async function listVersions(user: SessionUser, id: string): Promise<VersionView[]> {
+export async function listVersions(principal: Principal, id: string): Promise<VersionView[]> {
+  const user = requireActingUser(principal);
   await load(user, id, "read");
   const versions = await db.savedQueryVersion.findMany({
     where: { savedQueryId: id },
@@ -258,7 +266,8 @@ async function version(id: string, n: number) {
 }
 
 /** A unified diff of the SQL between two versions (plus which other fields changed). */
-export async function diffVersions(user: SessionUser, id: string, from: number, to: number) {
+export async function diffVersions(principal: Principal, id: string, from: number, to: number) {
+  const user = requireActingUser(principal);
   await load(user, id, "read");
   const [a, b] = await Promise.all([version(id, from), version(id, to)]);
   const changed = (["title", "description", "tags", "dataSourceId"] as const).filter((k) => a[k] !== b[k]);
@@ -266,10 +275,11 @@ export async function diffVersions(user: SessionUser, id: string, from: number, 
 }
 
 /** Reverting writes a new version with the old content; history is never rewritten. */
-export async function revertToVersion(user: SessionUser, id: string, n: number): Promise<SavedQueryView> {
+export async function revertToVersion(principal: Principal, id: string, n: number): Promise<SavedQueryView> {
+  const user = requireActingUser(principal);
   await load(user, id, "edit");
   const v = await version(id, n);
-  return updateSavedQuery(user, id, {
+  return updateSavedQuery(principal, id, {
     title: v.title,
     description: v.description,
     sql: v.sql,

@@ -6,7 +6,7 @@ import { recordAudit } from "../audit";
 import { ownRun } from "../queries/history";
 import { maskStoredRows } from "../queries/masking-plan";
 import { hashPassword, verifyPassword } from "../auth/passwords";
-import type { SessionUser } from "../auth/session";
+import { auditActorOf, requireActingUser, type Principal, type ShareLinkPrincipal } from "../principal";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "../auth/throttle";
 import type { ResultColumn } from "../../connectors/types";
 
@@ -37,10 +37,11 @@ export interface SharedSnapshot {
 const MAX_DAYS = 365;
 
 export async function createShareLink(
-  user: SessionUser,
+  principal: Principal,
   queryId: string,
   options: { expirationDays?: number | null; password?: string | null },
 ): Promise<ShareLinkView> {
+  const user = requireActingUser(principal);
   const run = await ownRun(user, queryId);
   const result = await db.queryResult.findUnique({ where: { queryRunId: run.id } });
   if (!result) {
@@ -70,7 +71,7 @@ export async function createShareLink(
     },
   });
   await recordAudit(
-    { userId: user.id, label: user.email },
+    auditActorOf(principal),
     { action: "create_share_link", resourceType: "query", resourceId: run.id, details: { link: link.id, days, password: !!options.password } },
   );
   return {
@@ -83,8 +84,14 @@ export async function createShareLink(
   };
 }
 
-/** What a recipient sees. Unknown, revoked and expired links all read as "not found". */
-export async function openShareLink(id: string, password: string | undefined, ip: string): Promise<SharedSnapshot> {
+/**
+ * What a recipient sees. Unknown, revoked and expired links all read as "not found".
+ * The visitor is a share-link principal (the link's id, their IP): it has no grants,
+ * so it reaches this snapshot and nothing else; password throttling keys on its IP.
+ */
+export async function openShareLink(principal: ShareLinkPrincipal, password: string | undefined): Promise<SharedSnapshot> {
+  const id = principal.shareLinkId;
+  const ip = principal.ip ?? "";
   const link = await db.shareLink.findUnique({
     where: { id },
     include: { createdBy: { select: { email: true } }, queryRun: { select: { dataSourceId: true } } },
@@ -98,6 +105,13 @@ export async function openShareLink(id: string, password: string | undefined, ip
     if (!password) throw new AppError("UNAUTHORIZED", "This shared result needs a password", { details: { password_required: true } });
     if (!(await verifyPassword(link.passwordHash, password))) {
       await recordLoginFailure(key, ip);
+      await recordAudit(auditActorOf(principal), {
+        action: "open_share_link",
+        resourceType: "query",
+        resourceId: link.queryRunId,
+        outcome: "failure",
+        details: { reason: "wrong password" },
+      });
       throw new AppError("UNAUTHORIZED", "Wrong password for this shared result", { details: { password_required: true } });
     }
     await clearLoginFailures(key, ip);
@@ -105,6 +119,7 @@ export async function openShareLink(id: string, password: string | undefined, ip
   // Masked again on the way out, so links made before lineage masking cannot leak either.
   const columns = JSON.parse(link.columns) as ResultColumn[];
   const rows = await maskStoredRows(null, { dataSourceId: link.queryRun.dataSourceId, sql: link.sql }, columns, JSON.parse(link.rows), "public");
+  await recordAudit(auditActorOf(principal), { action: "open_share_link", resourceType: "query", resourceId: link.queryRunId });
   return {
     sql: link.sql,
     columns,
@@ -116,9 +131,10 @@ export async function openShareLink(id: string, password: string | undefined, ip
   };
 }
 
-export async function revokeShareLink(user: SessionUser, id: string): Promise<void> {
+export async function revokeShareLink(principal: Principal, id: string): Promise<void> {
+  const user = requireActingUser(principal);
   const link = await db.shareLink.findUnique({ where: { id } });
   if (!link || (link.createdById !== user.id && user.role !== "admin")) throw notFound("Share link", id);
   await db.shareLink.update({ where: { id }, data: { revokedAt: new Date() } });
-  await recordAudit({ userId: user.id, label: user.email }, { action: "revoke_share_link", resourceType: "query", resourceId: link.queryRunId });
+  await recordAudit(auditActorOf(principal), { action: "revoke_share_link", resourceType: "query", resourceId: link.queryRunId });
 }

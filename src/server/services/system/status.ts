@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "../../db";
 import { recordAudit } from "../audit";
-import { auditActor, type Actor } from "../users/actor";
+import { auditActorOf, requireAdmin, type Principal } from "../principal";
 
 const startedAt = Date.now();
 
@@ -32,7 +32,8 @@ export interface SystemStatus {
  * The state of this Quarry. Data sources report what their last check recorded:
  * a status page must answer fast even when a target database hangs.
  */
-export async function systemStatus(): Promise<SystemStatus> {
+export async function systemStatus(principal: Principal): Promise<SystemStatus> {
+  requireAdmin(principal);
   const appDatabase: SystemStatus["appDatabase"] = { status: "ok", latencyMs: null, error: null };
   let dataSources: DataSourceStatus[] = [];
   const t0 = performance.now();
@@ -70,11 +71,16 @@ export async function systemStatus(): Promise<SystemStatus> {
   };
 }
 
+/** How the answer to clearing the cache reads, for every transport. */
+export const clearedMessage = (count: number) =>
+  count ? `Cleared the cached schema of ${count} data source${count === 1 ? "" : "s"}` : "No cached schemas to clear";
+
 /**
  * Drops every data source's cached schema; the next schema read introspects afresh.
  * Quarry's only application cache is that schema snapshot (there is no Redis cache).
  */
-export async function clearSchemaCache(actor: Actor): Promise<{ cleared: { id: string; name: string }[] }> {
+export async function clearSchemaCache(principal: Principal): Promise<{ cleared: { id: string; name: string }[] }> {
+  requireAdmin(principal);
   const cached = await db.dataSource.findMany({
     where: { OR: [{ schemaCache: { not: null } }, { lastSyncedAt: { not: null } }] },
     select: { id: true, name: true },
@@ -86,7 +92,7 @@ export async function clearSchemaCache(actor: Actor): Promise<{ cleared: { id: s
       data: { schemaCache: null, lastSyncedAt: null },
     });
   }
-  await recordAudit(auditActor(actor), {
+  await recordAudit(auditActorOf(principal), {
     action: "clear_cache",
     resourceType: "system",
     details: { data_sources: cached.map((c) => c.name) },

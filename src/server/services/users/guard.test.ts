@@ -4,6 +4,7 @@ import { AppError } from "@/server/errors";
 import { toSessionUser } from "@/server/services/auth/session";
 import { createUser } from "@/server/services/auth/users";
 import { deleteUser, updateUser } from "./manage";
+import { userPrincipal } from "@/server/services/principal";
 
 const admin = (n: string) => createUser({ email: `${n}-${Date.now()}@example.test`, password: "long-enough-1", role: "admin" });
 
@@ -12,8 +13,8 @@ describe("keeping an active admin under concurrency", () => {
     await db.user.updateMany({ where: { role: "admin" }, data: { isActive: false } });
     const [a, b] = await Promise.all([admin("a"), admin("b")]);
     const results = await Promise.allSettled([
-      updateUser({ user: toSessionUser(a) }, b.id, { role: "analyst" }),
-      updateUser({ user: toSessionUser(b) }, a.id, { role: "analyst" }),
+      updateUser(userPrincipal(toSessionUser(a)), b.id, { role: "analyst" }),
+      updateUser(userPrincipal(toSessionUser(b)), a.id, { role: "analyst" }),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const [rejected] = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -26,8 +27,8 @@ describe("keeping an active admin under concurrency", () => {
     await db.user.updateMany({ where: { role: "admin" }, data: { isActive: false } });
     const [a, b] = await Promise.all([admin("c"), admin("d")]);
     const results = await Promise.allSettled([
-      deleteUser({ user: toSessionUser(a) }, b.id),
-      deleteUser({ user: toSessionUser(b) }, a.id),
+      deleteUser(userPrincipal(toSessionUser(a)), b.id),
+      deleteUser(userPrincipal(toSessionUser(b)), a.id),
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await db.user.count({ where: { role: "admin", isActive: true } })).toBe(1);

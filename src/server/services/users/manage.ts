@@ -9,12 +9,13 @@ import { assertPasswordPolicy, hashPassword } from "../auth/passwords";
 import { revokeAllSessions } from "../auth/tokens";
 import { createUser, toUserRecord, type NewUser, type UserRecord } from "../auth/users";
 import { personalGroupName } from "../groups";
-import { auditActor, isAdmin, type Actor } from "./actor";
+import { auditActorOf, isAdminPrincipal, requireActingUser, requireAdmin, type Principal } from "../principal";
 import { isLastActiveAdmin, keepingAnAdmin, lastAdminConflict } from "./guard";
 
-export async function createManagedUser(actor: Actor, input: NewUser): Promise<UserRecord> {
+export async function createManagedUser(principal: Principal, input: NewUser): Promise<UserRecord> {
+  requireAdmin(principal);
   const user = await createUser(input);
-  await recordAudit(auditActor(actor), {
+  await recordAudit(auditActorOf(principal), {
     action: "create_user",
     resourceType: "user",
     resourceId: user.id,
@@ -40,13 +41,13 @@ const SELF_FIELDS = new Set<keyof UserPatch>(["email", "username", "fullName"]);
  * username and email. Deactivation signs the user out everywhere.
  */
 export async function updateUser(
-  actor: Actor,
+  principal: Principal,
   id: string,
   patch: UserPatch,
   options: { action?: AuditAction } = {},
 ): Promise<UserRecord> {
-  const self = actor.user.id === id;
-  if (!isAdmin(actor)) {
+  const self = requireActingUser(principal).id === id;
+  if (!isAdminPrincipal(principal)) {
     if (!self) throw forbidden("Only administrators may change other users");
     const denied = (Object.keys(patch) as (keyof UserPatch)[]).filter((k) => patch[k] !== undefined && !SELF_FIELDS.has(k));
     if (denied.length) throw forbidden(`You may change only your name, username and email (not ${denied.join(", ")})`);
@@ -99,7 +100,7 @@ export async function updateUser(
   }
   if (changes.isActive && patch.isActive === false) await revokeAllSessions(id);
 
-  await recordAudit(auditActor(actor), {
+  await recordAudit(auditActorOf(principal), {
     action: options.action ?? "update_user",
     resourceType: "user",
     resourceId: id,
@@ -129,11 +130,12 @@ export const TOMBSTONE_DOMAIN = "deleted.invalid";
  * and their public share links removed. Audit entries keep the label they were written
  * with. A deleted user then answers 404 everywhere, as if gone.
  */
-export async function deleteUser(actor: Actor, id: string): Promise<void> {
+export async function deleteUser(principal: Principal, id: string): Promise<void> {
+  const actingUser = requireAdmin(principal);
   const current = await db.user.findUnique({ where: { id } });
   if (!current || current.deletedAt) throw notFound("User", id);
   if (await isLastActiveAdmin(id)) throw lastAdminConflict("delete this user");
-  if (actor.user.id === id) throw badRequest("You cannot delete your own account; ask another administrator");
+  if (actingUser.id === id) throw badRequest("You cannot delete your own account; ask another administrator");
   const now = new Date();
   await keepingAnAdmin("delete this user", async (tx) => {
     await tx.group.deleteMany({ where: { name: personalGroupName(current.email) } });
@@ -155,7 +157,7 @@ export async function deleteUser(actor: Actor, id: string): Promise<void> {
       },
     });
   });
-  await recordAudit(auditActor(actor), {
+  await recordAudit(auditActorOf(principal), {
     action: "delete_user",
     resourceType: "user",
     resourceId: id,
@@ -167,8 +169,8 @@ export async function deleteUser(actor: Actor, id: string): Promise<void> {
  * An admin sets someone else's password (their own goes through change-password,
  * which asks for the current one). The target is signed out everywhere.
  */
-export async function resetPassword(actor: Actor, id: string, newPassword: string): Promise<void> {
-  if (actor.user.id === id) {
+export async function resetPassword(principal: Principal, id: string, newPassword: string): Promise<void> {
+  if (requireAdmin(principal).id === id) {
     throw badRequest("You cannot reset your own password here; use /auth/change-password");
   }
   const current = await db.user.findUnique({ where: { id }, select: { id: true, email: true, deletedAt: true } });
@@ -176,7 +178,7 @@ export async function resetPassword(actor: Actor, id: string, newPassword: strin
   assertPasswordPolicy(newPassword, "new_password");
   await db.user.update({ where: { id }, data: { passwordHash: await hashPassword(newPassword) } });
   await revokeAllSessions(id);
-  await recordAudit(auditActor(actor), {
+  await recordAudit(auditActorOf(principal), {
     action: "reset_password",
     resourceType: "user",
     resourceId: id,

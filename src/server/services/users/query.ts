@@ -4,7 +4,7 @@ import type { Role } from "@/lib/roles";
 import { db } from "../../db";
 import { forbidden, notFound } from "../../errors";
 import { toUserRecord, type UserRecord } from "../auth/users";
-import { isAdmin, type Actor } from "./actor";
+import { isAdminPrincipal, requireActingUser, requireAdmin, type Principal } from "../principal";
 
 export interface UserListInput {
   page: number;
@@ -14,7 +14,8 @@ export interface UserListInput {
   isActive?: boolean;
 }
 
-export async function listUsers(input: UserListInput): Promise<{ items: UserRecord[]; total: number }> {
+export async function listUsers(principal: Principal, input: UserListInput): Promise<{ items: UserRecord[]; total: number }> {
+  requireAdmin(principal);
   const where: Prisma.UserWhereInput = {
     deletedAt: null,
     ...(input.role ? { role: input.role } : {}),
@@ -47,8 +48,8 @@ export interface UserDetail {
 }
 
 /** Admins may look anyone up; everyone else only themselves. */
-export async function getUserDetail(actor: Actor, id: string): Promise<UserDetail> {
-  if (!isAdmin(actor) && actor.user.id !== id) throw forbidden("Only administrators may look up other users");
+export async function getUserDetail(principal: Principal, id: string): Promise<UserDetail> {
+  if (!isAdminPrincipal(principal) && requireActingUser(principal).id !== id) throw forbidden("Only administrators may look up other users");
   const row = await db.user.findUnique({
     where: { id },
     include: { groups: { include: { group: { select: { id: true, name: true } } } } },

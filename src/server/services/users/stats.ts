@@ -2,6 +2,7 @@ import "server-only";
 import { ROLES, type Role } from "@/lib/roles";
 import { db } from "../../db";
 import { flushAudit } from "../audit";
+import { requireAdmin, type Principal } from "../principal";
 
 export interface AdminStats {
   totalUsers: number;
@@ -23,7 +24,8 @@ export interface AdminStats {
 const HOUR = 3600_000;
 
 /** Sign-in figures come from the audit log, so they cover every way of signing in. */
-export async function adminStats(now = new Date()): Promise<AdminStats> {
+export async function adminStats(principal: Principal, now = new Date()): Promise<AdminStats> {
+  requireAdmin(principal);
   await flushAudit();
   const since24h = new Date(now.getTime() - 24 * HOUR);
   const since7d = new Date(now.getTime() - 7 * 24 * HOUR);

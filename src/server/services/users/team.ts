@@ -5,7 +5,7 @@ import { notFound } from "../../errors";
 import { recordAudit } from "../audit";
 import { revokeAllSessions } from "../auth/tokens";
 import { createUser, findUserById, type UserRecord } from "../auth/users";
-import { auditActor, type Actor } from "./actor";
+import { auditActorOf, requireAdmin, type Principal } from "../principal";
 import { updateUser } from "./manage";
 
 /** 18 random bytes: 24 URL-safe characters, far beyond guessing and above the length policy. */
@@ -17,12 +17,13 @@ const temporaryPassword = () => randomBytes(18).toString("base64url");
  * kept) for them to pass on.
  */
 export async function inviteMember(
-  actor: Actor,
+  principal: Principal,
   input: { email: string; role: Role; fullName?: string },
 ): Promise<{ user: UserRecord; temporaryPassword: string }> {
+  requireAdmin(principal);
   const password = temporaryPassword();
   const user = await createUser({ email: input.email, fullName: input.fullName, role: input.role, password });
-  await recordAudit(auditActor(actor), {
+  await recordAudit(auditActorOf(principal), {
     action: "invite_user",
     resourceType: "user",
     resourceId: user.id,
@@ -32,14 +33,15 @@ export async function inviteMember(
 }
 
 /** Removes someone from the team: deactivated (history kept) and signed out everywhere. */
-export async function revokeMember(actor: Actor, id: string): Promise<UserRecord> {
+export async function revokeMember(principal: Principal, id: string): Promise<UserRecord> {
+  requireAdmin(principal);
   const before = await findUserById(id);
   if (!before) throw notFound("User", id);
-  const user = await updateUser(actor, id, { isActive: false }, { action: "revoke_member" });
+  const user = await updateUser(principal, id, { isActive: false }, { action: "revoke_member" });
   if (!before.isActive) {
     // Already inactive: the update changed nothing, but revoking must still end every session and be on record.
     await revokeAllSessions(id);
-    await recordAudit(auditActor(actor), {
+    await recordAudit(auditActorOf(principal), {
       action: "revoke_member",
       resourceType: "user",
       resourceId: id,

@@ -1,6 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { ROLES, roleSchema } from "@/lib/roles";
+import { toManagedUserDto } from "../../../dto/users";
+import { clearedMessage, clearSchemaCache, systemStatus } from "../../../services/system/status";
+import { deleteUser, updateUser } from "../../../services/users/manage";
+import { listUsers } from "../../../services/users/query";
+import { adminStats } from "../../../services/users/stats";
 import { defineRoute } from "../../route";
 import { auditPage, auditQuery, auditResponse } from "./audit";
 import {
@@ -31,48 +36,52 @@ export const adminRoutes = [
     method: "GET", path: "/admin/users", format, auth: "user", procedure: "users.list", tag,
     summary: "List users (admin); `search`, `role`, `is_active` filter; paginated",
     query: userListQuery, response: z.object({ users: z.array(restManagedUser), ...pageFieldsSchema }),
-    async handle({ caller, query }) {
-      const result = await caller.users.list(userListInput(query));
-      const paging = { page: result.page, pageSize: result.pageSize, total: result.total };
-      return { body: { users: result.items.map(toRestManagedUser), ...pageFields(paging) }, paging };
+    async handle({ principal, query }) {
+      const input = userListInput(query);
+      const { items, total } = await listUsers(principal, input);
+      const paging = { page: input.page, pageSize: input.pageSize, total };
+      return { body: { users: items.map((u) => toRestManagedUser(toManagedUserDto(u))), ...pageFields(paging) }, paging };
     },
   }),
   defineRoute({
     method: "PUT", path: "/admin/users/:user_id/role", format, auth: "user", procedure: "users.setRole", tag,
     summary: "Change a user's role (admin); the last active admin cannot be demoted",
     body: z.object({ role: roleSchema }), response: userResult,
-    async handle({ caller, params, body }) {
-      const user = await caller.users.setRole({ id: params.user_id!, role: body.role });
-      return { body: { message: "Role updated successfully", user: toRestManagedUser(user) } };
+    async handle({ principal, params, body }) {
+      const user = await updateUser(principal, params.user_id!, { role: body.role }, { action: "change_role" });
+      return { body: { message: "Role updated successfully", user: toRestManagedUser(toManagedUserDto(user)) } };
     },
   }),
   defineRoute({
     method: "PUT", path: "/admin/users/:user_id/status", format, auth: "user", procedure: "users.setStatus", tag,
     summary: "Activate or deactivate a user (admin); deactivation signs them out everywhere",
     body: statusBody, response: userResult,
-    async handle({ caller, params, body }) {
+    async handle({ principal, params, body }) {
       const isActive = body.is_active ?? body.status === "active";
-      const user = await caller.users.setStatus({ id: params.user_id!, isActive });
-      return { body: { message: isActive ? "User activated" : "User deactivated", user: toRestManagedUser(user) } };
+      const user = await updateUser(principal, params.user_id!, { isActive }, {
+        action: isActive ? "activate_user" : "deactivate_user",
+      });
+      return { body: { message: isActive ? "User activated" : "User deactivated", user: toRestManagedUser(toManagedUserDto(user)) } };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/admin/users/:user_id", format, auth: "user", procedure: "users.remove", tag,
     summary: "Delete a user (admin); not yourself, never the last active admin",
     response: messageBody,
-    async handle({ caller, params }) {
-      return { body: await caller.users.remove({ id: params.user_id! }) };
+    async handle({ principal, params }) {
+      await deleteUser(principal, params.user_id!);
+      return { body: { message: "User deleted successfully" } };
     },
   }),
   defineRoute({
     method: "GET", path: "/admin/system/status", format, auth: "user", procedure: "admin.systemStatus", tag,
     summary: "App, app database, data sources (last recorded check), jobs, uptime, Node.js and memory (admin)",
-    async handle({ caller }) {
-      const s = await caller.admin.systemStatus();
+    async handle({ principal }) {
+      const s = await systemStatus(principal);
       return {
         body: {
           status: s.status,
-          timestamp: s.timestamp,
+          timestamp: s.timestamp.toISOString(),
           app: { status: "ok", version: s.version, uptime_seconds: s.uptimeSeconds, node_version: s.nodeVersion },
           database: { status: s.appDatabase.status, latency_ms: s.appDatabase.latencyMs, error: s.appDatabase.error },
           data_sources: s.dataSources.map((d) => ({
@@ -80,7 +89,7 @@ export const adminRoutes = [
             name: d.name,
             type: d.engine,
             status: d.status,
-            last_check: d.lastCheckedAt,
+            last_check: d.lastCheckedAt?.toISOString() ?? null,
             latency_ms: d.latencyMs,
             error: d.lastError,
             schema_cached: d.schemaCached,
@@ -105,16 +114,16 @@ export const adminRoutes = [
       message: z.string(),
       cleared: z.object({ schema_cache: z.array(z.object({ id: z.string(), name: z.string() })), count: z.number() }),
     }),
-    async handle({ caller }) {
-      const result = await caller.admin.clearCache();
-      return { body: { message: result.message, cleared: { schema_cache: result.cleared, count: result.cleared.length } } };
+    async handle({ principal }) {
+      const { cleared } = await clearSchemaCache(principal);
+      return { body: { message: clearedMessage(cleared.length), cleared: { schema_cache: cleared, count: cleared.length } } };
     },
   }),
   defineRoute({
     method: "GET", path: "/admin/logs", format, auth: "user", procedure: "audit.list", tag,
     summary: "The audit trail (admin), with the same filters as /audit-logs",
     query: auditQuery, response: auditResponse,
-    handle: ({ caller, query }) => auditPage(caller, query),
+    handle: ({ principal, query }) => auditPage(principal, query),
   }),
   defineRoute({
     method: "GET", path: "/auth/admin/stats", format, auth: "user", procedure: "admin.stats", tag,
@@ -132,8 +141,8 @@ export const adminRoutes = [
       new_users_7d: z.number(),
       generated_at: z.string(),
     }),
-    async handle({ caller }) {
-      const s = await caller.admin.stats();
+    async handle({ principal }) {
+      const s = await adminStats(principal);
       return {
         body: {
           total_users: s.totalUsers,
@@ -146,7 +155,7 @@ export const adminRoutes = [
           failed_logins_24h: s.failedLogins24h,
           registrations_7d: s.registrations7d,
           new_users_7d: s.newUsers7d,
-          generated_at: s.generatedAt,
+          generated_at: s.generatedAt.toISOString(),
         },
       };
     },

@@ -1,8 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import { dateBound, type auditEntryDto } from "../../../routers/audit/list";
+import { dateBound } from "../../../dto/audit";
+import { queryAudit, type AuditEntryView } from "../../../services/audit/query";
+import type { UserPrincipal } from "../../../services/principal";
 import { pageWindow, pagingQuery } from "../../pagination";
-import { defineRoute, type Caller, type RestResult } from "../../route";
+import { defineRoute, type RestResult } from "../../route";
 import { pageFields, pageFieldsSchema } from "./shapes";
 
 /** InsightEngine's documented filters; /admin/logs takes the same. */
@@ -30,7 +32,7 @@ export const restAuditEntry = z.object({
 
 export const auditResponse = z.object({ logs: z.array(restAuditEntry), ...pageFieldsSchema });
 
-const toRestEntry = (e: z.infer<typeof auditEntryDto>): z.infer<typeof restAuditEntry> => ({
+const toRestEntry = (e: AuditEntryView): z.infer<typeof restAuditEntry> => ({
   id: e.id,
   user_id: e.userId,
   actor: e.actor,
@@ -39,13 +41,13 @@ const toRestEntry = (e: z.infer<typeof auditEntryDto>): z.infer<typeof restAudit
   resource_id: e.resourceId,
   outcome: e.outcome,
   ip_address: e.ip,
-  timestamp: e.timestamp,
+  timestamp: e.timestamp.toISOString(),
   details: e.details,
 });
 
-export async function auditPage(caller: Caller, query: z.infer<typeof auditQuery>): Promise<RestResult> {
+export async function auditPage(principal: UserPrincipal, query: z.infer<typeof auditQuery>): Promise<RestResult> {
   const { page, pageSize } = pageWindow(query, 50, 500);
-  const result = await caller.audit.list({
+  const result = await queryAudit(principal, {
     page,
     pageSize,
     userId: query.user_id || undefined,
@@ -64,6 +66,6 @@ export const auditRoutes = [
     method: "GET", path: "/audit-logs", format: "insight", auth: "user", procedure: "audit.list", tag: "audit",
     summary: "The audit trail, newest first (admin); filter by user_id, resource_type, action, outcome, date_from, date_to",
     query: auditQuery, response: auditResponse,
-    handle: ({ caller, query }) => auditPage(caller, query),
+    handle: ({ principal, query }) => auditPage(principal, query),
   }),
 ];

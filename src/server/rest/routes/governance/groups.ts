@@ -1,5 +1,7 @@
 import "server-only";
 import { z } from "zod";
+import { toGroupDto } from "../../../dto/groups";
+import { addMember, createGroup, deleteGroup, getGroup, listGroups, removeMember, updateGroup } from "../../../services/groups";
 import { defineRoute } from "../../route";
 import { pageWindow, pagingQuery } from "../../pagination";
 import { messageBody, pageFields, pageFieldsSchema, restGroup, toRestGroup } from "./shapes";
@@ -20,59 +22,62 @@ export const groupRoutes = [
     summary: "List groups with member counts (any signed-in user); `search` filters by name",
     query: pagingQuery.extend({ search: z.string().trim().max(100).optional() }),
     response: z.object({ data: z.array(restGroup), ...pageFieldsSchema }),
-    async handle({ caller, query }) {
+    async handle({ principal, query }) {
       const { page, pageSize } = pageWindow(query, 50, 200);
-      const result = await caller.groups.list({ page, pageSize, search: query.search || undefined });
+      const result = await listGroups(principal, { page, pageSize, search: query.search || undefined });
       const paging = { page, pageSize, total: result.total };
-      return { body: { data: result.items.map(toRestGroup), ...pageFields(paging) }, paging };
+      return { body: { data: result.items.map((g) => toRestGroup(toGroupDto(g))), ...pageFields(paging) }, paging };
     },
   }),
   defineRoute({
     method: "POST", path: "/groups", format, auth: "user", procedure: "groups.create", tag,
     summary: "Create a group (admin)",
     body: z.object({ name, description: description.optional() }), successStatus: 201, response: restGroup,
-    async handle({ caller, body }) {
-      return { body: toRestGroup(await caller.groups.create(body)) };
+    async handle({ principal, body }) {
+      return { body: toRestGroup(toGroupDto(await createGroup(principal, body))) };
     },
   }),
   defineRoute({
     method: "GET", path: "/groups/:id", format, auth: "user", procedure: "groups.get", tag,
     summary: "One group; its members are listed for admins only",
     response: restGroup,
-    async handle({ caller, params }) {
-      return { body: toRestGroup(await caller.groups.get({ id: params.id! })) };
+    async handle({ principal, params }) {
+      return { body: toRestGroup(toGroupDto(await getGroup(principal, params.id!))) };
     },
   }),
   defineRoute({
     method: "PUT", path: "/groups/:id", format, auth: "user", procedure: "groups.update", tag,
     summary: "Rename or describe a group (admin)",
     body: z.object({ name: name.optional(), description: description.optional() }), response: restGroup,
-    async handle({ caller, params, body }) {
-      return { body: toRestGroup(await caller.groups.update({ id: params.id!, ...body })) };
+    async handle({ principal, params, body }) {
+      return { body: toRestGroup(toGroupDto(await updateGroup(principal, params.id!, body))) };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/groups/:id", format, auth: "user", procedure: "groups.remove", tag,
     summary: "Delete a group with its memberships and grants (admin)",
     response: messageBody,
-    async handle({ caller, params }) {
-      return { body: await caller.groups.remove({ id: params.id! }) };
+    async handle({ principal, params }) {
+      await deleteGroup(principal, params.id!);
+      return { body: { message: "Group deleted successfully" } };
     },
   }),
   defineRoute({
     method: "POST", path: "/groups/:id/users", format, auth: "user", procedure: "groups.addMember", tag,
     summary: "Add a user to a group (admin); adding a member again changes nothing",
     body: memberBody, response: messageBody.extend({ added: z.boolean() }),
-    async handle({ caller, params, body }) {
-      return { body: await caller.groups.addMember({ id: params.id!, userId: body.user_id }) };
+    async handle({ principal, params, body }) {
+      const { added } = await addMember(principal, params.id!, body.user_id);
+      return { body: { added, message: added ? "User added to group successfully" : "User is already a member of this group" } };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/groups/:id/users", format, auth: "user", procedure: "groups.removeMember", tag,
     summary: "Remove a user from a group (admin); the user_id goes in the body",
     body: memberBody, response: messageBody,
-    async handle({ caller, params, body }) {
-      return { body: await caller.groups.removeMember({ id: params.id!, userId: body.user_id }) };
+    async handle({ principal, params, body }) {
+      await removeMember(principal, params.id!, body.user_id);
+      return { body: { message: "User removed from group successfully" } };
     },
   }),
 ];

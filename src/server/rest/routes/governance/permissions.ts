@@ -1,6 +1,11 @@
 import "server-only";
 import { z } from "zod";
-import type { grantDto } from "../../../routers/groups/dto";
+import {
+  dataSourcePermissions,
+  replaceDataSourcePermissions,
+  setUserPermission,
+  type GrantView,
+} from "../../../services/groups/permissions";
 import { defineRoute } from "../../route";
 import { messageBody } from "./shapes";
 
@@ -20,7 +25,7 @@ const restGrant = z.object({
   can_approve: z.boolean(),
 });
 
-const toRestGrant = (g: z.infer<typeof grantDto>): z.infer<typeof restGrant> => ({
+const toRestGrant = (g: GrantView): z.infer<typeof restGrant> => ({
   group_id: g.groupId,
   group_name: g.groupName,
   personal: g.personal,
@@ -37,8 +42,8 @@ export const permissionRoutes = [
     procedure: "groups.permissions", tag: "datasources",
     summary: "The groups granted access to a data source (anyone who may read it)",
     response: z.object({ data_source_id: z.string(), permissions: z.array(restGrant) }),
-    async handle({ caller, params }) {
-      const grants = await caller.groups.permissions({ dataSourceId: params.id! });
+    async handle({ principal, params }) {
+      const grants = await dataSourcePermissions(principal, params.id!);
       return { body: { data_source_id: params.id!, permissions: grants.map(toRestGrant) } };
     },
   }),
@@ -48,16 +53,17 @@ export const permissionRoutes = [
     summary: "Replace a data source's grants with the given list (admin)",
     body: z.object({ permissions: z.array(grantBody, { error: "permissions must be a list" }).max(1000) }),
     response: messageBody.extend({ data_source_id: z.string(), permissions: z.array(restGrant) }),
-    async handle({ caller, params, body }) {
-      const grants = await caller.groups.setPermissions({
-        dataSourceId: params.id!,
-        grants: body.permissions.map((p) => ({
+    async handle({ principal, params, body }) {
+      const grants = await replaceDataSourcePermissions(
+        principal,
+        params.id!,
+        body.permissions.map((p) => ({
           groupId: p.group_id,
           canRead: p.can_read,
           canWrite: p.can_write,
           canApprove: p.can_approve,
         })),
-      });
+      );
       return {
         body: {
           message: "Permissions updated successfully",
@@ -82,12 +88,8 @@ export const permissionRoutes = [
       permission: z.string(),
       effective: access,
     }),
-    async handle({ caller, params, body }) {
-      const result = await caller.groups.setUserPermission({
-        dataSourceId: params.resource_id!,
-        userId: body.user_id,
-        permission: body.permission,
-      });
+    async handle({ principal, params, body }) {
+      const result = await setUserPermission(principal, params.resource_id!, body.user_id, body.permission);
       return {
         body: {
           message: "Permission updated successfully",

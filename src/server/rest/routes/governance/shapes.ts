@@ -1,8 +1,8 @@
 import "server-only";
 import { z } from "zod";
 import { roleSchema } from "@/lib/roles";
-import type { GroupDto } from "../../../routers/groups/dto";
-import type { ManagedUserDto } from "../../../routers/users/dto";
+import type { GroupDto } from "../../../dto/groups";
+import type { ManagedUserDto } from "../../../dto/users";
 import type { Paging } from "../../route";
 import { pageWindow, pagingQuery, totalPages } from "../../pagination";
 import { restUser, toRestUser } from "../auth";

@@ -1,7 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import { roleSchema } from "@/lib/roles";
-import type { ManagedUserDto } from "../../../routers/users/dto";
+import { toManagedUserDto, type ManagedUserDto } from "../../../dto/users";
+import { listUsers } from "../../../services/users/query";
+import { inviteMember, revokeMember } from "../../../services/users/team";
 import { defineRoute } from "../../route";
 import { pageFields, pageFieldsSchema, restManagedUser, toRestManagedUser, userListInput, userListQuery } from "./shapes";
 
@@ -17,10 +19,11 @@ export const teamRoutes = [
     method: "GET", path: "/team/members", format, auth: "user", procedure: "users.list", tag,
     summary: "List team members (admin); paginated",
     query: userListQuery, response: z.object({ members: z.array(restMember), ...pageFieldsSchema }),
-    async handle({ caller, query }) {
-      const result = await caller.users.list(userListInput(query));
-      const paging = { page: result.page, pageSize: result.pageSize, total: result.total };
-      return { body: { members: result.items.map(toRestMember), ...pageFields(paging) }, paging };
+    async handle({ principal, query }) {
+      const input = userListInput(query);
+      const { items, total } = await listUsers(principal, input);
+      const paging = { page: input.page, pageSize: input.pageSize, total };
+      return { body: { members: items.map((u) => toRestMember(toManagedUserDto(u))), ...pageFields(paging) }, paging };
     },
   }),
   defineRoute({
@@ -38,15 +41,15 @@ export const teamRoutes = [
       temporary_password: z.string(),
       must_change_password: z.literal(true),
     }),
-    async handle({ caller, body }) {
+    async handle({ principal, body }) {
       const fullName = body.full_name ?? body.name;
-      const result = await caller.users.invite({ email: body.email, role: body.role, fullName });
+      const result = await inviteMember(principal, { email: body.email, role: body.role ?? "viewer", fullName });
       return {
         body: {
-          ...toRestMember(result.user),
+          ...toRestMember(toManagedUserDto(result.user)),
           message: "Member invited; pass the temporary password on, it is not shown again",
           temporary_password: result.temporaryPassword,
-          must_change_password: result.mustChangePassword,
+          must_change_password: true as const,
         },
       };
     },
@@ -55,8 +58,8 @@ export const teamRoutes = [
     method: "POST", path: "/team/members/:id/revoke", format, auth: "user", procedure: "users.revoke", tag,
     summary: "Remove a member (admin): deactivated and signed out everywhere; their history stays",
     response: restMember.extend({ message: z.string() }),
-    async handle({ caller, params }) {
-      const user = await caller.users.revoke({ id: params.id! });
+    async handle({ principal, params }) {
+      const user = toManagedUserDto(await revokeMember(principal, params.id!));
       return { body: { ...toRestMember(user), message: "Member access revoked" } };
     },
   }),

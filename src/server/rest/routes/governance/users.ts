@@ -1,6 +1,9 @@
 import "server-only";
 import { z } from "zod";
 import { roleSchema } from "@/lib/roles";
+import { toManagedUserDto } from "../../../dto/users";
+import { createManagedUser, deleteUser, resetPassword, updateUser } from "../../../services/users/manage";
+import { getUserDetail, listUsers } from "../../../services/users/query";
 import { defineRoute } from "../../route";
 import {
   messageBody,
@@ -47,58 +50,59 @@ export const userRoutes = [
     summary: "List users (admin); `search`, `role`, `active` filter; paginated",
     query: userListQuery,
     response: z.object({ data: z.array(restManagedUser), ...pageFieldsSchema }),
-    async handle({ caller, query }) {
-      const result = await caller.users.list(userListInput(query));
-      const paging = { page: result.page, pageSize: result.pageSize, total: result.total };
-      return { body: { data: result.items.map(toRestManagedUser), ...pageFields(paging) }, paging };
+    async handle({ principal, query }) {
+      const input = userListInput(query);
+      const { items, total } = await listUsers(principal, input);
+      const paging = { page: input.page, pageSize: input.pageSize, total };
+      return { body: { data: items.map((u) => toRestManagedUser(toManagedUserDto(u))), ...pageFields(paging) }, paging };
     },
   }),
   defineRoute({
     method: "POST", path: "/auth/users", format, auth: "user", procedure: "users.create", tag,
     summary: "Create a user (admin); role defaults to viewer, `user` means analyst",
     body: createBody, successStatus: 201, response: restManagedUser,
-    async handle({ caller, body }) {
-      const user = await caller.users.create({
+    async handle({ principal, body }) {
+      const user = await createManagedUser(principal, {
         email: body.email,
         username: body.username,
         fullName: body.full_name ?? body.name,
         password: body.password,
-        role: body.role,
+        role: body.role ?? "viewer",
       });
-      return { body: toRestManagedUser(user) };
+      return { body: toRestManagedUser(toManagedUserDto(user)) };
     },
   }),
   defineRoute({
     method: "GET", path: "/auth/users/:id", format, auth: "user", procedure: "users.get", tag,
     summary: "One user with their groups (admin, or the user themself)",
     response: userDetail,
-    async handle({ caller, params }) {
-      const user = await caller.users.get({ id: params.id! });
-      return { body: { ...toRestManagedUser(user), groups: user.groups } };
+    async handle({ principal, params }) {
+      const { user, groups } = await getUserDetail(principal, params.id!);
+      return { body: { ...toRestManagedUser(toManagedUserDto(user)), groups } };
     },
   }),
   defineRoute({
     method: "PUT", path: "/auth/users/:id", format, auth: "user", procedure: "users.update", tag,
     summary: "Change a user (admin); users may change their own full_name, username and email only",
     body: updateBody, response: restManagedUser,
-    async handle({ caller, params, body }) {
-      const user = await caller.users.update({
-        id: params.id!,
+    async handle({ principal, params, body }) {
+      const user = await updateUser(principal, params.id!, {
         email: body.email,
         username: body.username,
         fullName: body.full_name ?? body.name,
         role: body.role,
         isActive: body.is_active ?? body.active,
       });
-      return { body: toRestManagedUser(user) };
+      return { body: toRestManagedUser(toManagedUserDto(user)) };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/auth/users/:id", format, auth: "user", procedure: "users.remove", tag,
     summary: "Delete a user (admin); not yourself, never the last active admin",
     response: messageBody,
-    async handle({ caller, params }) {
-      return { body: await caller.users.remove({ id: params.id! }) };
+    async handle({ principal, params }) {
+      await deleteUser(principal, params.id!);
+      return { body: { message: "User deleted successfully" } };
     },
   }),
   defineRoute({
@@ -108,8 +112,9 @@ export const userRoutes = [
       new_password: z.string({ error: "new_password is required" }).min(8, "at least 8 characters").max(256),
     }),
     response: messageBody,
-    async handle({ caller, params, body }) {
-      return { body: await caller.users.resetPassword({ id: params.id!, newPassword: body.new_password }) };
+    async handle({ principal, params, body }) {
+      await resetPassword(principal, params.id!, body.new_password);
+      return { body: { message: "Password reset successfully" } };
     },
   }),
 ];
