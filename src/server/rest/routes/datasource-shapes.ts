@@ -1,12 +1,12 @@
 import "server-only";
 import { z } from "zod";
-import type { dataSourceDto } from "../../routers/datasources/dto";
+import type { dataSourceDto } from "../../dto/datasources";
 import { engineSchema, sslModeSchema } from "../../services/datasources/engines";
 
 /**
  * The one data-source entity behind `/datasources` (QueryBase), `/databases`
  * (InsightEngine) and `/connections` (ETL Builder): the fields each document uses, and
- * shapers from the tRPC DTO to each document's spelling.
+ * shapers from the data-source DTO to each document's spelling.
  */
 export type DataSourceDto = z.infer<typeof dataSourceDto>;
 
