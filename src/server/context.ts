@@ -15,11 +15,6 @@ export interface Context {
   meta: ClientMeta;
   /** The raw bearer token, when one was sent (refresh-by-bearer uses it). */
   bearerToken: string | null;
-  /**
-   * True when the caller already spent this request's rate-limit budget (the REST
-   * adapter does, per request), so procedures it calls do not spend it again.
-   */
-  budgetSpent?: boolean;
 }
 
 /** The header server.mjs sets from the socket; client-sent values are dropped there. */

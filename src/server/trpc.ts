@@ -94,7 +94,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next, path }) =
   // Built once here: every procedure below hands this principal to the services it calls.
   const principal = userPrincipal(ctx.session.user, ctx.meta.ip);
   // Every call spends, so a batch of N procedures costs N, exactly like N REST requests.
-  if (!ctx.budgetSpent) await consumePrincipalRequest(principal, rateBucketOf(path));
+  await consumePrincipalRequest(principal, rateBucketOf(path));
   return next({ ctx: { ...ctx, session: ctx.session, principal } });
 });
 

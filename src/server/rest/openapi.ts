@@ -59,7 +59,7 @@ function operation(route: RestRoute) {
     operationId: `${route.method.toLowerCase()}_${route.path.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "")}`,
     summary: route.summary,
     tags: [route.tag],
-    description: `Maps to the tRPC procedure \`${route.procedure}\`. Errors use the ${route.format} format.`,
+    description: `The tRPC procedure \`${route.procedure}\` offers the same operation (both call the same service). Errors use the ${route.format} format.`,
     security: route.auth === "user" ? [{ bearerAuth: [] }] : [],
     parameters: [...pathParams, ...queryParams],
     ...(route.body
