@@ -14,6 +14,8 @@ export const schemaSyncJob = defineJob({
     await ctx.progress(10, "Reading the schema");
     ctx.signal.throwIfAborted();
     // syncSchema checks the principal's access again: it may have changed since the enqueue.
+    // It belongs to the execution area and still takes the user; once it takes a Principal,
+    // pass ctx.principal itself so its sync_schema audit entry names the job.
     const { schema, lastSynced } = await syncSchema(ctx.principal.user, dataSourceId);
     return { dataSourceId, tablesCount: schema.tables.length, lastSynced };
   },
