@@ -1,5 +1,4 @@
 import "server-only";
-import { z } from "zod";
 import { checkHealth } from "../../services/system/health";
 import { healthOutput } from "../../dto/system";
 import { publicProcedure } from "../../trpc";

@@ -152,7 +152,7 @@ export async function createDataSource(principal: Principal, input: DataSourceIn
 }
 
 export async function updateDataSource(principal: Principal, id: string, patch: DataSourcePatch): Promise<DataSourceView> {
-  const user = requireAdmin(principal);
+  requireAdmin(principal);
   const current = await db.dataSource.findUnique({ where: { id } });
   if (!current) throw notFound("Data source", id);
   const merged: DataSourceInput = {
@@ -215,7 +215,7 @@ export async function updateDataSource(principal: Principal, id: string, patch: 
 }
 
 export async function deleteDataSource(principal: Principal, id: string): Promise<void> {
-  const user = requireAdmin(principal);
+  requireAdmin(principal);
   const row = await db.dataSource.findUnique({ where: { id } });
   if (!row) throw notFound("Data source", id);
   await db.dataSource.delete({ where: { id } });
