@@ -1,6 +1,8 @@
 import "server-only";
 import { unauthorized } from "../errors";
+import { clientMeta } from "../context";
 import type { Session, SessionUser } from "../services/auth/session";
+import { userPrincipal, type UserPrincipal } from "../services/principal";
 
 /**
  * The hot REST routes (running a query, listing data sources) call their service
@@ -13,4 +15,9 @@ import type { Session, SessionUser } from "../services/auth/session";
 export function restUser(session: Session | null): SessionUser {
   if (!session) throw unauthorized();
   return session.user;
+}
+
+/** The signed-in caller as a service principal, with the client's address for the audit trail. */
+export function restPrincipal(session: Session | null, headers: Headers): UserPrincipal {
+  return userPrincipal(restUser(session), clientMeta(headers).ip || undefined);
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { accessTo } from "../../services/access";
 import { syncSchema } from "../../services/datasources/status";
+import { jobPrincipal } from "../../services/principal";
 import { defineJob } from "../definition";
 
 /** Re-reads a data source's schema into Quarry's cache, as the user who asked for it. */
@@ -14,7 +15,7 @@ export const schemaSyncJob = defineJob({
     await ctx.progress(10, "Reading the schema");
     ctx.signal.throwIfAborted();
     // syncSchema checks the principal's access again: it may have changed since the enqueue.
-    const { schema, lastSynced } = await syncSchema(ctx.principal, dataSourceId);
+    const { schema, lastSynced } = await syncSchema(jobPrincipal(ctx.principal, { id: ctx.jobId, name: "schema-sync" }), dataSourceId);
     return { dataSourceId, tablesCount: schema.tables.length, lastSynced };
   },
   // One sync per data source is shared by everyone who may read it (they get its id back).

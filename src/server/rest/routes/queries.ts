@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { pageWindow, pagingQuery, totalPages } from "../pagination";
 import { executeQuery } from "../../services/queries/execute";
-import { restUser } from "../direct";
+import { restPrincipal } from "../direct";
 import { defineRoute, type Caller } from "../route";
 import { pendingApproval } from "./approvals";
 
@@ -90,8 +90,8 @@ export const queryRoutes = [
       limit: z.coerce.number().int().min(1).max(1_000_000).optional(),
       wait: z.boolean().optional(),
     }),
-    async handle({ session, body }) {
-      const out = await executeQuery(restUser(session), { dataSourceId: body.data_source_id, sql: body.query_text, maxRows: body.limit, wait: body.wait, source: "api" });
+    async handle({ session, body, headers }) {
+      const out = await executeQuery(restPrincipal(session, headers), { dataSourceId: body.data_source_id, sql: body.query_text, maxRows: body.limit, wait: body.wait, source: "api" });
       if (out.type === "approval") return pendingApproval(out.approval);
       return out.type === "started" ? started(out.run) : { body: queryBaseResult(out.result) };
     },
@@ -161,8 +161,8 @@ export const queryRoutes = [
       limit: z.coerce.number().int().min(1).max(100_000).optional(),
       wait: z.boolean().optional(),
     }).refine((b) => (b.sql ?? b.input)?.trim(), { message: "input is required", path: ["input"] }),
-    async handle({ session, body }) {
-      const out = await executeQuery(restUser(session), {
+    async handle({ session, body, headers }) {
+      const out = await executeQuery(restPrincipal(session, headers), {
         dataSourceId: body.database_id, sql: (body.sql ?? body.input)!, maxRows: body.limit, wait: body.wait, source: "api",
         // `mode: ai` (natural language) arrives with the NL→SQL feature; until then the input is SQL.
       });
@@ -196,8 +196,8 @@ export const queryRoutes = [
       database_id: z.string().min(1).max(100).optional(),
       limit: z.coerce.number().int().min(1).max(100_000).optional(),
     }).refine((b) => (b.sql ?? b.query)?.trim(), { message: "sql is required", path: ["sql"] }),
-    async handle({ session, body }) {
-      const out = await executeQuery(restUser(session), { dataSourceId: body.database_id, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
+    async handle({ session, body, headers }) {
+      const out = await executeQuery(restPrincipal(session, headers), { dataSourceId: body.database_id, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
       if (out.type === "approval") return pendingApproval(out.approval);
       if (out.type === "started") return started(out.run);
       return { body: { ...insightResult(out.result), query: out.result.sql, data: out.result.rows, row_count: out.result.rowCount } };

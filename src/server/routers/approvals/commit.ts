@@ -3,6 +3,7 @@ import { commitApproval } from "../../services/approvals/execute";
 import { authedProcedure } from "../../trpc";
 import { approvalDto } from "./dto";
 import { approvalId } from "./inputs";
+import { callerPrincipal } from "../principal";
 
 /** Runs the approved statement for real, once, after every check again. */
-export const commit = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => commitApproval(ctx.session.user, input.id));
+export const commit = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => commitApproval(callerPrincipal(ctx), input.id));

@@ -3,6 +3,7 @@ import { previewApproval } from "../../services/approvals/execute";
 import { authedProcedure } from "../../trpc";
 import { approvalDto } from "./dto";
 import { approvalId } from "./inputs";
+import { callerPrincipal } from "../principal";
 
 /** A rolled-back dry run, for approvers only and only of rollback-safe statements. */
-export const preview = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => previewApproval(ctx.session.user, input.id));
+export const preview = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => previewApproval(callerPrincipal(ctx), input.id));

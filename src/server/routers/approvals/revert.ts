@@ -3,6 +3,7 @@ import { revertApproval } from "../../services/approvals/execute";
 import { authedProcedure } from "../../trpc";
 import { approvalDto } from "./dto";
 import { approvalId } from "./inputs";
+import { callerPrincipal } from "../principal";
 
 /** Puts back the rows a committed UPDATE/DELETE changed, from its backup table. */
-export const revert = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => revertApproval(ctx.session.user, input.id));
+export const revert = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => revertApproval(callerPrincipal(ctx), input.id));

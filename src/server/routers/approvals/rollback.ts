@@ -3,6 +3,7 @@ import { discardApproval } from "../../services/approvals/execute";
 import { authedProcedure } from "../../trpc";
 import { approvalDto } from "./dto";
 import { approvalId } from "./inputs";
+import { callerPrincipal } from "../principal";
 
 /** Discards a request that has not run (or failed): nothing is executed. */
-export const rollback = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => discardApproval(ctx.session.user, input.id));
+export const rollback = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => discardApproval(callerPrincipal(ctx), input.id));

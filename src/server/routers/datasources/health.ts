@@ -3,6 +3,7 @@ import { z } from "zod";
 import { dataSourceHealth } from "../../services/datasources/status";
 import { authedProcedure } from "../../trpc";
 import { idInput } from "./dto";
+import { callerPrincipal } from "../principal";
 
 export const health = authedProcedure
   .input(idInput)
@@ -15,4 +16,4 @@ export const health = authedProcedure
       warnings: z.array(z.string()),
     }),
   )
-  .query(({ ctx, input }) => dataSourceHealth(ctx.session.user, input.id));
+  .query(({ ctx, input }) => dataSourceHealth(callerPrincipal(ctx), input.id));

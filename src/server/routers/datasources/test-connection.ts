@@ -3,6 +3,7 @@ import { z } from "zod";
 import { testDataSource } from "../../services/datasources/status";
 import { authedProcedure } from "../../trpc";
 import { idInput } from "./dto";
+import { callerPrincipal } from "../principal";
 
 export const testConnection = authedProcedure
   .input(idInput)
@@ -16,4 +17,4 @@ export const testConnection = authedProcedure
       warnings: z.array(z.string()),
     }),
   )
-  .mutation(({ ctx, input }) => testDataSource(ctx.session.user, input.id));
+  .mutation(({ ctx, input }) => testDataSource(callerPrincipal(ctx), input.id));

@@ -4,6 +4,7 @@ import { executeQuery } from "../../services/queries/execute";
 import { authedProcedure } from "../../trpc";
 import { approvalDto } from "../approvals/dto";
 import { queryResultDto, queryRunDto, sqlInput } from "./dto";
+import { callerPrincipal } from "../principal";
 
 export const executeInput = z.object({
   /** Omitted: the caller's default data source (the first they may read). */
@@ -25,4 +26,4 @@ export const execute = authedProcedure
       z.object({ type: z.literal("approval"), approval: approvalDto }),
     ]),
   )
-  .mutation(({ ctx, input }) => executeQuery(ctx.session.user, input));
+  .mutation(({ ctx, input }) => executeQuery(callerPrincipal(ctx), input));

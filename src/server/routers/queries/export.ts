@@ -3,6 +3,7 @@ import { z } from "zod";
 import { exportQuery, type ExportFile } from "../../services/queries/export";
 import { authedProcedure } from "../../trpc";
 import { queryIdInput } from "./dto";
+import { callerPrincipal } from "../principal";
 
 /**
  * Returns a byte stream, so it is for server-side callers (the REST adapter, the
@@ -11,4 +12,4 @@ import { queryIdInput } from "./dto";
 export const exportFile = authedProcedure
   .input(queryIdInput.extend({ format: z.enum(["csv", "json"]).default("csv"), includeHeaders: z.boolean().default(true) }))
   .output(z.custom<ExportFile>((v) => typeof v === "object" && v !== null && "stream" in v))
-  .mutation(({ ctx, input }) => exportQuery(ctx.session.user, input.id, input));
+  .mutation(({ ctx, input }) => exportQuery(callerPrincipal(ctx), input.id, input));

@@ -4,6 +4,7 @@ import { defaultDataSourceId } from "../../services/datasources/crud";
 import { validateSql } from "../../services/queries/validate";
 import { authedProcedure } from "../../trpc";
 import { sqlInput } from "./dto";
+import { callerPrincipal } from "../principal";
 
 export const validate = authedProcedure
   .input(z.object({ dataSourceId: z.string().min(1).max(100).optional(), sql: sqlInput }))
@@ -19,5 +20,5 @@ export const validate = authedProcedure
     }),
   )
   .mutation(async ({ ctx, input }) =>
-    validateSql(ctx.session.user, input.dataSourceId ?? (await defaultDataSourceId(ctx.session.user)), input.sql),
+    validateSql(callerPrincipal(ctx), input.dataSourceId ?? (await defaultDataSourceId(ctx.session.user)), input.sql),
   );

@@ -6,7 +6,7 @@ import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
 import { maskStoredRows } from "./masking-plan";
 import { publish } from "../../events/bus";
-import { runningQuery } from "./running";
+import { runningQuery } from "../execution/cancel";
 import { toRunView, type QueryRunView } from "./views";
 
 /** Each user's history is their own; admins may open anyone's run by id (404 otherwise). */

@@ -1,9 +1,14 @@
 import "server-only";
 import type { DataSource } from "@prisma/client";
-import { createConnector, evictConnector, getConnector } from "../../connectors/registry";
-import type { ConnectionConfig, ConnectionTest, Connector } from "../../connectors/types";
+import { closeAllConnectors, createConnector, evictConnector, getConnector } from "../../connectors/registry";
+import type { ConnectionConfig, ConnectionTest, Connector, SchemaSnapshot } from "../../connectors/types";
 import { decryptSecret } from "../crypto/secret-box";
-import type { EngineName } from "./engines";
+import type { EngineName } from "../datasources/engines";
+
+/**
+ * The only module that reaches the connector registry (a source-scan test holds every
+ * other module to that): services ask `execution` to run SQL, never a connector.
+ */
 
 /** The connector config for a stored data source (the secret decrypted only here). */
 export function connectionConfig(row: DataSource): ConnectionConfig {
@@ -34,6 +39,22 @@ export async function probeConnection(config: ConnectionConfig): Promise<Connect
   }
 }
 
+/** Tests a stored data source on its pooled connector. Access is the caller's to check. */
+export function testConnection(row: DataSource): Promise<ConnectionTest> {
+  return connectorFor(row).testConnection();
+}
+
+/** Reads the data source's schema from its catalogue. Access is the caller's to check. */
+export function introspect(row: DataSource): Promise<SchemaSnapshot> {
+  return connectorFor(row).introspect();
+}
+
+/** Closes a data source's pools (its settings changed or it was deleted). */
 export async function evictDataSourceConnector(id: string): Promise<void> {
   await evictConnector(id);
+}
+
+/** Shutdown: every pool of every data source. */
+export function closeAllConnections(): Promise<void> {
+  return closeAllConnectors();
 }
