@@ -24,9 +24,18 @@ export function connectionConfig(row: DataSource): ConnectionConfig {
   };
 }
 
+// Per loaded row: the steps of one statement's pipe share the row, so the secret is
+// decrypted and the pool key computed once per statement, not once per step.
+const byRow = new WeakMap<DataSource, Connector>();
+
 /** The pooled connector for a data source; pools are keyed by id and config. */
 export function connectorFor(row: DataSource): Connector {
-  return getConnector(row.id, connectionConfig(row));
+  let connector = byRow.get(row);
+  if (!connector) {
+    connector = getConnector(row.id, connectionConfig(row));
+    byRow.set(row, connector);
+  }
+  return connector;
 }
 
 /** Tests settings that are not stored yet, on a connector of their own that is closed after. */
