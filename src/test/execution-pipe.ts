@@ -27,6 +27,8 @@ export interface PipeFixture {
   refusedRead: string | null;
   /** The engine's planner gives row estimates (its connector's `explainEstimates`). */
   explainEstimates: boolean;
+  /** A read the policy allows that runs for many seconds (to cancel it). */
+  slowRead: string;
 }
 
 const EVENTS = ["query.status", "approval.previewed", "approval.committed", "approval.reverted", "approval.submitted"] as const satisfies readonly EventName[];
@@ -166,6 +168,28 @@ export function executionPipeTests(fx: PipeFixture) {
     expect(eventsOf(id).map((e) => e.event)).toEqual(["approval.submitted", "approval.previewed", "approval.committed", "approval.reverted"]);
     await db.dataSource.update({ where: { id: fx.dataSourceId() }, data: { backupBeforeCommit: false } });
   });
+
+  it(`cancel (${fx.engine}): a running read is tracked, stopped on request, ends cancelled, and the cancel is audited`, async () => {
+    const reader = await person("viewer");
+    await grant(reader.id, fx.dataSourceId(), { canRead: true });
+    const principal = userPrincipal(reader, "192.0.2.99");
+    const started = await execution.read(principal, { dataSourceId: fx.dataSourceId(), sql: fx.slowRead }, { wait: false });
+    if (started.type !== "started") throw new Error("expected a started run");
+    const runId = started.run.id;
+    expect(execution.running(runId)).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await execution.cancel(principal, runId)).toBeNull(); // in flight: it ends itself
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && (await db.queryRun.findUniqueOrThrow({ where: { id: runId } })).status === "running") {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await db.queryRun.findUniqueOrThrow({ where: { id: runId } })).status).toBe("cancelled");
+    expect(execution.running(runId)).toBeUndefined();
+    expect(eventsOf(runId).map((e) => e.payload.status)).toContain("cancelled");
+    const entries = await auditOf(runId);
+    expect(entries.filter((e) => e.action === "cancel_query").map((e) => [e.principalId, e.ip])).toEqual([[reader.id, "192.0.2.99"]]);
+    expect(entries.filter((e) => e.action === "execute_query").map((e) => e.outcome)).toEqual(["failure"]);
+  }, 30_000);
 
   it(`principals (${fx.engine}): a share link may run nothing; a job is audited as the job it is`, async () => {
     await expect(

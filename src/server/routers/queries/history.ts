@@ -3,6 +3,7 @@ import { z } from "zod";
 import { cancelRun, deleteRun, getRun, listHistory, resultPage } from "../../services/queries/history";
 import { authedProcedure } from "../../trpc";
 import { columnDto, queryIdInput, queryRunDto, rowDto } from "./dto";
+import { callerPrincipal } from "../principal";
 
 export const history = authedProcedure
   .input(
@@ -57,4 +58,4 @@ export const results = authedProcedure
 export const cancel = authedProcedure
   .input(queryIdInput)
   .output(queryRunDto)
-  .mutation(({ ctx, input }) => cancelRun(ctx.session.user, input.id));
+  .mutation(({ ctx, input }) => cancelRun(callerPrincipal(ctx), input.id));

@@ -1,6 +1,6 @@
 import "server-only";
 import { analyzeOrThrow, singleStatement } from "./analyze";
-import { runningQuery } from "./cancel";
+import { cancelRun, runningQuery } from "./cancel";
 import { closeAllConnections, evictDataSourceConnector, introspect, probeConnection, testConnection } from "./connection";
 import { assessWrite, explain, previewDecision } from "./explain";
 import { maskingPlanFor } from "./masking";
@@ -53,6 +53,8 @@ export const execution = {
   closeAll: closeAllConnections,
   /** A run in flight in this process (cancel requests reach it through its controller). */
   running: runningQuery,
+  /** Stops a run (the caller checks it may): aborts it here, or ends it when its process is gone. */
+  cancel: cancelRun,
 };
 
 export type { Analysis } from "./analyze";

@@ -35,5 +35,5 @@ describe.skipIf(!available)("the execution pipe on PostgreSQL", () => {
     await c.end();
   });
 
-  executionPipeTests({ engine: "postgres", dataSourceId: () => dataSourceId, table, explainEstimates: true, refusedRead: "SELECT pg_advisory_lock(1)" });
+  executionPipeTests({ engine: "postgres", dataSourceId: () => dataSourceId, table, explainEstimates: true, slowRead: "SELECT count(*) AS n FROM generate_series(1, 400000000) g", refusedRead: "SELECT pg_advisory_lock(1)" });
 });
