@@ -9,7 +9,7 @@ import { pendingApproval } from "./approvals";
 /**
  * Running queries and their history: QueryBase's `/queries`, InsightEngine's
  * `/queries/execute|validate|cancel`, Analytics Assistant's `/query`. All call the same
- * procedures (one execution gateway).
+ * procedures (one execution pipe, services/execution).
  */
 type Execution = Awaited<ReturnType<typeof executeQuery>>;
 type Result = Extract<Execution, { type: "result" }>["result"];

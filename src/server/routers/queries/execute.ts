@@ -16,7 +16,7 @@ export const executeInput = z.object({
   wait: z.boolean().optional(),
 });
 
-/** Runs one statement through the execution gateway. */
+/** Runs one statement through the execution pipe (services/execution). */
 export const execute = authedProcedure
   .input(executeInput)
   .output(

@@ -14,7 +14,7 @@ import { assertApprover } from "./review";
 import type { LoadedApproval } from "./views";
 
 /**
- * Commit re-enters the gateway: what was true when the request was filed and approved
+ * Commit re-enters the pipe's checks: what was true when the request was filed and approved
  * is checked again just before it runs, because grants, data sources, the statement's
  * classification and the tables' storage can all change in between (or the app
  * database can be edited). Any mismatch stops the commit before anything runs, and the

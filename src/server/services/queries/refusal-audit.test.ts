@@ -5,7 +5,7 @@ import { demoDatabaseFile, grant } from "@/test/fixtures";
 import { rest, signedInUser } from "@/test/rest-client";
 
 /**
- * Statements the gateway refuses before any run record exists (functions that reach
+ * Statements the execution pipe refuses before any run record exists (functions that reach
  * outside the database, transaction control) still leave an audit entry: an attacker's
  * probing is visible in the trail, not only their successes.
  */
