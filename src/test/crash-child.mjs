@@ -18,16 +18,17 @@ const jiti = createJiti(import.meta.url, {
 const [mode, userId, target, sql] = process.argv.slice(2);
 const { db } = await jiti.import(path.join(src, "server/db/index.ts"));
 const { toSessionUser } = await jiti.import(path.join(src, "server/services/auth/session.ts"));
-const user = toSessionUser(await db.user.findUniqueOrThrow({ where: { id: userId } }));
+const { userPrincipal } = await jiti.import(path.join(src, "server/services/principal.ts"));
+const principal = userPrincipal(toSessionUser(await db.user.findUniqueOrThrow({ where: { id: userId } })));
 
 // Tells the test the work is about to start; it watches the app database from there.
 process.send?.({ ready: true });
 if (mode === "query") {
   const { executeQuery } = await jiti.import(path.join(src, "server/services/queries/execute.ts"));
-  await executeQuery(user, { dataSourceId: target, sql, wait: true, source: "crash-test" });
+  await executeQuery(principal, { dataSourceId: target, sql, wait: true, source: "crash-test" });
 } else if (mode === "commit") {
   const { commitApproval } = await jiti.import(path.join(src, "server/services/approvals/execute.ts"));
-  await commitApproval(user, target);
+  await commitApproval(principal, target);
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

@@ -1,10 +1,11 @@
 import "server-only";
 import { createHmac, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { ENGINES } from "../../lib/engine";
 import { AppError } from "../errors";
 import type { ConnectionConfig, Engine } from "./types";
 
-export const engineSchema = z.enum(["postgres", "mysql", "sqlite"]);
+export const engineSchema = z.enum(ENGINES);
 
 export const connectionConfigSchema = z.object({
   engine: engineSchema,

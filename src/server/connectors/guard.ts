@@ -3,7 +3,7 @@ import { AppError } from "../errors";
 
 /**
  * The few statements a read-only transaction does not stop because they write
- * outside the database (server files, programs). The gateway classifies SQL
+ * outside the database (server files, programs). The execution pipe classifies SQL
  * properly; these lexical checks are the connector's own backstop for that case.
  */
 

@@ -1,12 +1,16 @@
 import "server-only";
+import type { Engine } from "../../lib/engine";
 import type { FunctionCatalog } from "../sql/function-catalog";
+import type { SqlTextDialect } from "./sql-text";
+
+export type { Engine };
+export type { SqlTextDialect };
 
 /**
  * The one seam between Quarry and a target database. Engine differences are
  * expressed as `Capabilities`, so callers branch on what an engine can do rather
  * than on which engine it is.
  */
-export type Engine = "postgres" | "mysql" | "sqlite";
 
 export interface ConnectionConfig {
   engine: Engine;
@@ -48,6 +52,16 @@ export interface Capabilities {
   /** Placeholder syntax for `params`: `$1, $2` or `?`. */
   paramStyle: "dollar" | "question";
   identifierQuote: '"' | "`";
+  /** INSERT/UPDATE/DELETE ... RETURNING is available. */
+  supportsReturning: boolean;
+  /** The connected database is the default schema of unqualified names (MySQL). */
+  databaseIsSchema: boolean;
+  /** `introspect` lists user-defined functions (SchemaSnapshot.functions). */
+  listsUserFunctions: boolean;
+  /** Comments can hold code the server runs (MySQL's executable comments, slash-star-bang). */
+  executableComments: boolean;
+  /** `x.f` may call a function f(x) when x has no column f (PostgreSQL attribute notation). */
+  attributeCalls: boolean;
 }
 
 export type ValueKind = "number" | "string" | "boolean" | "date" | "json" | "binary" | "unknown";
@@ -203,6 +217,8 @@ export interface RelationFacts {
 export interface Connector {
   readonly engine: Engine;
   readonly capabilities: Capabilities;
+  /** The SQL text Quarry writes around a statement on this engine (quoting, placeholders, backups). */
+  readonly dialect: SqlTextDialect;
   /** Never throws for connection problems: they come back as `ok: false`. */
   testConnection(): Promise<ConnectionTest>;
   introspect(): Promise<SchemaSnapshot>;

@@ -11,3 +11,4 @@ export function requireSession(session: Session | null): Session {
   if (!session) throw unauthorized();
   return session;
 }
+

@@ -103,7 +103,7 @@ function analyzeStatement(sql: string, stmt: TokenizedStatement, dialect: SqlDia
 }
 
 /**
- * Classifies every statement in `sql` for the execution gateway. Conservative by
+ * Classifies every statement in `sql` for the execution pipe (services/execution). Conservative by
  * construction: the keyword classifier sees every statement, the parser can only
  * make a verdict more dangerous, and unparseable input is never a read unless it
  * leads with a read keyword and contains nothing the keyword scan flags.

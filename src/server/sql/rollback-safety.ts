@@ -9,7 +9,7 @@ import type { AnalyzedStatement, SqlDialect } from "./types";
  * forms), no nested data change, and no function, operator or cast outside a small
  * allow-list of built-ins known to have no effect beyond their result. The storage
  * of the tables (engine, triggers, foreign tables) is the catalogue's part; see
- * services/approvals/previewable.ts.
+ * services/execution/previewable.ts.
  */
 export type TextVerdict =
   | {

@@ -1,8 +1,11 @@
 import "server-only";
 
-export type SqlDialect = "postgres" | "mysql" | "sqlite";
+import { ENGINES, type Engine } from "../../lib/engine";
 
-export const sqlDialects = ["postgres", "mysql", "sqlite"] as const satisfies readonly SqlDialect[];
+/** The SQL analysis has one dialect per engine. */
+export type SqlDialect = Engine;
+
+export const sqlDialects = ENGINES;
 
 export type StatementKind = "read" | "write" | "ddl" | "transaction" | "other";
 

@@ -9,7 +9,7 @@ import type { SqlDialect } from "./types";
  * Fixture they assume: a table `items (id INTEGER PRIMARY KEY, name TEXT)`; on
  * PostgreSQL also a sequence `item_seq` and a materialized view `items_mv`; on
  * MariaDB a sequence `item_seq`. Several entries (pg_sleep, GET_LOCK, SET ...) are
- * not stopped by a read-only transaction: only the gateway's classification stops them.
+ * not stopped by a read-only transaction: only the execution pipe's classification stops them.
  */
 export interface WriteAttempt {
   dialect: SqlDialect;

@@ -18,10 +18,10 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { notifySuccess, errorInfo } from "@/components/ui/feedback";
 import { FormModal } from "@/components/ui/form-modal";
+import type { Engine } from "@/lib/engine";
 import { useTRPC } from "@/lib/trpc";
 import type { DataSource } from "../types";
 
-type Engine = "postgres" | "mysql" | "sqlite";
 const DEFAULT_PORT: Record<Engine, number | null> = { postgres: 5432, mysql: 3306, sqlite: null };
 
 interface Draft {

@@ -1,4 +1,5 @@
 import "server-only";
+import { sqlTextDialect } from "../sql-text";
 import { connectorOptions } from "../config";
 import { cancelByTag } from "../control";
 import { connectionFailed } from "../errors";
@@ -18,6 +19,11 @@ export const mysqlCapabilities: Capabilities = {
   schemas: false,
   paramStyle: "question",
   identifierQuote: "`",
+  supportsReturning: false,
+  databaseIsSchema: true,
+  listsUserFunctions: true,
+  executableComments: true,
+  attributeCalls: false,
 };
 
 export function createMysqlConnector(config: ConnectionConfig): Connector {
@@ -53,6 +59,7 @@ export function createMysqlConnector(config: ConnectionConfig): Connector {
   return {
     engine: "mysql",
     capabilities: mysqlCapabilities,
+    dialect: sqlTextDialect(mysqlCapabilities),
 
     async testConnection(): Promise<ConnectionTest> {
       const started = performance.now();

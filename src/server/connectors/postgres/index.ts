@@ -1,4 +1,5 @@
 import "server-only";
+import { sqlTextDialect } from "../sql-text";
 import { connectorOptions } from "../config";
 import { cancelByTag, RunControl } from "../control";
 import { connectionFailed } from "../errors";
@@ -22,6 +23,11 @@ export const postgresCapabilities: Capabilities = {
   schemas: true,
   paramStyle: "dollar",
   identifierQuote: '"',
+  supportsReturning: true,
+  databaseIsSchema: false,
+  listsUserFunctions: true,
+  executableComments: false,
+  attributeCalls: true,
 };
 
 export function createPostgresConnector(config: ConnectionConfig): Connector {
@@ -35,6 +41,7 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
   return {
     engine: "postgres",
     capabilities: postgresCapabilities,
+    dialect: sqlTextDialect(postgresCapabilities),
 
     async testConnection(): Promise<ConnectionTest> {
       const started = performance.now();

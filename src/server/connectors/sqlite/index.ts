@@ -1,4 +1,5 @@
 import "server-only";
+import { sqlTextDialect } from "../sql-text";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { AppError } from "../../errors";
@@ -24,6 +25,11 @@ export const sqliteCapabilities: Capabilities = {
   schemas: false,
   paramStyle: "question",
   identifierQuote: '"',
+  supportsReturning: true,
+  databaseIsSchema: false,
+  listsUserFunctions: false,
+  executableComments: false,
+  attributeCalls: false,
 };
 
 interface ChildRun {
@@ -152,6 +158,7 @@ export function createSqliteConnector(config: ConnectionConfig): Connector {
   return {
     engine: "sqlite",
     capabilities: sqliteCapabilities,
+    dialect: sqlTextDialect(sqliteCapabilities),
 
     async testConnection() {
       const started = performance.now();

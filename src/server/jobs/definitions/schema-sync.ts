@@ -14,9 +14,7 @@ export const schemaSyncJob = defineJob({
     await ctx.progress(10, "Reading the schema");
     ctx.signal.throwIfAborted();
     // syncSchema checks the principal's access again: it may have changed since the enqueue.
-    // It belongs to the execution area and still takes the user; once it takes a Principal,
-    // pass ctx.principal itself so its sync_schema audit entry names the job.
-    const { schema, lastSynced } = await syncSchema(ctx.principal.user, dataSourceId);
+    const { schema, lastSynced } = await syncSchema(ctx.principal, dataSourceId);
     return { dataSourceId, tablesCount: schema.tables.length, lastSynced };
   },
   // One sync per data source is shared by everyone who may read it (they get its id back).

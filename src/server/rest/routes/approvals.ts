@@ -99,7 +99,7 @@ export const approvalRoutes = [
       comments: z.string().max(5000).default(""),
     }),
     async handle({ principal, params, body }) {
-      const a = await decide(principal.user, params.id!, body.decision, body.comments);
+      const a = await decide(principal, params.id!, body.decision, body.comments);
       const mine = a.reviews.find((r) => r.reviewedBy.id === principal.user.id);
       return {
         body: {
@@ -118,7 +118,7 @@ export const approvalRoutes = [
     method: "POST", path: "/transactions/:id/commit", format: "querybase", auth: "user", procedure: "approvals.commit", tag,
     summary: "Run an approved request for real, once; refused if the affected row count differs from the preview",
     async handle({ principal, params }) {
-      const a = await commitApproval(principal.user, params.id!);
+      const a = await commitApproval(principal, params.id!);
       return { body: { message: "Transaction committed successfully", row_count: a.affectedRows, status: a.status, approval: queryBaseApproval(a) } };
     },
   }),
@@ -126,7 +126,7 @@ export const approvalRoutes = [
     method: "POST", path: "/transactions/:id/rollback", format: "querybase", auth: "user", procedure: "approvals.rollback", tag,
     summary: "Discard a request that has not run",
     async handle({ principal, params }) {
-      const a = await discardApproval(principal.user, params.id!);
+      const a = await discardApproval(principal, params.id!);
       return { body: { message: "Transaction rolled back successfully", status: a.status } };
     },
   }),

@@ -82,7 +82,7 @@ export const connectionRoutes = [
     method: "POST", path: "/connections/:connection_id/test", format: "etl", auth: "user", procedure: "datasources.testConnection", tag,
     summary: "Test a connection",
     async handle({ principal, params }) {
-      const t = await testDataSource(principal.user, params.connection_id!);
+      const t = await testDataSource(principal, params.connection_id!);
       return {
         body: {
           status: t.ok ? "success" : "failed",

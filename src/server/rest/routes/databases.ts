@@ -44,7 +44,7 @@ export const databaseRoutes = [
     summary: "A database and its (cached) schema",
     async handle({ principal, params }) {
       const ds = await getDataSource(principal, params.id!);
-      const schema = ds.lastSyncedAt ? toSchemaDto((await cachedSchema(principal.user, ds.id)).schema) : null;
+      const schema = ds.lastSyncedAt ? toSchemaDto((await cachedSchema(principal, ds.id)).schema) : null;
       return { body: { ...insightDatabase(ds), schema } };
     },
   }),
@@ -52,7 +52,7 @@ export const databaseRoutes = [
     method: "POST", path: "/databases/:id/test-connection", format: "insight", auth: "user", procedure: "datasources.testConnection", tag,
     summary: "Test the connection",
     async handle({ principal, params }) {
-      const t = await testDataSource(principal.user, params.id!);
+      const t = await testDataSource(principal, params.id!);
       return { body: { success: t.ok, message: t.ok ? "Connected successfully" : t.message, latency_ms: t.latencyMs, version: t.version, warnings: t.warnings } };
     },
   }),

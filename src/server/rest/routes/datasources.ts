@@ -81,7 +81,7 @@ export const dataSourceRoutes = [
     method: "POST", path: "/datasources/:id/test", format: "querybase", auth: "user", procedure: "datasources.testConnection", tag,
     summary: "Test the connection: 200 with latency, or 400 with the reason",
     async handle({ principal, params }) {
-      const t = await testDataSource(principal.user, params.id!);
+      const t = await testDataSource(principal, params.id!);
       return t.ok
         ? { body: { success: true, message: t.message, latency_ms: t.latencyMs, version: t.version, warnings: t.warnings } }
         : { status: 400, body: { success: false, message: `Connection failed: ${t.message}`, error: "bad request", details: t.message, warnings: t.warnings } };
@@ -91,7 +91,7 @@ export const dataSourceRoutes = [
     method: "GET", path: "/datasources/:id/health", format: "querybase", auth: "user", procedure: "datasources.health", tag,
     summary: "Health from a check at most 30 s old",
     async handle({ principal, params }) {
-      const h = await dataSourceHealth(principal.user, params.id!);
+      const h = await dataSourceHealth(principal, params.id!);
       return { body: { data_source_id: params.id, status: h.status, last_check: h.lastCheck, latency_ms: h.latencyMs, error: h.error, warnings: h.warnings } };
     },
   }),
@@ -100,7 +100,7 @@ export const dataSourceRoutes = [
     summary: "Tables and columns (cached; `table_name` filters)",
     query: z.object({ table_name: z.string().optional() }),
     async handle({ principal, params, query }) {
-      const { schema, lastSynced } = await cachedSchema(principal.user, params.id!);
+      const { schema, lastSynced } = await cachedSchema(principal, params.id!);
       const tables = query.table_name ? schema.tables.filter((t) => t.name === query.table_name) : schema.tables;
       return {
         body: {
@@ -122,7 +122,7 @@ export const dataSourceRoutes = [
     method: "POST", path: "/datasources/:id/sync", format: "querybase", auth: "user", procedure: "datasources.sync", tag,
     summary: "Re-read the database's schema now",
     async handle({ principal, params }) {
-      const { schema, lastSynced } = await syncSchema(principal.user, params.id!);
+      const { schema, lastSynced } = await syncSchema(principal, params.id!);
       return { body: { message: "Schema synchronized", status: "completed", tables_count: schema.tables.length, last_synced: lastSynced } };
     },
   }),

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { pageWindow, pagingQuery, totalPages } from "../pagination";
-import type { SessionUser } from "../../services/auth/session";
+import type { UserPrincipal } from "../../services/principal";
 import { defaultDataSourceId } from "../../services/datasources/crud";
 import { executeQuery } from "../../services/queries/execute";
 import { exportQuery } from "../../services/queries/export";
@@ -15,7 +15,7 @@ import { pendingApproval } from "./approvals";
 /**
  * Running queries and their history: QueryBase's `/queries`, InsightEngine's
  * `/queries/execute|validate|cancel`, Analytics Assistant's `/query`. All call the same
- * services (one execution gateway).
+ * procedures (one execution pipe, services/execution).
  */
 type Execution = Awaited<ReturnType<typeof executeQuery>>;
 type Result = Extract<Execution, { type: "result" }>["result"];
@@ -73,8 +73,8 @@ function started(run: Run) {
   return { status: 202, body: { id: run.id, query_id: run.id, status: "running", message: "Query started" } };
 }
 
-const validation = async (user: SessionUser, dataSourceId: string | undefined, sql: string) => {
-  const v = await validateSql(user, dataSourceId ?? (await defaultDataSourceId(user)), sql);
+const validation = async (principal: UserPrincipal, dataSourceId: string | undefined, sql: string) => {
+  const v = await validateSql(principal, dataSourceId ?? (await defaultDataSourceId(principal.user)), sql);
   return {
     is_valid: v.isValid,
     warnings: v.warnings,
@@ -97,7 +97,7 @@ export const queryRoutes = [
       wait: z.boolean().optional(),
     }),
     async handle({ principal, body }) {
-      const out = await executeQuery(principal.user, { dataSourceId: body.data_source_id, sql: body.query_text, maxRows: body.limit, wait: body.wait, source: "api" });
+      const out = await executeQuery(principal, { dataSourceId: body.data_source_id, sql: body.query_text, maxRows: body.limit, wait: body.wait, source: "api" });
       if (out.type === "approval") return pendingApproval(out.approval);
       return out.type === "started" ? started(out.run) : { body: queryBaseResult(out.result) };
     },
@@ -169,7 +169,7 @@ export const queryRoutes = [
       wait: z.boolean().optional(),
     }).refine((b) => (b.sql ?? b.input)?.trim(), { message: "input is required", path: ["input"] }),
     async handle({ principal, body }) {
-      const out = await executeQuery(principal.user, {
+      const out = await executeQuery(principal, {
         dataSourceId: body.database_id, sql: (body.sql ?? body.input)!, maxRows: body.limit, wait: body.wait, source: "api",
         // `mode: ai` (natural language) arrives with the NL→SQL feature; until then the input is SQL.
       });
@@ -182,7 +182,7 @@ export const queryRoutes = [
     summary: "Check SQL without running it: errors, warnings, estimated rows",
     body: z.object({ sql: sqlText, database_id: z.string().min(1).max(100).optional() }),
     async handle({ principal, body }) {
-      return { body: await validation(principal.user, body.database_id, body.sql) };
+      return { body: await validation(principal, body.database_id, body.sql) };
     },
   }),
   defineRoute({
@@ -204,7 +204,7 @@ export const queryRoutes = [
       limit: z.coerce.number().int().min(1).max(100_000).optional(),
     }).refine((b) => (b.sql ?? b.query)?.trim(), { message: "sql is required", path: ["sql"] }),
     async handle({ principal, body }) {
-      const out = await executeQuery(principal.user, { dataSourceId: body.database_id, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
+      const out = await executeQuery(principal, { dataSourceId: body.database_id, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
       if (out.type === "approval") return pendingApproval(out.approval);
       if (out.type === "started") return started(out.run);
       return { body: { ...insightResult(out.result), query: out.result.sql, data: out.result.rows, row_count: out.result.rowCount } };
@@ -216,7 +216,7 @@ export const queryRoutes = [
     body: z.object({ sql: z.string().max(200_000).optional(), query: z.string().max(200_000).optional(), database_id: z.string().min(1).max(100).optional() })
       .refine((b) => (b.sql ?? b.query)?.trim(), { message: "sql is required", path: ["sql"] }),
     async handle({ principal, body }) {
-      return { body: await validation(principal.user, body.database_id, (body.sql ?? body.query)!) };
+      return { body: await validation(principal, body.database_id, (body.sql ?? body.query)!) };
     },
   }),
   defineRoute({
@@ -245,7 +245,7 @@ export const queryOutputRoutes = [
     summary: "Download the query's full result as CSV or JSON, streamed from the database",
     body: z.object({ format: z.enum(["csv", "json"]).default("csv"), include_headers: z.boolean().default(true) }),
     async handle({ principal, params, body }) {
-      const file = await exportQuery(principal.user, params.id!, { format: body.format, includeHeaders: body.include_headers });
+      const file = await exportQuery(principal, params.id!, { format: body.format, includeHeaders: body.include_headers });
       return {
         body: file.stream,
         headers: { "Content-Type": file.contentType, "Content-Disposition": `attachment; filename="${file.filename}"` },

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { SchemaTable } from "../../connectors/types";
-import type { SessionUser } from "../../services/auth/session";
+import type { UserPrincipal } from "../../services/principal";
 import { defaultDataSourceId } from "../../services/datasources/crud";
 import { findSchemaTable } from "../../services/datasources/schema-table";
 import { cachedSchema } from "../../services/datasources/status";
@@ -11,9 +11,9 @@ import { defineRoute } from "../route";
 type Table = SchemaTable;
 
 /** The named data source's cached schema, or the caller's default one's. */
-async function schemaOf(user: SessionUser, query: z.infer<typeof which>) {
-  const id = query.database_id ?? query.data_source_id ?? (await defaultDataSourceId(user));
-  return { ...(await cachedSchema(user, id)), dataSourceId: id };
+async function schemaOf(principal: UserPrincipal, query: z.infer<typeof which>) {
+  const id = query.database_id ?? query.data_source_id ?? (await defaultDataSourceId(principal.user));
+  return { ...(await cachedSchema(principal, id)), dataSourceId: id };
 }
 
 const which = z.object({
@@ -43,7 +43,7 @@ export const schemaRoutes = [
     method: "GET", path: "/schema", format: "insight", auth: "user", procedure: "datasources.schema", tag,
     summary: "Tables, columns and relationships of a database", query: which,
     async handle({ principal, query }) {
-      const s = await schemaOf(principal.user, query);
+      const s = await schemaOf(principal, query);
       return {
         body: {
           database_id: s.dataSourceId,
@@ -58,7 +58,7 @@ export const schemaRoutes = [
     method: "GET", path: "/schema/tables", format: "insight", auth: "user", procedure: "datasources.schema", tag,
     summary: "Table names", query: which,
     async handle({ principal, query }) {
-      const s = await schemaOf(principal.user, query);
+      const s = await schemaOf(principal, query);
       return { body: { database_id: s.dataSourceId, tables: s.schema.tables.map((t) => t.name), total: s.schema.tables.length } };
     },
   }),
@@ -66,7 +66,7 @@ export const schemaRoutes = [
     method: "GET", path: "/schema/tables/:table_name", format: "insight", auth: "user", procedure: "datasources.table", tag,
     summary: "One table in detail", query: which,
     async handle({ principal, query, params }) {
-      const s = await schemaOf(principal.user, query);
+      const s = await schemaOf(principal, query);
       return { body: { database_id: s.dataSourceId, ...tableBody(findSchemaTable(s.schema, params.table_name!)) } };
     },
   }),
@@ -74,7 +74,7 @@ export const schemaRoutes = [
     method: "GET", path: "/schema/relationships", format: "insight", auth: "user", procedure: "datasources.schema", tag,
     summary: "Foreign-key relationships", query: which,
     async handle({ principal, query }) {
-      const s = await schemaOf(principal.user, query);
+      const s = await schemaOf(principal, query);
       return { body: { database_id: s.dataSourceId, relationships: relationships(s.schema.tables) } };
     },
   }),

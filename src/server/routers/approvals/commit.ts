@@ -5,4 +5,4 @@ import { approvalDto } from "./dto";
 import { approvalId } from "./inputs";
 
 /** Runs the approved statement for real, once, after every check again. */
-export const commit = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => commitApproval(ctx.session.user, input.id));
+export const commit = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => commitApproval(ctx.principal, input.id));

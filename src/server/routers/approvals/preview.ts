@@ -5,4 +5,4 @@ import { approvalDto } from "./dto";
 import { approvalId } from "./inputs";
 
 /** A rolled-back dry run, for approvers only and only of rollback-safe statements. */
-export const preview = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => previewApproval(ctx.session.user, input.id));
+export const preview = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => previewApproval(ctx.principal, input.id));

@@ -9,4 +9,4 @@ import { approvalId } from "./inputs";
 export const review = authedProcedure
   .input(approvalId.extend({ decision: z.enum(["approved", "rejected"]), comments: z.string().max(5000).default("") }))
   .output(approvalDto)
-  .mutation(({ ctx, input }) => decide(ctx.session.user, input.id, input.decision, input.comments));
+  .mutation(({ ctx, input }) => decide(ctx.principal, input.id, input.decision, input.comments));

@@ -5,4 +5,4 @@ import { approvalDto } from "./dto";
 import { approvalId } from "./inputs";
 
 /** Discards a request that has not run (or failed): nothing is executed. */
-export const rollback = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => discardApproval(ctx.session.user, input.id));
+export const rollback = authedProcedure.input(approvalId).output(approvalDto).mutation(({ ctx, input }) => discardApproval(ctx.principal, input.id));

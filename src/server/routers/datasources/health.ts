@@ -15,4 +15,4 @@ export const health = authedProcedure
       warnings: z.array(z.string()),
     }),
   )
-  .query(({ ctx, input }) => dataSourceHealth(ctx.session.user, input.id));
+  .query(({ ctx, input }) => dataSourceHealth(ctx.principal, input.id));

@@ -12,13 +12,13 @@ export const schema = authedProcedure
   .output(cachedSchemaDto.extend({ dataSourceId: z.string() }))
   .query(async ({ ctx, input }) => {
     const id = input.id ?? (await defaultDataSourceId(ctx.session.user));
-    return { ...(await cachedSchema(ctx.session.user, id)), dataSourceId: id };
+    return { ...(await cachedSchema(ctx.principal, id)), dataSourceId: id };
   });
 
 export const sync = authedProcedure
   .input(idInput)
   .output(cachedSchemaDto)
-  .mutation(({ ctx, input }) => syncSchema(ctx.session.user, input.id));
+  .mutation(({ ctx, input }) => syncSchema(ctx.principal, input.id));
 
 /** One table or view of the (cached) schema; 404 when the data source has none by that name. */
 export const table = authedProcedure
@@ -26,6 +26,6 @@ export const table = authedProcedure
   .output(schemaTableDto.extend({ dataSourceId: z.string() }))
   .query(async ({ ctx, input }) => {
     const id = input.id ?? (await defaultDataSourceId(ctx.session.user));
-    const { schema: snapshot } = await cachedSchema(ctx.session.user, id);
+    const { schema: snapshot } = await cachedSchema(ctx.principal, id);
     return { ...findSchemaTable(snapshot, input.table), dataSourceId: id };
   });

@@ -16,4 +16,4 @@ export const testConnection = authedProcedure
       warnings: z.array(z.string()),
     }),
   )
-  .mutation(({ ctx, input }) => testDataSource(ctx.session.user, input.id));
+  .mutation(({ ctx, input }) => testDataSource(ctx.principal, input.id));

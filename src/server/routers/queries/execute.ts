@@ -15,7 +15,7 @@ export const executeInput = z.object({
   wait: z.boolean().optional(),
 });
 
-/** Runs one statement through the execution gateway. */
+/** Runs one statement through the execution pipe (services/execution). */
 export const execute = authedProcedure
   .input(executeInput)
   .output(
@@ -25,4 +25,4 @@ export const execute = authedProcedure
       z.object({ type: z.literal("approval"), approval: approvalDto }),
     ]),
   )
-  .mutation(({ ctx, input }) => executeQuery(ctx.session.user, input));
+  .mutation(({ ctx, input }) => executeQuery(ctx.principal, input));

@@ -11,4 +11,4 @@ import { queryIdInput } from "./dto";
 export const exportFile = authedProcedure
   .input(queryIdInput.extend({ format: z.enum(["csv", "json"]).default("csv"), includeHeaders: z.boolean().default(true) }))
   .output(z.custom<ExportFile>((v) => typeof v === "object" && v !== null && "stream" in v))
-  .mutation(({ ctx, input }) => exportQuery(ctx.session.user, input.id, input));
+  .mutation(({ ctx, input }) => exportQuery(ctx.principal, input.id, input));

@@ -19,5 +19,5 @@ export const validate = authedProcedure
     }),
   )
   .mutation(async ({ ctx, input }) =>
-    validateSql(ctx.session.user, input.dataSourceId ?? (await defaultDataSourceId(ctx.session.user)), input.sql),
+    validateSql(ctx.principal, input.dataSourceId ?? (await defaultDataSourceId(ctx.session.user)), input.sql),
   );

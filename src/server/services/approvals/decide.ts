@@ -1,5 +1,5 @@
 import "server-only";
-import type { SessionUser } from "../auth/session";
+import { requireActingUser, type Principal } from "../principal";
 import { previewApproval } from "./execute";
 import { reviewApproval } from "./review";
 import type { ApprovalView } from "./views";
@@ -11,12 +11,12 @@ import type { ApprovalView } from "./views";
  * shows why instead. A preview that fails leaves the decision standing.
  */
 export async function decide(
-  user: SessionUser,
+  principal: Principal,
   id: string,
   decision: "approved" | "rejected",
   comments: string,
 ): Promise<ApprovalView> {
-  const reviewed = await reviewApproval(user, id, decision, comments);
+  const reviewed = await reviewApproval(requireActingUser(principal), id, decision, comments);
   if (reviewed.status !== "approved") return reviewed;
-  return previewApproval(user, id).catch(() => reviewed);
+  return previewApproval(principal, id).catch(() => reviewed);
 }

@@ -1,7 +1,6 @@
 import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { DataSource } from "@prisma/client";
-import type { Connector } from "../../connectors/types";
 import { db } from "../../db";
 import { AppError, conflict, forbidden } from "../../errors";
 import type { AnalyzedStatement } from "../../sql";
@@ -9,15 +8,13 @@ import { accessTo } from "../access";
 import { loadOrCreateKey } from "../auth/secrets";
 import { toSessionUser, type SessionUser } from "../auth/session";
 import { findUserById } from "../auth/users";
-import { connectorFor } from "../datasources/connection";
 import type { EngineName } from "../datasources/engines";
-import { analyzeOrThrow } from "../queries/gateway";
-import { previewability, type Previewability } from "./previewable";
+import { execution, type Previewability } from "../execution";
 import { assertApprover } from "./review";
 import type { LoadedApproval } from "./views";
 
 /**
- * Commit re-enters the gateway: what was true when the request was filed and approved
+ * Commit re-enters the pipe's checks: what was true when the request was filed and approved
  * is checked again just before it runs, because grants, data sources, the statement's
  * classification and the tables' storage can all change in between (or the app
  * database can be edited). Any mismatch stops the commit before anything runs, and the
@@ -57,7 +54,6 @@ export function assertUnchanged(approval: LoadedApproval, dataSource: DataSource
 
 export interface CommitCheck {
   dataSource: DataSource;
-  connector: Connector;
   engine: EngineName;
   statement: AnalyzedStatement;
   decision: Previewability;
@@ -81,7 +77,7 @@ export async function recheckForCommit(committer: SessionUser, approval: LoadedA
   const engine = dataSource.engine as EngineName;
   assertUnchanged(approval, dataSource);
 
-  const analysis = analyzeOrThrow(approval.sql, engine);
+  const analysis = execution.analyze(approval.sql, engine);
   if (analysis.statements.length !== 1) {
     throw new AppError("QUERY_REJECTED", `A request runs exactly one statement (found ${analysis.statements.length})`);
   }
@@ -94,15 +90,12 @@ export async function recheckForCommit(committer: SessionUser, approval: LoadedA
   if (reviews.some((r) => r.decision === "rejected")) throw conflict("This request was rejected");
   const approvals = reviews.filter((r) => r.decision === "approved").length;
 
-  const connector = connectorFor(dataSource);
-  const decision = await previewability(connector, statement, engine).catch(
-    (): Previewability => ({ previewable: false, reason: "its tables could not be inspected", explainable: false }),
-  );
+  const decision = await execution.previewDecision(dataSource, statement);
   if (!decision.previewable && approval.previewUnavailableReason === null) {
     throw changed(`It can no longer be previewed (${decision.reason})`);
   }
   // A statement nobody could dry-run is high risk: the data source's two-approval rule applies as it is set now.
   const required = Math.max(approval.requiredApprovals, !decision.previewable && dataSource.twoApprovalsForHighRisk ? 2 : 1);
   if (approvals < required) throw conflict(`This request needs ${required} approvals and has ${approvals}`);
-  return { dataSource, connector, engine, statement, decision };
+  return { dataSource, engine, statement, decision };
 }

@@ -3,10 +3,9 @@ import { db } from "../../db";
 import { writeShape } from "../../sql/write-shape";
 import { publish } from "../../events/bus";
 import { recordAudit } from "../audit";
-import type { SessionUser } from "../auth/session";
 import type { EngineName } from "../datasources/engines";
-import type { GatewayCheck } from "../queries/gateway";
-import { explainIfSafe, previewability, type Previewability } from "./previewable";
+import { execution, type Prepared } from "../execution";
+import { auditActorOf, requireActingUser, type Principal } from "../principal";
 import { statementDigest } from "./recheck";
 import { reviewRisk } from "./risk";
 import { approvalInclude, toApprovalView, type ApprovalView } from "./views";
@@ -17,19 +16,12 @@ import { approvalInclude, toApprovalView, type ApprovalView } from "./views";
  * we cannot vouch for), the planner (EXPLAIN without ANALYZE). A statement that cannot
  * be previewed is marked so, with the plan instead, and rated high risk.
  */
-export async function submitForApproval(user: SessionUser, check: GatewayCheck, sql: string): Promise<ApprovalView> {
+export async function submitForApproval(principal: Principal, check: Prepared, sql: string): Promise<ApprovalView> {
+  const user = requireActingUser(principal);
   const engine = check.dataSource.engine as EngineName;
   const shape = writeShape(check.statement.text, engine);
-  const decision = await previewability(check.connector, check.statement, engine).catch(
-    (): Previewability => ({ previewable: false, reason: "its tables could not be inspected", explainable: false }),
-  );
-  const plannable = decision.previewable || decision.explainable;
-  let estimatedRows: number | null = null;
-  if (plannable && check.connector.capabilities.explainEstimates && check.analysis.kind === "write") {
-    estimatedRows = await check.connector.explainEstimate(check.statement.text, { timeoutMs: 5000 }).catch(() => null);
-  }
+  const { decision, estimatedRows, explainPlan } = await execution.assessWrite(check.dataSource, check.statement);
   const unavailable = decision.previewable ? null : decision.reason;
-  const explainPlan = await explainIfSafe(check.connector, check.statement, decision);
   const risk = reviewRisk(check.statement, shape, estimatedRows, unavailable);
   const created = await db.approvalRequest.create({
     data: {
@@ -54,15 +46,12 @@ export async function submitForApproval(user: SessionUser, check: GatewayCheck, 
     },
     include: approvalInclude,
   });
-  await recordAudit(
-    { userId: user.id, label: user.email },
-    {
-      action: "request_approval",
-      resourceType: "approval",
-      resourceId: created.id,
-      details: { dataSourceId: check.dataSource.id, operation: check.statement.operation, risk: risk.level, previewUnavailable: unavailable },
-    },
-  );
+  await recordAudit(auditActorOf(principal), {
+    action: "request_approval",
+    resourceType: "approval",
+    resourceId: created.id,
+    details: { dataSourceId: check.dataSource.id, operation: check.statement.operation, risk: risk.level, previewUnavailable: unavailable },
+  });
   publish("approval.submitted", created.id, { approvalId: created.id, userId: user.id });
   return toApprovalView(created);
 }

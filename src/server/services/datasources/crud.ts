@@ -9,7 +9,7 @@ import type { SessionUser } from "../auth/session";
 import { auditActorOf, requireActingUser, requireAdmin, type Principal } from "../principal";
 import { encryptSecret } from "../crypto/secret-box";
 import { decryptSecret } from "../crypto/secret-box";
-import { evictDataSourceConnector, probeConnection } from "./connection";
+import { execution } from "../execution";
 import { toDataSourceView, type DataSourceView } from "./dto";
 import { defaultPort, type EngineName } from "./engines";
 import { checkTarget } from "./target-policy";
@@ -58,7 +58,7 @@ async function checkShape(input: DataSourceInput): Promise<void> {
  */
 async function checkReadRole(input: DataSourceInput, password: string | undefined): Promise<string[] | undefined> {
   if (!input.readRole) return undefined;
-  const test = await probeConnection({
+  const test = await execution.probeConnection({
     engine: input.engine,
     host: input.host || undefined,
     port: input.port ?? defaultPort[input.engine] ?? undefined,
@@ -198,7 +198,7 @@ export async function updateDataSource(principal: Principal, id: string, patch: 
   if (patch.password !== undefined) data.encryptedSecret = patch.password ? encryptSecret(patch.password) : null;
   try {
     const row = await db.dataSource.update({ where: { id }, data });
-    await evictDataSourceConnector(id);
+    await execution.evict(id);
     await recordAudit(
       auditActorOf(principal),
       {
@@ -219,7 +219,7 @@ export async function deleteDataSource(principal: Principal, id: string): Promis
   const row = await db.dataSource.findUnique({ where: { id } });
   if (!row) throw notFound("Data source", id);
   await db.dataSource.delete({ where: { id } });
-  await evictDataSourceConnector(id);
+  await execution.evict(id);
   await recordAudit(
     auditActorOf(principal),
     { action: "delete_data_source", resourceType: "data_source", resourceId: id, details: { name: row.name } },

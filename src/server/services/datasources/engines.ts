@@ -2,8 +2,10 @@ import "server-only";
 import { z } from "zod";
 
 /** The engines Quarry connects to, and the spellings the seeds use for them. */
-export const ENGINES = ["postgres", "mysql", "sqlite"] as const;
-export type EngineName = (typeof ENGINES)[number];
+import { ENGINES, type Engine } from "../../../lib/engine";
+
+export { ENGINES };
+export type EngineName = Engine;
 
 const aliases: Record<string, EngineName> = {
   postgres: "postgres",

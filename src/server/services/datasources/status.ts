@@ -5,8 +5,8 @@ import { AppError, isAppError } from "../../errors";
 import { redactServerPaths } from "../../errors/redact";
 import { assertAccess } from "../access";
 import { recordAudit } from "../audit";
-import type { SessionUser } from "../auth/session";
-import { connectorFor } from "./connection";
+import { execution } from "../execution";
+import { auditActorOf, requireActingUser, type Principal } from "../principal";
 import { getDataSourceRow } from "./crud";
 import { storedWarnings } from "./dto";
 import { checkTarget } from "./target-policy";
@@ -22,14 +22,14 @@ export interface ConnectionTest {
 }
 
 /** Connects, records the outcome on the data source, and reports it. Never throws for a failed connection. */
-export async function testDataSource(user: SessionUser, id: string): Promise<ConnectionTest> {
-  const row = await getDataSourceRow(user, id);
+export async function testDataSource(principal: Principal, id: string): Promise<ConnectionTest> {
+  const row = await getDataSourceRow(requireActingUser(principal), id);
   // A source stored before the policy (or since the environment changed) is refused here too.
   await checkTarget({ engine: row.engine, host: row.host, database: row.database });
   const started = Date.now();
   let result: ConnectionTest;
   try {
-    const test = await connectorFor(row).testConnection();
+    const test = await execution.testConnection(row);
     result = {
       ok: test.ok,
       message: redactServerPaths(test.message),
@@ -55,7 +55,7 @@ export async function testDataSource(user: SessionUser, id: string): Promise<Con
     },
   });
   await recordAudit(
-    { userId: user.id, label: user.email },
+    auditActorOf(principal),
     { action: "test_data_source", resourceType: "data_source", resourceId: id, outcome: result.ok ? "success" : "failure" },
   );
   return result;
@@ -72,8 +72,8 @@ export interface DataSourceHealth {
 }
 
 /** Health from a recent check, or a fresh one when the last is older than 30 s. */
-export async function dataSourceHealth(user: SessionUser, id: string): Promise<DataSourceHealth> {
-  const row = await getDataSourceRow(user, id);
+export async function dataSourceHealth(principal: Principal, id: string): Promise<DataSourceHealth> {
+  const row = await getDataSourceRow(requireActingUser(principal), id);
   if (row.lastCheckedAt && Date.now() - row.lastCheckedAt.getTime() < HEALTH_TTL_MS && row.status !== "unknown") {
     return {
       status: row.status === "connected" ? "healthy" : "unhealthy",
@@ -83,7 +83,7 @@ export async function dataSourceHealth(user: SessionUser, id: string): Promise<D
       warnings: storedWarnings(row.connectionWarnings),
     };
   }
-  const test = await testDataSource(user, id);
+  const test = await testDataSource(principal, id);
   return {
     status: test.ok ? "healthy" : "unhealthy",
     lastCheck: test.checkedAt,
@@ -99,23 +99,24 @@ export interface CachedSchema {
 }
 
 /** Introspects the database now and stores the result as the cached schema. */
-export async function syncSchema(user: SessionUser, id: string): Promise<CachedSchema> {
-  const row = await getDataSourceRow(user, id);
-  const schema = await connectorFor(row).introspect();
+export async function syncSchema(principal: Principal, id: string): Promise<CachedSchema> {
+  const row = await getDataSourceRow(requireActingUser(principal), id);
+  const schema = await execution.introspect(row);
   const now = new Date();
   await db.dataSource.update({
     where: { id },
     data: { schemaCache: JSON.stringify(schema), lastSyncedAt: now, status: "connected", lastError: null },
   });
   await recordAudit(
-    { userId: user.id, label: user.email },
+    auditActorOf(principal),
     { action: "sync_schema", resourceType: "data_source", resourceId: id, details: { tables: schema.tables.length } },
   );
   return { schema, lastSynced: now.toISOString() };
 }
 
 /** The cached schema, introspecting first when there is none yet. */
-export async function cachedSchema(user: SessionUser, id: string): Promise<CachedSchema> {
+export async function cachedSchema(principal: Principal, id: string): Promise<CachedSchema> {
+  const user = requireActingUser(principal);
   await assertAccess(user, id, "canRead");
   const row = await getDataSourceRow(user, id);
   if (row.schemaCache && row.lastSyncedAt) {
@@ -125,5 +126,5 @@ export async function cachedSchema(user: SessionUser, id: string): Promise<Cache
       throw new AppError("INTERNAL", `The cached schema of data source ${id} is corrupt; sync it again`);
     }
   }
-  return syncSchema(user, id);
+  return syncSchema(principal, id);
 }

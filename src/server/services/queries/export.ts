@@ -1,14 +1,9 @@
 import "server-only";
 import { stringify } from "csv-stringify";
-import { config } from "../../config";
 import { notFound } from "../../errors";
-import { maskedColumnsFor, maskRows, type MaskingPlan } from "../access/masking";
-import { recordAudit } from "../audit";
-import type { SessionUser } from "../auth/session";
-import { inspectRead } from "./gateway";
-import { ExportRecorder } from "./export-run";
+import { execution } from "../execution";
+import { requireActingUser, type Principal } from "../principal";
 import { ownRun } from "./history";
-import { maskingPlanFor } from "./masking-plan";
 
 export type ExportFormat = "csv" | "json";
 
@@ -21,56 +16,29 @@ export interface ExportFile {
 /**
  * Re-runs a query from the caller's history on the read-only path and streams its
  * full result (no row cap) as CSV or JSON. Rows flow batch by batch from the database
- * cursor to the client with back-pressure, so memory stays flat at any row count.
+ * cursor (`execution.stream`) to the client with back-pressure, so memory stays flat
+ * at any row count.
  */
 export async function exportQuery(
-  user: SessionUser,
+  principal: Principal,
   queryId: string,
   options: { format: ExportFormat; includeHeaders: boolean },
 ): Promise<ExportFile> {
-  const run = await ownRun(user, queryId);
+  const run = await ownRun(requireActingUser(principal), queryId);
   if (!run.dataSourceId) throw notFound("Query", queryId);
-  const check = await inspectRead(user, run.dataSourceId, run.sql);
-  const plan = await maskingPlanFor(check);
-  await recordAudit(
-    { userId: user.id, label: user.email },
-    { action: "export_query", resourceType: "query", resourceId: queryId, details: { format: options.format } },
-  );
-  // The export is a run of its own: it can fail (or be cut off) long after this returns.
-  const recorder = await ExportRecorder.start(user, run, check.statement.operation);
-  const limits = config();
-  const streamOptions = {
-    readOnly: true as const,
-    timeoutMs: limits.QUARRY_EXPORT_TIMEOUT_MS,
-    maxValueBytes: limits.QUARRY_QUERY_MAX_VALUE_BYTES,
-    signal: recorder.signal,
-  };
+  const result = await execution.stream(principal, {
+    dataSourceId: run.dataSourceId,
+    sql: run.sql,
+    audit: { action: "export_query", resourceType: "query", resourceId: queryId, details: { format: options.format } },
+    // Where the server can produce CSV itself (PostgreSQL COPY), its bytes pass straight through.
+    serverCsv: options.format === "csv" && options.includeHeaders,
+  });
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
-  const masked = maskedStream(plan);
+  if (result.kind === "csv") return { filename: `query-${stamp}.csv`, contentType: "text/csv; charset=utf-8", stream: byteStream(result.bytes) };
   if (options.format === "json") {
-    const batches = recorder.follow(masked(check.connector.stream(check.statement.text, streamOptions)));
-    return { filename: `query-${stamp}.json`, contentType: "application/json; charset=utf-8", stream: jsonStream(batches) };
+    return { filename: `query-${stamp}.json`, contentType: "application/json; charset=utf-8", stream: jsonStream(result.batches) };
   }
-  // Where the server can produce CSV itself (PostgreSQL COPY), its bytes pass straight through.
-  // (Not when columns may need masking: COPY bypasses row objects, so that happens row by row here.)
-  const stream =
-    check.connector.exportCsv && options.includeHeaders && plan.mode === "off"
-      ? byteStream(recorder.follow(check.connector.exportCsv(check.statement.text, streamOptions)))
-      : csvStream(recorder.follow(masked(check.connector.stream(check.statement.text, streamOptions))), options.includeHeaders);
-  return { filename: `query-${stamp}.csv`, contentType: "text/csv; charset=utf-8", stream };
-}
-
-/** Applies the masking plan to a batch stream (the first chunk names the columns). */
-function maskedStream(plan: MaskingPlan) {
-  return async function* (batches: AsyncIterable<Batch>): AsyncIterable<Batch> {
-    let masked: Set<string> | null = null;
-    for await (const batch of batches) {
-      if ("columns" in batch) {
-        masked = maskedColumnsFor(plan, batch.columns);
-        yield batch;
-      } else yield { rows: maskRows(batch.rows, masked) };
-    }
-  };
+  return { filename: `query-${stamp}.csv`, contentType: "text/csv; charset=utf-8", stream: csvStream(result.batches, options.includeHeaders) };
 }
 
 function byteStream(chunks: AsyncIterable<Buffer>): ReadableStream<Uint8Array> {

@@ -2,12 +2,10 @@ import "server-only";
 import type { ResultColumn } from "../../connectors/types";
 import { db } from "../../db";
 import { AppError, conflict, notFound } from "../../errors";
-import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
-import { auditActorOf, requireActingUser, type Principal } from "../principal";
+import { requireActingUser, type Principal } from "../principal";
 import { maskStoredRows } from "./masking-plan";
-import { publish } from "../../events/bus";
-import { runningQuery } from "./running";
+import { execution } from "../execution";
 import { toRunView, type QueryRunView } from "./views";
 
 /** Each user's history is their own; admins may open anyone's run by id (404 otherwise). */
@@ -55,7 +53,7 @@ export async function getRun(principal: Principal, id: string): Promise<QueryRun
  * it died (start-up reconciliation ends those) or, briefly, between its record being
  * written and its tracking starting. Either way nothing will ever finish it here.
  */
-const orphaned = (run: { id: string; status: string }) => run.status === "running" && !runningQuery(run.id);
+const orphaned = (run: { id: string; status: string }) => run.status === "running" && !execution.running(run.id);
 
 export async function deleteRun(principal: Principal, id: string): Promise<void> {
   const user = requireActingUser(principal);
@@ -135,21 +133,8 @@ function compare(a: unknown, b: unknown): number {
 
 /** Cancels a running query of the caller's (admins: anyone's). */
 export async function cancelRun(principal: Principal, id: string): Promise<QueryRunView> {
-  const user = requireActingUser(principal);
-  const run = await ownRun(user, id);
+  const run = await ownRun(requireActingUser(principal), id);
   if (run.status !== "running") throw conflict(`Query ${id} is not running (status ${run.status})`);
-  const live = runningQuery(id);
-  let view = toRunView(run);
-  if (live) live.controller.abort();
-  else {
-    // Its process is gone: nothing would ever end it, so the cancel does.
-    await db.queryRun.updateMany({
-      where: { id, status: "running" },
-      data: { status: "cancelled", error: "Cancelled; the query was no longer running on this server", finishedAt: new Date() },
-    });
-    view = toRunView(await db.queryRun.findUniqueOrThrow({ where: { id } }));
-  }
-  publish("query.status", id, { queryId: id, status: "cancelled" });
-  await recordAudit(auditActorOf(principal), { action: "cancel_query", resourceType: "query", resourceId: id });
-  return view;
+  // A run in flight here ends itself (cancelled) once its driver stops: answer with it as it was.
+  return toRunView((await execution.cancel(principal, id)) ?? run);
 }

@@ -6,7 +6,7 @@ import { rest, signedInUser } from "@/test/rest-client";
 import { testAdmin } from "@/test/principals";
 
 /**
- * Statements the gateway refuses before any run record exists (functions that reach
+ * Statements the execution pipe refuses before any run record exists (functions that reach
  * outside the database, transaction control) still leave an audit entry: an attacker's
  * probing is visible in the trail, not only their successes.
  */

@@ -1,10 +1,8 @@
 import "server-only";
 import { analyzeSql } from "../../sql";
-import type { SessionUser } from "../auth/session";
-import { connectorFor } from "../datasources/connection";
-import { getDataSourceRow } from "../datasources/crud";
 import type { EngineName } from "../datasources/engines";
-import { readPolicyReasons } from "./gateway";
+import { execution } from "../execution";
+import type { Principal } from "../principal";
 
 export interface Validation {
   isValid: boolean;
@@ -17,9 +15,9 @@ export interface Validation {
 }
 
 /** Parses and classifies without running; asks the engine's EXPLAIN for a row estimate on reads. */
-export async function validateSql(user: SessionUser, dataSourceId: string, sql: string): Promise<Validation> {
-  const row = await getDataSourceRow(user, dataSourceId);
-  const analysis = analyzeSql(sql, row.engine as EngineName);
+export async function validateSql(principal: Principal, dataSourceId: string, sql: string): Promise<Validation> {
+  const allowed = await execution.permission(principal, dataSourceId);
+  const analysis = analyzeSql(sql, allowed.dataSource.engine as EngineName);
   if (!analysis.ok) {
     return {
       isValid: false,
@@ -38,18 +36,11 @@ export async function validateSql(user: SessionUser, dataSourceId: string, sql: 
   if (analysis.kind !== "read") warnings.push("This statement changes data: it will need an approved request");
   let estimatedRows: number | null = null;
   if (analysis.kind === "read" && analysis.statements.length === 1) {
-    const connector = connectorFor(row);
-    // EXPLAIN (ANALYZE) runs what it explains: a read the policy refuses is never explained.
-    const refused = await readPolicyReasons(connector, row.engine as EngineName, analysis.statements[0]!);
-    errors.push(...refused.map((message) => ({ message: `Refused on the read path: ${message}` })));
-    // EXPLAIN is an estimate; a failure to explain is a warning, not an invalid query.
-    if (refused.length === 0) {
-      try {
-        estimatedRows = await connector.explainEstimate(analysis.statements[0]!.text);
-      } catch (error) {
-        errors.push({ message: (error as Error).message });
-      }
-    }
+    const estimate = await execution.explain(principal, allowed, analysis.statements[0]!);
+    errors.push(...estimate.refused.map((message) => ({ message: `Refused on the read path: ${message}` })));
+    // EXPLAIN is an estimate; a failure to explain is reported, but nothing ran.
+    if (estimate.error) errors.push({ message: estimate.error });
+    estimatedRows = estimate.estimatedRows;
   }
   return {
     isValid: errors.length === 0,

@@ -21,9 +21,10 @@ const table = (name: string, over: Partial<RelationFacts> = {}): RelationFacts =
   ...over,
 });
 
-function stub(facts: RelationFacts[], transactionalDdl = true, plans: string[] = []): Connector {
+function stub(facts: RelationFacts[], transactionalDdl = true, plans: string[] = [], dialect: SqlDialect = "postgres"): Connector {
   return {
-    capabilities: { transactionalDdl },
+    // The engine facts the decision reads, as each engine's connector declares them.
+    capabilities: { transactionalDdl, executableComments: dialect === "mysql", attributeCalls: dialect === "postgres" },
     describeRelations: async (names: string[]) => facts.filter((f) => names.includes(f.asked)),
     explainPlan: async (sql: string) => {
       plans.push(sql);
@@ -39,7 +40,7 @@ const statement = (sql: string, dialect: SqlDialect) => {
 };
 
 const decide = (sql: string, facts: RelationFacts[], dialect: SqlDialect = "postgres", ddl = true) =>
-  previewability(stub(facts, ddl), statement(sql, dialect), dialect);
+  previewability(stub(facts, ddl, [], dialect), statement(sql, dialect), dialect);
 
 describe("previewability", () => {
   it("previews a plain write on ordinary transactional tables", async () => {
@@ -92,7 +93,7 @@ describe("previewability", () => {
 
   it("asks the planner only where planning cannot run code the statement calls", async () => {
     const plans: string[] = [];
-    const myisam = stub([table("accounts", { storageEngine: "MyISAM", transactional: false })], true, plans);
+    const myisam = stub([table("accounts", { storageEngine: "MyISAM", transactional: false })], true, plans, "mysql");
     const storageOnly = statement("UPDATE accounts SET balance = 0 WHERE id = 1", "mysql");
     expect(await explainIfSafe(myisam, storageOnly, await previewability(myisam, storageOnly, "mysql"))).toBe("plan");
     const calls = statement("UPDATE accounts SET balance = sf_audit(balance) WHERE id = 1", "mysql");

@@ -45,7 +45,7 @@ export async function previewability(connector: Connector, statement: AnalyzedSt
     return no([why], false);
   }
   if (statement.kind !== "write") return no([`${statement.operation.replace(/_/g, " ") || "this statement"} is not a plain data change`], false);
-  if (dialect === "mysql" && /\/\*M?!/.test(statement.text)) return no(["it holds an executable comment (/*! ... */)"], false);
+  if (connector.capabilities.executableComments && /\/\*M?!/.test(statement.text)) return no(["it holds an executable comment (/*! ... */)"], false);
   const text = rollbackSafety(statement, dialect);
   if (!text.ok) return no(text.reasons, text.explainable);
   if (!connector.describeRelations) return no(["this engine cannot tell whether its tables are transactional"], true);
@@ -63,7 +63,7 @@ export async function previewability(connector: Connector, statement: AnalyzedSt
   }
   // Planning a view plans its definition, which may fold (run) functions.
   let explainable = !facts.some((f) => f.kind === "view" || f.kind === "virtual");
-  if (dialect === "postgres") {
+  if (connector.capabilities.attributeCalls) {
     // `x.f` is f(x) in PostgreSQL when x has no column f: every qualified name must be a real column.
     const known = new Set(facts.filter((f) => f.via === "named").flatMap((f) => f.columns.map((c) => c.toLowerCase())));
     for (const { qualifier, column } of text.qualifiedColumns) {
