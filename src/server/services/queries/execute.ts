@@ -15,6 +15,7 @@ import { inspect, notAReadError, type GatewayCheck } from "./gateway";
 import { maskingPlanFor } from "./masking-plan";
 import { publish } from "../../events/bus";
 import { startTracking, stopTracking } from "./running";
+import { beginRun, completeRun, failRun, writeRunNow } from "./run-records";
 import { toRunView, type QueryResultView, type QueryRunView } from "./views";
 
 export interface ExecuteInput {
@@ -61,16 +62,14 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
   const maxRows = Math.min(input.maxRows ?? limits.QUARRY_QUERY_MAX_ROWS, limits.QUARRY_QUERY_MAX_ROWS);
   const timeoutMs = Math.min(input.timeoutMs ?? limits.QUARRY_QUERY_TIMEOUT_MS, limits.QUARRY_QUERY_TIMEOUT_MS);
 
-  const run = await db.queryRun.create({
-    data: {
-      userId: user.id,
-      dataSourceId: check.dataSource.id,
-      sql: input.sql,
-      kind: "read",
-      operation: check.statement.operation,
-      status: "running",
-      source: input.source ?? "editor",
-    },
+  // Written behind the response with other runs (run-records.ts); readers flush first.
+  const run = beginRun({
+    userId: user.id,
+    dataSourceId: check.dataSource.id,
+    sql: input.sql,
+    kind: "read",
+    operation: check.statement.operation,
+    source: input.source ?? "editor",
   });
   const signal = startTracking(run.id, user.id);
   publish("query.status", run.id, { queryId: run.id, status: "executing" });
@@ -83,6 +82,7 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
   });
   if (input.wait === false) {
     work.catch(() => undefined); // recorded on the run; nobody awaits it
+    await writeRunNow();
     return { type: "started", run: toRunView(run) };
   }
   return { type: "result", result: await work };
@@ -154,23 +154,18 @@ function storedCopy(rows: Record<string, unknown>[]): { json: string; count: num
 
 async function storeResult(runId: string, result: RunResult): Promise<QueryRun> {
   const stored = storedCopy(result.rows);
-  const [, run] = await db.$transaction([
-    db.queryResult.create({ data: { queryRunId: runId, columns: JSON.stringify(result.columns), rows: stored.json } }),
-    db.queryRun.update({
-      where: { id: runId },
-      data: {
-        status: "completed",
-        rowCount: result.rowCount,
-        truncated: result.truncated,
-        truncatedReason: result.truncated ? (result.truncatedReason ?? "rows") : null,
-        storedRows: stored.count,
-        storedPartial: stored.count < result.rowCount,
-        executionTimeMs: Math.round(result.executionTimeMs),
-        finishedAt: new Date(),
-      },
-    }),
-  ]);
-  return run;
+  return completeRun(
+    runId,
+    {
+      rowCount: result.rowCount,
+      truncated: result.truncated,
+      truncatedReason: result.truncated ? (result.truncatedReason ?? "rows") : null,
+      storedRows: stored.count,
+      storedPartial: stored.count < result.rowCount,
+      executionTimeMs: Math.round(result.executionTimeMs),
+    },
+    { columns: JSON.stringify(result.columns), rows: stored.json },
+  );
 }
 
 /** What the caller is told about a result that is not the whole answer. */
@@ -188,10 +183,7 @@ async function recordFailure(user: SessionUser, check: GatewayCheck, runId: stri
   const message = isAppError(error) ? error.message : "The query failed";
   try {
     // Only a run still running: a cancel or a restart may have ended it already.
-    await db.queryRun.updateMany({
-      where: { id: runId, status: "running" },
-      data: { status: cancelled ? "cancelled" : "failed", error: message, finishedAt: new Date() },
-    });
+    await failRun(runId, cancelled ? "cancelled" : "failed", message);
     publish("query.status", runId, {
       queryId: runId,
       status: cancelled ? "cancelled" : "failed",

@@ -2,8 +2,8 @@ import "server-only";
 import type { DataSource } from "@prisma/client";
 import type { Connector } from "../../connectors/types";
 import { AppError, forbidden } from "../../errors";
-import { analyzeSql, checkReadPolicy, type AnalyzedStatement, type SqlAnalysis } from "../../sql";
-import { outsideDatabaseReasons } from "../../sql/outside-database";
+import type { AnalyzedStatement, SqlAnalysis } from "../../sql";
+import { analyzeSqlCached, checkReadPolicyCached, outsideDatabaseReasonsCached } from "../../sql/analysis-cache";
 import type { Access } from "../access";
 import type { SessionUser } from "../auth/session";
 import { connectorFor } from "../datasources/connection";
@@ -34,7 +34,7 @@ export function analyzeOrThrow(sql: string, engine: EngineName): Extract<SqlAnal
       fields: [{ field: "sql", message: "too long" }],
     });
   }
-  const analysis = analyzeSql(sql, engine);
+  const analysis = analyzeSqlCached(sql, engine); // shared and frozen: never mutate it
   if (!analysis.ok) {
     throw new AppError("QUERY_FAILED", `Syntax error: ${analysis.error.message}`, {
       details: { line: analysis.error.line, column: analysis.error.column, offset: analysis.error.offset },
@@ -51,7 +51,7 @@ export function analyzeOrThrow(sql: string, engine: EngineName): Extract<SqlAnal
  * approval requests, previews and commits all analyse through here.
  */
 export function assertInsideDatabase(sql: string, engine: EngineName): void {
-  const reasons = outsideDatabaseReasons(sql, engine);
+  const reasons = outsideDatabaseReasonsCached(sql, engine);
   if (reasons.length === 0) return;
   throw new AppError("QUERY_REJECTED", `Quarry never runs statements that act outside the database: ${reasons.join("; ")}`, {
     details: { reasons },
@@ -86,9 +86,9 @@ export async function inspect(user: SessionUser, dataSourceId: string, sql: stri
  */
 export async function readPolicyReasons(connector: Connector, engine: EngineName, statement: AnalyzedStatement): Promise<string[]> {
   const catalog = connector.functionCatalog ? await connector.functionCatalog() : null;
-  let verdict = checkReadPolicy(statement, engine, catalog);
+  let verdict = checkReadPolicyCached(statement, engine, catalog);
   if (!verdict.ok && verdict.catalogMiss && connector.functionCatalog) {
-    verdict = checkReadPolicy(statement, engine, await connector.functionCatalog({ refresh: true }));
+    verdict = checkReadPolicyCached(statement, engine, await connector.functionCatalog({ refresh: true }));
   }
   return verdict.ok ? [] : verdict.reasons;
 }
