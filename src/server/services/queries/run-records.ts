@@ -16,10 +16,11 @@ import { insertManyStatements } from "../../db/insert-many";
  * running ones included. A run still going after LONG_RUN_MS is written as `running`
  * then, so a crash leaves it for start-up reconciliation to fail, as before; a crash
  * loses only the records of runs that ended in the last FLUSH_AFTER_MS, or of reads
- * that ran for less than LONG_RUN_MS.
+ * that had run for less than LONG_RUN_MS. (Not much less than seconds: under load API
+ * reads take a few hundred milliseconds, and writing each twice made them slower still.)
  */
 const FLUSH_AFTER_MS = 50;
-const LONG_RUN_MS = 100;
+const LONG_RUN_MS = 2_000;
 const MAX_PENDING = 500;
 
 export interface NewRun {
