@@ -5,8 +5,24 @@ import type { ConnectionConfig, ConnectionTest, Connector } from "../../connecto
 import { decryptSecret } from "../crypto/secret-box";
 import type { EngineName } from "./engines";
 
+/**
+ * Rows from the data source cache are shared and frozen (crud.ts), so each row's config
+ * is worked out (and its secret decrypted) once, not on every query.
+ */
+const configs = new WeakMap<DataSource, ConnectionConfig>();
+
 /** The connector config for a stored data source (the secret decrypted only here). */
 export function connectionConfig(row: DataSource): ConnectionConfig {
+  if (!Object.isFrozen(row)) return configOf(row);
+  let config = configs.get(row);
+  if (!config) {
+    config = Object.freeze(configOf(row));
+    configs.set(row, config);
+  }
+  return config;
+}
+
+function configOf(row: DataSource): ConnectionConfig {
   return {
     engine: row.engine as EngineName,
     host: row.host || undefined,
