@@ -10,7 +10,8 @@
 //
 // Needs PostgreSQL at 127.0.0.1:5432 (trust auth, database `test`) and a `next build`
 // (made when missing). BENCH_SECONDS (default 10) and BENCH_CONNECTIONS (default 32)
-// tune the run. Targets (issue "seams"): ≥ 0.25× the bare server, p99 < 150 ms, 0 errors.
+// tune the run; BENCH_PROFILE=<dir> writes a V8 CPU profile of Quarry there (--cpu-prof).
+// BENCH_ONLY=queries|datasources|health runs one case. Targets (issue "seams"): ≥ 0.25× the bare server, p99 < 150 ms, 0 errors.
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
 import { spawn, spawnSync } from "node:child_process";
@@ -44,7 +45,8 @@ if (!existsSync(path.join(root, ".next/BUILD_ID"))) {
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "quarry-bench-api-"));
 const unlimited = "1000000000";
-const server = spawn(process.execPath, [path.join(root, "server.mjs")], {
+const profileArgs = process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
+const server = spawn(process.execPath, [...profileArgs, path.join(root, "server.mjs")], {
   cwd: root,
   env: {
     ...process.env,
@@ -127,7 +129,8 @@ try {
     ["GET /api/v1/datasources", `${base}/api/v1/datasources`, `http://127.0.0.1:${barePort}/datasources`, { headers: auth }],
     ["GET /health", `${base}/health`, `http://127.0.0.1:${barePort}/health`, {}],
   ];
-  for (const [label, quarryUrl, bareUrl, options] of cases) {
+  const only = process.env.BENCH_ONLY;
+  for (const [label, quarryUrl, bareUrl, options] of cases.filter(([label]) => !only || label.includes(only))) {
     const quarry = await measure(quarryUrl, options);
     const bare = await measure(bareUrl, { ...options, headers: { "content-type": "application/json" } });
     rows.push({ label, quarry, bare });
@@ -139,6 +142,8 @@ try {
   console.log(`quarry peak memory: ${peakRss().toFixed(0)} MB RSS (${connections} connections, ${seconds} s per case)`);
 } finally {
   server.kill("SIGTERM");
+  // A profile is written when the process exits; wait for it.
+  if (profileArgs.length) await new Promise((resolve) => (server.exitCode !== null ? resolve() : server.once("exit", resolve)));
   await bareServer?.close();
   await setup.query(`DROP TABLE IF EXISTS ${table}`);
   await setup.end();

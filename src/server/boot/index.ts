@@ -9,6 +9,7 @@ import { appDatabaseUrl } from "../config/app-database";
 import { getAuthSecret, secureKeysDir } from "../services/auth/secrets";
 import { flushAudit } from "../services/audit";
 import { pruneExpiredTokens } from "../services/auth/tokens";
+import { flushRuns } from "../services/execution/run-records";
 import { ensureDemoDataSource } from "./demo-data-source";
 import { ensureInitialAdmin } from "./initial-admin";
 import { reconcileInterruptedWork } from "./reconcile";
@@ -23,8 +24,8 @@ export interface QuarryRuntime {
   /** /api/v1 served without Next's router (the REST hot paths); see rest/node-server.ts. */
   servesFromNode: typeof servesFromNode;
   serveRestFromNode: typeof serveRestFromNode;
-  /** Writes audit entries still queued (server.mjs calls it on shutdown). */
-  flushAudit: typeof flushAudit;
+  /** Writes run records and audit entries still queued (server.mjs calls it on shutdown). */
+  flushAudit: () => Promise<void>;
 }
 
 /**
@@ -58,7 +59,7 @@ export async function boot(): Promise<void> {
     shutdown: () => stopJobs(),
     servesFromNode,
     serveRestFromNode,
-    flushAudit,
+    flushAudit: () => flushRuns().then(() => flushAudit()),
   };
   const prune = () => pruneExpiredTokens().catch((e) => console.error("[boot] token pruning failed:", e.message));
   void prune();

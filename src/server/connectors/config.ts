@@ -24,8 +24,12 @@ export const connectionConfigSchema = z.object({
 });
 
 export const connectorOptionsSchema = z.object({
-  /** Pooled connections (SQLite: concurrent query processes). */
-  poolMax: z.number().int().min(1).max(100).default(5),
+  /**
+   * Pooled connections (SQLite: concurrent query processes). Default: 10 for server
+   * engines (pg's own default; with 5, 32 concurrent API clients queued for a session
+   * more than they ran), 5 for SQLite.
+   */
+  poolMax: z.number().int().min(1).max(100).optional(),
   connectTimeoutMs: z.number().int().min(100).max(120_000).default(10_000),
   /** PostgreSQL: schemas to introspect (default: all non-system schemas). */
   schemas: z.array(z.string().min(1)).optional(),
@@ -33,11 +37,11 @@ export const connectorOptionsSchema = z.object({
   sslCa: z.string().optional(),
 });
 
-export type ConnectorOptions = z.infer<typeof connectorOptionsSchema>;
+export type ConnectorOptions = z.infer<typeof connectorOptionsSchema> & { poolMax: number };
 
 export function connectorOptions(config: ConnectionConfig): ConnectorOptions {
   const parsed = connectorOptionsSchema.safeParse(config.options ?? {});
-  if (parsed.success) return parsed.data;
+  if (parsed.success) return { ...parsed.data, poolMax: parsed.data.poolMax ?? (config.engine === "sqlite" ? 5 : 10) };
   throw new AppError("VALIDATION_ERROR", "Invalid connection options", {
     fields: parsed.error.issues.map((i) => ({ field: `options.${i.path.join(".")}`, message: i.message })),
   });

@@ -38,8 +38,21 @@ const cache = (store.__quarryConnectors ??= new Map());
  * gets a new connector; the old one is closed, which cancels queries still running
  * on the old settings.
  */
+/** A frozen config (the data source cache's) cannot change: its key is computed once. */
+const keys = new WeakMap<ConnectionConfig, string>();
+
+function keyOf(config: ConnectionConfig): string {
+  if (!Object.isFrozen(config)) return configKey(config);
+  let key = keys.get(config);
+  if (key === undefined) {
+    key = configKey(config);
+    keys.set(config, key);
+  }
+  return key;
+}
+
 export function getConnector(id: string, config: ConnectionConfig): Connector {
-  const key = configKey(config);
+  const key = keyOf(config);
   const hit = cache.get(id);
   if (hit?.key === key) return hit.connector;
   const connector = createConnector(config);

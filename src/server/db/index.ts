@@ -2,6 +2,7 @@ import "server-only";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "@prisma/client";
 import { appDatabaseUrl } from "../config/app-database";
+import { noteOperation } from "./changes";
 
 /**
  * The app-state database (Prisma). Only services import this; row types never leave
@@ -26,7 +27,28 @@ function createClient(): PrismaClient {
     .$queryRawUnsafe("PRAGMA journal_mode = WAL")
     .then(() => client.$queryRawUnsafe("PRAGMA synchronous = NORMAL"))
     .catch((error: Error) => console.warn("[db] could not switch the app database to WAL:", error.message));
-  return client;
+  return watchWrites(client);
+}
+
+/**
+ * Every model write, in batches and interactive transactions too, tells the read caches
+ * (db/changes.ts) once it is done. The extended client has the same delegates and
+ * methods as PrismaClient; only its declared type differs.
+ */
+function watchWrites(client: PrismaClient): PrismaClient {
+  return client.$extends({
+    query: {
+      $allModels: {
+        async $allOperations({ model, operation, args, query }) {
+          try {
+            return await query(args);
+          } finally {
+            noteOperation(model, operation);
+          }
+        },
+      },
+    },
+  }) as unknown as PrismaClient;
 }
 
 export const db: PrismaClient = globalForPrisma.__quarryPrisma ?? createClient();

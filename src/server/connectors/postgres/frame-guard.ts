@@ -129,7 +129,31 @@ export class GuardedClient extends pg.Client {
     const attach = connection.attachListeners.bind(connection);
     connection.attachListeners = (stream: Duplex) => {
       guards.set(this, new FrameGuard(stream));
+      coalesceWrites(stream);
       attach(stream);
     };
   }
+}
+
+/**
+ * pg writes each protocol message on its own (a cursor read is Parse, Bind, Describe,
+ * Execute, Flush: five socket writes, five syscalls). Messages written in the same tick
+ * go out together here, corked until the next tick, so a statement is one write; under
+ * load the syscalls cost more CPU than the rest of the PostgreSQL side of a read.
+ */
+function coalesceWrites(stream: Duplex): void {
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    stream.uncork();
+  };
+  const write = stream.write;
+  stream.write = function (this: Duplex, ...args: Parameters<Duplex["write"]>) {
+    if (!corked) {
+      corked = true;
+      stream.cork();
+      process.nextTick(uncork);
+    }
+    return write.apply(this, args);
+  } as Duplex["write"];
 }

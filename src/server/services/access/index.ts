@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "../../db";
+import { ReadCache } from "../../db/read-cache";
 import { forbidden, notFound } from "../../errors";
 import type { SessionUser } from "../auth/session";
 
@@ -20,11 +21,26 @@ export type AccessLevel = keyof Access;
 const NONE: Access = { canRead: false, canWrite: false, canApprove: false };
 const ALL: Access = { canRead: true, canWrite: true, canApprove: true };
 
+type Grant = { dataSourceId: string; canRead: boolean; canWrite: boolean; canApprove: boolean };
+
+/**
+ * Every grant a user holds through their groups, read once and kept until a write to
+ * groups, memberships or grants (db/read-cache.ts): every query and list checks access.
+ */
+const grantCache = new ReadCache<string, Grant[]>(
+  (userId) =>
+    db.dataSourcePermission.findMany({
+      where: { group: { members: { some: { userId } } } },
+      select: { dataSourceId: true, canRead: true, canWrite: true, canApprove: true },
+    }),
+  { max: 10_000, ttlMs: 30_000 },
+);
+
+const grantsOf = (user: SessionUser): Promise<Grant[]> => grantCache.get(user.id);
+
 export async function accessTo(user: SessionUser, dataSourceId: string): Promise<Access> {
   if (user.role === "admin") return ALL;
-  const grants = await db.dataSourcePermission.findMany({
-    where: { dataSourceId, group: { members: { some: { userId: user.id } } } },
-  });
+  const grants = (await grantsOf(user)).filter((g) => g.dataSourceId === dataSourceId);
   const access = grants.reduce<Access>(
     (acc, g) => ({
       canRead: acc.canRead || g.canRead || g.canWrite || g.canApprove,
@@ -42,10 +58,9 @@ export async function accessMap(user: SessionUser, dataSourceIds: string[]): Pro
   const map = new Map<string, Access>();
   for (const id of dataSourceIds) map.set(id, user.role === "admin" ? ALL : NONE);
   if (user.role === "admin") return map;
-  const grants = await db.dataSourcePermission.findMany({
-    where: { dataSourceId: { in: dataSourceIds }, group: { members: { some: { userId: user.id } } } },
-  });
-  for (const g of grants) {
+  const wanted = new Set(dataSourceIds);
+  for (const g of await grantsOf(user)) {
+    if (!wanted.has(g.dataSourceId)) continue;
     const acc = map.get(g.dataSourceId) ?? NONE;
     map.set(g.dataSourceId, {
       canRead: acc.canRead || g.canRead || g.canWrite || g.canApprove,
@@ -63,10 +78,7 @@ export async function accessMap(user: SessionUser, dataSourceIds: string[]): Pro
 export async function dataSourceIdsWith(user: SessionUser, level: AccessLevel = "canRead"): Promise<"all" | string[]> {
   if (user.role === "admin") return "all";
   if (user.role === "viewer" && level !== "canRead") return [];
-  const grants = await db.dataSourcePermission.findMany({
-    where: { ...(level === "canRead" ? {} : { [level]: true }), group: { members: { some: { userId: user.id } } } },
-    select: { dataSourceId: true },
-  });
+  const grants = (await grantsOf(user)).filter((g) => level === "canRead" || g[level]);
   return [...new Set(grants.map((g) => g.dataSourceId))];
 }
 

@@ -1,5 +1,7 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { db } from "../../db";
+import { insertMany } from "../../db/insert-many";
 import type { AuditAction } from "../../events/audit-actions";
 
 export interface AuditActor {
@@ -88,7 +90,8 @@ export function flushAudit(): Promise<void> {
 
 async function writeBatch(batch: EntryData[]): Promise<void> {
   try {
-    await db.auditEntry.createMany({ data: batch });
+    // One multi-row INSERT (db/insert-many.ts): createMany cost about half a millisecond per entry.
+    await insertMany("AuditEntry", batch.map((data) => ({ id: randomUUID(), ...data })));
     return;
   } catch {
     // One bad entry (say, its user was deleted meanwhile) must not cost the others.

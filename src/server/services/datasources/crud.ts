@@ -2,6 +2,7 @@ import "server-only";
 import path from "node:path";
 import { Prisma, type DataSource } from "@prisma/client";
 import { db } from "../../db";
+import { ReadCache } from "../../db/read-cache";
 import { conflict, notFound, validationFailed } from "../../errors";
 import { accessMap, accessTo, readableDataSourceIds, type Access } from "../access";
 import { recordAudit } from "../audit";
@@ -74,6 +75,25 @@ async function checkReadRole(input: DataSourceInput, password: string | undefine
 
 const readRoleOf = (value: string | null | undefined) => (value ? value : null);
 
+/**
+ * Data source rows in list order, read once and kept until any app-state write
+ * (db/read-cache.ts): every query and every list starts from them. The rows are shared;
+ * never mutate them.
+ */
+const rowCache = new ReadCache<"all", { list: DataSource[]; byId: Map<string, DataSource> }>(
+  async () => {
+    const list = await db.dataSource.findMany({ orderBy: [{ isDemo: "desc" }, { name: "asc" }] });
+    for (const row of list) Object.freeze(row); // shared by every caller: a write to one would leak into others
+    return { list, byId: new Map(list.map((row) => [row.id, row])) };
+  },
+  { max: 1, ttlMs: 30_000 },
+);
+
+/** One data source's row, or null; no access check (callers do it). */
+export async function dataSourceRow(id: string): Promise<DataSource | null> {
+  return (await rowCache.get("all")).byId.get(id) ?? null;
+}
+
 /** The data sources the principal's user may read (admins: all), with what they may do on each. */
 export async function listDataSources(principal: Principal): Promise<DataSourceView[]> {
   return readableBy(requireActingUser(principal));
@@ -81,10 +101,9 @@ export async function listDataSources(principal: Principal): Promise<DataSourceV
 
 async function readableBy(user: SessionUser): Promise<DataSourceView[]> {
   const readable = await readableDataSourceIds(user);
-  const rows = await db.dataSource.findMany({
-    where: readable === "all" ? {} : { id: { in: readable } },
-    orderBy: [{ isDemo: "desc" }, { name: "asc" }],
-  });
+  const all = (await rowCache.get("all")).list;
+  const allowed = readable === "all" ? null : new Set(readable);
+  const rows = allowed ? all.filter((row) => allowed.has(row.id)) : all;
   const access = await accessMap(user, rows.map((r) => r.id));
   return rows.map((row) => toDataSourceView(row, access.get(row.id)!));
 }
@@ -102,7 +121,7 @@ export async function defaultDataSourceId(user: SessionUser): Promise<string> {
  */
 export async function dataSourceWithAccess(user: SessionUser, id: string): Promise<{ row: DataSource; access: Access }> {
   const access = await accessTo(user, id);
-  const row = access.canRead ? await db.dataSource.findUnique({ where: { id } }) : null;
+  const row = access.canRead ? await dataSourceRow(id) : null;
   if (!row) throw notFound("Data source", id);
   return { row, access };
 }

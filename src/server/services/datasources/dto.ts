@@ -57,7 +57,7 @@ export function toDataSourceView(row: DataSource, access: Access): DataSourceVie
     latencyMs: row.latencyMs,
     serverVersion: row.serverVersion,
     lastSyncedAt: row.lastSyncedAt?.toISOString() ?? null,
-    tablesCount: tablesCount(row.schemaCache),
+    tablesCount: tablesCountOf(row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     access,
@@ -72,6 +72,18 @@ export function storedWarnings(json: string | null): string[] {
   } catch {
     return [];
   }
+}
+
+/** Rows come from the data source cache (crud.ts) and are shared: count a schema once per row. */
+const counted = new WeakMap<DataSource, number | null>();
+
+function tablesCountOf(row: DataSource): number | null {
+  let count = counted.get(row);
+  if (count === undefined) {
+    count = tablesCount(row.schemaCache);
+    counted.set(row, count);
+  }
+  return count;
 }
 
 function tablesCount(cache: string | null): number | null {

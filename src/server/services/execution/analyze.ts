@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "../../errors";
-import { analyzeSql, type SqlAnalysis } from "../../sql";
-import { outsideDatabaseReasons } from "../../sql/outside-database";
+import type { SqlAnalysis } from "../../sql";
+import { analyzeSqlCached, outsideDatabaseReasonsCached } from "../../sql/analysis-cache";
 import type { EngineName } from "../datasources/engines";
 
 /** The analysis step of the pipe: one parse by a real parser, before anything reaches a database. */
@@ -16,7 +16,7 @@ export function analyzeOrThrow(sql: string, engine: EngineName): Analysis {
       fields: [{ field: "sql", message: "too long" }],
     });
   }
-  const analysis = analyzeSql(sql, engine);
+  const analysis = analyzeSqlCached(sql, engine); // shared and frozen: never mutate it
   if (!analysis.ok) {
     throw new AppError("QUERY_FAILED", `Syntax error: ${analysis.error.message}`, {
       details: { line: analysis.error.line, column: analysis.error.column, offset: analysis.error.offset },
@@ -33,7 +33,7 @@ export function analyzeOrThrow(sql: string, engine: EngineName): Analysis {
  * approval requests, previews and commits all analyse through here.
  */
 export function assertInsideDatabase(sql: string, engine: EngineName): void {
-  const reasons = outsideDatabaseReasons(sql, engine);
+  const reasons = outsideDatabaseReasonsCached(sql, engine);
   if (reasons.length === 0) return;
   throw new AppError("QUERY_REJECTED", `Quarry never runs statements that act outside the database: ${reasons.join("; ")}`, {
     details: { reasons },

@@ -1,7 +1,8 @@
 import "server-only";
 import type { DataSource } from "@prisma/client";
 import { AppError, forbidden, isAppError } from "../../errors";
-import { checkReadPolicy, type AnalyzedStatement } from "../../sql";
+import type { AnalyzedStatement } from "../../sql";
+import { checkReadPolicyCached } from "../../sql/analysis-cache";
 import type { Access } from "../access";
 import { dataSourceWithAccess } from "../datasources/crud";
 import type { EngineName } from "../datasources/engines";
@@ -82,9 +83,9 @@ export async function readPolicyReasons(dataSource: DataSource, statement: Analy
   const connector = connectorFor(dataSource);
   const engine = dataSource.engine as EngineName;
   const catalog = connector.functionCatalog ? await connector.functionCatalog() : null;
-  let verdict = checkReadPolicy(statement, engine, catalog);
+  let verdict = checkReadPolicyCached(statement, engine, catalog);
   if (!verdict.ok && verdict.catalogMiss && connector.functionCatalog) {
-    verdict = checkReadPolicy(statement, engine, await connector.functionCatalog({ refresh: true }));
+    verdict = checkReadPolicyCached(statement, engine, await connector.functionCatalog({ refresh: true }));
   }
   return verdict.ok ? [] : verdict.reasons;
 }

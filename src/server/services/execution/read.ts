@@ -12,7 +12,7 @@ import { startTracking, stopTracking } from "./cancel";
 import { connectorFor } from "./connection";
 import { maskingPlanFor } from "./masking";
 import { notAReadError, prepare, type Prepared, type StatementInput } from "./prepare";
-import { completeRun, failRun, publishCompleted, rejectRun, resultWarnings, runOf, startRun } from "./run-record";
+import { completeRun, failRun, publishCompleted, rejectRun, resultWarnings, runOf, startRun, writeRunNow } from "./run-record";
 
 export interface ReadOptions {
   /** Rows to keep, capped by QUARRY_QUERY_MAX_ROWS. */
@@ -57,7 +57,7 @@ export async function read(principal: Principal, target: Prepared | StatementInp
     kind: "read",
     operation: prepared.statement.operation,
     source,
-  });
+  }, { writeBehind: true });
   const signal = startTracking(run.id, run.userId);
   const work = runRead(principal, prepared, masking, run.id, {
     maxRows,
@@ -68,6 +68,7 @@ export async function read(principal: Principal, target: Prepared | StatementInp
   });
   if (options.wait === false) {
     work.catch(() => undefined); // recorded on the run; nobody awaits it
+    await writeRunNow();
     return { type: "started", run: toRunView(run) };
   }
   return { type: "result", result: await work };

@@ -8,6 +8,7 @@ import { publish } from "../../events/bus";
 import { requireActingUser, type Principal } from "../principal";
 import { auditRun } from "./audit";
 import type { Prepared } from "./prepare";
+import * as records from "./run-records";
 
 /**
  * The run-record and status-event steps of the pipe: every statement that reaches a
@@ -15,14 +16,27 @@ import type { Prepared } from "./prepare";
  * without running), and each change goes on the bus as `query.status`.
  */
 
-/** A run record in `running`, announced as executing. */
-export async function startRun(principal: Principal, input: { dataSourceId: string | null; sql: string; kind: string; operation: string; source: string }): Promise<QueryRun> {
-  const run = await db.queryRun.create({
-    data: { userId: requireActingUser(principal).id, ...input, status: "running" },
-  });
+/**
+ * A run record in `running`, announced as executing. `writeBehind` (reads): the record
+ * is held in memory and written with others behind the response (run-records.ts); long
+ * runs such as exports are written at once.
+ */
+export async function startRun(
+  principal: Principal,
+  input: { dataSourceId: string | null; sql: string; kind: string; operation: string; source: string },
+  options: { writeBehind?: boolean } = {},
+): Promise<QueryRun> {
+  const userId = requireActingUser(principal).id;
+  const run =
+    options.writeBehind && input.dataSourceId
+      ? records.beginRun({ userId, ...input, dataSourceId: input.dataSourceId })
+      : await db.queryRun.create({ data: { userId, ...input, status: "running" } });
   publish("query.status", run.id, { queryId: run.id, status: "executing" });
   return run;
 }
+
+/** Makes a write-behind run readable by id now (a `wait: false` run is followed by id). */
+export const writeRunNow = (): Promise<void> => records.writeRunNow();
 
 /**
  * Only the first page of a result goes into the app database (history, paging, share
@@ -43,24 +57,26 @@ function storedCopy(rows: Record<string, unknown>[]): { json: string; count: num
   return { json: `[${parts.join(",")}]`, count: parts.length };
 }
 
-/** Stores the (masked) result and completes the run in one transaction. */
+/** Stores the (masked) result and completes the run: behind the response for reads, else in one transaction. */
 export async function completeRun(runId: string, result: RunResult): Promise<QueryRun> {
   const stored = storedCopy(result.rows);
+  const outcome = {
+    rowCount: result.rowCount,
+    truncated: result.truncated,
+    truncatedReason: result.truncated ? (result.truncatedReason ?? "rows") : null,
+    storedRows: stored.count,
+    storedPartial: stored.count < result.rowCount,
+    executionTimeMs: Math.round(result.executionTimeMs),
+  };
+  if (records.isPendingRun(runId)) {
+    return records.completeRun(runId, outcome, { columns: JSON.stringify(result.columns), rows: stored.json });
+  }
   const [, run] = await db
     .$transaction([
       db.queryResult.create({ data: { queryRunId: runId, columns: JSON.stringify(result.columns), rows: stored.json } }),
       db.queryRun.update({
         where: { id: runId },
-        data: {
-          status: "completed",
-          rowCount: result.rowCount,
-          truncated: result.truncated,
-          truncatedReason: result.truncated ? (result.truncatedReason ?? "rows") : null,
-          storedRows: stored.count,
-          storedPartial: stored.count < result.rowCount,
-          executionTimeMs: Math.round(result.executionTimeMs),
-          finishedAt: new Date(),
-        },
+        data: { ...outcome, status: "completed", finishedAt: new Date() },
       }),
     ])
     .catch((error: unknown) => {
@@ -95,10 +111,7 @@ export async function failRun(principal: Principal, prepared: Prepared, runId: s
   const message = isAppError(error) ? error.message : "The query failed";
   try {
     // Only a run still running: a cancel or a restart may have ended it already.
-    await db.queryRun.updateMany({
-      where: { id: runId, status: "running" },
-      data: { status: cancelled ? "cancelled" : "failed", error: message, finishedAt: new Date() },
-    });
+    await records.failRun(runId, cancelled ? "cancelled" : "failed", message);
     publish("query.status", runId, {
       queryId: runId,
       status: cancelled ? "cancelled" : "failed",

@@ -6,10 +6,12 @@ import type { SessionUser } from "../auth/session";
 import { requireActingUser, type Principal } from "../principal";
 import { maskStoredRows } from "./masking-plan";
 import { execution } from "../execution";
+import { flushRuns } from "../execution/run-records";
 import { toRunView, type QueryRunView } from "./views";
 
 /** Each user's history is their own; admins may open anyone's run by id (404 otherwise). */
 export async function ownRun(user: SessionUser, id: string) {
+  await flushRuns(); // runs are written behind the response (run-records.ts)
   const run = await db.queryRun.findUnique({ where: { id } });
   if (!run || (run.userId !== user.id && user.role !== "admin")) throw notFound("Query", id);
   return run;
@@ -31,6 +33,7 @@ export async function listHistory(principal: Principal, filter: HistoryFilter): 
     ...(filter.status ? { status: filter.status } : {}),
     ...(filter.search ? { sql: { contains: filter.search } } : {}),
   };
+  await flushRuns();
   const [rows, total] = await Promise.all([
     db.queryRun.findMany({
       where,

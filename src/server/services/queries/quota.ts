@@ -4,6 +4,7 @@ import { config } from "../../config";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 import type { SessionUser } from "../auth/session";
+import { flushRuns } from "../execution/run-records";
 
 /**
  * Daily query quotas per tier, as InsightEngine documents them (free: 100 a day, pro:
@@ -35,6 +36,7 @@ export interface QuotaState {
 export async function quotaState(user: SessionUser): Promise<QuotaState> {
   const limit = dailyQuota(user.role);
   const since = startOfUtcDay();
+  await flushRuns(); // runs are written behind the response (run-records.ts)
   const used = await db.queryRun.count({ where: { userId: user.id, createdAt: { gte: since } } });
   return { limit: limit || null, used, resetsAt: new Date(since.getTime() + 86_400_000).toISOString() };
 }

@@ -1,0 +1,213 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { QueryRun } from "@prisma/client";
+import { db } from "../../db";
+import { insertManyStatements } from "../../db/insert-many";
+
+/**
+ * Query run records written behind the response, like batched audit entries: a read's
+ * record (and its stored first page) used to cost three app-database statements and
+ * two commits on the request path; now the record lives here while the query runs and
+ * is written with the others in one transaction at most FLUSH_AFTER_MS later.
+ *
+ * Nothing reads runs without `flushRuns()` first (history, results, shares, quotas,
+ * cancel and delete go through `ownRun`/`listHistory`/`quotaState`, which do), and
+ * server.mjs flushes on shutdown, so a reader in this process always sees every run,
+ * running ones included. A run still going after LONG_RUN_MS is written as `running`
+ * then, so a crash leaves it for start-up reconciliation to fail, as before; a crash
+ * loses only the records of runs that ended in the last FLUSH_AFTER_MS, or of reads
+ * that had run for less than LONG_RUN_MS. (Not much less than seconds: under load API
+ * reads take a few hundred milliseconds, and writing each twice made them slower still.)
+ */
+const FLUSH_AFTER_MS = 50;
+const LONG_RUN_MS = 2_000;
+const MAX_PENDING = 500;
+
+export interface NewRun {
+  userId: string;
+  dataSourceId: string;
+  sql: string;
+  kind: string;
+  operation: string;
+  source: string;
+}
+
+export interface RunOutcome {
+  rowCount: number;
+  truncated: boolean;
+  truncatedReason: string | null;
+  storedRows: number;
+  storedPartial: boolean;
+  executionTimeMs: number;
+}
+
+interface Pending {
+  run: QueryRun;
+  /** Columns and rows (JSON) of a completed read. */
+  result?: { columns: string; rows: string };
+  /** The record is in the database as `running` already (a flush happened mid-run). */
+  written: boolean;
+  /** Ended (completed, failed, cancelled): leaves this map at the next flush. */
+  ended: boolean;
+}
+
+const pending = new Map<string, Pending>();
+let timer: NodeJS.Timeout | null = null;
+let flushing: Promise<void> = Promise.resolve();
+
+/** A new run, `running`, with the fields the database would default. Written at the next flush. */
+export function beginRun(data: NewRun): QueryRun {
+  const run: QueryRun = {
+    id: randomUUID(),
+    userId: data.userId,
+    dataSourceId: data.dataSourceId,
+    sql: data.sql,
+    kind: data.kind,
+    operation: data.operation,
+    status: "running",
+    source: data.source,
+    rowCount: 0,
+    truncated: false,
+    executionTimeMs: null,
+    error: null,
+    approvalId: null,
+    createdAt: new Date(),
+    finishedAt: null,
+    truncatedReason: null,
+    storedRows: null,
+    storedPartial: false,
+  };
+  pending.set(run.id, { run, written: false, ended: false });
+  arm();
+  return { ...run };
+}
+
+/** Ends a pending run as completed with its stored first page; the record as it will be stored. */
+export function completeRun(id: string, outcome: RunOutcome, result: { columns: string; rows: string }): QueryRun {
+  const entry = pending.get(id);
+  if (!entry) throw new Error(`run ${id} is not pending`);
+  entry.run = { ...entry.run, ...outcome, status: "completed", finishedAt: new Date() };
+  entry.result = result;
+  entry.ended = true;
+  schedule();
+  return { ...entry.run };
+}
+
+/**
+ * Ends a run as failed or cancelled, unless it ended already (a cancel or a restart);
+ * written at once, as failures always were.
+ */
+export async function failRun(id: string, status: "failed" | "cancelled", error: string): Promise<void> {
+  const entry = pending.get(id);
+  if (entry && !entry.ended) {
+    entry.run = { ...entry.run, status, error, finishedAt: new Date() };
+    entry.ended = true;
+    return flushRuns();
+  }
+  if (!entry) {
+    await db.queryRun.updateMany({ where: { id, status: "running" }, data: { status, error, finishedAt: new Date() } });
+  }
+}
+
+/** Makes a run readable by other processes now (a `wait: false` run is followed by id). */
+export const writeRunNow = (): Promise<void> => flushRuns();
+
+let endedCount = 0;
+
+function schedule(): void {
+  endedCount++;
+  if (endedCount >= MAX_PENDING) void write(false);
+  else arm();
+}
+
+function arm(): void {
+  if (timer) return;
+  timer = setTimeout(() => void write(false), FLUSH_AFTER_MS);
+  timer.unref();
+}
+
+/**
+ * Writes every pending run, running ones as `running`; resolves once they (and any
+ * batch already being written) are stored. Call before reading runs.
+ */
+export function flushRuns(): Promise<void> {
+  return write(true);
+}
+
+/**
+ * The timer writes ended runs, and running ones older than LONG_RUN_MS (as `running`):
+ * a short read is written once, when it ends.
+ */
+function write(allRunning: boolean): Promise<void> {
+  if (timer) {
+    clearTimeout(timer);
+    timer = null;
+  }
+  endedCount = 0;
+  if (pending.size === 0) return flushing;
+  const inserts: Pending[] = [];
+  const updates: Pending[] = [];
+  const longBefore = Date.now() - LONG_RUN_MS;
+  for (const [id, entry] of pending) {
+    if (!entry.ended && !allRunning && entry.run.createdAt.getTime() > longBefore) continue;
+    if (!entry.written) inserts.push({ ...entry });
+    else if (entry.ended) updates.push({ ...entry });
+    else continue; // running, and in the database as such already
+    if (entry.ended) pending.delete(id);
+    else entry.written = true;
+  }
+  // Runs still going and not written yet get their `running` record at a later tick.
+  for (const entry of pending.values()) {
+    if (!entry.written && !entry.ended) {
+      arm();
+      break;
+    }
+  }
+  flushing = flushing.then(() => writeBatch(inserts, updates));
+  return flushing;
+}
+
+async function writeBatch(inserts: Pending[], updates: Pending[]): Promise<void> {
+  if (inserts.length === 0 && updates.length === 0) return;
+  const results = [...inserts, ...updates].filter((e) => e.result);
+  try {
+    // Multi-row INSERTs (db/insert-many.ts): Prisma's createMany cost more CPU per row than the query itself.
+    await db.$transaction([
+      ...insertManyStatements("QueryRun", inserts.map((e) => e.run)),
+      ...updates.map((e) => endedUpdate(e.run)),
+      ...insertManyStatements("QueryResult", results.map((e) => ({ queryRunId: e.run.id, columns: e.result!.columns, rows: e.result!.rows }))),
+    ]);
+    return;
+  } catch {
+    // One bad record (its user or data source was deleted meanwhile) must not cost the others.
+  }
+  for (const entry of inserts) await writeOne(entry, "insert");
+  for (const entry of updates) await writeOne(entry, "update");
+}
+
+/** Only a run still running: a cancel of an orphaned run may have ended it already. */
+const endedUpdate = (run: QueryRun) => {
+  const { id, userId: _user, dataSourceId: _source, createdAt: _created, ...ended } = run;
+  return db.queryRun.updateMany({ where: { id, status: "running" }, data: ended });
+};
+
+async function writeOne(entry: Pending, how: "insert" | "update"): Promise<void> {
+  try {
+    if (how === "update") await endedUpdate(entry.run);
+    else {
+      try {
+        await db.queryRun.create({ data: entry.run });
+      } catch {
+        // The data source was deleted: history keeps runs of deleted sources without one (SetNull).
+        await db.queryRun.create({ data: { ...entry.run, dataSourceId: null } });
+      }
+    }
+    if (entry.result) await db.queryResult.create({ data: { queryRunId: entry.run.id, ...entry.result } });
+  } catch (error) {
+    // Its user is gone (their runs are deleted with them) or the app database is failing.
+    console.error(`[queries] could not record run ${entry.run.id}:`, (error as Error).message);
+  }
+}
+
+/** Whether a run's record is held here (begun with `beginRun` and not yet ended and written). */
+export const isPendingRun = (id: string): boolean => pending.has(id);
