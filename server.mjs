@@ -20,7 +20,20 @@ const CLIENT_IP_HEADER = "x-quarry-client-ip";
 process.env.AUTH_TRUST_HOST ??= "true";
 process.env.QUARRY_DATA_DIR ||= path.join(root, "data");
 
-function migrate() {
+async function migrate() {
+  // PostgreSQL app state (several processes): scripts/migrate-postgres.mjs, since
+  // Prisma's WebAssembly migrate cannot run through the pg adapter.
+  if (/^postgres(ql)?:\/\//i.test(process.env.DATABASE_URL ?? "")) {
+    const { migratePostgres } = await import("./scripts/migrate-postgres.mjs");
+    try {
+      const applied = await migratePostgres(process.env.DATABASE_URL);
+      console.log(applied.length ? `Quarry applied ${applied.length} app-state migration(s) on PostgreSQL.` : "Quarry's app state is up to date.");
+    } catch (error) {
+      console.error(`Quarry could not apply its database migrations: ${error.message}`);
+      process.exit(1);
+    }
+    return;
+  }
   const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
   const result = spawnSync(process.execPath, [prismaCli, "migrate", "deploy"], {
     cwd: root,
@@ -35,7 +48,7 @@ function migrate() {
   console.log(applied ? "Quarry applied new app-state migrations." : "Quarry's app state is up to date.");
 }
 
-migrate();
+await migrate();
 
 const app = next({ dev, hostname, port, dir: root });
 const handle = app.getRequestHandler();

@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma, type Job } from "@prisma/client";
 import { db } from "../../db";
 import { AppError } from "../../errors";
+import { isUniqueViolation } from "../../errors/prisma";
 import { DEFAULT_BACKOFF, type Backoff, type JobDefinition } from "../definition";
 import type { EnqueueOptions, EnqueueResult, JobFilter, JobRecord, JobStatus } from "../queue";
 
@@ -47,7 +48,6 @@ export function storedBackoff(row: Job): Backoff {
   return DEFAULT_BACKOFF;
 }
 
-const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
 const ACTIVE: JobStatus[] = ["queued", "running"];
 
 /**

@@ -3,6 +3,7 @@ import path from "node:path";
 import { Prisma, type DataSource } from "@prisma/client";
 import { db } from "../../db";
 import { conflict, notFound, validationFailed } from "../../errors";
+import { isUniqueViolation } from "../../errors/prisma";
 import { accessMap, accessTo, readableDataSourceIds, type Access } from "../access";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
@@ -217,7 +218,7 @@ export async function deleteDataSource(user: SessionUser, id: string): Promise<v
 }
 
 function uniqueName(error: unknown, name: string): unknown {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+  if (isUniqueViolation(error)) {
     return conflict(`A data source named "${name}" already exists`);
   }
   return error;
