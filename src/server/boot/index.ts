@@ -12,6 +12,8 @@ import { pruneExpiredTokens } from "../services/auth/tokens";
 import { ensureDemoDataSource } from "./demo-data-source";
 import { ensureInitialAdmin } from "./initial-admin";
 import { reconcileInterruptedWork } from "./reconcile";
+import { connectBus } from "../events/bus";
+import { redisUrl, waitForRedis } from "../redis";
 
 /** What server.mjs reaches through globalThis (it is plain Node, outside the bundle). */
 export interface QuarryRuntime {
@@ -38,6 +40,11 @@ export async function boot(): Promise<void> {
   appDatabaseUrl();
   secureKeysDir();
   getAuthSecret();
+  if (redisUrl()) {
+    // Rate limits answer from a per-process budget until Redis is connected; connect first.
+    await waitForRedis().catch((error: Error) => console.error(`[boot] ${error.message}; carrying on, limits are per process until it answers`));
+    connectBus();
+  }
   // Before anything can start new work: end what a previous process left half done.
   const reconciled = await reconcileInterruptedWork();
   if (reconciled.runs + reconciled.commits + reconciled.reverts > 0) {

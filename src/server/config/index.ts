@@ -38,6 +38,8 @@ const envSchema = z.object({
   QUARRY_EXPORT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
   QUARRY_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   REDIS_URL: z.string().url().optional(),
+  /** Prefix of every Redis key and channel (several deployments on one Redis). */
+  QUARRY_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default("quarry:"),
   /** Colon/comma-separated folders SQLite data sources must live in (unset: anywhere outside the data dir). */
   QUARRY_SQLITE_DIRS: z.string().optional(),
   /** Hosts, addresses and CIDR ranges data sources may not connect to ("none" clears the default list). */

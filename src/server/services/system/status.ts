@@ -1,4 +1,5 @@
 import "server-only";
+import { invalidateAll } from "../../cache";
 import { db } from "../../db";
 import { recordAudit } from "../audit";
 import { auditActor, type Actor } from "../users/actor";
@@ -71,8 +72,10 @@ export async function systemStatus(): Promise<SystemStatus> {
 }
 
 /**
- * Drops every data source's cached schema; the next schema read introspects afresh.
- * Quarry's only application cache is that schema snapshot (there is no Redis cache).
+ * Drops every data source's cached schema (app state, shared by all processes; the next
+ * schema read introspects afresh) and every in-memory cache in every process (through
+ * the event bus: src/server/cache). Redis holds no cache, only rate-limit budgets, job
+ * queues and pub/sub, which a cache clear must not touch.
  */
 export async function clearSchemaCache(actor: Actor): Promise<{ cleared: { id: string; name: string }[] }> {
   const cached = await db.dataSource.findMany({
@@ -86,10 +89,11 @@ export async function clearSchemaCache(actor: Actor): Promise<{ cleared: { id: s
       data: { schemaCache: null, lastSyncedAt: null },
     });
   }
+  const memoryCaches = invalidateAll();
   await recordAudit(auditActor(actor), {
     action: "clear_cache",
     resourceType: "system",
-    details: { data_sources: cached.map((c) => c.name) },
+    details: { data_sources: cached.map((c) => c.name), memory_caches: memoryCaches },
   });
   return { cleared: cached };
 }

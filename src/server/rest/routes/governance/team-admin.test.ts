@@ -144,7 +144,9 @@ describe("/admin/system", () => {
     expect((await db.dataSource.findUniqueOrThrow({ where: { id: plain.id } })).updatedAt).toEqual(plain.updatedAt);
 
     const [entry] = await auditEntries({ action: "clear_cache", userId: admin.user.id });
-    expect(JSON.parse(entry!.details)).toEqual({ data_sources: ["Cached"] });
+    const details = JSON.parse(entry!.details);
+    expect(details).toMatchObject({ data_sources: ["Cached"] });
+    expect(details.memory_caches).toContain("sessions");
     const empty = await rest("POST", "/admin/system/cache/clear", { token: admin.token });
     expect(empty.body).toMatchObject({ message: "No cached schemas to clear", cleared: { count: 0 } });
   });
