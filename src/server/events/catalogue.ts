@@ -24,6 +24,8 @@ export interface EventCatalogue {
   "job.progress": JobProgressEvent;
   "job.finished": JobProgressEvent;
   "cache.invalidated": CacheInvalidatedEvent;
+  /** A running job's cancel, for the worker process that runs it (BullMQ backend). */
+  "job.cancel_requested": { jobId: string };
 }
 
 export type EventName = keyof EventCatalogue;
