@@ -1,6 +1,8 @@
 import "server-only";
 import { invalidateAll } from "../../cache";
 import { db } from "../../db";
+import { appDatabaseProvider } from "../../config/app-database";
+import { jobQueue, type JobBackendStatus } from "../../jobs";
 import { recordAudit } from "../audit";
 import { auditActor, type Actor } from "../users/actor";
 
@@ -23,9 +25,10 @@ export interface SystemStatus {
   version: string;
   uptimeSeconds: number;
   nodeVersion: string;
-  appDatabase: { status: "ok" | "error"; latencyMs: number | null; error: string | null };
+  appDatabase: { provider: "sqlite" | "postgresql"; status: "ok" | "error"; latencyMs: number | null; error: string | null };
   dataSources: DataSourceStatus[];
-  jobs: { backend: "in-process"; status: "ok" };
+  /** Read live from the backend: workers taking jobs now, queue depth, failed jobs. */
+  jobs: JobBackendStatus;
   memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number };
 }
 
@@ -34,7 +37,7 @@ export interface SystemStatus {
  * a status page must answer fast even when a target database hangs.
  */
 export async function systemStatus(): Promise<SystemStatus> {
-  const appDatabase: SystemStatus["appDatabase"] = { status: "ok", latencyMs: null, error: null };
+  const appDatabase: SystemStatus["appDatabase"] = { provider: appDatabaseProvider(), status: "ok", latencyMs: null, error: null };
   let dataSources: DataSourceStatus[] = [];
   const t0 = performance.now();
   try {
@@ -57,16 +60,22 @@ export async function systemStatus(): Promise<SystemStatus> {
     appDatabase.status = "error";
     appDatabase.error = "The app database did not answer";
   }
+  const jobs = await jobQueue()
+    .status()
+    .catch((error: Error): JobBackendStatus => {
+      console.error("[status] the job backend did not answer:", error.message);
+      return { backend: "in-process", status: "degraded", workers: [], depth: { waiting: 0, delayed: 0, running: 0 }, failed: { total: 0, recent: [] }, error: "The job backend did not answer" };
+    });
   const mem = process.memoryUsage();
   return {
-    status: appDatabase.status === "ok" ? "ok" : "degraded",
+    status: appDatabase.status === "ok" && jobs.status === "ok" ? "ok" : "degraded",
     timestamp: new Date(),
     version: process.env.npm_package_version ?? "0.1.0",
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     nodeVersion: process.version,
     appDatabase,
     dataSources,
-    jobs: { backend: "in-process", status: "ok" },
+    jobs,
     memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal, externalBytes: mem.external },
   };
 }

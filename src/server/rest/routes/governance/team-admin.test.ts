@@ -121,9 +121,12 @@ describe("/admin/system", () => {
     expect(res.body).toMatchObject({
       status: "ok",
       database: { status: "ok" },
-      jobs: { backend: "in-process", status: "ok" },
+      jobs: { backend: "in-process", status: "ok", queue_depth: { waiting: 0, delayed: 0, running: 0 }, error: null },
       node_version: process.version,
     });
+    // Nothing started the worker in this test file: no live worker is claimed.
+    expect(res.body.jobs.workers).toEqual([]);
+    expect(res.body.jobs.failed).toMatchObject({ total: expect.any(Number), recent: expect.any(Array) });
     expect(res.body.uptime_seconds).toBeGreaterThanOrEqual(0);
     expect(res.body.memory.rss_bytes).toBeGreaterThan(0);
     expect(res.body.data_sources).toContainEqual(
