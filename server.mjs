@@ -12,6 +12,8 @@ import { securityHeaders } from "./next.config.mjs";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const dev = process.argv.includes("--dev");
+// web + worker (default), web (HTTP/WS only) or worker (jobs only: no HTTP listener).
+const role = process.env.QUARRY_ROLE || "all";
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.HOST || "0.0.0.0";
 const CLIENT_IP_HEADER = "x-quarry-client-ip";
@@ -135,10 +137,15 @@ server.on("upgrade", (req, socket, head) => {
   socket.destroy();
 });
 
-server.listen(port, hostname, () => {
-  const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
-  console.log(`Quarry is listening on http://${shown}:${port} (${dev ? "development" : "production"})`);
-});
+if (role === "worker") {
+  // Next's prepare() ran boot (instrumentation.ts), which started the job worker.
+  console.log(`Quarry worker is running jobs (pid ${process.pid}, ${dev ? "development" : "production"})`);
+} else {
+  server.listen(port, hostname, () => {
+    const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
+    console.log(`Quarry is listening on http://${shown}:${port} (${dev ? "development" : "production"}${role === "web" ? ", web only" : ""})`);
+  });
+}
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {
