@@ -138,8 +138,8 @@ server.on("upgrade", (req, socket, head) => {
 });
 
 if (role === "worker") {
-  // Next's prepare() ran boot (instrumentation.ts), which started the job worker.
-  console.log(`Quarry worker is running jobs (pid ${process.pid}, ${dev ? "development" : "production"})`);
+  // No HTTP listener: boot (instrumentation.ts, run by Next's prepare) starts the job
+  // worker and says so; a boot failure ends the process (src/server/boot).
 } else {
   server.listen(port, hostname, () => {
     const shown = hostname === "0.0.0.0" ? "localhost" : hostname;

@@ -40,6 +40,19 @@ export interface QuarryRuntime {
  * listen then).
  */
 export async function boot(): Promise<void> {
+  const role = process.env.QUARRY_ROLE || "all";
+  try {
+    await bootAs();
+  } catch (error) {
+    // Next logs a failed instrumentation hook and carries on; a worker would then sit idle.
+    if (role !== "worker") throw error;
+    console.error("Quarry worker cannot start:", (error as Error).message);
+    process.exit(1);
+  }
+  if (role === "worker") console.log(`Quarry worker is running jobs (pid ${process.pid})`);
+}
+
+async function bootAs(): Promise<void> {
   const role = config().QUARRY_ROLE;
   // Owner-only modes for the app database and keys, fixing files an older start left open.
   appDatabaseUrl();
