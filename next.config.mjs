@@ -18,6 +18,8 @@ const nextConfig = {
     "better-sqlite3",
     "@prisma/client",
     "@prisma/adapter-better-sqlite3",
+    "@prisma/adapter-pg",
+    "bullmq",
     "@node-rs/argon2",
     "ws",
     "pg",

@@ -12,6 +12,8 @@ import { securityHeaders } from "./next.config.mjs";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const dev = process.argv.includes("--dev");
+// web + worker (default), web (HTTP/WS only) or worker (jobs only: no HTTP listener).
+const role = process.env.QUARRY_ROLE || "all";
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.HOST || "0.0.0.0";
 const CLIENT_IP_HEADER = "x-quarry-client-ip";
@@ -20,7 +22,20 @@ const CLIENT_IP_HEADER = "x-quarry-client-ip";
 process.env.AUTH_TRUST_HOST ??= "true";
 process.env.QUARRY_DATA_DIR ||= path.join(root, "data");
 
-function migrate() {
+async function migrate() {
+  // PostgreSQL app state (several processes): scripts/migrate-postgres.mjs, since
+  // Prisma's WebAssembly migrate cannot run through the pg adapter.
+  if (/^postgres(ql)?:\/\//i.test(process.env.DATABASE_URL ?? "")) {
+    const { migratePostgres } = await import("./scripts/migrate-postgres.mjs");
+    try {
+      const applied = await migratePostgres(process.env.DATABASE_URL);
+      console.log(applied.length ? `Quarry applied ${applied.length} app-state migration(s) on PostgreSQL.` : "Quarry's app state is up to date.");
+    } catch (error) {
+      console.error(`Quarry could not apply its database migrations: ${error.message}`);
+      process.exit(1);
+    }
+    return;
+  }
   const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
   const result = spawnSync(process.execPath, [prismaCli, "migrate", "deploy"], {
     cwd: root,
@@ -35,7 +50,7 @@ function migrate() {
   console.log(applied ? "Quarry applied new app-state migrations." : "Quarry's app state is up to date.");
 }
 
-migrate();
+await migrate();
 
 const app = next({ dev, hostname, port, dir: root });
 const handle = app.getRequestHandler();
@@ -122,10 +137,15 @@ server.on("upgrade", (req, socket, head) => {
   socket.destroy();
 });
 
-server.listen(port, hostname, () => {
-  const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
-  console.log(`Quarry is listening on http://${shown}:${port} (${dev ? "development" : "production"})`);
-});
+if (role === "worker") {
+  // No HTTP listener: boot (instrumentation.ts, run by Next's prepare) starts the job
+  // worker and says so; a boot failure ends the process (src/server/boot).
+} else {
+  server.listen(port, hostname, () => {
+    const shown = hostname === "0.0.0.0" ? "localhost" : hostname;
+    console.log(`Quarry is listening on http://${shown}:${port} (${dev ? "development" : "production"}${role === "web" ? ", web only" : ""})`);
+  });
+}
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, () => {

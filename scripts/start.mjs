@@ -1,5 +1,6 @@
 // `npm start`: builds the production bundle when the sources changed since the last
 // build (or there is none), then starts server.mjs. A fresh clone needs nothing else.
+// `npm run worker` (`--worker`): the same, as a process that only runs jobs (QUARRY_ROLE=worker).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
@@ -45,5 +46,6 @@ if (!built) {
   writeFileSync(stampFile, stamp);
 }
 
+if (process.argv.includes("--worker")) process.env.QUARRY_ROLE = "worker";
 process.env.NODE_ENV = "production";
 await import(path.join(root, "server.mjs"));

@@ -13,6 +13,9 @@ import { flushRuns } from "../services/execution/run-records";
 import { ensureDemoDataSource } from "./demo-data-source";
 import { ensureInitialAdmin } from "./initial-admin";
 import { reconcileInterruptedWork } from "./reconcile";
+import { connectBus, disconnectBus } from "../events/bus";
+import { assertSharedKeys, SharedKeysError, severalProcesses } from "./shared-keys";
+import { redisUrl, waitForRedis } from "../redis";
 
 /** What server.mjs reaches through globalThis (it is plain Node, outside the bundle). */
 export interface QuarryRuntime {
@@ -32,31 +35,79 @@ export interface QuarryRuntime {
  * Runs once per server process, from instrumentation.ts, after server.mjs applied the
  * migrations: keys, interrupted work reconciled, first admin, demo data source,
  * realtime gateway, job worker and schedules, housekeeping.
+ *
+ * QUARRY_ROLE: `all` (default) serves HTTP/WS and runs jobs; `web` serves only (jobs are
+ * enqueued for the workers); `worker` only runs jobs and schedules (server.mjs does not
+ * listen then).
  */
 export async function boot(): Promise<void> {
-  config();
+  const role = process.env.QUARRY_ROLE || "all";
+  try {
+    await bootAs();
+  } catch (error) {
+    // Next logs a failed instrumentation hook and carries on; a worker would then sit idle.
+    if (role !== "worker") throw error;
+    console.error("Quarry worker cannot start:", (error as Error).message);
+    process.exit(1);
+  }
+  if (role === "worker") console.log(`Quarry worker is running jobs (pid ${process.pid})`);
+}
+
+async function bootAs(): Promise<void> {
+  const role = config().QUARRY_ROLE;
   // Owner-only modes for the app database and keys, fixing files an older start left open.
   appDatabaseUrl();
   secureKeysDir();
   getAuthSecret();
+  if (redisUrl()) {
+    // Rate limits answer from a per-process budget until Redis is connected; connect first.
+    await waitForRedis().catch((error: Error) => console.error(`[boot] ${error.message}; carrying on, limits are per process until it answers`));
+    connectBus();
+  }
+  if (role !== "all" && !redisUrl()) {
+    console.error(`Quarry cannot start: QUARRY_ROLE=${role} needs REDIS_URL (web processes and workers meet in Redis).`);
+    process.exit(1);
+  }
+  try {
+    await assertSharedKeys();
+  } catch (error) {
+    if (!(error instanceof SharedKeysError)) throw error;
+    console.error(`Quarry cannot start: ${error.message}`);
+    process.exit(1);
+  }
   // Before anything can start new work: end what a previous process left half done.
-  const reconciled = await reconcileInterruptedWork();
+  // With several processes, only what no live process can still be working on.
+  const several = severalProcesses();
+  const olderThan = () => {
+    const now = Date.now();
+    return { runs: new Date(now - 2 * config().QUARRY_QUERY_TIMEOUT_MS - 60_000), approvals: new Date(now - 15 * 60_000) };
+  };
+  const reconciled = await reconcileInterruptedWork(new Date(), several ? olderThan() : undefined);
   if (reconciled.runs + reconciled.commits + reconciled.reverts > 0) {
     console.warn(
       `[boot] ended work interrupted by the last shutdown: ${reconciled.runs} running queries failed, ` +
         `${reconciled.commits} executing approvals failed (check their targets), ${reconciled.reverts} reverts reset`,
     );
   }
-  await ensureInitialAdmin();
-  await ensureDemoDataSource();
-  registerWsRoutes();
+  if (several) {
+    const sweep = () => reconcileInterruptedWork(new Date(), olderThan()).catch((e: Error) => console.error("[boot] reconciling failed:", e.message));
+    setInterval(sweep, 60_000).unref();
+  }
+  if (role !== "worker") {
+    await ensureInitialAdmin();
+    await ensureDemoDataSource();
+    registerWsRoutes();
+  }
   // After the reconciliation above; the queue reconciles its own jobs left running.
-  await startJobs();
+  await startJobs({ worker: role !== "web" });
   (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = {
     handleUpgrade,
     unsupportedMethodResponse,
     undecodablePathResponse,
-    shutdown: () => stopJobs(),
+    shutdown: async () => {
+      await stopJobs();
+      await disconnectBus();
+    },
     servesFromNode,
     serveRestFromNode,
     flushAudit: () => flushRuns().then(() => flushAudit()),

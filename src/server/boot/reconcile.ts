@@ -17,19 +17,26 @@ export interface Reconciled {
  * landed); requests left `reverting` go back to `executed` (the revert is one
  * transaction, so it did not land). Idempotent; runs at start-up before any request
  * is served, so nothing in this process can be mid-run yet.
+ *
+ * With several processes on one app database (`olderThan`), another live process may be
+ * mid-run: only work older than anything alive could be is ended (a run past twice the
+ * query timeout, a commit or revert untouched for longer than `olderThan.approvals`),
+ * and boot repeats it periodically, so a dead process's work ends without a restart.
  */
-export async function reconcileInterruptedWork(now = new Date()): Promise<Reconciled> {
+export async function reconcileInterruptedWork(now = new Date(), olderThan?: { runs: Date; approvals: Date }): Promise<Reconciled> {
+  const runsBefore = olderThan ? { createdAt: { lt: olderThan.runs } } : {};
+  const approvalsBefore = olderThan ? { updatedAt: { lt: olderThan.approvals } } : {};
   const [runs, commits, reverts] = await db.$transaction([
     db.queryRun.updateMany({
-      where: { status: "running" },
+      where: { status: "running", ...runsBefore },
       data: { status: "failed", error: SERVER_RESTARTED, finishedAt: now },
     }),
     db.approvalRequest.updateMany({
-      where: { status: "executing" },
+      where: { status: "executing", ...approvalsBefore },
       data: { status: "failed", error: INTERRUPTED_COMMIT },
     }),
     db.approvalRequest.updateMany({
-      where: { status: "reverting" },
+      where: { status: "reverting", ...approvalsBefore },
       data: { status: "executed", error: INTERRUPTED_REVERT },
     }),
   ]);

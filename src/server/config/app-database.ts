@@ -10,8 +10,25 @@ export function dataDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.env.QUARRY_DATA_DIR || "./data");
 }
 
+export type AppDatabaseProvider = "sqlite" | "postgresql";
+
 /**
- * `DATABASE_URL` when set (a `file:` URL), else `file:<data dir>/quarry.db`. The file
+ * Which engine holds app state: PostgreSQL when `DATABASE_URL` is a postgres(ql):// URL
+ * (several processes or machines share it), else SQLite (one machine, zero setup).
+ */
+export function appDatabaseProvider(): AppDatabaseProvider {
+  return /^postgres(ql)?:\/\//i.test(process.env.DATABASE_URL ?? "") ? "postgresql" : "sqlite";
+}
+
+/** Where each provider's schema and migrations live (prisma/postgresql is derived: scripts/app-schema.mjs). */
+export function appSchemaPaths(provider = appDatabaseProvider()): { schema: string; migrations: string } {
+  return provider === "postgresql"
+    ? { schema: "prisma/postgresql/schema.prisma", migrations: "prisma/postgresql/migrations" }
+    : { schema: "prisma/schema.prisma", migrations: "prisma/migrations" };
+}
+
+/**
+ * `DATABASE_URL` when it is a postgresql:// URL (used as is), or a `file:` URL, else `file:<data dir>/quarry.db`. The file
  * is created owner-only (0600) before SQLite or Prisma first opens it, and an existing
  * one (with its -wal/-shm/-journal) is put back to 0600, since it holds password
  * hashes, encrypted credentials and query results.
@@ -19,9 +36,10 @@ export function dataDir(): string {
 export function appDatabaseUrl(): string {
   const configured = process.env.DATABASE_URL;
   if (configured) {
+    if (appDatabaseProvider() === "postgresql") return configured;
     if (!configured.startsWith("file:")) {
       throw new Error(
-        `DATABASE_URL must be a SQLite file URL (file:/path/to/quarry.db); got ${configured.split(":")[0]}:`,
+        `DATABASE_URL must be a PostgreSQL URL (postgresql://user@host/db) or a SQLite file URL (file:/path/to/quarry.db); got ${configured.split(":")[0]}:`,
       );
     }
     const file = configured.slice("file:".length).split("?")[0]!;

@@ -37,7 +37,13 @@ const envSchema = z.object({
   QUARRY_STORED_RESULT_MAX_BYTES: z.coerce.number().int().min(0).max(256 * 1024 ** 2).default(4 * 1024 * 1024),
   QUARRY_EXPORT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
   QUARRY_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** BullMQ backend: how soon a job whose worker died is found and handed out again (lock lifetime). */
+  QUARRY_JOB_STALLED_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /** What this process does: web (HTTP + WebSocket), worker (jobs only) or both (default). */
+  QUARRY_ROLE: z.enum(["all", "web", "worker"]).default("all"),
   REDIS_URL: z.string().url().optional(),
+  /** Prefix of every Redis key and channel (several deployments on one Redis). */
+  QUARRY_REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/).default("quarry:"),
   /** Colon/comma-separated folders SQLite data sources must live in (unset: anywhere outside the data dir). */
   QUARRY_SQLITE_DIRS: z.string().optional(),
   /** Hosts, addresses and CIDR ranges data sources may not connect to ("none" clears the default list). */

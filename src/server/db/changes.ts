@@ -1,4 +1,5 @@
 import "server-only";
+import { invalidate, registerCache } from "../cache";
 
 /**
  * A counter of committed-or-attempted writes to the app state that in-memory caches
@@ -9,10 +10,22 @@ import "server-only";
  * their entry was loaded under and drop the entry once it moved, so a revoked grant, a
  * deactivated user or a deleted data source is seen by the very next request.
  *
- * It is per process: a second Quarry process writing the same app database is not
- * seen here (entries then live at most their TTL).
+ * Other processes (several web processes and workers, see "Scaling out") hear of each
+ * write over the event bus (Redis pub/sub when REDIS_URL is set): the counter is also a
+ * registered cache (src/server/cache) whose "clear" moves it, so a grant revoked on one
+ * process is honoured on the others as soon as the message arrives (milliseconds), with
+ * the caches' TTL as the backstop if Redis is down.
  */
 let generation = 0;
+let listening = false;
+
+function announce(): void {
+  if (!listening) {
+    listening = true;
+    registerCache("app-state", () => void generation++);
+  }
+  invalidate("app-state");
+}
 
 /** Models whose writes cannot change anything a read cache holds. */
 export const UNWATCHED = new Set(["QueryRun", "QueryResult", "AuditEntry", "RefreshToken", "RevokedToken", "Job", "JobSchedule"]);
@@ -33,10 +46,14 @@ export const appStateGeneration = (): number => generation;
 
 /** Called by the client extension after each operation (see db/index.ts). */
 export function noteOperation(model: string | undefined, operation: string): void {
-  if (model && WRITES.has(operation) && !UNWATCHED.has(model)) generation++;
+  if (model && WRITES.has(operation) && !UNWATCHED.has(model)) {
+    generation++;
+    announce();
+  }
 }
 
 /** For writes Prisma does not see as model operations (raw SQL, another connection). */
 export function noteAppStateChanged(): void {
   generation++;
+  announce();
 }

@@ -3,6 +3,21 @@ import { Prisma } from "@prisma/client";
 import { AppError } from ".";
 
 /**
+ * A Prisma "known request error" from either app-state client. The PostgreSQL client is
+ * generated separately (src/server/db) and has its own error classes, so `instanceof`
+ * against @prisma/client's alone would miss its errors.
+ */
+export function isPrismaKnownError(error: unknown): error is Prisma.PrismaClientKnownRequestError {
+  return (
+    error instanceof Prisma.PrismaClientKnownRequestError ||
+    (error instanceof Error && error.name === "PrismaClientKnownRequestError" && typeof (error as { code?: unknown }).code === "string")
+  );
+}
+
+/** A unique constraint refused the write (P2002). */
+export const isUniqueViolation = (error: unknown) => isPrismaKnownError(error) && error.code === "P2002";
+
+/**
  * App-database errors that a request's input caused, turned into the AppError a user
  * can act on (the backstop for services that did not check first): a foreign key to a
  * row that does not exist is 404, a unique clash 409, a value the column cannot hold
@@ -10,7 +25,7 @@ import { AppError } from ".";
  * tables, columns and sometimes server paths.
  */
 export function fromPrismaError(error: unknown): AppError | null {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return null;
+  if (!isPrismaKnownError(error)) return null;
   switch (error.code) {
     case "P2003":
       return new AppError("NOT_FOUND", "A record this request refers to does not exist", { cause: error });

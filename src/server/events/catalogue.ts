@@ -23,6 +23,9 @@ export interface EventCatalogue {
   "approval.reverted": ApprovalEvent;
   "job.progress": JobProgressEvent;
   "job.finished": JobProgressEvent;
+  "cache.invalidated": CacheInvalidatedEvent;
+  /** A running job's cancel, for the worker process that runs it (BullMQ backend). */
+  "job.cancel_requested": { jobId: string };
 }
 
 export type EventName = keyof EventCatalogue;
@@ -73,4 +76,11 @@ export interface JobProgressEvent {
   status: JobStatus;
   progress: number;
   message: string;
+}
+
+/** An in-memory cache must drop entries (published under the cache's name; see src/server/cache). */
+export interface CacheInvalidatedEvent {
+  cache: string;
+  /** One entry's key; absent: the whole cache. */
+  key?: string;
 }

@@ -2,6 +2,8 @@ import "server-only";
 import { config } from "../config";
 import { toSessionUser, type SessionUser } from "../services/auth/session";
 import { findUserById } from "../services/auth/users";
+import { redisPrefix, redisUrl } from "../redis";
+import { BullMqQueue } from "./backends/bullmq";
 import { InProcessQueue } from "./backends/in-process";
 import type { JobDefinition } from "./definition";
 import type { JobQueue } from "./queue";
@@ -10,7 +12,7 @@ import { Scheduler } from "./schedules";
 
 export type { JobContext, JobDefinition, Backoff } from "./definition";
 export { defineJob } from "./definition";
-export type { EnqueueOptions, JobQueue, JobRecord, JobStatus, JobFilter } from "./queue";
+export type { EnqueueOptions, JobBackendStatus, JobQueue, JobRecord, JobStatus, JobFilter } from "./queue";
 
 /** The user a job runs as, if they still exist and may act. */
 export async function loadJobPrincipal(userId: string): Promise<SessionUser | null> {
@@ -25,7 +27,22 @@ interface Jobs {
 
 const global = globalThis as unknown as { __quarryJobRuntime?: Jobs };
 
+/** BullMQ over Redis when REDIS_URL is set (several processes), else the in-process backend. */
 function create(): Jobs {
+  const url = redisUrl();
+  if (url) {
+    const queue = new BullMqQueue({
+      definitions: jobDefinitions,
+      concurrency: config().QUARRY_JOB_CONCURRENCY,
+      loadPrincipal: loadJobPrincipal,
+      redisUrl: url,
+      prefix: `${redisPrefix()}bull`,
+      stalledMs: config().QUARRY_JOB_STALLED_MS,
+    });
+    const scheduler = new Scheduler(queue, jobDefinitions, queue.scheduleDriver());
+    queue.setTickHandler((scheduleId, at) => scheduler.tick(scheduleId, at));
+    return { queue, scheduler };
+  }
   const queue = new InProcessQueue({
     definitions: jobDefinitions,
     concurrency: config().QUARRY_JOB_CONCURRENCY,
@@ -56,9 +73,13 @@ export function schedule<P>(
   return jobSchedules().schedule(definition, { ...options, cron, payload, principal });
 }
 
-/** Boot: reconcile and start the worker, then arm the persisted schedules. Tests call it per file. */
-export async function startJobs(): Promise<void> {
-  await jobQueue().start();
+/**
+ * Boot: reconcile and start the worker, then arm the persisted schedules. Tests call it
+ * per file. A web-only process (`worker: false`) enqueues, reads and cancels jobs and
+ * keeps the schedules in place, but runs none.
+ */
+export async function startJobs(options: { worker?: boolean } = {}): Promise<void> {
+  if (options.worker !== false) await jobQueue().start();
   await jobSchedules().start();
 }
 

@@ -71,6 +71,20 @@ export interface EnqueueResult extends JobRecord {
   existing: boolean;
 }
 
+/** What /admin/system/status shows about the jobs backend (read live, never assumed). */
+export interface JobBackendStatus {
+  backend: "in-process" | "bullmq";
+  status: "ok" | "degraded";
+  /** Processes taking jobs now (BullMQ: the workers Redis knows; in-process: this one, if started). */
+  workers: { name: string; address: string | null; idleSeconds: number | null }[];
+  /** Jobs waiting to run (due or delayed) and running now. */
+  depth: { waiting: number; delayed: number; running: number };
+  /** Failed jobs in app state, and the latest few. */
+  failed: { total: number; recent: { id: string; name: string; error: string | null; finishedAt: Date | null }[] };
+  /** Why the status is degraded (e.g. Redis unreachable). */
+  error: string | null;
+}
+
 export interface JobQueue {
   enqueue<P>(definition: JobDefinition<P, unknown>, payload: P, options: EnqueueOptions): Promise<EnqueueResult>;
   get(id: string): Promise<JobRecord | null>;
@@ -86,4 +100,6 @@ export interface JobQueue {
   start(): Promise<void>;
   /** Stops taking jobs; running ones get `graceMs` to finish, then their signal aborts and they go back to the queue. */
   stop(graceMs?: number): Promise<void>;
+  /** Live workers, queue depth and failed jobs. */
+  status(): Promise<JobBackendStatus>;
 }

@@ -69,14 +69,67 @@ export interface NewSchedule<P> {
   enabled?: boolean;
 }
 
-export class Scheduler {
+/**
+ * What fires a schedule's ticks. In-process: croner timers in each process that runs the
+ * scheduler (the tick key keeps two processes from running a tick twice). BullMQ: a job
+ * scheduler in Redis per schedule, so one delivery per tick for all workers
+ * (backends/bullmq.ts).
+ */
+export interface ScheduleDriver {
+  /** Starts firing an enabled schedule (again with the same id: replaces it). */
+  arm(row: JobSchedule): Promise<void>;
+  /** Stops firing it for good (disabled or deleted). */
+  remove(id: string): Promise<void>;
+  /** At start: `rows` are every enabled schedule; anything else the driver fires is dropped. */
+  sync(rows: JobSchedule[]): Promise<void>;
+  /** This process stops (a Redis-held schedule keeps firing for the other workers). */
+  stop(): void;
+}
+
+class CronerDriver implements ScheduleDriver {
   private readonly crons = new Map<string, Cron>();
+  private running = false;
+
+  constructor(private readonly onTick: (row: JobSchedule, at: Date) => void) {}
+
+  async arm(row: JobSchedule): Promise<void> {
+    if (!this.running || !row.enabled) return;
+    await this.remove(row.id);
+    const cron = new Cron(row.cron, { timezone: row.timezone ?? undefined, unref: true }, (self) => this.onTick(row, tickTime(self)));
+    this.crons.set(row.id, cron);
+  }
+
+  async remove(id: string): Promise<void> {
+    this.crons.get(id)?.stop();
+    this.crons.delete(id);
+  }
+
+  async sync(): Promise<void> {
+    this.running = true;
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const cron of this.crons.values()) cron.stop();
+    this.crons.clear();
+  }
+}
+
+export class Scheduler {
+  private readonly driver: ScheduleDriver;
   private running = false;
 
   constructor(
     private readonly queue: JobQueue,
     private readonly definitions: JobDefinition<any, any>[],
-  ) {}
+    driver?: ScheduleDriver,
+  ) {
+    this.driver =
+      driver ??
+      new CronerDriver((row, at) =>
+        this.tick(row.id, at).catch((error) => console.error(`[jobs] schedule ${row.name} could not enqueue its job:`, (error as Error).message)),
+      );
+  }
 
   private definition(name: string): JobDefinition<any, any> {
     const found = this.definitions.find((d) => d.name === name);
@@ -105,7 +158,7 @@ export class Scheduler {
         enabled: input.enabled ?? true,
       },
     });
-    this.arm(row);
+    if (row.enabled) await this.driver.arm(row);
     return toView(row);
   }
 
@@ -122,14 +175,14 @@ export class Scheduler {
   async setEnabled(id: string, enabled: boolean): Promise<ScheduleView> {
     await this.get(id);
     const row = await db.jobSchedule.update({ where: { id }, data: { enabled } });
-    this.disarm(id);
-    this.arm(row);
+    await this.driver.remove(id);
+    if (row.enabled) await this.driver.arm(row);
     return toView(row);
   }
 
   async remove(id: string): Promise<void> {
     await this.get(id);
-    this.disarm(id);
+    await this.driver.remove(id);
     await db.jobSchedule.delete({ where: { id } });
   }
 
@@ -137,12 +190,14 @@ export class Scheduler {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    for (const row of await db.jobSchedule.findMany({ where: { enabled: true } })) this.arm(row);
+    const rows = await db.jobSchedule.findMany({ where: { enabled: true } });
+    await this.driver.sync(rows);
+    for (const row of rows) await this.driver.arm(row);
   }
 
   stop(): void {
     this.running = false;
-    for (const id of [...this.crons.keys()]) this.disarm(id);
+    this.driver.stop();
   }
 
   /** Enqueues the job for one tick; safe to call twice for the same tick. */
@@ -156,20 +211,5 @@ export class Scheduler {
       scheduleId: row.id,
     });
     await db.jobSchedule.updateMany({ where: { id: row.id }, data: { lastTickAt: at } });
-  }
-
-  private arm(row: JobSchedule): void {
-    if (!this.running || !row.enabled || this.crons.has(row.id)) return;
-    const cron = new Cron(row.cron, { timezone: row.timezone ?? undefined, unref: true }, (self) => {
-      this.tick(row.id, tickTime(self)).catch((error) =>
-        console.error(`[jobs] schedule ${row.name} could not enqueue its job:`, (error as Error).message),
-      );
-    });
-    this.crons.set(row.id, cron);
-  }
-
-  private disarm(id: string): void {
-    this.crons.get(id)?.stop();
-    this.crons.delete(id);
   }
 }

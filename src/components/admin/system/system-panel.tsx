@@ -129,7 +129,11 @@ export function SystemPanel() {
             color={s.appDatabase.status === "ok" ? "teal" : "red"}
             label="App database"
             value={s.appDatabase.status === "ok" ? `${s.appDatabase.latencyMs ?? "—"} ms` : "Error"}
-            hint={s.appDatabase.error ?? `Jobs: ${s.jobs.backend}, ${s.jobs.status}`}
+            hint={
+              s.appDatabase.error ??
+              `${s.appDatabase.provider === "postgresql" ? "PostgreSQL" : "SQLite"} · jobs: ${s.jobs.backend}, ${s.jobs.workers.length} worker(s), ` +
+                `${s.jobs.depth.waiting} waiting, ${s.jobs.failed.total} failed${s.jobs.error ? ` (${s.jobs.error})` : ""}`
+            }
           />
           <StatCard
             icon={<IconCpu size={20} />}

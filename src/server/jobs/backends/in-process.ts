@@ -7,8 +7,8 @@ import { publish, subscribe } from "../../events/bus";
 import type { SessionUser } from "../../services/auth/session";
 import { jobPrincipal } from "../../services/principal";
 import { backoffDelay, type JobContext, type JobDefinition } from "../definition";
-import { isFinalJobStatus, type EnqueueOptions, type EnqueueResult, type JobFilter, type JobQueue, type JobRecord } from "../queue";
-import { insertJob, storedBackoff, toJobRecord, whereFor } from "./job-rows";
+import { isFinalJobStatus, type EnqueueOptions, type EnqueueResult, type JobBackendStatus, type JobFilter, type JobQueue, type JobRecord } from "../queue";
+import { failedJobs, insertJob, storedBackoff, toJobRecord, whereFor } from "./job-rows";
 
 export const SERVER_RESTARTED = "server restarted";
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -143,6 +143,24 @@ export class InProcessQueue implements JobQueue {
       for (const id of this.mine.keys()) shared.running.get(id)?.abort(new ShuttingDown("shutting down"));
       await Promise.race([all, new Promise((r) => setTimeout(r, 1000).unref())]);
     }
+  }
+
+  async status(): Promise<JobBackendStatus> {
+    const now = new Date();
+    const [waiting, delayed, running, failed] = await Promise.all([
+      db.job.count({ where: { status: "queued", runAt: { lte: now } } }),
+      db.job.count({ where: { status: "queued", runAt: { gt: now } } }),
+      db.job.count({ where: { status: "running" } }),
+      failedJobs(),
+    ]);
+    return {
+      backend: "in-process",
+      status: "ok",
+      workers: this.started ? [{ name: `in-process:${process.pid}`, address: null, idleSeconds: null }] : [],
+      depth: { waiting, delayed, running },
+      failed,
+      error: null,
+    };
   }
 
   /**

@@ -2,8 +2,9 @@ import "server-only";
 import { Prisma, type Job } from "@prisma/client";
 import { db } from "../../db";
 import { AppError } from "../../errors";
+import { isUniqueViolation } from "../../errors/prisma";
 import { DEFAULT_BACKOFF, type Backoff, type JobDefinition } from "../definition";
-import type { EnqueueOptions, EnqueueResult, JobFilter, JobRecord, JobStatus } from "../queue";
+import type { EnqueueOptions, EnqueueResult, JobBackendStatus, JobFilter, JobRecord, JobStatus } from "../queue";
 
 /** Prisma rows ↔ the backend-neutral JobRecord, and the idempotent insert. */
 
@@ -47,7 +48,6 @@ export function storedBackoff(row: Job): Backoff {
   return DEFAULT_BACKOFF;
 }
 
-const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
 const ACTIVE: JobStatus[] = ["queued", "running"];
 
 /**
@@ -105,4 +105,13 @@ export function whereFor(filter: JobFilter): Prisma.JobWhereInput {
     ...(filter.name ? { name: filter.name } : {}),
     ...(filter.status ? { status: Array.isArray(filter.status) ? { in: filter.status } : filter.status } : {}),
   };
+}
+
+/** Failed jobs for the status page: how many, and the latest few (their stored, user-safe messages). */
+export async function failedJobs(take = 5): Promise<JobBackendStatus["failed"]> {
+  const [total, rows] = await Promise.all([
+    db.job.count({ where: { status: "failed" } }),
+    db.job.findMany({ where: { status: "failed" }, orderBy: { finishedAt: "desc" }, take, select: { id: true, name: true, error: true, finishedAt: true } }),
+  ]);
+  return { total, recent: rows };
 }

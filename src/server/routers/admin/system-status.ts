@@ -9,7 +9,7 @@ export const systemStatusDto = z.object({
   version: z.string(),
   uptimeSeconds: z.number(),
   nodeVersion: z.string(),
-  appDatabase: z.object({ status: z.enum(["ok", "error"]), latencyMs: z.number().nullable(), error: z.string().nullable() }),
+  appDatabase: z.object({ provider: z.enum(["sqlite", "postgresql"]), status: z.enum(["ok", "error"]), latencyMs: z.number().nullable(), error: z.string().nullable() }),
   dataSources: z.array(
     z.object({
       id: z.string(),
@@ -22,7 +22,17 @@ export const systemStatusDto = z.object({
       schemaCached: z.boolean(),
     }),
   ),
-  jobs: z.object({ backend: z.literal("in-process"), status: z.literal("ok") }),
+  jobs: z.object({
+    backend: z.enum(["in-process", "bullmq"]),
+    status: z.enum(["ok", "degraded"]),
+    workers: z.array(z.object({ name: z.string(), address: z.string().nullable(), idleSeconds: z.number().nullable() })),
+    depth: z.object({ waiting: z.number(), delayed: z.number(), running: z.number() }),
+    failed: z.object({
+      total: z.number(),
+      recent: z.array(z.object({ id: z.string(), name: z.string(), error: z.string().nullable(), finishedAt: z.string().nullable() })),
+    }),
+    error: z.string().nullable(),
+  }),
   memory: z.object({
     rssBytes: z.number(),
     heapUsedBytes: z.number(),
@@ -38,5 +48,9 @@ export const systemStatus = adminProcedure.output(systemStatusDto).query(async (
     ...s,
     timestamp: s.timestamp.toISOString(),
     dataSources: s.dataSources.map((d) => ({ ...d, lastCheckedAt: d.lastCheckedAt?.toISOString() ?? null })),
+    jobs: {
+      ...s.jobs,
+      failed: { ...s.jobs.failed, recent: s.jobs.failed.recent.map((f) => ({ ...f, finishedAt: f.finishedAt?.toISOString() ?? null })) },
+    },
   };
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { invalidate, registerCache } from "../../cache";
 import type { Session } from "./session";
 
 /**
@@ -8,6 +9,7 @@ import type { Session } from "./session";
  * end or alter a session (token revoked, sessions signed out, user updated, deactivated
  * or deleted) drops them all, so logout and revocation take effect on the next request.
  * A lookup that overlapped such a change is not stored (the generation moved on).
+ * With several processes the drop goes to all of them over the bus (src/server/cache).
  */
 const TTL_MS = 2000;
 const MAX_ENTRIES = 10_000;
@@ -33,8 +35,12 @@ export function rememberSession(token: string, session: Session, lookedUpAt: num
   entries.set(token, { session, until: Math.min(Date.now() + TTL_MS, session.tokenExpiresAt.getTime()) });
 }
 
-/** Call after any committed change to users or revocations. */
-export function forgetCachedSessions(): void {
+registerCache("sessions", () => {
   generation++;
   entries.clear();
+});
+
+/** Call after any committed change to users or revocations (clears this process at once, then the others). */
+export function forgetCachedSessions(): void {
+  invalidate("sessions");
 }

@@ -1,7 +1,8 @@
 import "server-only";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { config } from "../../config";
 import { AppError } from "../../errors";
+import { createLimiter } from "../rate-limit/limiter";
 
 /**
  * Password-failure throttling: after QUARRY_LOGIN_MAX_FAILURES wrong passwords for the
@@ -10,13 +11,14 @@ import { AppError } from "../../errors";
  *
  * The account is the user's id whenever the identifier resolves to a user, so the email,
  * the username and any case or spacing of them share one count; sign-in and
- * change-password (a wrong current password) spend the same count too.
+ * change-password (a wrong current password) spend the same count too. With REDIS_URL
+ * the count is kept in Redis, so every web process sees the same failures (limiter.ts).
  */
-let limiter: RateLimiterMemory | undefined;
+let limiter: RateLimiterAbstract | undefined;
 
-function failures(): RateLimiterMemory {
+function failures(): RateLimiterAbstract {
   const { QUARRY_LOGIN_MAX_FAILURES, QUARRY_LOGIN_LOCKOUT_SECONDS } = config();
-  limiter ??= new RateLimiterMemory({
+  limiter ??= createLimiter({
     keyPrefix: "login-fail",
     points: QUARRY_LOGIN_MAX_FAILURES,
     duration: QUARRY_LOGIN_LOCKOUT_SECONDS,

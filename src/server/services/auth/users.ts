@@ -3,6 +3,7 @@ import { Prisma } from "@prisma/client";
 import { isRole, type Role } from "@/lib/roles";
 import { db } from "../../db";
 import { AppError, conflict } from "../../errors";
+import { isUniqueViolation } from "../../errors/prisma";
 import { assertPasswordPolicy, hashPassword } from "./passwords";
 
 /** What the rest of Quarry knows about a user: never the password hash. */
@@ -100,7 +101,7 @@ export async function createUser(input: NewUser): Promise<UserRecord> {
     return toUserRecord(row);
   } catch (error) {
     // Two registrations racing for the same email: the unique index decides.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       throw conflict("A user with this email or username already exists");
     }
     throw error;

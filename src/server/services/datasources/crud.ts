@@ -4,6 +4,7 @@ import { Prisma, type DataSource } from "@prisma/client";
 import { db } from "../../db";
 import { ReadCache } from "../../db/read-cache";
 import { conflict, notFound, validationFailed } from "../../errors";
+import { isUniqueViolation } from "../../errors/prisma";
 import { accessMap, accessTo, readableDataSourceIds, type Access } from "../access";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
@@ -246,7 +247,7 @@ export async function deleteDataSource(principal: Principal, id: string): Promis
 }
 
 function uniqueName(error: unknown, name: string): unknown {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+  if (isUniqueViolation(error)) {
     return conflict(`A data source named "${name}" already exists`);
   }
   return error;

@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { AppError, badRequest, conflict, notFound, validationFailed } from "../../errors";
+import { isUniqueViolation } from "../../errors/prisma";
 import { recordAudit } from "../audit";
 import { auditActorOf, isAdminPrincipal, requireActingUser, requireAdmin, type Principal } from "../principal";
 
@@ -119,7 +120,7 @@ const nameTaken = (name: string) => conflict(`A group named "${name}" already ex
 
 /** The pre-checks answer the common case; the unique index settles a race the same way. */
 function duplicateName(error: unknown, name: string): unknown {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return nameTaken(name);
+  if (isUniqueViolation(error)) return nameTaken(name);
   return error;
 }
 

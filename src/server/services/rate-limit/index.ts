@@ -1,13 +1,15 @@
 import "server-only";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { config } from "../../config";
 import { AppError } from "../../errors";
 import type { Principal } from "../principal";
+import { createLimiter } from "./limiter";
 
 /**
  * Per-user request budgets (a fixed one-minute window), shared by the REST API and
  * tRPC so a user has one budget whichever door they use: `api` for every request or
- * procedure call, `query` (smaller) for the ones that run SQL.
+ * procedure call, `query` (smaller) for the ones that run SQL. With REDIS_URL the budget
+ * is kept in Redis and shared by every web process (limiter.ts).
  */
 export interface RateLimitState {
   limit: number;
@@ -16,13 +18,13 @@ export interface RateLimitState {
   reset: number;
 }
 
-const limiters = new Map<string, RateLimiterMemory>();
+const limiters = new Map<string, RateLimiterAbstract>();
 
-function limiterFor(bucket: string, points: number): RateLimiterMemory {
+function limiterFor(bucket: string, points: number): RateLimiterAbstract {
   const key = `${bucket}:${points}`;
   let limiter = limiters.get(key);
   if (!limiter) {
-    limiter = new RateLimiterMemory({ keyPrefix: `rest-${bucket}`, points, duration: 60 });
+    limiter = createLimiter({ keyPrefix: `rest-${bucket}`, points, duration: 60 });
     limiters.set(key, limiter);
   }
   return limiter;

@@ -1,5 +1,8 @@
 import "server-only";
+import { invalidateAll } from "../../cache";
 import { db } from "../../db";
+import { appDatabaseProvider } from "../../config/app-database";
+import { jobQueue, type JobBackendStatus } from "../../jobs";
 import { recordAudit } from "../audit";
 import { auditActorOf, requireAdmin, type Principal } from "../principal";
 
@@ -22,9 +25,10 @@ export interface SystemStatus {
   version: string;
   uptimeSeconds: number;
   nodeVersion: string;
-  appDatabase: { status: "ok" | "error"; latencyMs: number | null; error: string | null };
+  appDatabase: { provider: "sqlite" | "postgresql"; status: "ok" | "error"; latencyMs: number | null; error: string | null };
   dataSources: DataSourceStatus[];
-  jobs: { backend: "in-process"; status: "ok" };
+  /** Read live from the backend: workers taking jobs now, queue depth, failed jobs. */
+  jobs: JobBackendStatus;
   memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number };
 }
 
@@ -34,7 +38,7 @@ export interface SystemStatus {
  */
 export async function systemStatus(principal: Principal): Promise<SystemStatus> {
   requireAdmin(principal);
-  const appDatabase: SystemStatus["appDatabase"] = { status: "ok", latencyMs: null, error: null };
+  const appDatabase: SystemStatus["appDatabase"] = { provider: appDatabaseProvider(), status: "ok", latencyMs: null, error: null };
   let dataSources: DataSourceStatus[] = [];
   const t0 = performance.now();
   try {
@@ -57,16 +61,22 @@ export async function systemStatus(principal: Principal): Promise<SystemStatus> 
     appDatabase.status = "error";
     appDatabase.error = "The app database did not answer";
   }
+  const jobs = await jobQueue()
+    .status()
+    .catch((error: Error): JobBackendStatus => {
+      console.error("[status] the job backend did not answer:", error.message);
+      return { backend: "in-process", status: "degraded", workers: [], depth: { waiting: 0, delayed: 0, running: 0 }, failed: { total: 0, recent: [] }, error: "The job backend did not answer" };
+    });
   const mem = process.memoryUsage();
   return {
-    status: appDatabase.status === "ok" ? "ok" : "degraded",
+    status: appDatabase.status === "ok" && jobs.status === "ok" ? "ok" : "degraded",
     timestamp: new Date(),
     version: process.env.npm_package_version ?? "0.1.0",
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
     nodeVersion: process.version,
     appDatabase,
     dataSources,
-    jobs: { backend: "in-process", status: "ok" },
+    jobs,
     memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal, externalBytes: mem.external },
   };
 }
@@ -76,8 +86,10 @@ export const clearedMessage = (count: number) =>
   count ? `Cleared the cached schema of ${count} data source${count === 1 ? "" : "s"}` : "No cached schemas to clear";
 
 /**
- * Drops every data source's cached schema; the next schema read introspects afresh.
- * Quarry's only application cache is that schema snapshot (there is no Redis cache).
+ * Drops every data source's cached schema (app state, shared by all processes; the next
+ * schema read introspects afresh) and every in-memory cache in every process (through
+ * the event bus: src/server/cache). Redis holds no cache, only rate-limit budgets, job
+ * queues and pub/sub, which a cache clear must not touch.
  */
 export async function clearSchemaCache(principal: Principal): Promise<{ cleared: { id: string; name: string }[] }> {
   requireAdmin(principal);
@@ -92,10 +104,11 @@ export async function clearSchemaCache(principal: Principal): Promise<{ cleared:
       data: { schemaCache: null, lastSyncedAt: null },
     });
   }
+  const memoryCaches = invalidateAll();
   await recordAudit(auditActorOf(principal), {
     action: "clear_cache",
     resourceType: "system",
-    details: { data_sources: cached.map((c) => c.name) },
+    details: { data_sources: cached.map((c) => c.name), memory_caches: memoryCaches },
   });
   return { cleared: cached };
 }

@@ -3,6 +3,7 @@ import { Prisma } from "@prisma/client";
 import type { Role } from "@/lib/roles";
 import { db } from "../../db";
 import { badRequest, conflict, forbidden, notFound } from "../../errors";
+import { isUniqueViolation } from "../../errors/prisma";
 import type { AuditAction } from "../../events/audit-actions";
 import { recordAudit } from "../audit";
 import { assertPasswordPolicy, hashPassword } from "../auth/passwords";
@@ -93,7 +94,7 @@ export async function updateUser(
       return updated;
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (isUniqueViolation(error)) {
       throw conflict("A user with this email or username already exists");
     }
     throw error;

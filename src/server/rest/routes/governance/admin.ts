@@ -83,7 +83,7 @@ export const adminRoutes = [
           status: s.status,
           timestamp: s.timestamp.toISOString(),
           app: { status: "ok", version: s.version, uptime_seconds: s.uptimeSeconds, node_version: s.nodeVersion },
-          database: { status: s.appDatabase.status, latency_ms: s.appDatabase.latencyMs, error: s.appDatabase.error },
+          database: { provider: s.appDatabase.provider, status: s.appDatabase.status, latency_ms: s.appDatabase.latencyMs, error: s.appDatabase.error },
           data_sources: s.dataSources.map((d) => ({
             id: d.id,
             name: d.name,
@@ -94,7 +94,17 @@ export const adminRoutes = [
             error: d.lastError,
             schema_cached: d.schemaCached,
           })),
-          jobs: s.jobs,
+          jobs: {
+            backend: s.jobs.backend,
+            status: s.jobs.status,
+            workers: s.jobs.workers.map((w) => ({ name: w.name, address: w.address, idle_seconds: w.idleSeconds })),
+            queue_depth: s.jobs.depth,
+            failed: {
+              total: s.jobs.failed.total,
+              recent: s.jobs.failed.recent.map((f) => ({ id: f.id, name: f.name, error: f.error, finished_at: f.finishedAt })),
+            },
+            error: s.jobs.error,
+          },
           uptime_seconds: s.uptimeSeconds,
           node_version: s.nodeVersion,
           memory: {
@@ -109,7 +119,7 @@ export const adminRoutes = [
   }),
   defineRoute({
     method: "POST", path: "/admin/system/cache/clear", format, auth: "user", procedure: "admin.clearCache", tag,
-    summary: "Drop every data source's cached schema (admin); the next schema read introspects afresh",
+    summary: "Drop every data source's cached schema and every process's in-memory caches (admin); the next schema read introspects afresh",
     response: z.object({
       message: z.string(),
       cleared: z.object({ schema_cache: z.array(z.object({ id: z.string(), name: z.string() })), count: z.number() }),

@@ -121,9 +121,12 @@ describe("/admin/system", () => {
     expect(res.body).toMatchObject({
       status: "ok",
       database: { status: "ok" },
-      jobs: { backend: "in-process", status: "ok" },
+      jobs: { backend: "in-process", status: "ok", queue_depth: { waiting: 0, delayed: 0, running: 0 }, error: null },
       node_version: process.version,
     });
+    // Nothing started the worker in this test file: no live worker is claimed.
+    expect(res.body.jobs.workers).toEqual([]);
+    expect(res.body.jobs.failed).toMatchObject({ total: expect.any(Number), recent: expect.any(Array) });
     expect(res.body.uptime_seconds).toBeGreaterThanOrEqual(0);
     expect(res.body.memory.rss_bytes).toBeGreaterThan(0);
     expect(res.body.data_sources).toContainEqual(
@@ -144,7 +147,9 @@ describe("/admin/system", () => {
     expect((await db.dataSource.findUniqueOrThrow({ where: { id: plain.id } })).updatedAt).toEqual(plain.updatedAt);
 
     const [entry] = await auditEntries({ action: "clear_cache", userId: admin.user.id });
-    expect(JSON.parse(entry!.details)).toEqual({ data_sources: ["Cached"] });
+    const details = JSON.parse(entry!.details);
+    expect(details).toMatchObject({ data_sources: ["Cached"] });
+    expect(details.memory_caches).toContain("sessions");
     const empty = await rest("POST", "/admin/system/cache/clear", { token: admin.token });
     expect(empty.body).toMatchObject({ message: "No cached schemas to clear", cleared: { count: 0 } });
   });
