@@ -10,6 +10,7 @@ import { connectorFor } from "./connection";
 import { getDataSourceRow } from "./crud";
 import { storedWarnings } from "./dto";
 import { checkTarget } from "./target-policy";
+import { syncDictionary } from "../dictionary/store";
 
 export interface ConnectionTest {
   ok: boolean;
@@ -107,6 +108,7 @@ export async function syncSchema(user: SessionUser, id: string): Promise<CachedS
     where: { id },
     data: { schemaCache: JSON.stringify(schema), lastSyncedAt: now, status: "connected", lastError: null },
   });
+  await syncDictionary(id, schema); // renamed or dropped columns are flagged in the dictionary, never lost
   await recordAudit(
     { userId: user.id, label: user.email },
     { action: "sync_schema", resourceType: "data_source", resourceId: id, details: { tables: schema.tables.length } },

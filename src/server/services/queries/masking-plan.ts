@@ -5,11 +5,12 @@ import { db } from "../../db";
 import { touchedTables } from "../../sql/touched-tables";
 import type { AnalyzedStatement, SqlDialect } from "../../sql/types";
 import { accessTo, type Access } from "../access";
-import { applyMask, maskingPlan, personalByName, type MaskingContext, type MaskingPlan, type PersonalColumn } from "../access/masking";
+import { applyMask, maskingPlan, type MaskingContext, type MaskingPlan, type PersonalColumn } from "../access/masking";
 import type { SessionUser } from "../auth/session";
 import { connectorFor } from "../datasources/connection";
 import type { EngineName } from "../datasources/engines";
 import { analyzeOrThrow } from "./gateway";
+import { personalFromDictionary } from "../dictionary/personal";
 
 /**
  * The masking plan of one read for one caller, decided before it runs. Readers' plans
@@ -28,8 +29,8 @@ export async function maskingPlanFor(
   check: PlanInput,
   options: { unknownTables?: "refuse" | "refuse-rows"; isPersonal?: PersonalColumn } = {},
 ): Promise<MaskingPlan> {
-  const isPersonal = options.isPersonal ?? personalByName;
   if (check.access.canWrite) return { mode: "off" };
+  const isPersonal = options.isPersonal ?? (await personalFromDictionary(check.dataSource.id)); // the dictionary's PII tags
   const context = (schema: SchemaSnapshot): MaskingContext => ({
     dialect: check.dataSource.engine as SqlDialect,
     schema,
