@@ -52,6 +52,8 @@ export function reconcilePlan(schema: SchemaSnapshot, entries: EntryState[]): Re
       const fresh = create.filter((c) => c.tableSchema === e.tableSchema && c.tableName === e.tableName && c.columnName);
       // One column gone and one new in the same table: most likely a rename.
       if (table && goneHere.length === 1 && fresh.length === 1) renamedTo = fresh[0]!.columnName;
+      // A rename found earlier stands while its new column exists.
+      else if (e.state === "renamed" && e.renamedTo && table?.columns.some((c) => c.name === e.renamedTo)) renamedTo = e.renamedTo;
     }
     const state = renamedTo ? "renamed" : "dropped";
     if (e.state !== state || e.renamedTo !== renamedTo) update.push({ id: e.id, state, renamedTo });
