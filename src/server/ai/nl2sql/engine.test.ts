@@ -79,7 +79,7 @@ describe("grounding", () => {
     const edited = structuredClone(logistics.schema);
     edited.tables.find((t) => t.name === "shipments")!.synonyms = ["parcel"];
     const withSynonym = translate("How many parcels are there?", edited, { now: EVAL_NOW });
-    expect(withSynonym.ok && withSynonym.sql).toBe("SELECT COUNT(*) AS count\nFROM shipments");
+    expect(withSynonym.ok && withSynonym.sql).toBe("SELECT COUNT(*) AS shipments_count\nFROM shipments");
   });
 
   it("reports its mappings (phrase → table/column/value) and the tables it used", () => {

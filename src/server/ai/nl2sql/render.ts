@@ -73,7 +73,8 @@ export function render(q: Query, schema: NlSchema): string {
   const outName = (e: Expr, as?: string): string => {
     if (as) return as;
     if (e.k === "agg") {
-      if (!e.ref) return multi || e.table !== q.from ? `${e.table.name}_count` : "count";
+      // not plain `count`: some parsers read it as the function name
+      if (!e.ref) return `${e.table.name}_count`;
       const prefix = { count: e.distinct ? "distinct" : "count", sum: "total", avg: "avg", max: "max", min: "min" }[e.fn];
       return `${prefix}_${e.ref.column.name}`;
     }

@@ -74,8 +74,7 @@ async function aiAnswer(session: Parameters<typeof restUser>[0], headers: Header
   const answer = await askQuestion(userPrincipal(restUser(session), headers.get(CLIENT_IP_HEADER) ?? undefined), { ...input, run: input.run ?? true });
   if (answer.status === "unanswered") {
     throw new AppError("VALIDATION_ERROR", answer.message ?? "The question could not be answered", {
-      fields: [{ field: "question", message: answer.message ?? "not understood" }],
-      details: { unmapped: answer.unmapped, ...reasoning(answer) },
+      details: { field: "question", unmapped: answer.unmapped, engine: answer.engine, mappings: answer.mappings, context_retrieved: answer.contextRetrieved },
     });
   }
   if (answer.status === "pending_approval" && answer.approval) {

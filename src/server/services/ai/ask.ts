@@ -8,6 +8,7 @@ import type { EngineName } from "../datasources/engines";
 import type { ApprovalView } from "../approvals/views";
 import { recordAudit } from "../audit";
 import { loadDictionary } from "../dictionary/store";
+import { ensureValueSamples } from "../dictionary/values";
 import { auditActorOf, requireActingUser, type Principal } from "../principal";
 import type { QueryResultView } from "../queries/views";
 import { complete, providerRow } from "./providers";
@@ -61,7 +62,8 @@ export async function askQuestion(principal: Principal, input: AskInput): Promis
   if (!question) throw validationFailed([{ field: "question", message: "required" }]);
   if (question.length > MAX_QUESTION) throw validationFailed([{ field: "question", message: `at most ${MAX_QUESTION} characters` }]);
   const started = performance.now();
-  const d = await loadDictionary(principal, input.dataSourceId);
+  let d = await loadDictionary(principal, input.dataSourceId);
+  if (await ensureValueSamples(principal, d)) d = await loadDictionary(principal, d.dataSourceId);
   const dialect = d.engine as EngineName;
   const schema = nlSchemaOf(d.schema, dialect, factsOf(d.entries), dialect === "mysql" ? [d.database] : []);
   const builtin = translate(question, schema, { language: input.language, now: input.now });

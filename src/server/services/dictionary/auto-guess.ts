@@ -71,13 +71,13 @@ export async function runAutoGuess(
 
 type Dialect = "sqlite" | "postgres" | "mysql";
 
-function fromClause(table: SchemaTable, dialect: Dialect, database: string): string {
+export function fromClause(table: SchemaTable, dialect: Dialect, database: string): string {
   const q = (n: string) => quoteIdent(n, dialect);
   if (table.schema && !(dialect === "mysql" && table.schema === database)) return `${q(table.schema)}.${q(table.name)}`;
   return q(table.name);
 }
 
-async function sample(principal: Principal, dataSourceId: string, sql: string, maxRows: number): Promise<Record<string, unknown>[] | null> {
+export async function sample(principal: Principal, dataSourceId: string, sql: string, maxRows: number): Promise<Record<string, unknown>[] | null> {
   try {
     const out = await runThroughReadPath(principal, { dataSourceId, sql, maxRows, source: "dictionary" });
     return out.type === "result" ? out.result.rows : null;
