@@ -17,6 +17,8 @@ export interface OpenAiTestServer {
   baseUrl: string;
   requests: { path: string; authorization: string | undefined; body: any }[];
   script(...replies: ScriptedReply[]): void;
+  /** Drops replies a previous test left unused. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startOpenAiServer(): Promise<OpenAiTestServer> {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     script: (...replies) => void queue.push(...replies),
+    reset: () => void queue.splice(0),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

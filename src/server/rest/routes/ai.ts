@@ -159,7 +159,7 @@ export const aiRoutes = [
       api_key_encrypted: z.boolean().optional(),
       base_url: z.string().max(2000).optional(),
       is_default: z.boolean().optional(),
-      context_window: z.number().int().min(256).max(10_000_000).optional(),
+      context_window: z.number().int().min(64).max(10_000_000).optional(),
       timeout_ms: z.number().int().min(1000).max(600_000).optional(),
     }),
     async handle({ caller, body }) {

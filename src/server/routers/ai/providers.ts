@@ -15,6 +15,6 @@ export const createProviderInput = z.object({
   apiKey: z.string().max(4000).optional(),
   baseUrl: z.string().max(2000).optional(),
   isDefault: z.boolean().optional(),
-  contextWindow: z.number().int().min(256).max(10_000_000).optional(),
+  contextWindow: z.number().int().min(64).max(10_000_000).optional(),
   timeoutMs: z.number().int().min(1000).max(600_000).optional(),
 });

@@ -12,7 +12,7 @@ import { ensureValueSamples } from "../dictionary/values";
 import { auditActorOf, requireActingUser, type Principal } from "../principal";
 import type { QueryResultView } from "../queries/views";
 import { complete, providerRow } from "./providers";
-import { runThroughReadPath } from "./read";
+import { runThroughReadPath, validateThroughReadPath } from "./read";
 import { factsOf, promptSchema } from "./schema-slice";
 
 /**
@@ -208,14 +208,20 @@ async function viaProvider(
     let error: string | undefined;
     if (!checked.ok) error = checked.error;
     else {
-      answer.validation = { ...answer.validation, parsed: true, statementType: checked.kind, errors: [] };
+      answer.validation = { ...answer.validation, parsed: true, statementType: checked.kind };
+      // Reads are dry-run first (read policy, EXPLAIN): a statement the engine cannot plan goes back to the model.
+      const dry = checked.kind === "read" ? await validateThroughReadPath(principal, d.dataSourceId, sql) : null;
+      if (dry && !dry.isValid) error = dry.errors.map((e) => e.message).join("; ");
+    }
+    if (!error) {
       try {
         await execute(principal, answer, input, d.dataSourceId, sql);
         return;
       } catch (failure) {
-        // The engine's own error goes back to the model for a corrected statement; a
-        // refusal (permissions, read policy) is final.
-        if (!isAppError(failure) || failure.code !== "QUERY_FAILED") throw failure;
+        // The engine's error or a refusal of the statement's shape (untraceable columns,
+        // a refused function) goes back to the model; a refusal of the caller
+        // (permissions, a write for a reader) is final.
+        if (!isAppError(failure) || (failure.code !== "QUERY_FAILED" && failure.code !== "QUERY_REJECTED")) throw failure;
         error = failure.message;
       }
     }

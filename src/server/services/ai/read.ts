@@ -1,5 +1,6 @@
 import "server-only";
 import { executeQuery, type ExecuteOutcome } from "../queries/execute";
+import { validateSql, type Validation } from "../queries/validate";
 import { requireActingUser, type Principal } from "../principal";
 
 /**
@@ -13,4 +14,9 @@ export function runThroughReadPath(
   input: { dataSourceId: string; sql: string; maxRows?: number; source: string; wait?: boolean },
 ): Promise<ExecuteOutcome> {
   return executeQuery(requireActingUser(principal), input);
+}
+
+/** Parse, read policy and an EXPLAIN dry run, without running anything (the same checks the editor's validate uses). */
+export function validateThroughReadPath(principal: Principal, dataSourceId: string, sql: string): Promise<Validation> {
+  return validateSql(requireActingUser(principal), dataSourceId, sql);
 }
