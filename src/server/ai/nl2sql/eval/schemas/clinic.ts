@@ -16,7 +16,7 @@ export function clinicRows(): string[] {
   const firsts = ["Ana", "Ben", "Chen", "Dewi", "Eva", "Farid", "Gita", "Hugo", "Ines", "Jon", "Kira", "Luis", "Maya", "Nina", "Omar", "Putri"];
   const lasts = ["Smith", "Garcia", "Tan", "Wijaya", "Muller", "Rossi", "Khan", "Lopez", "Sato", "Novak"];
   const doctors = Array.from({ length: 20 }, (_, i) => {
-    const dep = (i % 5) + 1;
+    const dep = ((i % 7) % 5) + 1; // uneven on purpose: rankings need a clear winner
     return [i + 1, r.pick(firsts), r.pick(lasts), r.pick(specialties[dep]!), dep, r.date("2010-01-01", "2024-12-31"), r.int(80, 250) * 1000];
   });
   const cities = ["Jakarta", "Bandung", "Surabaya", "Medan", "Denpasar", "Yogyakarta"];
@@ -26,7 +26,7 @@ export function clinicRows(): string[] {
     return [i + 1, f, l, `${f}.${l}${i}@mail.test`.toLowerCase(), r.next() < 0.2 ? null : `+62812${r.int(1000000, 9999999)}`, r.date("1940-01-01", "2020-12-31"), r.pick(cities), r.pick(["female", "male"])];
   });
   const statuses = ["completed", "completed", "completed", "cancelled", "no_show", "scheduled"];
-  const appointments = Array.from({ length: 1500 }, (_, i) => [i + 1, r.int(1, 300), r.int(1, 20), r.date("2023-01-01", "2025-12-31"), r.pick(statuses), r.int(20, 300)]);
+  const appointments = Array.from({ length: 1500 }, (_, i) => [i + 1, r.int(1, 300), 1 + Math.floor(r.next() ** 2 * 20), r.date("2023-01-01", "2025-12-31"), r.pick(statuses), r.int(20, 300)]);
   const meds = ["Amoxicillin", "Ibuprofen", "Paracetamol", "Metformin", "Lisinopril", "Atorvastatin"];
   const prescriptions = Array.from({ length: 1200 }, (_, i) => [i + 1, r.int(1, 1500), r.pick(meds), r.pick([100, 250, 500, 850, 1000]), r.int(3, 30)]);
   return [
