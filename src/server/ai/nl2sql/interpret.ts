@@ -367,7 +367,7 @@ export function interpret(sc: Scanned, schema: NlSchema, lex: Lexicon): Interpre
   if (unmapped.length) return fail(`I could not match ${unmapped.map((u) => `"${u}"`).join(", ")} to a table, column or value of this database`);
   if (!context.size && !measures.some((m) => m.word)) {
     const words = sc.spans.filter((s) => s.t === "unknown").map((s) => s.phrase);
-    return fail("I could not find any table or column of this database in the question", words);
+    return fail(`I could not find any table or column of this database in the question${words.length ? ` (not understood: ${words.join(", ")})` : ""}`, words);
   }
 
   // --- measure words ("sales", "revenue") name the likeliest money column
