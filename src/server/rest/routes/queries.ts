@@ -70,7 +70,7 @@ const insightResult = (r: Result) => ({
  * A natural-language question through the AI feature: 202 for a change sent for approval,
  * 422 with what could not be mapped, else the result with its reasoning.
  */
-async function aiAnswer(session: Parameters<typeof restUser>[0], headers: Headers, input: { question: string; dataSourceId?: string; maxRows?: number; run?: boolean }) {
+async function aiAnswer(session: Parameters<typeof restUser>[0], headers: Headers, input: { question: string; dataSourceId?: string; maxRows?: number; run?: boolean; engine?: "auto" | "builtin" | "provider" }) {
   const answer = await askQuestion(userPrincipal(restUser(session), headers.get(CLIENT_IP_HEADER) ?? undefined), { ...input, run: input.run ?? true });
   if (answer.status === "unanswered") {
     throw new AppError("VALIDATION_ERROR", answer.message ?? "The question could not be answered", {
@@ -205,6 +205,7 @@ export const queryRoutes = [
     summary: "Run SQL (mode sql) or answer a question in plain language (mode ai) against a database",
     body: z.object({
       mode: z.enum(["sql", "manual", "ai"]).default("sql"),
+      engine: z.enum(["auto", "builtin", "provider"]).optional(),
       input: z.string().max(200_000).optional(),
       sql: z.string().max(200_000).optional(),
       database_id: z.string().min(1).max(100).optional(),
@@ -212,7 +213,7 @@ export const queryRoutes = [
       wait: z.boolean().optional(),
     }).refine((b) => (b.sql ?? b.input)?.trim(), { message: "input is required", path: ["input"] }),
     async handle({ session, body, headers }) {
-      if (body.mode === "ai") return aiAnswer(session, headers, { question: (body.input ?? body.sql)!, dataSourceId: body.database_id, maxRows: body.limit });
+      if (body.mode === "ai") return aiAnswer(session, headers, { question: (body.input ?? body.sql)!, dataSourceId: body.database_id, maxRows: body.limit, engine: body.engine });
       const out = await executeQuery(restUser(session), {
         dataSourceId: body.database_id, sql: (body.sql ?? body.input)!, maxRows: body.limit, wait: body.wait, source: "api",
       });
@@ -248,10 +249,11 @@ export const queryRoutes = [
       connection_id: z.string().min(1).max(100).optional(),
       limit: z.coerce.number().int().min(1).max(100_000).optional(),
       execute: z.boolean().optional(),
+      engine: z.enum(["auto", "builtin", "provider"]).optional(),
     }).refine((b) => (b.question ?? b.sql ?? b.query)?.trim(), { message: "question is required", path: ["question"] }),
     async handle({ session, body, headers }) {
       const dataSourceId = body.connection_id ?? body.database_id ?? body.data_source_id;
-      if (body.question?.trim()) return aiAnswer(session, headers, { question: body.question, dataSourceId, maxRows: body.limit, run: body.execute });
+      if (body.question?.trim()) return aiAnswer(session, headers, { question: body.question, dataSourceId, maxRows: body.limit, run: body.execute, engine: body.engine });
       const out = await executeQuery(restUser(session), { dataSourceId, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
       if (out.type === "approval") return pendingApproval(out.approval);
       if (out.type === "started") return started(out.run);
