@@ -158,9 +158,9 @@ export function findDates(tokens: Token[], lex: Lexicon, now: Date, taken: boole
   for (let i = 0; i < tokens.length; i++) {
     if (taken[i]) continue;
     let start = i;
-    let kind: "in" | "since" | "before" | "between" | "plain" = "plain";
+    let kind: "in" | "since" | "after" | "before" | "between" | "plain" = "plain";
     let len = 0;
-    for (const [k, list] of [["since", lex.dates.since], ["before", lex.dates.before], ["in", lex.dates.in], ["between", [...lex.comparisons.between, "from"]]] as const) {
+    for (const [k, list] of [["since", lex.dates.since], ["after", lex.dates.after ?? []], ["before", lex.dates.before], ["in", lex.dates.in], ["between", [...lex.comparisons.between, "from"]]] as const) {
       const l = phraseAt(list as string[], i);
       if (l && period(i + l)) {
         kind = k;
@@ -173,6 +173,7 @@ export function findDates(tokens: Token[], lex: Lexicon, now: Date, taken: boole
     let range = p.range;
     let end = i + len + p.len;
     if (kind === "since") range = { from: p.range.from };
+    else if (kind === "after") range = { from: p.range.to };
     else if (kind === "before") range = { to: p.range.from };
     // "between 2023 and 2024", "from March 2024 to June 2024"
     if ((kind === "between" || kind === "since") && lex.conjunction.includes(words[end] ?? "")) {

@@ -116,6 +116,7 @@ describe("date grammar", () => {
     ["this year", { from: "2025-01-01", to: "2026-01-01" }],
     ["since March", { from: "2025-03-01" }],
     ["before 2023", { to: "2023-01-01" }],
+    ["after 2020", { from: "2021-01-01" }],
     ["between 2022 and 2023", { from: "2022-01-01", to: "2024-01-01" }],
     ["last 7 days", { from: "2025-12-09", to: "2025-12-16" }],
     ["yesterday", { from: "2025-12-14", to: "2025-12-15" }],

@@ -35,6 +35,8 @@ const LABEL = /^(name|title|label|full_name|display_name|[a-z]+_name|first_name|
 const isId = (c: NlColumn) => c.primaryKey || /(^id$|_id$|^id_)/i.test(c.name) || (c.tags ?? []).some((t) => t === "id" || t === "FK" || t === "PK");
 const isNumeric = (c: NlColumn) => c.kind === "number" && !isId(c);
 const isTime = (c: NlColumn) => c.kind === "date" || (c.tags ?? []).includes("time");
+/** An integer column holding a year ("published_year", "born_year"): dates compare with its numbers. */
+const isYearCol = (c: NlColumn) => c.kind === "number" && /(^|_)(year|yr)($|_)/i.test(c.name);
 const isFlag = (c: NlColumn) => c.kind === "boolean" || (/^(is|has|can)_/i.test(c.name) && c.kind === "number");
 
 export function labelColumns(t: NlTable): NlColumn[] {
@@ -150,6 +152,8 @@ export function interpret(sc: Scanned, schema: NlSchema, lex: Lexicon): Interpre
       case "agg":
         // "top 5 countries by number of customers": the "by" introduced the ranking, not a group
         if (pendingGroup && rankInfo) pendingGroup = false;
+        // "average number of pages": the count words only name the amount averaged
+        if (pendingAgg && pendingAgg.fn !== "count" && s.fn === "count") break;
         pendingAgg = { fn: s.fn, distinct: pendingDistinct, phrase: s.phrase };
         pendingDistinct = false;
         break;
@@ -189,7 +193,7 @@ export function interpret(sc: Scanned, schema: NlSchema, lex: Lexicon): Interpre
         break;
       }
       case "date": {
-        const prev = last && last.r === "col" && isTime(last.ref.column) ? last.ref : undefined;
+        const prev = last && last.r === "col" && (isTime(last.ref.column) || isYearCol(last.ref.column)) ? last.ref : undefined;
         if (prev) {
           const seen = colsSeen.findIndex((c) => c.ref.column === prev.column);
           if (seen >= 0) colsSeen.splice(seen, 1);
@@ -342,6 +346,8 @@ export function interpret(sc: Scanned, schema: NlSchema, lex: Lexicon): Interpre
         } else if (rankInfo && !rankInfo.measure && (isNumeric(res.ref.column) || (rankInfo.time && isTime(res.ref.column)))) {
           rankInfo.measure = { fn: "sum", ref: res.ref };
           last = res;
+        } else if (last?.r === "val" && last.ref.column === res.ref.column && last.span.end === s.start) {
+          last = res; // "a premium membership": the value already filters this column
         } else {
           colsSeen.push({ ref: res.ref, at: s.start });
           last = res;
@@ -478,6 +484,7 @@ export function interpret(sc: Scanned, schema: NlSchema, lex: Lexicon): Interpre
 
   // grouping: explicit "by X", the ranked entity, or the entity a HAVING is about
   for (const g of groups) {
+    if (g.g === "table" && g.table === from && measures.length && !rankInfo) continue;
     if (g.g === "table") groupByTable(g.table);
     else if (g.g === "col") {
       query.select.push({ expr: { k: "col", ref: g.ref } });
@@ -568,6 +575,13 @@ export function interpret(sc: Scanned, schema: NlSchema, lex: Lexicon): Interpre
     const ref = d.ref ?? timeRefFor(from, schema, [...context]);
     if (!ref) return fail(`I could not find a date column for "${d.phrase}"`, [d.phrase]);
     map(d.phrase, "date", `${colName(ref)} in [${d.range.from ?? "…"}, ${d.range.to ?? "…"})`);
+    if (isYearCol(ref.column)) {
+      // a year column: "after 2020" is year > 2020 … as whole years
+      const year = (iso: string) => Number(iso.slice(0, 4)) + (iso.slice(5) === "01-01" ? 0 : 1);
+      if (d.range.from) where.push({ expr: { k: "col", ref }, op: ">=", values: [year(d.range.from)] });
+      if (d.range.to) where.push({ expr: { k: "col", ref }, op: "<", values: [year(d.range.to)] });
+      continue;
+    }
     if (d.range.from) where.push({ expr: { k: "col", ref }, op: ">=", values: [d.range.from] });
     if (d.range.to) where.push({ expr: { k: "col", ref }, op: "<", values: [d.range.to] });
   }
@@ -593,6 +607,8 @@ export function interpret(sc: Scanned, schema: NlSchema, lex: Lexicon): Interpre
 function timeRefFor(from: NlTable, schema: NlSchema, prefer: NlTable[] = []): ColRef | undefined {
   const own = timeColumn(from);
   if (own) return { table: from, column: own };
+  const yearCol = from.columns.find(isYearCol);
+  if (yearCol) return { table: from, column: yearCol };
   const candidates = [...prefer, ...schema.tables].filter((t) => t !== from && timeColumn(t));
   const best = candidates.sort((a, b) => distance(schema, from, a) - distance(schema, from, b))[0];
   if (!best || distance(schema, from, best) > 2) return undefined;

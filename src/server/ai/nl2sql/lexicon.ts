@@ -25,6 +25,8 @@ export interface Lexicon {
   dates: {
     in: string[];
     since: string[];
+    /** "after 2020": from the end of the period on */
+    after?: string[];
     before: string[];
     last: string[];
     this: string[];

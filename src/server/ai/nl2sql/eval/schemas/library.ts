@@ -1,8 +1,8 @@
 import { insert, rng } from "./rng";
 
 /**
- * A lending library, written after the engine was tuned, as a held-out schema: its
- * question set was not used to change the engine.
+ * A lending library, written after the engine was tuned: held out for its first run
+ * (81 %), then used for four general fixes (see README), so no longer unseen.
  */
 export const libraryDdl = [
   "CREATE TABLE authors (author_id INTEGER PRIMARY KEY, author_name VARCHAR(100) NOT NULL, nationality VARCHAR(50) NOT NULL, born_year INTEGER NOT NULL)",
