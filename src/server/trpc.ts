@@ -79,6 +79,8 @@ const SQL_PROCEDURES = new Set([
   "queries.execute",
   "queries.exportFile",
   "queries.validate",
+  "ai.ask",
+  "dictionary.autoGuess",
   "approvals.preview",
   "approvals.review",
   "approvals.commit",

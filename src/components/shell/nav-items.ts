@@ -4,6 +4,7 @@ import {
   IconCode,
   IconMessageChatbot,
   IconSettings,
+  IconSparkles,
   IconTopologyStar3,
   type Icon,
 } from "@tabler/icons-react";
@@ -17,6 +18,7 @@ export interface NavItem {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/editor", label: "Editor", icon: IconCode },
+  { href: "/ask", label: "Ask", icon: IconSparkles },
   { href: "/chat", label: "Chat", icon: IconMessageChatbot },
   { href: "/dictionary", label: "Dictionary", icon: IconBook2 },
   { href: "/pipelines", label: "Pipelines", icon: IconTopologyStar3 },

@@ -56,6 +56,13 @@ export const AUDIT_ACTIONS = [
   "approval_retry",
   "approval_rollback",
   "approval_revert",
+  // data dictionary and natural-language questions
+  "update_dictionary",
+  "auto_guess_dictionary",
+  "ask_question",
+  "create_ai_provider",
+  "delete_ai_provider",
+  "test_ai_provider",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

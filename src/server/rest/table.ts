@@ -1,5 +1,6 @@
 import "server-only";
 import type { RestRoute } from "./route";
+import { aiRoutes } from "./routes/ai";
 import { approvalRoutes } from "./routes/approvals";
 import { authRoutes } from "./routes/auth";
 import { connectionRoutes } from "./routes/connections";
@@ -30,4 +31,5 @@ export const restRoutes: RestRoute[] = [
   ...approvalRoutes,
   ...governanceRoutes,
   ...jobRoutes,
+  ...aiRoutes,
 ];

@@ -1,10 +1,12 @@
 import "server-only";
 import { createCallerFactory, createTRPCRouter } from "../trpc";
 import { adminRouter } from "./admin";
+import { aiRouter } from "./ai";
 import { approvalsRouter } from "./approvals";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
 import { datasourcesRouter } from "./datasources";
+import { dictionaryRouter } from "./dictionary";
 import { groupsRouter } from "./groups";
 import { jobsRouter } from "./jobs";
 import { queriesRouter } from "./queries";
@@ -27,6 +29,8 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   audit: auditRouter,
   jobs: jobsRouter,
+  dictionary: dictionaryRouter,
+  ai: aiRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -11,6 +11,8 @@ import type { QueryRunView } from "../../services/queries/views";
 import { createShareLink } from "../../services/shares";
 import { defineRoute } from "../route";
 import { pendingApproval } from "./approvals";
+import { askQuestion, type AskAnswer } from "../../services/ai/ask";
+import { AppError } from "../../errors";
 
 /**
  * Running queries and their history: QueryBase's `/queries`, InsightEngine's
@@ -66,6 +68,52 @@ const insightResult = (r: Result) => ({
   columns: r.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind })),
   results: r.rows,
   warnings: r.warnings,
+});
+
+/**
+ * A natural-language question through the AI feature: 202 for a change sent for approval,
+ * 422 with what could not be mapped, else the result with its reasoning.
+ */
+async function aiAnswer(principal: UserPrincipal, input: { question: string; dataSourceId?: string; maxRows?: number; run?: boolean; engine?: "auto" | "builtin" | "provider" }) {
+  const answer = await askQuestion(principal, { ...input, run: input.run ?? true });
+  if (answer.status === "unanswered") {
+    throw new AppError("VALIDATION_ERROR", answer.message ?? "The question could not be answered", {
+      details: { field: "question", unmapped: answer.unmapped, engine: answer.engine, mappings: answer.mappings, context_retrieved: answer.contextRetrieved },
+    });
+  }
+  if (answer.status === "pending_approval" && answer.approval) {
+    const pending = pendingApproval(answer.approval);
+    return { ...pending, body: { ...(pending.body as object), sql: answer.sql, ...reasoning(answer) } };
+  }
+  const r = answer.result;
+  return {
+    body: {
+      ...(r ? insightResult(r) : { query_id: null, status: "translated", results: [], columns: [] }),
+      sql: answer.sql,
+      generated_sql: answer.sql,
+      query: answer.sql,
+      data: r?.rows ?? [],
+      row_count: r?.rowCount ?? 0,
+      question: answer.question,
+      ...reasoning(answer),
+    },
+  };
+}
+
+const reasoning = (a: AskAnswer) => ({
+  engine: a.engine,
+  model: a.model,
+  language: a.language,
+  reasoning: {
+    context_retrieved: { tables: a.contextRetrieved.tables, columns: a.contextRetrieved.columns },
+    mappings: a.mappings,
+    validation: { parsed: a.validation.parsed, statement_type: a.validation.statementType, errors: a.validation.errors, attempts: a.validation.attempts },
+  },
+  context_retrieved: a.contextRetrieved,
+  mappings: a.mappings,
+  validation: a.validation,
+  tokens: { prompt_tokens: a.tokens.prompt, completion_tokens: a.tokens.completion },
+  ai_warnings: a.warnings,
 });
 
 /** `wait: false` answers 202 with the running query's id (follow it on /ws/query/:id). */
@@ -159,9 +207,10 @@ export const queryRoutes = [
   }),
   defineRoute({
     method: "POST", path: "/queries/execute", format: "insight", auth: "user", procedure: "queries.execute", rateLimit: "query", tag,
-    summary: "Run SQL (mode sql) against a database",
+    summary: "Run SQL (mode sql) or answer a question in plain language (mode ai) against a database",
     body: z.object({
       mode: z.enum(["sql", "manual", "ai"]).default("sql"),
+      engine: z.enum(["auto", "builtin", "provider"]).optional(),
       input: z.string().max(200_000).optional(),
       sql: z.string().max(200_000).optional(),
       database_id: z.string().min(1).max(100).optional(),
@@ -169,9 +218,9 @@ export const queryRoutes = [
       wait: z.boolean().optional(),
     }).refine((b) => (b.sql ?? b.input)?.trim(), { message: "input is required", path: ["input"] }),
     async handle({ principal, body }) {
+      if (body.mode === "ai") return aiAnswer(principal, { question: (body.input ?? body.sql)!, dataSourceId: body.database_id, maxRows: body.limit, engine: body.engine });
       const out = await executeQuery(principal, {
         dataSourceId: body.database_id, sql: (body.sql ?? body.input)!, maxRows: body.limit, wait: body.wait, source: "api",
-        // `mode: ai` (natural language) arrives with the NL→SQL feature; until then the input is SQL.
       });
       if (out.type === "approval") return pendingApproval(out.approval);
       return out.type === "started" ? started(out.run) : { body: insightResult(out.result) };
@@ -195,16 +244,22 @@ export const queryRoutes = [
   }),
   defineRoute({
     method: "POST", path: "/query", format: "insight", auth: "user", procedure: "queries.execute", rateLimit: "query", tag,
-    summary: "Run a query (SQL in `sql`/`query`); natural-language questions arrive with the AI feature",
+    summary: "Answer a question in plain language (`question`), or run SQL given in `sql`/`query`",
     body: z.object({
       sql: z.string().max(200_000).optional(),
       query: z.string().max(200_000).optional(),
-      question: z.string().max(10_000).optional(),
+      question: z.string().max(2000).optional(),
       database_id: z.string().min(1).max(100).optional(),
+      data_source_id: z.string().min(1).max(100).optional(),
+      connection_id: z.string().min(1).max(100).optional(),
       limit: z.coerce.number().int().min(1).max(100_000).optional(),
-    }).refine((b) => (b.sql ?? b.query)?.trim(), { message: "sql is required", path: ["sql"] }),
+      execute: z.boolean().optional(),
+      engine: z.enum(["auto", "builtin", "provider"]).optional(),
+    }).refine((b) => (b.question ?? b.sql ?? b.query)?.trim(), { message: "question is required", path: ["question"] }),
     async handle({ principal, body }) {
-      const out = await executeQuery(principal, { dataSourceId: body.database_id, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
+      const dataSourceId = body.connection_id ?? body.database_id ?? body.data_source_id;
+      if (body.question?.trim()) return aiAnswer(principal, { question: body.question, dataSourceId, maxRows: body.limit, run: body.execute, engine: body.engine });
+      const out = await executeQuery(principal, { dataSourceId, sql: (body.sql ?? body.query)!, maxRows: body.limit, source: "api" });
       if (out.type === "approval") return pendingApproval(out.approval);
       if (out.type === "started") return started(out.run);
       return { body: { ...insightResult(out.result), query: out.result.sql, data: out.result.rows, row_count: out.result.rowCount } };

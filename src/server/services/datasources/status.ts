@@ -10,6 +10,7 @@ import { auditActorOf, requireActingUser, type Principal } from "../principal";
 import { getDataSourceRow } from "./crud";
 import { storedWarnings } from "./dto";
 import { checkTarget } from "./target-policy";
+import { syncDictionary } from "../dictionary/store";
 
 export interface ConnectionTest {
   ok: boolean;
@@ -107,6 +108,7 @@ export async function syncSchema(principal: Principal, id: string): Promise<Cach
     where: { id },
     data: { schemaCache: JSON.stringify(schema), lastSyncedAt: now, status: "connected", lastError: null },
   });
+  await syncDictionary(id, schema); // renamed or dropped columns are flagged in the dictionary, never lost
   await recordAudit(
     auditActorOf(principal),
     { action: "sync_schema", resourceType: "data_source", resourceId: id, details: { tables: schema.tables.length } },

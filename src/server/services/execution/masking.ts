@@ -7,6 +7,7 @@ import type { AnalyzedStatement, SqlDialect } from "../../sql/types";
 import type { Access } from "../access";
 import { maskingPlan, personalByName, type MaskingContext, type MaskingPlan, type PersonalColumn } from "../access/masking";
 import { connectorFor } from "./connection";
+import { personalFromDictionary } from "../dictionary/personal";
 
 /**
  * The masking step of the pipe: the plan of one read for one caller, decided before it
@@ -24,8 +25,8 @@ export async function maskingPlanFor(
   check: PlanInput,
   options: { unknownTables?: "refuse" | "refuse-rows"; isPersonal?: PersonalColumn } = {},
 ): Promise<MaskingPlan> {
-  const isPersonal = options.isPersonal ?? personalByName;
   if (check.access.canWrite) return { mode: "off" };
+  const isPersonal = options.isPersonal ?? (await personalFromDictionary(check.dataSource.id)); // names + the dictionary's PII tags
   const { capabilities } = connectorFor(check.dataSource);
   const context = (schema: SchemaSnapshot): MaskingContext => ({
     dialect: check.dataSource.engine as SqlDialect,

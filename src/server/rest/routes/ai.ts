@@ -1,0 +1,197 @@
+import "server-only";
+import { z } from "zod";
+import { notFound } from "../../errors";
+import type { Caller } from "../route";
+import { defineRoute } from "../route";
+
+/**
+ * InsightEngine's data dictionary ("Kamus Data", `/metadata/...`) and AI providers
+ * (`/ai-providers`). A data source is named by `database_id`, `data_source_id` or
+ * `connection_id` (the caller's first readable source when none; unknown ids are 404).
+ */
+const tag = "ai";
+const sourceQuery = z.object({
+  database_id: z.string().min(1).max(100).optional(),
+  data_source_id: z.string().min(1).max(100).optional(),
+  connection_id: z.string().min(1).max(100).optional(),
+});
+const sourceOf = (q: { database_id?: string; data_source_id?: string; connection_id?: string }) => q.database_id ?? q.data_source_id ?? q.connection_id;
+
+type TableDetail = Awaited<ReturnType<Caller["dictionary"]["table"]>>;
+type Column = TableDetail["columns"][number];
+
+const columnBody = (c: Column) => ({
+  name: c.name,
+  alias: c.alias,
+  type: c.type,
+  description: c.description,
+  nullable: c.nullable,
+  tags: c.tags,
+  synonyms: c.synonyms,
+  sample_values: c.sampleValues,
+  primary_key: c.primaryKey,
+  foreign_key: c.foreignKey,
+  state: c.state,
+  renamed_to: c.renamedTo,
+  edited_fields: c.editedFields,
+  proposals: c.proposals,
+  updated_by: c.updatedBy,
+  updated_at: c.updatedAt,
+});
+
+const tableBody = (t: TableDetail) => ({
+  name: t.name,
+  schema: t.schema,
+  alias: t.alias,
+  description: t.description,
+  synonyms: t.synonyms,
+  type: t.type,
+  row_count: t.rowCount,
+  columns_count: t.columnsCount,
+  state: t.state,
+  database_id: t.dataSourceId,
+  columns: t.columns.map(columnBody),
+  relationships: t.relationships.map((r) => ({ table: r.table, columns: r.columns, referenced_table: r.referencedTable, referenced_columns: r.referencedColumns, direction: r.direction })),
+  proposals: t.proposals,
+  updated_by: t.updatedBy,
+  updated_at: t.updatedAt,
+});
+
+const metaBody = z.object({
+  alias: z.string().max(200).optional(),
+  description: z.string().max(4000).optional(),
+  synonyms: z.array(z.string().max(100)).max(30).optional(),
+});
+
+type Job = Awaited<ReturnType<Caller["jobs"]["get"]>>;
+const autoGuessBody = (job: Job) => ({
+  job_id: job.id,
+  status: job.status === "queued" || job.status === "running" ? "processing" : job.status,
+  job_status: job.status,
+  progress: job.progress,
+  message: job.message,
+  results: job.result ?? null,
+  error: job.error,
+  created_at: job.createdAt,
+  finished_at: job.finishedAt,
+});
+
+type Provider = Awaited<ReturnType<Caller["ai"]["providers"]>>[number];
+const providerBody = (p: Provider) => ({
+  id: p.id,
+  name: p.name,
+  provider: p.provider,
+  model: p.model,
+  base_url: p.baseUrl,
+  api_key_encrypted: p.hasApiKey,
+  has_api_key: p.hasApiKey,
+  is_default: p.isDefault,
+  context_window: p.contextWindow,
+  timeout_ms: p.timeoutMs,
+  created_at: p.createdAt,
+});
+
+export const aiRoutes = [
+  defineRoute({
+    method: "GET", path: "/metadata/tables", format: "insight", auth: "user", procedure: "dictionary.tables", tag,
+    summary: "Every table with its dictionary entry", query: sourceQuery,
+    async handle({ caller, query }) {
+      const out = await caller.dictionary.tables({ dataSourceId: sourceOf(query) });
+      return {
+        body: {
+          database_id: out.dataSourceId,
+          tables: out.tables.map((t) => ({ name: t.name, schema: t.schema, alias: t.alias, description: t.description, synonyms: t.synonyms, type: t.type, columns_count: t.columnsCount, row_count: t.rowCount, state: t.state, updated_by: t.updatedBy, updated_at: t.updatedAt })),
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/metadata/tables/:table_name", format: "insight", auth: "user", procedure: "dictionary.table", tag,
+    summary: "One table's dictionary: columns, tags, masked samples, relationships", query: sourceQuery,
+    async handle({ caller, params, query }) {
+      return { body: tableBody(await caller.dictionary.table({ table: params.table_name!, dataSourceId: sourceOf(query) })) };
+    },
+  }),
+  defineRoute({
+    method: "PUT", path: "/metadata/tables/:table_name", format: "insight", auth: "user", procedure: "dictionary.updateTable", tag,
+    summary: "Set a table's alias, description or synonyms (write access)", query: sourceQuery, body: metaBody,
+    async handle({ caller, params, query, body }) {
+      return { body: tableBody(await caller.dictionary.updateTable({ table: params.table_name!, dataSourceId: sourceOf(query), patch: body })) };
+    },
+  }),
+  defineRoute({
+    method: "PUT", path: "/metadata/columns/:table_name/:column_name", format: "insight", auth: "user", procedure: "dictionary.updateColumn", tag,
+    summary: "Set a column's alias, description, tags or synonyms (write access)", query: sourceQuery,
+    body: metaBody.extend({ tags: z.array(z.string().max(30)).max(10).optional() }),
+    async handle({ caller, params, query, body }) {
+      const c = await caller.dictionary.updateColumn({ table: params.table_name!, column: params.column_name!, dataSourceId: sourceOf(query), patch: body });
+      return { body: { ...columnBody(c), table: c.table, database_id: c.dataSourceId } };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/metadata/auto-guess", format: "insight", auth: "user", procedure: "dictionary.autoGuess", tag, successStatus: 202,
+    summary: "Propose metadata from names, types and sampled values (a job)",
+    body: sourceQuery.extend({ table_names: z.array(z.string().min(1).max(300)).max(1000).optional() }),
+    async handle({ caller, body }) {
+      const job = await caller.dictionary.autoGuess({ dataSourceId: sourceOf(body), tables: body.table_names });
+      const full = await caller.jobs.get({ id: job.jobId });
+      return { status: 202, body: { ...autoGuessBody(full), existing: job.existing, poll_url: `/api/v1/metadata/auto-guess/${job.jobId}` } };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/metadata/auto-guess/:job_id", format: "insight", auth: "user", procedure: "jobs.get", tag,
+    summary: "Auto-guess progress and, once done, its results",
+    async handle({ caller, params }) {
+      const job = await caller.jobs.get({ id: params.job_id! });
+      if (job.name !== "metadata-auto-guess") throw notFound("Auto-guess job", params.job_id);
+      return { body: autoGuessBody(job) };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/ai-providers", format: "insight", auth: "user", procedure: "ai.createProvider", tag, successStatus: 201,
+    summary: "Configure a model provider (admins); the key is stored encrypted and never returned",
+    body: z.object({
+      name: z.string().max(100).optional(),
+      provider: z.string({ error: "provider is required" }).min(1).max(40),
+      model: z.string({ error: "model is required" }).min(1).max(200),
+      api_key: z.string().max(4000).optional(),
+      // The document's flag says the client sends a key to be encrypted; the key itself is `api_key`.
+      api_key_encrypted: z.boolean().optional(),
+      base_url: z.string().max(2000).optional(),
+      is_default: z.boolean().optional(),
+      context_window: z.number().int().min(64).max(10_000_000).optional(),
+      timeout_ms: z.number().int().min(1000).max(600_000).optional(),
+    }),
+    async handle({ caller, body }) {
+      const p = await caller.ai.createProvider({
+        name: body.name, provider: body.provider, model: body.model, apiKey: body.api_key, baseUrl: body.base_url,
+        isDefault: body.is_default, contextWindow: body.context_window, timeoutMs: body.timeout_ms,
+      });
+      return { status: 201, body: providerBody(p) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/ai-providers", format: "insight", auth: "user", procedure: "ai.providers", tag,
+    summary: "Configured model providers (never their keys)",
+    async handle({ caller }) {
+      const list = (await caller.ai.providers()).map(providerBody);
+      return { body: { providers: list, data: list, built_in: { engine: "builtin", available: true, is_default: !list.some((p) => p.is_default) } } };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/ai-providers/:id/test", format: "insight", auth: "user", procedure: "ai.testProvider", tag,
+    summary: "Call the model once: success, model and latency",
+    async handle({ caller, params }) {
+      const t = await caller.ai.testProvider({ id: params.id! });
+      return { body: { success: t.success, model: t.model, latency_ms: t.latencyMs, message: t.message } };
+    },
+  }),
+  defineRoute({
+    method: "DELETE", path: "/ai-providers/:id", format: "insight", auth: "user", procedure: "ai.deleteProvider", tag,
+    summary: "Remove a model provider (admins)",
+    async handle({ caller, params }) {
+      await caller.ai.deleteProvider({ id: params.id! });
+      return { body: { success: true, id: params.id, message: "AI provider removed" } };
+    },
+  }),
+];
