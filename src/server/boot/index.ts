@@ -10,6 +10,7 @@ import { getAuthSecret, secureKeysDir } from "../services/auth/secrets";
 import { flushAudit } from "../services/audit";
 import { pruneExpiredTokens } from "../services/auth/tokens";
 import { ensureDemoDataSource } from "./demo-data-source";
+import { ensureDemoTemplates } from "../services/templates/demo";
 import { ensureInitialAdmin } from "./initial-admin";
 import { reconcileInterruptedWork } from "./reconcile";
 
@@ -48,6 +49,7 @@ export async function boot(): Promise<void> {
   }
   await ensureInitialAdmin();
   await ensureDemoDataSource();
+  if (config().QUARRY_DEMO) await ensureDemoTemplates();
   registerWsRoutes();
   // After the reconciliation above; the queue reconciles its own jobs left running.
   await startJobs();

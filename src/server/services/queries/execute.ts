@@ -27,6 +27,8 @@ export interface ExecuteInput {
   source?: string;
   /** false: answer at once with the running query's id; follow it on /ws/query/:id. */
   wait?: boolean;
+  /** Values for the statement's placeholders ($1… / ?), bound by the driver (reads only). */
+  params?: unknown[];
 }
 
 export type ExecuteOutcome =
@@ -44,6 +46,9 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
     if (isAppError(refused) && refused.code === "QUERY_REJECTED") await auditGatewayRefusal(user, dataSourceId, refused.message);
     throw refused;
   });
+  if (check.analysis.kind !== "read" && input.params?.length) {
+    throw new AppError("VALIDATION_ERROR", "Parameters are bound in reads only; a change goes through approval as plain SQL");
+  }
   if (check.analysis.kind !== "read") {
     // Writes never run unreviewed: a writer's statement becomes an approval request.
     if (check.access.canWrite) return { type: "approval", approval: await submitForApproval(user, check, input.sql) };
@@ -80,6 +85,7 @@ export async function executeQuery(user: SessionUser, input: ExecuteInput): Prom
     signal,
     maxBytes: limits.QUARRY_QUERY_MAX_RESULT_BYTES,
     maxValueBytes: limits.QUARRY_QUERY_MAX_VALUE_BYTES,
+    params: input.params,
   });
   if (input.wait === false) {
     work.catch(() => undefined); // recorded on the run; nobody awaits it
@@ -97,7 +103,7 @@ async function runRead(
   check: GatewayCheck,
   masking: MaskingPlan,
   runId: string,
-  options: { maxRows: number; timeoutMs: number; signal: AbortSignal; maxBytes: number; maxValueBytes: number },
+  options: { maxRows: number; timeoutMs: number; signal: AbortSignal; maxBytes: number; maxValueBytes: number; params?: unknown[] },
 ): Promise<QueryResultView> {
   let result: RunResult;
   let run: QueryRun;
