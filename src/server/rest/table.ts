@@ -11,6 +11,7 @@ import { queryOutputRoutes, queryRoutes } from "./routes/queries";
 import { savedQueryRoutes } from "./routes/saved-queries";
 import { schemaRoutes } from "./routes/schema";
 import { systemRoutes } from "./routes/system";
+import { templateRoutes } from "./routes/platform-templates";
 
 /**
  * Every REST route Quarry answers under /api/v1. Features add their rows in
@@ -30,4 +31,5 @@ export const restRoutes: RestRoute[] = [
   ...approvalRoutes,
   ...governanceRoutes,
   ...jobRoutes,
+  ...templateRoutes,
 ];

@@ -11,6 +11,7 @@ import { queriesRouter } from "./queries";
 import { savedQueriesRouter } from "./saved-queries";
 import { sharesRouter } from "./shares";
 import { systemRouter } from "./system";
+import { templatesRouter } from "./templates";
 import { usersRouter } from "./users";
 
 /** Every feature exists here first; the REST adapter and the UI both call it. */
@@ -27,6 +28,7 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   audit: auditRouter,
   jobs: jobsRouter,
+  templates: templatesRouter,
 });
 
 export type AppRouter = typeof appRouter;
