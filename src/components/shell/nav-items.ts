@@ -3,6 +3,7 @@ import {
   IconChecklist,
   IconCode,
   IconMessageChatbot,
+  IconTemplate,
   IconSettings,
   IconTopologyStar3,
   type Icon,
@@ -18,6 +19,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/editor", label: "Editor", icon: IconCode },
   { href: "/chat", label: "Chat", icon: IconMessageChatbot },
+  { href: "/templates", label: "Templates", icon: IconTemplate },
   { href: "/dictionary", label: "Dictionary", icon: IconBook2 },
   { href: "/pipelines", label: "Pipelines", icon: IconTopologyStar3 },
   { href: "/approvals", label: "Approvals", icon: IconChecklist },
