@@ -44,6 +44,18 @@ const envSchema = z.object({
   QUARRY_DATASOURCE_HOSTS_DENY: z.string().optional(),
   /** When set, the only hosts, addresses and CIDR ranges data sources may connect to. */
   QUARRY_DATASOURCE_HOSTS_ALLOW: z.string().optional(),
+  /** SMTP for schedule results and notices, e.g. smtp://user:pass@mail.example.com:587 (unset: no email). */
+  QUARRY_SMTP_URL: z.string().url().optional(),
+  QUARRY_SMTP_FROM: z.string().max(320).default("Quarry <quarry@localhost>"),
+  /** Webhooks may target private, loopback and link-local addresses (off by default: SSRF). */
+  QUARRY_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  /** Comma-separated hosts, addresses or CIDR ranges webhooks may target even when private. */
+  QUARRY_WEBHOOK_HOSTS_ALLOW: z.string().optional(),
+  /** Failed runs in a row after which a schedule pauses itself. */
+  QUARRY_SCHEDULE_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
 });
 
 export type QuarryConfig = z.infer<typeof envSchema> & { dataDir: string; keysDir: string };

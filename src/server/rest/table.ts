@@ -11,6 +11,7 @@ import { queryOutputRoutes, queryRoutes } from "./routes/queries";
 import { savedQueryRoutes } from "./routes/saved-queries";
 import { schemaRoutes } from "./routes/schema";
 import { systemRoutes } from "./routes/system";
+import { settingsRoutes } from "./routes/platform-settings";
 import { templateRoutes } from "./routes/platform-templates";
 
 /**
@@ -32,4 +33,5 @@ export const restRoutes: RestRoute[] = [
   ...governanceRoutes,
   ...jobRoutes,
   ...templateRoutes,
+  ...settingsRoutes,
 ];

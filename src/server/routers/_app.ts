@@ -11,6 +11,7 @@ import { queriesRouter } from "./queries";
 import { savedQueriesRouter } from "./saved-queries";
 import { sharesRouter } from "./shares";
 import { systemRouter } from "./system";
+import { settingsRouter } from "./settings";
 import { templatesRouter } from "./templates";
 import { usersRouter } from "./users";
 
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   jobs: jobsRouter,
   templates: templatesRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

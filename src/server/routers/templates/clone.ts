@@ -4,7 +4,7 @@ import { authedProcedure } from "../../trpc";
 import { savedQueryDto } from "../saved-queries/dto";
 import { templateId } from "./dto";
 import { z } from "zod";
-import { principalOf } from "./principal";
+import { principalOf } from "../principal";
 
 /** A copy in the caller's saved queries. */
 export const clone = authedProcedure

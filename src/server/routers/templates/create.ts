@@ -2,7 +2,7 @@ import "server-only";
 import { createTemplate } from "../../services/templates";
 import { authedProcedure } from "../../trpc";
 import { templateDto, templateInput } from "./dto";
-import { principalOf } from "./principal";
+import { principalOf } from "../principal";
 
 export const create = authedProcedure
   .input(templateInput)

@@ -4,7 +4,7 @@ import { runParameterized } from "../../services/templates/run";
 import { authedProcedure } from "../../trpc";
 import { sqlInput } from "../queries/dto";
 import { executeOutcomeDto, parameterValues } from "./dto";
-import { principalOf } from "./principal";
+import { principalOf } from "../principal";
 
 /**
  * The editor's run of SQL holding `{{name}}` / `:name` markers: each is bound as a value

@@ -2,7 +2,7 @@ import "server-only";
 import { getTemplate } from "../../services/templates";
 import { authedProcedure } from "../../trpc";
 import { templateDto, templateId } from "./dto";
-import { principalOf } from "./principal";
+import { principalOf } from "../principal";
 
 export const get = authedProcedure
   .input(templateId)

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { listTemplates } from "../../services/templates";
 import { authedProcedure } from "../../trpc";
 import { engineEnum, templateDto } from "./dto";
-import { principalOf } from "./principal";
+import { principalOf } from "../principal";
 
 /** The library, filtered as the document says (category, search) plus tag, engine and "mine". */
 export const list = authedProcedure

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { deleteTemplate } from "../../services/templates";
 import { authedProcedure } from "../../trpc";
 import { templateId } from "./dto";
-import { principalOf } from "./principal";
+import { principalOf } from "../principal";
 
 export const remove = authedProcedure
   .input(templateId)

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { runTemplate } from "../../services/templates";
 import { authedProcedure } from "../../trpc";
 import { executeOutcomeDto, parameterValues, templateId } from "./dto";
-import { principalOf } from "./principal";
+import { principalOf } from "../principal";
 
 /** Runs a template with its parameters bound as values. */
 export const run = authedProcedure

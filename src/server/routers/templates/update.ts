@@ -2,7 +2,7 @@ import "server-only";
 import { updateTemplate } from "../../services/templates";
 import { authedProcedure } from "../../trpc";
 import { templateDto, templateId, templateInput } from "./dto";
-import { principalOf } from "./principal";
+import { principalOf } from "../principal";
 
 /** Owner or admin; shipped templates: admins only. */
 export const update = authedProcedure
