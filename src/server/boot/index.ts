@@ -11,6 +11,7 @@ import { flushAudit } from "../services/audit";
 import { pruneExpiredTokens } from "../services/auth/tokens";
 import { ensureDemoDataSource } from "./demo-data-source";
 import { ensureDemoTemplates } from "../services/templates/demo";
+import { startWebhookDispatcher } from "../services/webhooks/dispatch";
 import { ensureInitialAdmin } from "./initial-admin";
 import { reconcileInterruptedWork } from "./reconcile";
 
@@ -53,6 +54,7 @@ export async function boot(): Promise<void> {
   registerWsRoutes();
   // After the reconciliation above; the queue reconciles its own jobs left running.
   await startJobs();
+  startWebhookDispatcher();
   (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = {
     handleUpgrade,
     unsupportedMethodResponse,

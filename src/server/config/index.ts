@@ -54,6 +54,9 @@ const envSchema = z.object({
     .transform((v) => v === "true" || v === "1"),
   /** Comma-separated hosts, addresses or CIDR ranges webhooks may target even when private. */
   QUARRY_WEBHOOK_HOSTS_ALLOW: z.string().optional(),
+  /** Delivery attempts per webhook event (first one included) and the first retry's delay (doubling). */
+  QUARRY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  QUARRY_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5000),
   /** Failed runs in a row after which a schedule pauses itself. */
   QUARRY_SCHEDULE_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
 });

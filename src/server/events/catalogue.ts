@@ -23,6 +23,9 @@ export interface EventCatalogue {
   "approval.reverted": ApprovalEvent;
   "job.progress": JobProgressEvent;
   "job.finished": JobProgressEvent;
+  "schedule.run": ScheduleRunEvent;
+  "pipeline.finished": PipelineRunEvent;
+  "pipeline.failed": PipelineRunEvent;
 }
 
 export type EventName = keyof EventCatalogue;
@@ -73,4 +76,26 @@ export interface JobProgressEvent {
   status: JobStatus;
   progress: number;
   message: string;
+}
+
+/** A scheduled saved query ran (keyed by the schedule's id). */
+export interface ScheduleRunEvent {
+  scheduleId: string;
+  runId: string;
+  savedQueryId: string;
+  /** The schedule's owner, whose permissions the run used. */
+  userId: string;
+  status: "succeeded" | "failed";
+  rowCount?: number;
+  error?: string;
+  /** True when this failure paused the schedule. */
+  paused?: boolean;
+}
+
+/** A pipeline run ended (keyed by the pipeline's id); published by the pipelines feature. */
+export interface PipelineRunEvent {
+  pipelineId: string;
+  runId: string;
+  userId: string;
+  error?: string;
 }

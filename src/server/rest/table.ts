@@ -13,6 +13,7 @@ import { schemaRoutes } from "./routes/schema";
 import { systemRoutes } from "./routes/system";
 import { settingsRoutes } from "./routes/platform-settings";
 import { templateRoutes } from "./routes/platform-templates";
+import { webhookRoutes } from "./routes/platform-webhooks";
 
 /**
  * Every REST route Quarry answers under /api/v1. Features add their rows in
@@ -34,4 +35,5 @@ export const restRoutes: RestRoute[] = [
   ...jobRoutes,
   ...templateRoutes,
   ...settingsRoutes,
+  ...webhookRoutes,
 ];

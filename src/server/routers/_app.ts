@@ -13,6 +13,7 @@ import { sharesRouter } from "./shares";
 import { systemRouter } from "./system";
 import { settingsRouter } from "./settings";
 import { templatesRouter } from "./templates";
+import { webhooksRouter } from "./webhooks";
 import { usersRouter } from "./users";
 
 /** Every feature exists here first; the REST adapter and the UI both call it. */
@@ -31,6 +32,7 @@ export const appRouter = createTRPCRouter({
   jobs: jobsRouter,
   templates: templatesRouter,
   settings: settingsRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;
