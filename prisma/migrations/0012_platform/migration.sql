@@ -73,7 +73,7 @@ CREATE TABLE "Schedule" (
     "timezone" TEXT NOT NULL DEFAULT 'UTC',
     "spec" TEXT NOT NULL DEFAULT '{}',
     "notifyEmails" TEXT NOT NULL DEFAULT '[]',
-    "webhookUrl" TEXT,
+    "webhookId" TEXT,
     "emailFormat" TEXT NOT NULL DEFAULT 'csv',
     "active" BOOLEAN NOT NULL DEFAULT true,
     "failureCount" INTEGER NOT NULL DEFAULT 0,
