@@ -11,6 +11,7 @@ import { queryOutputRoutes, queryRoutes } from "./routes/queries";
 import { savedQueryRoutes } from "./routes/saved-queries";
 import { schemaRoutes } from "./routes/schema";
 import { systemRoutes } from "./routes/system";
+import { scheduleRoutes } from "./routes/platform-schedules";
 import { settingsRoutes } from "./routes/platform-settings";
 import { templateRoutes } from "./routes/platform-templates";
 import { webhookRoutes } from "./routes/platform-webhooks";
@@ -36,4 +37,5 @@ export const restRoutes: RestRoute[] = [
   ...templateRoutes,
   ...settingsRoutes,
   ...webhookRoutes,
+  ...scheduleRoutes,
 ];

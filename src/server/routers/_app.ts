@@ -11,6 +11,7 @@ import { queriesRouter } from "./queries";
 import { savedQueriesRouter } from "./saved-queries";
 import { sharesRouter } from "./shares";
 import { systemRouter } from "./system";
+import { schedulesRouter } from "./schedules";
 import { settingsRouter } from "./settings";
 import { templatesRouter } from "./templates";
 import { webhooksRouter } from "./webhooks";
@@ -33,6 +34,7 @@ export const appRouter = createTRPCRouter({
   templates: templatesRouter,
   settings: settingsRouter,
   webhooks: webhooksRouter,
+  schedules: schedulesRouter,
 });
 
 export type AppRouter = typeof appRouter;
