@@ -12,6 +12,7 @@ import { savedQueryRoutes } from "./routes/saved-queries";
 import { schemaRoutes } from "./routes/schema";
 import { systemRoutes } from "./routes/system";
 import { scheduleRoutes } from "./routes/platform-schedules";
+import { searchRoutes } from "./routes/platform-search";
 import { settingsRoutes } from "./routes/platform-settings";
 import { templateRoutes } from "./routes/platform-templates";
 import { webhookRoutes } from "./routes/platform-webhooks";
@@ -38,4 +39,5 @@ export const restRoutes: RestRoute[] = [
   ...settingsRoutes,
   ...webhookRoutes,
   ...scheduleRoutes,
+  ...searchRoutes,
 ];

@@ -12,6 +12,7 @@ import { savedQueriesRouter } from "./saved-queries";
 import { sharesRouter } from "./shares";
 import { systemRouter } from "./system";
 import { schedulesRouter } from "./schedules";
+import { searchRouter } from "./search";
 import { settingsRouter } from "./settings";
 import { templatesRouter } from "./templates";
 import { webhooksRouter } from "./webhooks";
@@ -35,6 +36,7 @@ export const appRouter = createTRPCRouter({
   settings: settingsRouter,
   webhooks: webhooksRouter,
   schedules: schedulesRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;
