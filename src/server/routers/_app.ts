@@ -7,6 +7,7 @@ import { authRouter } from "./auth";
 import { datasourcesRouter } from "./datasources";
 import { groupsRouter } from "./groups";
 import { jobsRouter } from "./jobs";
+import { notificationsRouter } from "./notifications";
 import { queriesRouter } from "./queries";
 import { savedQueriesRouter } from "./saved-queries";
 import { sharesRouter } from "./shares";
@@ -37,6 +38,7 @@ export const appRouter = createTRPCRouter({
   webhooks: webhooksRouter,
   schedules: schedulesRouter,
   search: searchRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;
