@@ -9,7 +9,7 @@ test("create a template with a parameter, open it in the editor and run it with 
   await signInAsAdmin(page);
 
   await page.getByRole("link", { name: "Templates" }).click();
-  await expect(page).toHaveURL(/\/templates$/);
+  await expect(page).toHaveURL(/\/templates$/, { timeout: 30_000 });
   // The demo ships its library.
   await expect(page.getByTestId("template-card").filter({ hasText: "Top customers by revenue" })).toBeVisible();
 
@@ -26,7 +26,7 @@ test("create a template with a parameter, open it in the editor and run it with 
   const card = page.getByTestId("template-card").filter({ hasText: title });
   await expect(card).toContainText("country: string");
   await card.getByRole("link", { name: "Open in editor" }).click();
-  await expect(page).toHaveURL(/\/editor/);
+  await expect(page).toHaveURL(/\/editor/, { timeout: 30_000 });
   await expect(page.getByTestId("sql-editor").locator(".monaco-editor")).toBeVisible({ timeout: 30_000 });
 
   const select = page.getByRole("combobox", { name: "Data source" });
