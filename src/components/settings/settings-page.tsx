@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { errorInfo, notifyError, notifySuccess } from "@/components/ui/feedback";
+import { SchedulesCard } from "@/components/schedules/schedules-card";
 
 const THEMES = [
   { value: "auto", label: "Follow the system" },
@@ -74,6 +75,7 @@ export function SettingsPage() {
           </Group>
         </Stack>
       </Card>
+      <SchedulesCard />
       {settings.data.canEditOrganization && (
         <Card withBorder radius="md">
           <Stack gap="sm">
