@@ -85,6 +85,8 @@ const SQL_PROCEDURES = new Set([
   "approvals.review",
   "approvals.commit",
   "approvals.revert",
+  "templates.run",
+  "templates.execute",
 ]);
 
 export function rateBucketOf(procedurePath: string): RateBucket {

@@ -1,6 +1,6 @@
 "use client";
 import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
-import { IconAlertCircle, IconLock, IconUser } from "@tabler/icons-react";
+import { IconAlertCircle, IconLock, IconShieldLock, IconUser } from "@tabler/icons-react";
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
@@ -17,17 +17,21 @@ export function LoginForm({ callbackUrl, initialError = null }: LoginFormProps) 
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
+  // Shown once the server says this account signs in with a second factor.
+  const [needsCode, setNeedsCode] = useState(false);
+  const [otp, setOtp] = useState("");
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setPending(true);
     setError(null);
-    const result = await signIn("credentials", { identifier: identifier.trim(), password, redirect: false }).catch(
+    const result = await signIn("credentials", { identifier: identifier.trim(), password, otp: otp.trim(), redirect: false }).catch(
       () => undefined,
     );
     if (!result?.ok || result.error) {
       // next-auth passes the server's message through; "CredentialsSignin" is its generic code.
       const message = result?.error && result.error !== "CredentialsSignin" ? result.error : null;
+      if (message && /authenticator app|two-factor/i.test(message)) setNeedsCode(true);
       setError(message ?? "Sign-in failed. Check your details and try again.");
       setPending(false);
       return;
@@ -64,7 +68,20 @@ export function LoginForm({ callbackUrl, initialError = null }: LoginFormProps) 
           onChange={(e) => setPassword(e.currentTarget.value)}
           size="md"
         />
-        <Button type="submit" size="md" fullWidth loading={pending} disabled={!identifier || !password} mt="xs">
+        {needsCode && (
+          <TextInput
+            label="Two-factor code"
+            description="The 6-digit code from your authenticator app, or a recovery code"
+            autoComplete="one-time-code"
+            inputMode="text"
+            leftSection={<IconShieldLock size={16} stroke={1.7} />}
+            value={otp}
+            onChange={(e) => setOtp(e.currentTarget.value)}
+            autoFocus
+            size="md"
+          />
+        )}
+        <Button type="submit" size="md" fullWidth loading={pending} disabled={!identifier || !password || (needsCode && !otp.trim())} mt="xs">
           Sign in
         </Button>
       </Stack>

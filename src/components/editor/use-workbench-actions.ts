@@ -5,6 +5,8 @@ import { useCallback, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import type { EditorApi, RunMode, RunTarget } from "./monaco/editor-api";
 import { statementAt } from "@/lib/sql-statements";
+import { parameterNames } from "@/lib/sql-parameters";
+import { editorParameterValue } from "./parameter-bar";
 import { errorInfo } from "@/components/ui/feedback";
 import type { DataSource, QueryRun } from "./types";
 import { modelPath, type useEditorTabs } from "./tabs/use-editor-tabs";
@@ -17,10 +19,12 @@ interface Deps {
   chooseSource: (id: string) => void;
   tabs: ReturnType<typeof useEditorTabs>;
   runner: ReturnType<typeof useQueryRunner>;
+  /** The values typed in the parameter bar, by name. */
+  parameterValues?: Record<string, string>;
 }
 
 /** What the toolbar, shortcuts and side panels ask the workbench to do. */
-export function useWorkbenchActions({ api, source, sources, chooseSource, tabs, runner }: Deps) {
+export function useWorkbenchActions({ api, source, sources, chooseSource, tabs, runner, parameterValues }: Deps) {
   const trpc = useTRPC();
   const [errorLocation, setErrorLocation] = useState<{ line: number; column: number } | null>(null);
   const format = useMutation(trpc.queries.format.mutationOptions());
@@ -34,7 +38,11 @@ export function useWorkbenchActions({ api, source, sources, chooseSource, tabs, 
       api?.clearMarkers();
       setErrorLocation(null);
       api?.showRunning(target);
-      const outcome = await runner.run({ dataSourceId: source.id, sql: target.sql });
+      const names = parameterNames(target.sql);
+      const values = names.length
+        ? Object.fromEntries(names.map((n) => [n, editorParameterValue(parameterValues?.[n] ?? "")]))
+        : undefined;
+      const outcome = await runner.run({ dataSourceId: source.id, sql: target.sql, values });
       if (!outcome) return;
       api?.showRunning(null);
       if (outcome.kind === "error" && api) {
@@ -49,7 +57,7 @@ export function useWorkbenchActions({ api, source, sources, chooseSource, tabs, 
         });
       }
     },
-    [api, runner, source],
+    [api, runner, source, parameterValues],
   );
 
   const run = useCallback(

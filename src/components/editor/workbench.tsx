@@ -3,13 +3,16 @@ import { Alert, Splitter } from "@mantine/core";
 import { useDisclosure, useHotkeys } from "@mantine/hooks";
 import { IconAlertCircle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { parameterNames } from "@/lib/sql-parameters";
 import { useTRPC } from "@/lib/trpc";
 import { DataSourceSelect } from "./data-source-select";
 import type { EditorApi } from "./monaco/editor-api";
 import { EditorTabs } from "./tabs/editor-tabs";
 import { EditorToolbar } from "./editor-toolbar";
 import { HistoryPanel } from "./sidebar/history-panel";
+import { ParameterBar } from "./parameter-bar";
+import { useTemplateOpener } from "./use-template-opener";
 import { ResultsPanel } from "./run/results-panel";
 import { SaveQueryModal } from "./sidebar/save-query-modal";
 import { SavedQueriesPanel } from "./sidebar/saved-queries-panel";
@@ -51,7 +54,15 @@ export function Workbench({ userEmail }: { userEmail: string }) {
   const [saveOpened, saveModal] = useDisclosure(false);
   const [layout] = useState(() => readStored(STORAGE_KEYS.layout, { sidebar: 300, editor: 42 }, isLayout));
   const saved = useRef(layout);
-  const actions = useWorkbenchActions({ api, source, sources: sources.data, chooseSource, tabs, runner });
+  // Parameter markers of the active tab: recomputed as it changes, re-rendering only when the names do.
+  const [paramNames, setParamNames] = useState<string[]>([]);
+  const [paramValues, setParamValues] = useState<Record<string, string>>({});
+  const noteSql = useCallback((sql: string) => {
+    const names = parameterNames(sql);
+    setParamNames((current) => (current.length === names.length && current.every((n, i) => n === names[i]) ? current : names));
+  }, []);
+  const actions = useWorkbenchActions({ api, source, sources: sources.data, chooseSource, tabs, runner, parameterValues: paramValues });
+  useTemplateOpener(tabs, (defaults) => setParamValues((v) => ({ ...v, ...defaults })));
 
   // Monaco's completion provider reads these at completion time.
   const completionState = useRef<{ tables: readonly SchemaTable[]; engine: Engine | undefined }>({ tables: [], engine: undefined });
@@ -75,6 +86,7 @@ export function Workbench({ userEmail }: { userEmail: string }) {
   };
   const running = runner.state.running !== null;
   const active = tabs.activeTab;
+  useEffect(() => noteSql(tabs.sqlOf(active.id)), [active.id, tabs, noteSql]);
 
   const persist = (patch: Partial<Layout>) => {
     saved.current = { ...saved.current, ...patch };
@@ -150,11 +162,15 @@ export function Workbench({ userEmail }: { userEmail: string }) {
                     onNew={() => tabs.open({ sql: "" })}
                     onRename={(id, title) => tabs.update(id, { title })}
                   />
+                  <ParameterBar names={paramNames} values={paramValues} onChange={(name, value) => setParamValues((v) => ({ ...v, [name]: value }))} />
                   <div className={classes.editorHost} data-testid="sql-editor">
                     <SqlEditor
                       path={modelPath(active.id)}
                       defaultValue={tabs.sqlOf(active.id)}
-                      onChange={(value) => tabs.setSql(active.id, value)}
+                      onChange={(value) => {
+                        tabs.setSql(active.id, value);
+                        noteSql(value);
+                      }}
                       onReady={setApi}
                       onSelectionChange={setHasSelection}
                       commands={{ run: actions.run, format: () => void actions.formatSql(), save: saveModal.open }}

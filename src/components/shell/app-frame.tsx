@@ -9,10 +9,12 @@ import { NavFooter, NavLinks } from "./nav-links";
 import type { ShellUser } from "./shell-user";
 import { ThemeToggle } from "./theme-toggle";
 import { UserMenu } from "./user-menu";
+import { useLiveNotifications } from "@/components/notifications/use-live-notifications";
 
 /** The signed-in frame: header, navigation (a drawer below `sm`) and the page. */
 export function AppFrame({ user, children }: { user: ShellUser; children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
+  const pendingReviews = useLiveNotifications();
   return (
     <AppShell
       header={{ height: 60 }}
@@ -35,7 +37,7 @@ export function AppFrame({ user, children }: { user: ShellUser; children: ReactN
       </AppShell.Header>
       <AppShell.Navbar p="sm" className={classes.navbar} aria-label="Main navigation">
         <AppShell.Section grow component={ScrollArea} scrollbars="y">
-          <NavLinks isAdmin={user.role === "admin"} onNavigate={close} />
+          <NavLinks isAdmin={user.role === "admin"} onNavigate={close} badges={{ "/approvals": pendingReviews }} />
         </AppShell.Section>
         <AppShell.Section pt="sm" style={{ borderTop: "1px solid var(--mantine-color-default-border)" }}>
           <NavFooter />

@@ -1,5 +1,5 @@
 "use client";
-import { Box, NavLink, Stack, Text } from "@mantine/core";
+import { Badge, Box, NavLink, Stack, Text } from "@mantine/core";
 import { IconExternalLink, IconApi } from "@tabler/icons-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -9,9 +9,11 @@ interface NavLinksProps {
   isAdmin: boolean;
   /** Closes the drawer-style navbar on small screens once a link is followed. */
   onNavigate: () => void;
+  /** A count shown beside a link (e.g. requests waiting for your review), by href. */
+  badges?: Record<string, number>;
 }
 
-export function NavLinks({ isAdmin, onNavigate }: NavLinksProps) {
+export function NavLinks({ isAdmin, onNavigate, badges = {} }: NavLinksProps) {
   const pathname = usePathname() ?? "";
   const items = NAV_ITEMS.filter((item) => !item.adminOnly || isAdmin);
   return (
@@ -30,6 +32,13 @@ export function NavLinks({ isAdmin, onNavigate }: NavLinksProps) {
             active={active}
             aria-current={active ? "page" : undefined}
             leftSection={<Icon size={18} stroke={1.7} />}
+            rightSection={
+              badges[href] ? (
+                <Badge size="sm" color="orange" variant="filled" circle aria-label={`${badges[href]} waiting for your review`} data-testid={`nav-badge-${href.slice(1)}`}>
+                  {badges[href]}
+                </Badge>
+              ) : undefined
+            }
             onClick={onNavigate}
             variant="light"
             style={{ borderRadius: "var(--mantine-radius-md)" }}

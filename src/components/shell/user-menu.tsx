@@ -1,7 +1,8 @@
 "use client";
 import { Avatar, Box, Group, Menu, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconChevronDown, IconKey, IconLogout } from "@tabler/icons-react";
+import { IconAdjustments, IconChevronDown, IconKey, IconLogout, IconShieldLock } from "@tabler/icons-react";
+import Link from "next/link";
 import { signOut } from "next-auth/react";
 import { ChangePasswordModal } from "./change-password-modal";
 import { RoleBadge } from "@/components/ui/badges";
@@ -41,6 +42,12 @@ export function UserMenu({ user }: { user: ShellUser }) {
             </Text>
           </Box>
           <Menu.Divider />
+          <Menu.Item component={Link} href="/settings" leftSection={<IconAdjustments size={16} stroke={1.7} />}>
+            Settings
+          </Menu.Item>
+          <Menu.Item component={Link} href="/settings/security" leftSection={<IconShieldLock size={16} stroke={1.7} />}>
+            Security
+          </Menu.Item>
           <Menu.Item leftSection={<IconKey size={16} stroke={1.7} />} onClick={passwordModal.open}>
             Change password
           </Menu.Item>

@@ -1,6 +1,6 @@
 "use client";
 import { QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import type { AppRouter } from "@/server/routers/_app";
 import { TRPCProvider } from "./client";
@@ -18,7 +18,14 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       // The UI authenticates with next-auth's same-origin cookie, sent by default.
-      links: [httpBatchLink({ url: trpcUrl() })],
+      // Subscriptions (notifications) stream over server-sent events; everything else batches.
+      links: [
+        splitLink({
+          condition: (op) => op.type === "subscription",
+          true: httpSubscriptionLink({ url: trpcUrl() }),
+          false: httpBatchLink({ url: trpcUrl() }),
+        }),
+      ],
     }),
   );
   return (

@@ -28,6 +28,7 @@ export function authOptions(): NextAuthOptions {
         credentials: {
           identifier: { label: "Email or username", type: "text" },
           password: { label: "Password", type: "password" },
+          otp: { label: "Two-factor code", type: "text" },
         },
         async authorize(credentials, req) {
           const identifier = credentials?.identifier ?? "";
@@ -38,7 +39,7 @@ export function authOptions(): NextAuthOptions {
             const user = await authenticate(identifier, password, {
               ip: headers[CLIENT_IP_HEADER] ?? "",
               userAgent: headers["user-agent"] ?? "",
-            });
+            }, credentials?.otp || undefined);
             return { id: user.id, email: user.email, name: user.fullName || user.username };
           } catch (error) {
             // next-auth hands the message to the sign-in form as `error`.

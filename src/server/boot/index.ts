@@ -11,6 +11,8 @@ import { flushAudit } from "../services/audit";
 import { pruneExpiredTokens } from "../services/auth/tokens";
 import { flushRuns } from "../services/execution/run-records";
 import { ensureDemoDataSource } from "./demo-data-source";
+import { ensureDemoTemplates } from "../services/templates/demo";
+import { startWebhookDispatcher } from "../services/webhooks/dispatch";
 import { ensureInitialAdmin } from "./initial-admin";
 import { reconcileInterruptedWork } from "./reconcile";
 import { connectBus, disconnectBus } from "../events/bus";
@@ -96,10 +98,12 @@ async function bootAs(): Promise<void> {
   if (role !== "worker") {
     await ensureInitialAdmin();
     await ensureDemoDataSource();
+    if (config().QUARRY_DEMO) await ensureDemoTemplates();
     registerWsRoutes();
   }
   // After the reconciliation above; the queue reconciles its own jobs left running.
   await startJobs({ worker: role !== "web" });
+  startWebhookDispatcher();
   (globalThis as unknown as { __quarryRuntime?: QuarryRuntime }).__quarryRuntime = {
     handleUpgrade,
     unsupportedMethodResponse,

@@ -50,6 +50,21 @@ const envSchema = z.object({
   QUARRY_DATASOURCE_HOSTS_DENY: z.string().optional(),
   /** When set, the only hosts, addresses and CIDR ranges data sources may connect to. */
   QUARRY_DATASOURCE_HOSTS_ALLOW: z.string().optional(),
+  /** SMTP for schedule results and notices, e.g. smtp://user:pass@mail.example.com:587 (unset: no email). */
+  QUARRY_SMTP_URL: z.string().url().optional(),
+  QUARRY_SMTP_FROM: z.string().max(320).default("Quarry <quarry@localhost>"),
+  /** Webhooks may target private, loopback and link-local addresses (off by default: SSRF). */
+  QUARRY_WEBHOOK_ALLOW_PRIVATE: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  /** Comma-separated hosts, addresses or CIDR ranges webhooks may target even when private. */
+  QUARRY_WEBHOOK_HOSTS_ALLOW: z.string().optional(),
+  /** Delivery attempts per webhook event (first one included) and the first retry's delay (doubling). */
+  QUARRY_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  QUARRY_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5000),
+  /** Failed runs in a row after which a schedule pauses itself. */
+  QUARRY_SCHEDULE_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
 });
 
 export type QuarryConfig = z.infer<typeof envSchema> & { dataDir: string; keysDir: string };

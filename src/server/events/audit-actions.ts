@@ -63,6 +63,22 @@ export const AUDIT_ACTIONS = [
   "create_ai_provider",
   "delete_ai_provider",
   "test_ai_provider",
+  // platform: templates, settings, two-factor sign-in, webhooks, schedules
+  "create_template",
+  "update_template",
+  "delete_template",
+  "clone_template",
+  "update_settings",
+  "update_org_settings",
+  "mfa_enroll",
+  "mfa_enable",
+  "mfa_disable",
+  "mfa_recovery_used",
+  "create_webhook",
+  "delete_webhook",
+  "create_schedule",
+  "update_schedule",
+  "delete_schedule",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

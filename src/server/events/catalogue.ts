@@ -26,6 +26,9 @@ export interface EventCatalogue {
   "cache.invalidated": CacheInvalidatedEvent;
   /** A running job's cancel, for the worker process that runs it (BullMQ backend). */
   "job.cancel_requested": { jobId: string };
+  "schedule.run": ScheduleRunEvent;
+  "pipeline.finished": PipelineRunEvent;
+  "pipeline.failed": PipelineRunEvent;
 }
 
 export type EventName = keyof EventCatalogue;
@@ -83,4 +86,26 @@ export interface CacheInvalidatedEvent {
   cache: string;
   /** One entry's key; absent: the whole cache. */
   key?: string;
+}
+
+/** A scheduled saved query ran (keyed by the schedule's id). */
+export interface ScheduleRunEvent {
+  scheduleId: string;
+  runId: string;
+  savedQueryId: string;
+  /** The schedule's owner, whose permissions the run used. */
+  userId: string;
+  status: "succeeded" | "failed";
+  rowCount?: number;
+  error?: string;
+  /** True when this failure paused the schedule. */
+  paused?: boolean;
+}
+
+/** A pipeline run ended (keyed by the pipeline's id); published by the pipelines feature. */
+export interface PipelineRunEvent {
+  pipelineId: string;
+  runId: string;
+  userId: string;
+  error?: string;
 }

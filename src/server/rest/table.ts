@@ -12,6 +12,11 @@ import { queryOutputRoutes, queryRoutes } from "./routes/queries";
 import { savedQueryRoutes } from "./routes/saved-queries";
 import { schemaRoutes } from "./routes/schema";
 import { systemRoutes } from "./routes/system";
+import { scheduleRoutes } from "./routes/platform-schedules";
+import { searchRoutes } from "./routes/platform-search";
+import { settingsRoutes } from "./routes/platform-settings";
+import { templateRoutes } from "./routes/platform-templates";
+import { webhookRoutes } from "./routes/platform-webhooks";
 
 /**
  * Every REST route Quarry answers under /api/v1. Features add their rows in
@@ -32,4 +37,9 @@ export const restRoutes: RestRoute[] = [
   ...governanceRoutes,
   ...jobRoutes,
   ...aiRoutes,
+  ...templateRoutes,
+  ...settingsRoutes,
+  ...webhookRoutes,
+  ...scheduleRoutes,
+  ...searchRoutes,
 ];

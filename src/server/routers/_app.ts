@@ -9,10 +9,16 @@ import { datasourcesRouter } from "./datasources";
 import { dictionaryRouter } from "./dictionary";
 import { groupsRouter } from "./groups";
 import { jobsRouter } from "./jobs";
+import { notificationsRouter } from "./notifications";
 import { queriesRouter } from "./queries";
 import { savedQueriesRouter } from "./saved-queries";
 import { sharesRouter } from "./shares";
 import { systemRouter } from "./system";
+import { schedulesRouter } from "./schedules";
+import { searchRouter } from "./search";
+import { settingsRouter } from "./settings";
+import { templatesRouter } from "./templates";
+import { webhooksRouter } from "./webhooks";
 import { usersRouter } from "./users";
 
 /** Every feature exists here first; the REST adapter and the UI both call it. */
@@ -31,6 +37,12 @@ export const appRouter = createTRPCRouter({
   jobs: jobsRouter,
   dictionary: dictionaryRouter,
   ai: aiRouter,
+  templates: templatesRouter,
+  settings: settingsRouter,
+  webhooks: webhooksRouter,
+  schedules: schedulesRouter,
+  search: searchRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

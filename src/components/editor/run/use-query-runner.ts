@@ -84,7 +84,7 @@ export function useQueryRunner() {
   );
 
   const run = useCallback(
-    async (input: { dataSourceId: string; sql: string }): Promise<RunOutcome | null> => {
+    async (input: { dataSourceId: string; sql: string; values?: Record<string, string | number> }): Promise<RunOutcome | null> => {
       active.current.stop?.();
       const mine = ++generation.current;
       const isCurrent = () => generation.current === mine;
@@ -100,7 +100,10 @@ export function useQueryRunner() {
 
       let queryId: string | undefined;
       try {
-        const response = await client.queries.execute.mutate({ ...input, wait: false, source: "editor" });
+        // SQL with parameter markers goes with its values; the server binds them.
+        const response = input.values
+          ? await client.templates.execute.mutate({ dataSourceId: input.dataSourceId, sql: input.sql, values: input.values, wait: false, source: "editor" })
+          : await client.queries.execute.mutate({ dataSourceId: input.dataSourceId, sql: input.sql, wait: false, source: "editor" });
         if (!isCurrent()) return null;
         if (response.type === "approval") return settle({ kind: "approval", approval: response.approval });
         if (response.type === "result") {

@@ -2,7 +2,8 @@
 import { ActionIcon, Badge, Button, Group, Menu, Modal, Stack, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { IconDots, IconExternalLink, IconHistory, IconTrash } from "@tabler/icons-react";
+import { IconCalendarTime, IconDots, IconExternalLink, IconHistory, IconTrash } from "@tabler/icons-react";
+import { ScheduleModal } from "@/components/schedules/schedule-modal";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/lib/trpc";
 import classes from "./sidebar.module.css";
@@ -21,6 +22,7 @@ export function SavedQueryItem({ query, onOpen, onTag, onVersions }: SavedQueryI
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [confirming, confirm] = useDisclosure(false);
+  const [scheduling, schedule] = useDisclosure(false);
   const remove = useMutation(
     trpc.savedQueries.remove.mutationOptions({
       onSuccess: () => {
@@ -84,6 +86,9 @@ export function SavedQueryItem({ query, onOpen, onTag, onVersions }: SavedQueryI
           <Menu.Item leftSection={<IconHistory size={15} />} onClick={onVersions}>
             Versions…
           </Menu.Item>
+          <Menu.Item leftSection={<IconCalendarTime size={15} />} onClick={schedule.open}>
+            Schedule…
+          </Menu.Item>
           {mine && (
             <>
               <Menu.Divider />
@@ -94,6 +99,7 @@ export function SavedQueryItem({ query, onOpen, onTag, onVersions }: SavedQueryI
           )}
         </Menu.Dropdown>
       </Menu>
+      {scheduling && <ScheduleModal opened onClose={schedule.close} savedQueryId={query.id} title={query.title} />}
       <Modal opened={confirming} onClose={confirm.close} title="Delete saved query?" centered size="sm">
         <Stack gap="md">
           <Text size="sm">

@@ -58,6 +58,10 @@ const loginBody = z
     username: z.string().trim().min(1).max(320).optional(),
     identifier: z.string().trim().min(1).max(320).optional(),
     password: z.string({ error: "password is required" }).min(1, "password is required").max(1024),
+    /** Two-factor sign-in: the authenticator's code (any of these spellings) or a recovery code. */
+    otp: z.string().trim().max(64).optional(),
+    totp_code: z.string().trim().max(64).optional(),
+    mfa_code: z.string().trim().max(64).optional(),
   })
   .refine((b) => b.email ?? b.username ?? b.identifier, {
     message: "email or username is required",
@@ -77,7 +81,7 @@ export const authRoutes = [
     response: signedIn,
     async handle({ body, meta }) {
       const identifier = (body.email ?? body.username ?? body.identifier)!;
-      return { body: toSignedIn(await login(identifier, body.password, meta)) };
+      return { body: toSignedIn(await login(identifier, body.password, meta, body.otp ?? body.totp_code ?? body.mfa_code)) };
     },
   }),
   defineRoute({

@@ -4,6 +4,7 @@ import { config } from "../../config";
 import { db } from "../../db";
 import { AppError, forbidden, unauthorized } from "../../errors";
 import { recordAudit } from "../audit";
+import { hasMfa, secondFactorInvalid, secondFactorRequired, verifySecondFactor } from "../settings/mfa";
 import { assertPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from "./passwords";
 import type { Session } from "./session";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./throttle";
@@ -26,6 +27,8 @@ export async function authenticate(
   identifier: string,
   password: string,
   meta: ClientMeta,
+  /** A TOTP code or recovery code; required once the user turned two-factor sign-in on. */
+  secondFactor?: string,
 ): Promise<UserRecord> {
   const ip = meta.ip ?? "";
   const row = await findUserForLogin(identifier);
@@ -48,6 +51,23 @@ export async function authenticate(
     );
     throw forbidden("This account is deactivated; ask an administrator");
   }
+  if (await hasMfa(row.id)) {
+    if (!secondFactor?.trim()) {
+      await recordAudit(
+        { userId: row.id, label: row.email, ip },
+        { action: "login", resourceType: "session", outcome: "failure", details: { reason: "mfa_required" } },
+      );
+      throw secondFactorRequired();
+    }
+    if (!(await verifySecondFactor(row.id, secondFactor))) {
+      await recordAudit(
+        { userId: row.id, label: row.email, ip },
+        { action: "login", resourceType: "session", outcome: "failure", details: { reason: "bad_second_factor" } },
+      );
+      await recordLoginFailure(subject, ip);
+      throw secondFactorInvalid();
+    }
+  }
   await clearLoginFailures(subject, ip);
   const updated = await db.user.update({ where: { id: row.id }, data: { lastLoginAt: new Date() } });
   await recordAudit({ userId: row.id, label: row.email, ip }, { action: "login", resourceType: "session" });
@@ -59,8 +79,8 @@ export interface SignedIn {
   tokens: IssuedTokens;
 }
 
-export async function login(identifier: string, password: string, meta: ClientMeta): Promise<SignedIn> {
-  const user = await authenticate(identifier, password, meta);
+export async function login(identifier: string, password: string, meta: ClientMeta, secondFactor?: string): Promise<SignedIn> {
+  const user = await authenticate(identifier, password, meta, secondFactor);
   return { user, tokens: await issueTokens(user.id, meta) };
 }
 

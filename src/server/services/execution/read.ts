@@ -22,6 +22,8 @@ export interface ReadOptions {
   source?: string;
   /** false: answer at once with the running query's id; follow it on /ws/query/:id. */
   wait?: boolean;
+  /** Values for the statement's placeholders ($1… / ?), bound by the driver, never spliced into the text. */
+  params?: unknown[];
 }
 
 export type ReadOutcome = { type: "result"; result: QueryResultView } | { type: "started"; run: QueryRunView };
@@ -65,6 +67,7 @@ export async function read(principal: Principal, target: Prepared | StatementInp
     signal,
     maxBytes: limits.QUARRY_QUERY_MAX_RESULT_BYTES,
     maxValueBytes: limits.QUARRY_QUERY_MAX_VALUE_BYTES,
+    params: options.params,
   });
   if (options.wait === false) {
     work.catch(() => undefined); // recorded on the run; nobody awaits it
@@ -83,7 +86,7 @@ async function runRead(
   prepared: Prepared,
   masking: MaskingPlan,
   runId: string,
-  options: { maxRows: number; timeoutMs: number; signal: AbortSignal; maxBytes: number; maxValueBytes: number },
+  options: { maxRows: number; timeoutMs: number; signal: AbortSignal; maxBytes: number; maxValueBytes: number; params?: unknown[] },
 ): Promise<QueryResultView> {
   let result: RunResult;
   let run: QueryRun;

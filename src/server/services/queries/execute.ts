@@ -1,4 +1,5 @@
 import "server-only";
+import { AppError } from "../../errors";
 import { submitForApproval } from "../approvals/submit";
 import type { ApprovalView } from "../approvals/views";
 import { defaultDataSourceId } from "../datasources/crud";
@@ -16,6 +17,8 @@ export interface ExecuteInput {
   source?: string;
   /** false: answer at once with the running query's id; follow it on /ws/query/:id. */
   wait?: boolean;
+  /** Values for the statement's placeholders ($1… / ?), bound by the driver (reads only). */
+  params?: unknown[];
 }
 
 export type ExecuteOutcome = ReadOutcome | { type: "approval"; approval: ApprovalView };
@@ -26,6 +29,9 @@ export async function executeQuery(principal: Principal, input: ExecuteInput): P
   await assertWithinQuota(user);
   const dataSourceId = input.dataSourceId ?? (await defaultDataSourceId(user));
   const prepared = await execution.prepare(principal, { dataSourceId, sql: input.sql }, { auditRefusal: true });
+  if (prepared.analysis.kind !== "read" && input.params?.length) {
+    throw new AppError("VALIDATION_ERROR", "Parameters are bound in reads only; a change goes through approval as plain SQL");
+  }
   // Writes never run unreviewed: a writer's statement becomes an approval request.
   if (prepared.analysis.kind !== "read" && prepared.access.canWrite) {
     return { type: "approval", approval: await submitForApproval(principal, prepared, input.sql) };

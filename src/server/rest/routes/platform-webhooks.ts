@@ -1,0 +1,82 @@
+import "server-only";
+import { z } from "zod";
+import type { Caller } from "../route";
+import { defineRoute } from "../route";
+
+/** InsightEngine's `/webhooks`, plus the delivery log and the test button. */
+type Hook = Awaited<ReturnType<Caller["webhooks"]["list"]>>[number];
+type Delivery = Awaited<ReturnType<Caller["webhooks"]["deliveries"]>>[number];
+
+const insightHook = (h: Hook) => ({
+  id: h.id,
+  url: h.url,
+  event: h.events[0],
+  events: h.events,
+  active: h.active,
+  created_by: h.ownerId,
+  created_at: h.createdAt,
+  last_delivery: h.lastDelivery ? { status: h.lastDelivery.status, response_code: h.lastDelivery.responseCode, at: h.lastDelivery.at } : null,
+});
+const insightDelivery = (d: Delivery) => ({
+  id: d.id, event: d.event, status: d.status, attempts: d.attempts, response_code: d.responseCode,
+  latency_ms: d.latencyMs, error: d.error, created_at: d.createdAt, delivered_at: d.deliveredAt,
+});
+const tag = "webhooks";
+const why = "The document has no delivery log or test; the issue asks for both";
+
+export const webhookRoutes = [
+  defineRoute({
+    method: "POST", path: "/webhooks", format: "insight", auth: "user", procedure: "webhooks.create", tag, successStatus: 201,
+    summary: "Register a webhook for events; the signing secret is in this answer only",
+    body: z
+      .object({
+        url: z.string({ error: "url is required" }).trim().min(1, "url is required").max(2000),
+        event: z.string().max(64).optional(),
+        events: z.array(z.string().max(64)).max(20).optional(),
+        active: z.boolean().optional(),
+      })
+      .refine((b) => b.event || b.events?.length, { message: "event or events is required", path: ["event"] }),
+    async handle({ caller, body }) {
+      const events = [...new Set([...(body.event ? [body.event] : []), ...(body.events ?? [])])];
+      const h = await caller.webhooks.create({ url: body.url, events, active: body.active });
+      return {
+        body: {
+          ...insightHook(h),
+          secret: h.secret,
+          signature: { header: "X-Quarry-Signature", timestamp_header: "X-Quarry-Timestamp", scheme: "sha256=HMAC-SHA256(secret, timestamp + '.' + body)" },
+        },
+      };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/webhooks", format: "insight", auth: "user", procedure: "webhooks.list", tag,
+    summary: "Your webhooks (admins: all)",
+    async handle({ caller }) {
+      const hooks = await caller.webhooks.list();
+      return { body: { webhooks: hooks.map(insightHook), total: hooks.length } };
+    },
+  }),
+  defineRoute({
+    method: "DELETE", path: "/webhooks/:id", format: "insight", auth: "user", procedure: "webhooks.remove", tag,
+    summary: "Delete a webhook",
+    async handle({ caller, params }) {
+      await caller.webhooks.remove({ id: params.id! });
+      return { body: { message: "Webhook deleted", id: params.id } };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/webhooks/:id/deliveries", format: "insight", auth: "user", procedure: "webhooks.deliveries", tag, addition: why,
+    summary: "The delivery log: status, attempts, response code, latency",
+    query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    async handle({ caller, params, query }) {
+      return { body: { deliveries: (await caller.webhooks.deliveries({ id: params.id!, limit: query.limit })).map(insightDelivery) } };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/webhooks/:id/test", format: "insight", auth: "user", procedure: "webhooks.test", tag, addition: why,
+    summary: "Send a signed test delivery now",
+    async handle({ caller, params }) {
+      return { body: insightDelivery(await caller.webhooks.test({ id: params.id! })) };
+    },
+  }),
+];

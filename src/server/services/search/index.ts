@@ -1,0 +1,130 @@
+import "server-only";
+import type { SchemaSnapshot } from "../../connectors/types";
+import { db } from "../../db";
+import { readableDataSourceIds } from "../access";
+import { requireActingUser, type Principal } from "../principal";
+import { sqliteSearchIndex, type SearchKind, type SearchIndexStore } from "./index-store";
+
+/**
+ * Search across saved queries, templates, tables and columns, with relevance and the
+ * caller's permissions applied after ranking (a saved query they cannot open, a table of a
+ * source they cannot read never shows). The index lives in the app database, so every
+ * process sees the same one; each kind is refreshed when its source rows changed (a
+ * signature of counts and update times), so writers elsewhere need no hooks.
+ * The data dictionary (aliases, descriptions) joins as kind `dictionary` once it has a model.
+ */
+const store: SearchIndexStore = sqliteSearchIndex;
+
+export const SEARCH_TYPES = ["queries", "templates", "tables", "columns"] as const;
+const KIND_OF: Record<string, SearchKind> = { queries: "query", query: "query", templates: "template", template: "template", tables: "table", table: "table", columns: "column", column: "column" };
+export const searchKindOf = (t: string): SearchKind | undefined => KIND_OF[t.trim().toLowerCase()];
+
+const sigKey = (kind: string) => `search.signature.${kind}`;
+
+async function signatureChanged(kind: string, signature: string): Promise<boolean> {
+  const row = await db.appSetting.findUnique({ where: { key: sigKey(kind) } });
+  return row?.value !== signature;
+}
+const saveSignature = (kind: string, signature: string) =>
+  db.appSetting.upsert({ where: { key: sigKey(kind) }, create: { key: sigKey(kind), value: signature }, update: { value: signature } });
+
+const parseTags = (t: string) => {
+  try {
+    return (JSON.parse(t) as string[]).join(" ");
+  } catch {
+    return "";
+  }
+};
+
+/** Brings the index up to date with the app state (cheap when nothing changed). */
+export async function refreshSearchIndex(): Promise<void> {
+  const [q, t] = await Promise.all([
+    db.savedQuery.aggregate({ _count: true, _max: { updatedAt: true } }),
+    db.queryTemplate.aggregate({ _count: true, _max: { updatedAt: true } }),
+  ]);
+  const qSig = `${q._count}:${q._max.updatedAt?.toISOString() ?? ""}`;
+  if (await signatureChanged("query", qSig)) {
+    const rows = await db.savedQuery.findMany({ select: { id: true, ownerId: true, dataSourceId: true, title: true, description: true, sql: true, tags: true } });
+    await store.replace("query", rows.map((r) => ({ kind: "query", refId: r.id, ownerId: r.ownerId, dataSourceId: r.dataSourceId, title: r.title, body: `${r.description} ${parseTags(r.tags)} ${r.sql}` })));
+    await saveSignature("query", qSig);
+  }
+  const tSig = `${t._count}:${t._max.updatedAt?.toISOString() ?? ""}`;
+  if (await signatureChanged("template", tSig)) {
+    const rows = await db.queryTemplate.findMany({ select: { id: true, title: true, description: true, sql: true, tags: true, category: true } });
+    await store.replace("template", rows.map((r) => ({ kind: "template", refId: r.id, title: r.title, body: `${r.description} ${r.category} ${parseTags(r.tags)} ${r.sql}` })));
+    await saveSignature("template", tSig);
+  }
+  // Tables and columns: per data source, by the time of its last schema sync.
+  const sources = await db.dataSource.findMany({ select: { id: true, name: true, lastSyncedAt: true } });
+  const sSig = sources.map((s) => `${s.id}@${s.lastSyncedAt?.toISOString() ?? ""}`).sort().join(",");
+  if (await signatureChanged("schema", sSig)) {
+    const known = new Map(((await db.appSetting.findUnique({ where: { key: sigKey("schema.sources") } }))?.value ?? "").split(",").filter(Boolean).map((e) => e.split("@") as [string, string]));
+    for (const s of sources) {
+      const stamp = s.lastSyncedAt?.toISOString() ?? "";
+      if (known.get(s.id) === stamp) continue;
+      const row = await db.dataSource.findUnique({ where: { id: s.id }, select: { schemaCache: true } });
+      const snapshot = row?.schemaCache ? (JSON.parse(row.schemaCache) as SchemaSnapshot) : { tables: [] };
+      const tables = snapshot.tables ?? [];
+      await store.replace("table", tables.map((tb) => ({
+        kind: "table", refId: `${s.id}:${tb.schema ? `${tb.schema}.` : ""}${tb.name}`, dataSourceId: s.id, title: tb.name,
+        body: `${tb.schema ?? ""} ${tb.type} in ${s.name} ${tb.columns.map((c) => c.name).join(" ")}`,
+      })), { dataSourceId: s.id });
+      await store.replace("column", tables.flatMap((tb) => tb.columns.map((c) => ({
+        kind: "column" as const, refId: `${s.id}:${tb.schema ? `${tb.schema}.` : ""}${tb.name}.${c.name}`, dataSourceId: s.id, title: c.name,
+        body: `${tb.name} ${c.type} in ${s.name}`,
+      }))), { dataSourceId: s.id });
+    }
+    const present = new Set(sources.map((s) => s.id));
+    for (const id of known.keys()) {
+      if (present.has(id)) continue;
+      await store.removeScope("table", id);
+      await store.removeScope("column", id);
+    }
+    await db.appSetting.upsert({ where: { key: sigKey("schema.sources") }, create: { key: sigKey("schema.sources"), value: sSig }, update: { value: sSig } });
+    await saveSignature("schema", sSig);
+  }
+}
+
+export interface SearchResult {
+  type: SearchKind;
+  id: string;
+  title: string;
+  snippet: string;
+  dataSourceId: string | null;
+  relevance: number;
+}
+
+export async function search(principal: Principal, input: { q: string; types?: string[]; limit?: number }): Promise<SearchResult[]> {
+  const user = requireActingUser(principal);
+  const terms = input.q.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter((t) => t.length > 0).slice(0, 12);
+  const kinds = [...new Set((input.types?.length ? input.types : [...SEARCH_TYPES]).map(searchKindOf).filter((k): k is SearchKind => !!k))];
+  const limit = Math.min(Math.max(input.limit ?? 20, 1), 100);
+  if (terms.length === 0) return [];
+  await refreshSearchIndex();
+  // Ranked first, filtered after: ask for more than the limit so filtering leaves enough.
+  const hits = await store.query(terms, kinds, limit * 5 + 50);
+  const readable = await readableDataSourceIds(user);
+  const mayRead = (id: string | null) => !id || readable === "all" || readable.includes(id);
+  const queryIds = hits.filter((h) => h.kind === "query").map((h) => h.refId);
+  const visibleQueries = new Set(
+    queryIds.length === 0
+      ? []
+      : (await db.savedQuery.findMany({
+          where: { id: { in: queryIds }, ...(user.role === "admin" ? {} : { OR: [{ ownerId: user.id }, { shares: { some: { userId: user.id } } }] }) },
+          select: { id: true },
+        })).map((r) => r.id),
+  );
+  const visible = hits.filter((h) => (h.kind === "query" ? visibleQueries.has(h.refId) : h.kind === "template" ? true : mayRead(h.dataSourceId ?? null))).slice(0, limit);
+  // bm25 is relative to the corpus (a word in most documents scores near zero), so the
+  // relevance shown is each hit's score over the best visible one's: 1 for the top hit.
+  const best = Math.max(0, ...visible.map((h) => -h.rank));
+  const out: SearchResult[] = visible.map((h, i) => ({
+    type: h.kind,
+    id: h.refId,
+    title: h.title,
+    snippet: h.body.replace(/\s+/g, " ").trim().slice(0, 160),
+    dataSourceId: h.dataSourceId ?? null,
+    relevance: Math.max(0.001, Math.round((best > 0 ? Math.max(0, -h.rank) / best : 1 / (1 + i)) * 1000) / 1000),
+  }));
+  return out;
+}
