@@ -2,7 +2,6 @@ import "server-only";
 import { z } from "zod";
 import { accessTo } from "../../services/access";
 import { runAutoGuess } from "../../services/dictionary/auto-guess";
-import { jobPrincipal } from "../../services/principal";
 import { defineJob } from "../definition";
 
 /** Samples a data source's columns and proposes dictionary metadata, as the user who asked. */
@@ -13,7 +12,7 @@ export const autoGuessJob = defineJob({
   backoff: { type: "exponential", delayMs: 2000, maxDelayMs: 30_000 },
   async run(payload, ctx) {
     await ctx.progress(1, "Starting");
-    return runAutoGuess(jobPrincipal(ctx.principal, { id: ctx.jobId, name: "metadata-auto-guess" }), payload, (p, m) => ctx.progress(p, m), ctx.signal);
+    return runAutoGuess(ctx.principal, payload, (p, m) => ctx.progress(p, m), ctx.signal);
   },
   visibleTo: async (user, { dataSourceId }) => (await accessTo(user, dataSourceId)).canWrite,
 });

@@ -1,6 +1,5 @@
 import "server-only";
 import { z } from "zod";
-import { jobPrincipal } from "../../services/principal";
 import { defineJob } from "../definition";
 
 /** One tick of a saved-query schedule, run as the schedule's owner. */
@@ -10,6 +9,6 @@ export const scheduledQueryJob = defineJob({
   async run({ scheduleId }, ctx) {
     // Imported here: the schedules service imports this definition to schedule it.
     const { runSchedule } = await import("../../services/schedules/run");
-    return runSchedule(jobPrincipal(ctx.principal, { id: ctx.jobId, name: "scheduled-query" }), scheduleId);
+    return runSchedule(ctx.principal, scheduleId);
   },
 });

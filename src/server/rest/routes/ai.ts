@@ -1,7 +1,11 @@
 import "server-only";
 import { z } from "zod";
 import { notFound } from "../../errors";
-import type { Caller } from "../route";
+import { toJobDto, type JobDto } from "../../dto/jobs";
+import { createProvider, deleteProvider, listProviders, testProvider } from "../../services/ai/providers";
+import { requestAutoGuess } from "../../services/dictionary/auto-guess";
+import { getTable, listTables, updateColumn, updateTable } from "../../services/dictionary/store";
+import { getJobFor } from "../../services/jobs";
 import { defineRoute } from "../route";
 
 /**
@@ -17,7 +21,7 @@ const sourceQuery = z.object({
 });
 const sourceOf = (q: { database_id?: string; data_source_id?: string; connection_id?: string }) => q.database_id ?? q.data_source_id ?? q.connection_id;
 
-type TableDetail = Awaited<ReturnType<Caller["dictionary"]["table"]>>;
+type TableDetail = Awaited<ReturnType<typeof getTable>>;
 type Column = TableDetail["columns"][number];
 
 const columnBody = (c: Column) => ({
@@ -63,7 +67,7 @@ const metaBody = z.object({
   synonyms: z.array(z.string().max(100)).max(30).optional(),
 });
 
-type Job = Awaited<ReturnType<Caller["jobs"]["get"]>>;
+type Job = JobDto;
 const autoGuessBody = (job: Job) => ({
   job_id: job.id,
   status: job.status === "queued" || job.status === "running" ? "processing" : job.status,
@@ -76,7 +80,7 @@ const autoGuessBody = (job: Job) => ({
   finished_at: job.finishedAt,
 });
 
-type Provider = Awaited<ReturnType<Caller["ai"]["providers"]>>[number];
+type Provider = Awaited<ReturnType<typeof listProviders>>[number];
 const providerBody = (p: Provider) => ({
   id: p.id,
   name: p.name,
@@ -95,8 +99,8 @@ export const aiRoutes = [
   defineRoute({
     method: "GET", path: "/metadata/tables", format: "insight", auth: "user", procedure: "dictionary.tables", tag,
     summary: "Every table with its dictionary entry", query: sourceQuery,
-    async handle({ caller, query }) {
-      const out = await caller.dictionary.tables({ dataSourceId: sourceOf(query) });
+    async handle({ principal, query }) {
+      const out = await listTables(principal, sourceOf(query));
       return {
         body: {
           database_id: out.dataSourceId,
@@ -108,23 +112,23 @@ export const aiRoutes = [
   defineRoute({
     method: "GET", path: "/metadata/tables/:table_name", format: "insight", auth: "user", procedure: "dictionary.table", tag,
     summary: "One table's dictionary: columns, tags, masked samples, relationships", query: sourceQuery,
-    async handle({ caller, params, query }) {
-      return { body: tableBody(await caller.dictionary.table({ table: params.table_name!, dataSourceId: sourceOf(query) })) };
+    async handle({ principal, params, query }) {
+      return { body: tableBody(await getTable(principal, params.table_name!, sourceOf(query))) };
     },
   }),
   defineRoute({
     method: "PUT", path: "/metadata/tables/:table_name", format: "insight", auth: "user", procedure: "dictionary.updateTable", tag,
     summary: "Set a table's alias, description or synonyms (write access)", query: sourceQuery, body: metaBody,
-    async handle({ caller, params, query, body }) {
-      return { body: tableBody(await caller.dictionary.updateTable({ table: params.table_name!, dataSourceId: sourceOf(query), patch: body })) };
+    async handle({ principal, params, query, body }) {
+      return { body: tableBody(await updateTable(principal, params.table_name!, body, sourceOf(query))) };
     },
   }),
   defineRoute({
     method: "PUT", path: "/metadata/columns/:table_name/:column_name", format: "insight", auth: "user", procedure: "dictionary.updateColumn", tag,
     summary: "Set a column's alias, description, tags or synonyms (write access)", query: sourceQuery,
     body: metaBody.extend({ tags: z.array(z.string().max(30)).max(10).optional() }),
-    async handle({ caller, params, query, body }) {
-      const c = await caller.dictionary.updateColumn({ table: params.table_name!, column: params.column_name!, dataSourceId: sourceOf(query), patch: body });
+    async handle({ principal, params, query, body }) {
+      const c = await updateColumn(principal, params.table_name!, params.column_name!, body, sourceOf(query));
       return { body: { ...columnBody(c), table: c.table, database_id: c.dataSourceId } };
     },
   }),
@@ -132,17 +136,17 @@ export const aiRoutes = [
     method: "POST", path: "/metadata/auto-guess", format: "insight", auth: "user", procedure: "dictionary.autoGuess", tag, successStatus: 202,
     summary: "Propose metadata from names, types and sampled values (a job)",
     body: sourceQuery.extend({ table_names: z.array(z.string().min(1).max(300)).max(1000).optional() }),
-    async handle({ caller, body }) {
-      const job = await caller.dictionary.autoGuess({ dataSourceId: sourceOf(body), tables: body.table_names });
-      const full = await caller.jobs.get({ id: job.jobId });
-      return { status: 202, body: { ...autoGuessBody(full), existing: job.existing, poll_url: `/api/v1/metadata/auto-guess/${job.jobId}` } };
+    async handle({ principal, body }) {
+      const job = await requestAutoGuess(principal, { dataSourceId: sourceOf(body), tables: body.table_names });
+      const full = toJobDto(await getJobFor(principal, job.id));
+      return { status: 202, body: { ...autoGuessBody(full), existing: job.existing, poll_url: `/api/v1/metadata/auto-guess/${job.id}` } };
     },
   }),
   defineRoute({
     method: "GET", path: "/metadata/auto-guess/:job_id", format: "insight", auth: "user", procedure: "jobs.get", tag,
     summary: "Auto-guess progress and, once done, its results",
-    async handle({ caller, params }) {
-      const job = await caller.jobs.get({ id: params.job_id! });
+    async handle({ principal, params }) {
+      const job = toJobDto(await getJobFor(principal, params.job_id!));
       if (job.name !== "metadata-auto-guess") throw notFound("Auto-guess job", params.job_id);
       return { body: autoGuessBody(job) };
     },
@@ -162,8 +166,8 @@ export const aiRoutes = [
       context_window: z.number().int().min(64).max(10_000_000).optional(),
       timeout_ms: z.number().int().min(1000).max(600_000).optional(),
     }),
-    async handle({ caller, body }) {
-      const p = await caller.ai.createProvider({
+    async handle({ principal, body }) {
+      const p = await createProvider(principal, {
         name: body.name, provider: body.provider, model: body.model, apiKey: body.api_key, baseUrl: body.base_url,
         isDefault: body.is_default, contextWindow: body.context_window, timeoutMs: body.timeout_ms,
       });
@@ -173,24 +177,24 @@ export const aiRoutes = [
   defineRoute({
     method: "GET", path: "/ai-providers", format: "insight", auth: "user", procedure: "ai.providers", tag,
     summary: "Configured model providers (never their keys)",
-    async handle({ caller }) {
-      const list = (await caller.ai.providers()).map(providerBody);
+    async handle({ principal }) {
+      const list = (await listProviders(principal)).map(providerBody);
       return { body: { providers: list, data: list, built_in: { engine: "builtin", available: true, is_default: !list.some((p) => p.is_default) } } };
     },
   }),
   defineRoute({
     method: "POST", path: "/ai-providers/:id/test", format: "insight", auth: "user", procedure: "ai.testProvider", tag,
     summary: "Call the model once: success, model and latency",
-    async handle({ caller, params }) {
-      const t = await caller.ai.testProvider({ id: params.id! });
+    async handle({ principal, params }) {
+      const t = await testProvider(principal, params.id!);
       return { body: { success: t.success, model: t.model, latency_ms: t.latencyMs, message: t.message } };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/ai-providers/:id", format: "insight", auth: "user", procedure: "ai.deleteProvider", tag,
     summary: "Remove a model provider (admins)",
-    async handle({ caller, params }) {
-      await caller.ai.deleteProvider({ id: params.id! });
+    async handle({ principal, params }) {
+      await deleteProvider(principal, params.id!);
       return { body: { success: true, id: params.id, message: "AI provider removed" } };
     },
   }),

@@ -1,10 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import type { Caller } from "../route";
+import { createSchedule, deleteSchedule, listScheduleRuns, listSchedules, updateSchedule } from "../../services/schedules";
 import { defineRoute } from "../route";
 
 /** InsightEngine's `/schedules` (scheduled saved queries), plus the run history. */
-type Schedule = Awaited<ReturnType<Caller["schedules"]["list"]>>[number];
+type Schedule = Awaited<ReturnType<typeof listSchedules>>[number];
 
 const insightSchedule = (s: Schedule) => ({
   id: s.id,
@@ -56,15 +56,15 @@ export const scheduleRoutes = [
     summary: "Schedule a saved query (frequency/day_of_week/time or cron); results by email and/or webhook",
     body: z.object({ query_id: z.string({ error: "query_id is required" }).min(1, "query_id is required").max(100), ...fields })
       .refine((b) => b.frequency || b.cron, { message: "frequency or cron is required", path: ["frequency"] }),
-    async handle({ caller, body }) {
-      return { body: insightSchedule(await caller.schedules.create({ savedQueryId: body.query_id, ...toInput(body) })) };
+    async handle({ principal, body }) {
+      return { body: insightSchedule(await createSchedule(principal, { savedQueryId: body.query_id, ...toInput(body) })) };
     },
   }),
   defineRoute({
     method: "GET", path: "/schedules", format: "insight", auth: "user", procedure: "schedules.list", tag,
     summary: "Your scheduled queries (admins: all)",
-    async handle({ caller }) {
-      const items = await caller.schedules.list();
+    async handle({ principal }) {
+      const items = await listSchedules(principal);
       return { body: { schedules: items.map(insightSchedule), total: items.length } };
     },
   }),
@@ -72,23 +72,23 @@ export const scheduleRoutes = [
     method: "PUT", path: "/schedules/:id", format: "insight", auth: "user", procedure: "schedules.update", tag,
     summary: "Change, pause (active: false) or resume a schedule",
     body: z.object(fields),
-    async handle({ caller, params, body }) {
-      return { body: insightSchedule(await caller.schedules.update({ id: params.id!, patch: toInput(body) })) };
+    async handle({ principal, params, body }) {
+      return { body: insightSchedule(await updateSchedule(principal, params.id!, toInput(body))) };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/schedules/:id", format: "insight", auth: "user", procedure: "schedules.remove", tag,
     summary: "Delete a schedule",
-    async handle({ caller, params }) {
-      await caller.schedules.remove({ id: params.id! });
+    async handle({ principal, params }) {
+      await deleteSchedule(principal, params.id!);
       return { body: { message: "Schedule deleted", id: params.id } };
     },
   }),
   defineRoute({
     method: "GET", path: "/schedules/:id/runs", format: "insight", auth: "user", procedure: "schedules.runs", tag,
     summary: "The schedule's run history", addition: "The document has no run history; the issue asks for one",
-    async handle({ caller, params }) {
-      const runs = await caller.schedules.runs({ id: params.id!, limit: 50 });
+    async handle({ principal, params }) {
+      const runs = await listScheduleRuns(principal, params.id!, 50);
       return {
         body: {
           runs: runs.map((r) => ({ id: r.id, status: r.status, query_run_id: r.queryRunId, row_count: r.rowCount, error: r.error, started_at: r.startedAt, finished_at: r.finishedAt })),

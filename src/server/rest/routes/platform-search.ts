@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { search } from "../../services/search";
 import { defineRoute } from "../route";
 
 /** InsightEngine's `POST /search`. */
@@ -12,9 +13,9 @@ export const searchRoutes = [
       type: z.union([z.string().max(20), z.array(z.string().max(20)).max(10)]).optional(),
       limit: z.coerce.number().int().min(1).max(100).default(20),
     }),
-    async handle({ caller, body }) {
+    async handle({ principal, body }) {
       const types = body.type === undefined ? undefined : Array.isArray(body.type) ? body.type : [body.type];
-      const results = await caller.search.query({ q: body.q, types, limit: body.limit });
+      const results = await search(principal, { q: body.q, types, limit: body.limit });
       return {
         body: {
           results: results.map((r) => ({ type: r.type, id: r.id, title: r.title, snippet: r.snippet, database_id: r.dataSourceId, relevance: r.relevance })),

@@ -1,10 +1,11 @@
 import "server-only";
 import { z } from "zod";
-import type { Caller } from "../route";
+import { getSettings, securityReport, updateSettings, type SettingsPatch } from "../../services/settings";
+import { beginMfaEnrollment, confirmMfaEnrollment, disableMfa } from "../../services/settings/mfa";
 import { defineRoute } from "../route";
 
 /** InsightEngine's `/settings` and `/settings/security`, plus the two-factor enrolment routes. */
-type Settings = Awaited<ReturnType<Caller["settings"]["get"]>>;
+type Settings = Awaited<ReturnType<typeof getSettings>>;
 
 const insightSettings = (s: Settings) => ({
   theme: s.user.theme,
@@ -33,8 +34,8 @@ export const settingsRoutes = [
   defineRoute({
     method: "GET", path: "/settings", format: "insight", auth: "user", procedure: "settings.get", tag,
     summary: "Your settings (over the organisation's defaults) and the organisation's",
-    async handle({ caller }) {
-      return { body: insightSettings(await caller.settings.get()) };
+    async handle({ principal }) {
+      return { body: insightSettings(await getSettings(principal)) };
     },
   }),
   defineRoute({
@@ -57,7 +58,7 @@ export const settingsRoutes = [
         })
         .optional(),
     }),
-    async handle({ caller, body }) {
+    async handle({ principal, body }) {
       const user = Object.fromEntries(
         Object.entries({ theme: body.theme, timezone: body.timezone, language: body.language, defaultDataSourceId: body.default_database_id, editorFontSize: body.editor_font_size })
           .filter(([, v]) => v !== undefined),
@@ -69,14 +70,14 @@ export const settingsRoutes = [
               .filter(([, v]) => v !== undefined),
           )
         : undefined;
-      return { body: insightSettings(await caller.settings.update({ user, organization })) };
+      return { body: insightSettings(await updateSettings(principal, { user, organization } as SettingsPatch)) };
     },
   }),
   defineRoute({
     method: "GET", path: "/settings/security", format: "insight", auth: "user", procedure: "settings.security", tag,
     summary: "The security configuration really in force",
-    async handle({ caller }) {
-      const r = await caller.settings.security();
+    async handle({ principal }) {
+      const r = await securityReport(principal);
       return {
         body: {
           mfa_enabled: r.mfa.enabledForYou,
@@ -106,8 +107,8 @@ export const settingsRoutes = [
     method: "POST", path: "/auth/mfa/enroll", format: "insight", auth: "user", procedure: "settings.mfaBegin", tag: "auth",
     summary: "Start two-factor enrolment: the TOTP secret and otpauth:// URI (shown once)",
     addition: "No document covers two-factor sign-in; the issue asks for TOTP on REST login too",
-    async handle({ caller }) {
-      const r = await caller.settings.mfaBegin();
+    async handle({ principal }) {
+      const r = await beginMfaEnrollment(principal);
       return { body: { secret: r.secret, otpauth_uri: r.otpauthUri, message: "Add it to an authenticator app, then confirm with a code" } };
     },
   }),
@@ -116,8 +117,8 @@ export const settingsRoutes = [
     summary: "Confirm enrolment with a first code; answers the recovery codes (shown once)",
     addition: "No document covers two-factor sign-in; the issue asks for TOTP on REST login too",
     body: z.object({ code: z.string({ error: "code is required" }).trim().min(1, "code is required").max(64) }),
-    async handle({ caller, body }) {
-      const r = await caller.settings.mfaConfirm({ code: body.code });
+    async handle({ principal, body }) {
+      const r = await confirmMfaEnrollment(principal, body.code);
       return { body: { mfa_enabled: true, recovery_codes: r.recoveryCodes } };
     },
   }),
@@ -126,8 +127,8 @@ export const settingsRoutes = [
     summary: "Turn two-factor sign-in off (needs a current or recovery code)",
     addition: "No document covers two-factor sign-in; the issue asks for TOTP on REST login too",
     body: z.object({ code: z.string({ error: "code is required" }).trim().min(1, "code is required").max(64) }),
-    async handle({ caller, body }) {
-      await caller.settings.mfaDisable({ code: body.code });
+    async handle({ principal, body }) {
+      await disableMfa(principal, body.code);
       return { body: { mfa_enabled: false } };
     },
   }),

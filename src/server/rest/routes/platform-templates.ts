@@ -1,13 +1,13 @@
 import "server-only";
 import { z } from "zod";
 import { PARAMETER_TYPES } from "@/lib/sql-parameters";
-import type { templateDto } from "../../routers/templates";
 import { pageWindow, pagingQuery, totalPages } from "../pagination";
+import { cloneTemplate, createTemplate, deleteTemplate, getTemplate, listTemplates, runTemplate, updateTemplate, type TemplateView } from "../../services/templates";
 import { defineRoute } from "../route";
 import { pendingApproval } from "./approvals";
 
 /** InsightEngine's `/templates`: the query template library. */
-type Template = z.infer<typeof templateDto>;
+type Template = TemplateView;
 
 const insightTemplate = (t: Template) => ({
   id: t.id,
@@ -57,9 +57,9 @@ export const templateRoutes = [
       engine: engine.optional(),
       mine: z.enum(["true", "false"]).optional(),
     }),
-    async handle({ caller, query }) {
+    async handle({ principal, query }) {
       const { page, pageSize } = pageWindow(query, 20);
-      const { items, total, categories } = await caller.templates.list({
+      const { items, total, categories } = await listTemplates(principal, {
         page, pageSize, category: query.category, search: query.search, tag: query.tag, engine: query.engine, mine: query.mine === "true",
       });
       const paging = { page, pageSize, total };
@@ -69,29 +69,29 @@ export const templateRoutes = [
   defineRoute({
     method: "GET", path: "/templates/:id", format: "insight", auth: "user", procedure: "templates.get", tag,
     summary: "One template with its parameters",
-    async handle({ caller, params }) {
-      return { body: insightTemplate(await caller.templates.get({ id: params.id! })) };
+    async handle({ principal, params }) {
+      return { body: insightTemplate(await getTemplate(principal, params.id!)) };
     },
   }),
   defineRoute({
     method: "POST", path: "/templates", format: "insight", auth: "user", procedure: "templates.create", tag,
     summary: "Create a template; `{{name}}` / `:name` markers are its parameters", body, successStatus: 201,
-    async handle({ caller, body }) {
-      return { body: insightTemplate(await caller.templates.create(body)) };
+    async handle({ principal, body }) {
+      return { body: insightTemplate(await createTemplate(principal, body)) };
     },
   }),
   defineRoute({
     method: "PUT", path: "/templates/:id", format: "insight", auth: "user", procedure: "templates.update", tag,
     summary: "Change a template (owner or admin)", body: body.partial(),
-    async handle({ caller, params, body }) {
-      return { body: insightTemplate(await caller.templates.update({ id: params.id!, patch: body })) };
+    async handle({ principal, params, body }) {
+      return { body: insightTemplate(await updateTemplate(principal, params.id!, body)) };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/templates/:id", format: "insight", auth: "user", procedure: "templates.remove", tag,
     summary: "Delete a template (owner or admin)",
-    async handle({ caller, params }) {
-      await caller.templates.remove({ id: params.id! });
+    async handle({ principal, params }) {
+      await deleteTemplate(principal, params.id!);
       return { body: { message: "Template deleted", id: params.id } };
     },
   }),
@@ -99,8 +99,8 @@ export const templateRoutes = [
     method: "POST", path: "/templates/:id/clone", format: "insight", auth: "user", procedure: "templates.clone", tag,
     summary: "Clone into your own saved queries", successStatus: 201,
     body: z.object({ title: z.string().trim().min(1).max(200).optional(), database_id: z.string().max(100).nullable().optional() }).default({}),
-    async handle({ caller, params, body }) {
-      const q = await caller.templates.clone({ id: params.id!, title: body.title, dataSourceId: body.database_id });
+    async handle({ principal, params, body }) {
+      const q = await cloneTemplate(principal, params.id!, { title: body.title, dataSourceId: body.database_id });
       return { body: { id: q.id, saved_query_id: q.id, title: q.title, sql: q.sql, tags: q.tags, database_id: q.dataSourceId, created_at: q.createdAt, template_id: params.id } };
     },
   }),
@@ -109,8 +109,8 @@ export const templateRoutes = [
     summary: "Run a template with parameter values (bound, never spliced)",
     addition: "The document lists templates but no way to run one; this runs it with typed parameter values through the query path",
     body: z.object({ database_id: z.string().min(1).max(100).optional(), parameters: z.record(z.string().max(64), value).default({}) }).default({ parameters: {} }),
-    async handle({ caller, params, body }) {
-      const out = await caller.templates.run({ id: params.id!, dataSourceId: body.database_id, values: body.parameters });
+    async handle({ principal, params, body }) {
+      const out = await runTemplate(principal, params.id!, { dataSourceId: body.database_id, values: body.parameters });
       if (out.type === "approval") return pendingApproval(out.approval);
       if (out.type === "started") return { status: 202, body: { query_id: out.run.id, status: "running" } };
       const r = out.result;

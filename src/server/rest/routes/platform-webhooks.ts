@@ -1,11 +1,11 @@
 import "server-only";
 import { z } from "zod";
-import type { Caller } from "../route";
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, testWebhook } from "../../services/webhooks";
 import { defineRoute } from "../route";
 
 /** InsightEngine's `/webhooks`, plus the delivery log and the test button. */
-type Hook = Awaited<ReturnType<Caller["webhooks"]["list"]>>[number];
-type Delivery = Awaited<ReturnType<Caller["webhooks"]["deliveries"]>>[number];
+type Hook = Awaited<ReturnType<typeof listWebhooks>>[number];
+type Delivery = Awaited<ReturnType<typeof listDeliveries>>[number];
 
 const insightHook = (h: Hook) => ({
   id: h.id,
@@ -36,9 +36,9 @@ export const webhookRoutes = [
         active: z.boolean().optional(),
       })
       .refine((b) => b.event || b.events?.length, { message: "event or events is required", path: ["event"] }),
-    async handle({ caller, body }) {
+    async handle({ principal, body }) {
       const events = [...new Set([...(body.event ? [body.event] : []), ...(body.events ?? [])])];
-      const h = await caller.webhooks.create({ url: body.url, events, active: body.active });
+      const h = await createWebhook(principal, { url: body.url, events, active: body.active });
       return {
         body: {
           ...insightHook(h),
@@ -51,16 +51,16 @@ export const webhookRoutes = [
   defineRoute({
     method: "GET", path: "/webhooks", format: "insight", auth: "user", procedure: "webhooks.list", tag,
     summary: "Your webhooks (admins: all)",
-    async handle({ caller }) {
-      const hooks = await caller.webhooks.list();
+    async handle({ principal }) {
+      const hooks = await listWebhooks(principal);
       return { body: { webhooks: hooks.map(insightHook), total: hooks.length } };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/webhooks/:id", format: "insight", auth: "user", procedure: "webhooks.remove", tag,
     summary: "Delete a webhook",
-    async handle({ caller, params }) {
-      await caller.webhooks.remove({ id: params.id! });
+    async handle({ principal, params }) {
+      await deleteWebhook(principal, params.id!);
       return { body: { message: "Webhook deleted", id: params.id } };
     },
   }),
@@ -68,15 +68,15 @@ export const webhookRoutes = [
     method: "GET", path: "/webhooks/:id/deliveries", format: "insight", auth: "user", procedure: "webhooks.deliveries", tag, addition: why,
     summary: "The delivery log: status, attempts, response code, latency",
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
-    async handle({ caller, params, query }) {
-      return { body: { deliveries: (await caller.webhooks.deliveries({ id: params.id!, limit: query.limit })).map(insightDelivery) } };
+    async handle({ principal, params, query }) {
+      return { body: { deliveries: (await listDeliveries(principal, params.id!, query.limit)).map(insightDelivery) } };
     },
   }),
   defineRoute({
     method: "POST", path: "/webhooks/:id/test", format: "insight", auth: "user", procedure: "webhooks.test", tag, addition: why,
     summary: "Send a signed test delivery now",
-    async handle({ caller, params }) {
-      return { body: insightDelivery(await caller.webhooks.test({ id: params.id! })) };
+    async handle({ principal, params }) {
+      return { body: insightDelivery(await testWebhook(principal, params.id!)) };
     },
   }),
 ];

@@ -2,7 +2,6 @@ import "server-only";
 import { z } from "zod";
 import { askQuestion } from "../../services/ai/ask";
 import { authedProcedure } from "../../trpc";
-import { principalOf } from "../dictionary/dto";
 import { askAnswerDto } from "./dto";
 
 /** A question in plain language: SQL, how it was understood, and (unless `run: false`) its result. */
@@ -19,4 +18,4 @@ export const ask = authedProcedure
     }),
   )
   .output(askAnswerDto)
-  .mutation(({ ctx, input }) => askQuestion(principalOf(ctx), input));
+  .mutation(({ ctx, input }) => askQuestion(ctx.principal, input));

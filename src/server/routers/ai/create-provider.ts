@@ -1,7 +1,6 @@
 import "server-only";
 import { createProvider as create } from "../../services/ai/providers";
 import { adminProcedure } from "../../trpc";
-import { principalOf } from "../dictionary/dto";
 import { providerDto } from "./dto";
 import { createProviderInput } from "./providers";
 
@@ -9,4 +8,4 @@ import { createProviderInput } from "./providers";
 export const createProvider = adminProcedure
   .input(createProviderInput)
   .output(providerDto)
-  .mutation(({ ctx, input }) => create(principalOf(ctx), input));
+  .mutation(({ ctx, input }) => create(ctx.principal, input));

@@ -2,11 +2,10 @@ import "server-only";
 import { z } from "zod";
 import { listProviders } from "../../services/ai/providers";
 import { authedProcedure } from "../../trpc";
-import { principalOf } from "../dictionary/dto";
 import { providerDto } from "./dto";
 
 /** Configured model providers (no keys, ever). */
-export const providers = authedProcedure.output(z.array(providerDto)).query(({ ctx }) => listProviders(principalOf(ctx)));
+export const providers = authedProcedure.output(z.array(providerDto)).query(({ ctx }) => listProviders(ctx.principal));
 
 export const createProviderInput = z.object({
   name: z.string().max(100).optional(),

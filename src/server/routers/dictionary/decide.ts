@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { decideProposal } from "../../services/dictionary/store";
 import { authedProcedure } from "../../trpc";
-import { columnMetaDto, dataSourceInput, principalOf, tableMetaDto } from "./dto";
+import { columnMetaDto, dataSourceInput, tableMetaDto } from "./dto";
 
 /** Accepts or rejects one auto-guess proposal. */
 export const decide = authedProcedure
@@ -15,4 +15,4 @@ export const decide = authedProcedure
     }),
   )
   .output(z.union([columnMetaDto, tableMetaDto]))
-  .mutation(({ ctx, input }) => decideProposal(principalOf(ctx), { table: input.table, column: input.column, field: input.field }, input.decision, input.dataSourceId));
+  .mutation(({ ctx, input }) => decideProposal(ctx.principal, { table: input.table, column: input.column, field: input.field }, input.decision, input.dataSourceId));

@@ -1,10 +1,5 @@
 import "server-only";
 import { z } from "zod";
-import { userPrincipal, type Principal } from "../../services/principal";
-import type { SessionUser } from "../../services/auth/session";
-
-/** The principal of a tRPC call (the signed-in user and where they called from). */
-export const principalOf = (ctx: { session: { user: SessionUser }; ip?: string }): Principal => userPrincipal(ctx.session.user, ctx.ip || undefined);
 
 export const dataSourceInput = z.object({ dataSourceId: z.string().min(1).max(100).optional() });
 export const tagSchema = z.enum(["PK", "FK", "PII", "measure", "dimension", "time", "id"]);

@@ -3,7 +3,6 @@ import { z } from "zod";
 import { createSchedule, deleteSchedule, getSchedule, listScheduleRuns, listSchedules, updateSchedule } from "../../services/schedules";
 import { FREQUENCIES } from "../../services/schedules/cron";
 import { authedProcedure, createTRPCRouter } from "../../trpc";
-import { principalOf } from "../principal";
 
 const scheduleDto = z.object({
   id: z.string(),
@@ -41,22 +40,22 @@ export const scheduleInput = z.object({
 const id = z.object({ id: z.string().min(1).max(100) });
 
 export const schedulesRouter = createTRPCRouter({
-  create: authedProcedure.input(scheduleInput).output(scheduleDto).mutation(({ ctx, input }) => createSchedule(principalOf(ctx), input)),
-  list: authedProcedure.output(z.array(scheduleDto)).query(({ ctx }) => listSchedules(principalOf(ctx))),
-  get: authedProcedure.input(id).output(scheduleDto).query(({ ctx, input }) => getSchedule(principalOf(ctx), input.id)),
+  create: authedProcedure.input(scheduleInput).output(scheduleDto).mutation(({ ctx, input }) => createSchedule(ctx.principal, input)),
+  list: authedProcedure.output(z.array(scheduleDto)).query(({ ctx }) => listSchedules(ctx.principal)),
+  get: authedProcedure.input(id).output(scheduleDto).query(({ ctx, input }) => getSchedule(ctx.principal, input.id)),
   update: authedProcedure
     .input(id.extend({ patch: scheduleInput.partial().omit({ savedQueryId: true }) }))
     .output(scheduleDto)
-    .mutation(({ ctx, input }) => updateSchedule(principalOf(ctx), input.id, input.patch)),
+    .mutation(({ ctx, input }) => updateSchedule(ctx.principal, input.id, input.patch)),
   remove: authedProcedure
     .input(id)
     .output(z.object({ ok: z.literal(true) }))
     .mutation(async ({ ctx, input }) => {
-      await deleteSchedule(principalOf(ctx), input.id);
+      await deleteSchedule(ctx.principal, input.id);
       return { ok: true as const };
     }),
   runs: authedProcedure
     .input(id.extend({ limit: z.number().int().min(1).max(200).default(50) }))
     .output(z.array(runDto))
-    .query(({ ctx, input }) => listScheduleRuns(principalOf(ctx), input.id, input.limit)),
+    .query(({ ctx, input }) => listScheduleRuns(ctx.principal, input.id, input.limit)),
 });

@@ -2,7 +2,6 @@ import "server-only";
 import { z } from "zod";
 import { search as searchService } from "../../services/search";
 import { authedProcedure, createTRPCRouter } from "../../trpc";
-import { principalOf } from "../principal";
 
 const resultDto = z.object({
   type: z.enum(["query", "template", "table", "column", "dictionary"]),
@@ -18,5 +17,5 @@ export const searchRouter = createTRPCRouter({
   query: authedProcedure
     .input(z.object({ q: z.string().trim().min(1, "q is required").max(500), types: z.array(z.string().max(20)).max(10).optional(), limit: z.number().int().min(1).max(100).default(20) }))
     .output(z.array(resultDto))
-    .query(({ ctx, input }) => searchService(principalOf(ctx), input)),
+    .query(({ ctx, input }) => searchService(ctx.principal, input)),
 });

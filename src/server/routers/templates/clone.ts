@@ -4,10 +4,9 @@ import { authedProcedure } from "../../trpc";
 import { savedQueryDto } from "../saved-queries/dto";
 import { templateId } from "./dto";
 import { z } from "zod";
-import { principalOf } from "../principal";
 
 /** A copy in the caller's saved queries. */
 export const clone = authedProcedure
   .input(templateId.extend({ title: z.string().trim().min(1).max(200).optional(), dataSourceId: z.string().max(100).nullable().optional() }))
   .output(savedQueryDto)
-  .mutation(({ ctx, input }) => cloneTemplate(principalOf(ctx), input.id, { title: input.title, dataSourceId: input.dataSourceId }));
+  .mutation(({ ctx, input }) => cloneTemplate(ctx.principal, input.id, { title: input.title, dataSourceId: input.dataSourceId }));

@@ -2,9 +2,8 @@ import "server-only";
 import { createTemplate } from "../../services/templates";
 import { authedProcedure } from "../../trpc";
 import { templateDto, templateInput } from "./dto";
-import { principalOf } from "../principal";
 
 export const create = authedProcedure
   .input(templateInput)
   .output(templateDto)
-  .mutation(({ ctx, input }) => createTemplate(principalOf(ctx), input));
+  .mutation(({ ctx, input }) => createTemplate(ctx.principal, input));

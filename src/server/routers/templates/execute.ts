@@ -4,7 +4,6 @@ import { runParameterized } from "../../services/templates/run";
 import { authedProcedure } from "../../trpc";
 import { sqlInput } from "../queries/dto";
 import { executeOutcomeDto, parameterValues } from "./dto";
-import { principalOf } from "../principal";
 
 /**
  * The editor's run of SQL holding `{{name}}` / `:name` markers: each is bound as a value
@@ -21,4 +20,4 @@ export const execute = authedProcedure
     }),
   )
   .output(executeOutcomeDto)
-  .mutation(({ ctx, input }) => runParameterized(principalOf(ctx), input));
+  .mutation(({ ctx, input }) => runParameterized(ctx.principal, input));

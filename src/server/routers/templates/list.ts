@@ -3,7 +3,6 @@ import { z } from "zod";
 import { listTemplates } from "../../services/templates";
 import { authedProcedure } from "../../trpc";
 import { engineEnum, templateDto } from "./dto";
-import { principalOf } from "../principal";
 
 /** The library, filtered as the document says (category, search) plus tag, engine and "mine". */
 export const list = authedProcedure
@@ -19,4 +18,4 @@ export const list = authedProcedure
     }),
   )
   .output(z.object({ items: z.array(templateDto), total: z.number(), categories: z.array(z.string()) }))
-  .query(({ ctx, input }) => listTemplates(principalOf(ctx), input));
+  .query(({ ctx, input }) => listTemplates(ctx.principal, input));

@@ -1,7 +1,7 @@
 import "server-only";
 import { executeQuery, type ExecuteOutcome } from "../queries/execute";
 import { validateSql, type Validation } from "../queries/validate";
-import { requireActingUser, type Principal } from "../principal";
+import type { Principal } from "../principal";
 
 /**
  * The one way the dictionary and the NL→SQL features run SQL: the query service's
@@ -13,10 +13,10 @@ export function runThroughReadPath(
   principal: Principal,
   input: { dataSourceId: string; sql: string; maxRows?: number; source: string; wait?: boolean },
 ): Promise<ExecuteOutcome> {
-  return executeQuery(requireActingUser(principal), input);
+  return executeQuery(principal, input);
 }
 
 /** Parse, read policy and an EXPLAIN dry run, without running anything (the same checks the editor's validate uses). */
 export function validateThroughReadPath(principal: Principal, dataSourceId: string, sql: string): Promise<Validation> {
-  return validateSql(requireActingUser(principal), dataSourceId, sql);
+  return validateSql(principal, dataSourceId, sql);
 }

@@ -89,7 +89,7 @@ export interface LoadedDictionary {
 
 export async function loadDictionary(principal: Principal, dataSourceId?: string): Promise<LoadedDictionary> {
   const { row, access } = await dictionarySource(principal, dataSourceId);
-  const { schema } = await cachedSchema(requireActingUser(principal), row.id);
+  const { schema } = await cachedSchema(principal, row.id);
   await syncDictionary(row.id, schema);
   const entries = await db.dictionaryEntry.findMany({ where: { dataSourceId: row.id }, orderBy: [{ tableName: "asc" }, { columnName: "asc" }] });
   return { dataSourceId: row.id, engine: row.engine, database: row.database, access, schema, entries };

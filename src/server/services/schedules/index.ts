@@ -116,7 +116,7 @@ async function arm(s: Schedule): Promise<void> {
 export async function createSchedule(principal: Principal, input: ScheduleInput): Promise<ScheduleView> {
   const user = requireActingUser(principal);
   // The owner must be able to read the saved query (404 otherwise).
-  await getSavedQuery(user, input.savedQueryId);
+  await getSavedQuery(principal, input.savedQueryId);
   const timezone = checkTimezone(input.timezone ?? "UTC");
   const cron = cronOf(input, timezone);
   await checkWebhook(user.id, input.webhookId);

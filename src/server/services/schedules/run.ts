@@ -26,7 +26,7 @@ export async function runSchedule(principal: JobPrincipal, scheduleId: string): 
   if (!schedule || !schedule.active || schedule.ownerId !== user.id) return { status: "skipped" };
   const run = await db.scheduleRun.create({ data: { scheduleId, status: "running" } });
   try {
-    const saved = await getSavedQuery(user, schedule.savedQueryId);
+    const saved = await getSavedQuery(principal, schedule.savedQueryId);
     const outcome = await runParameterized(principal, { dataSourceId: saved.dataSourceId ?? undefined, sql: saved.sql, values: {}, source: "schedule", wait: true });
     if (outcome.type !== "result") throw new Error("A scheduled query must be a read; this one needs approval");
     const result = outcome.result;

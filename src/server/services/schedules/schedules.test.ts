@@ -67,7 +67,7 @@ describe("scheduled saved queries", () => {
   it("fire on a short cron as the owner, email the CSV to the loopback SMTP server and post a signed webhook", async () => {
     const receiver = await loopbackReceiver();
     const hook = await createWebhook(owner, { url: receiver.url, events: ["schedule.run"] });
-    const saved = await createSavedQuery(user(), { title: "Sales by region", sql: "SELECT region, amount FROM sales ORDER BY region", dataSourceId });
+    const saved = await createSavedQuery(userPrincipal(user()), { title: "Sales by region", sql: "SELECT region, amount FROM sales ORDER BY region", dataSourceId });
     const s = await createSchedule(owner, { savedQueryId: saved.id, cron: "* * * * * *", notifyEmails: ["team@example.test"], webhookId: hook.id });
     expect(s.nextRunAt).not.toBeNull();
 
@@ -102,7 +102,7 @@ describe("scheduled saved queries", () => {
 
   it("counts failures, pauses after N in a row and emails the owner", async () => {
     const before = smtp.messages.length;
-    const saved = await createSavedQuery(user(), { title: "Broken", sql: "SELECT * FROM no_such_table", dataSourceId });
+    const saved = await createSavedQuery(userPrincipal(user()), { title: "Broken", sql: "SELECT * FROM no_such_table", dataSourceId });
     const s = await createSchedule(owner, { savedQueryId: saved.id, cron: "* * * * * *" });
     await expect.poll(async () => (await getSchedule(owner, s.id)).active, { timeout: 15_000 }).toBe(false);
     const paused = await getSchedule(owner, s.id);
@@ -124,7 +124,7 @@ describe("scheduled saved queries", () => {
 
   it("refuses a saved query the owner cannot read and bad emails", async () => {
     const stranger = userPrincipal(toSessionUser(await createUser({ email: `st-${Date.now()}@example.test`, password: "correct-horse-9", role: "analyst" })));
-    const saved = await createSavedQuery(user(), { title: "Mine", sql: "SELECT 1", dataSourceId });
+    const saved = await createSavedQuery(userPrincipal(user()), { title: "Mine", sql: "SELECT 1", dataSourceId });
     await expect(createSchedule(stranger, { savedQueryId: saved.id, frequency: "daily" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(createSchedule(owner, { savedQueryId: saved.id, frequency: "daily", notifyEmails: ["not-an-email"] })).rejects.toMatchObject({ code: "VALIDATION_ERROR" });
   });

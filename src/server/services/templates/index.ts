@@ -193,7 +193,7 @@ export async function deleteTemplate(principal: Principal, id: string): Promise<
 export async function cloneTemplate(principal: Principal, id: string, input: { title?: string; dataSourceId?: string | null } = {}): Promise<SavedQueryView> {
   const user = requireActingUser(principal);
   const t = await load(principal, id, "read");
-  const saved = await createSavedQuery(user, {
+  const saved = await createSavedQuery(principal, {
     title: input.title ?? t.title,
     description: t.description,
     sql: t.sql,

@@ -29,7 +29,7 @@ export async function runParameterized(principal: Principal, input: Parameterize
   // The engine decides the placeholder style; reading the row also 404s a source the caller cannot read.
   const source = await getDataSourceRow(user, dataSourceId);
   const bound = bindParameters(input.sql, paramStyleOf(source.engine), input.values, input.declared);
-  return executeQuery(user, {
+  return executeQuery(principal, {
     dataSourceId,
     sql: bound.sql,
     params: bound.params.length ? bound.params : undefined,

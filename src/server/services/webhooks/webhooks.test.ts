@@ -107,8 +107,8 @@ describe("webhook deliveries", () => {
     expect(hook.events).toEqual(["query.completed"]);
     expect(JSON.stringify(await listWebhooks(owner))).not.toContain(hook.secret);
 
-    await executeQuery(other.kind === "user" ? other.user : (null as never), { dataSourceId, sql: "SELECT 1 AS other_users_query" });
-    const mine = await executeQuery(owner.kind === "user" ? owner.user : (null as never), { dataSourceId, sql: "SELECT id FROM t" });
+    await executeQuery(other, { dataSourceId, sql: "SELECT 1 AS other_users_query" });
+    const mine = await executeQuery(owner, { dataSourceId, sql: "SELECT id FROM t" });
     expect(mine.type).toBe("result");
     await receiver.waitFor(1);
     await new Promise((r) => setTimeout(r, 300));
@@ -137,7 +137,7 @@ describe("webhook deliveries", () => {
     setEnv({ QUARRY_WEBHOOK_ALLOW_PRIVATE: "true", QUARRY_WEBHOOK_MAX_ATTEMPTS: "3", QUARRY_WEBHOOK_RETRY_BASE_MS: "100" });
     const receiver = await loopbackReceiver(() => 503);
     const hook = await createWebhook(owner, { url: receiver.url, events: ["query.completed"] });
-    await executeQuery(owner.kind === "user" ? owner.user : (null as never), { dataSourceId, sql: "SELECT 2 AS x" });
+    await executeQuery(owner, { dataSourceId, sql: "SELECT 2 AS x" });
     await receiver.waitFor(3);
     await expect.poll(async () => (await listDeliveries(owner, hook.id))[0]?.status, { timeout: 10_000 }).toBe("failed");
     const [log] = await listDeliveries(owner, hook.id);
