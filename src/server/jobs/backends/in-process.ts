@@ -2,13 +2,13 @@ import "server-only";
 import { EventEmitter } from "node:events";
 import type { Job } from "@prisma/client";
 import { db } from "../../db";
-import { AppError, isAppError } from "../../errors";
-import { publish, subscribe } from "../../events/bus";
+import { AppError } from "../../errors";
+import { subscribe } from "../../events/bus";
 import type { SessionUser } from "../../services/auth/session";
-import { jobPrincipal } from "../../services/principal";
-import { backoffDelay, type JobContext, type JobDefinition } from "../definition";
+import type { JobDefinition } from "../definition";
 import { isFinalJobStatus, type EnqueueOptions, type EnqueueResult, type JobBackendStatus, type JobFilter, type JobQueue, type JobRecord } from "../queue";
-import { failedJobs, insertJob, storedBackoff, toJobRecord, whereFor } from "./job-rows";
+import { failedJobs, insertJob, toJobRecord, whereFor } from "./job-rows";
+import { Cancelled, publishJobProgress, runJob, ShuttingDown } from "./run-job";
 
 export const SERVER_RESTARTED = "server restarted";
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -30,8 +30,6 @@ export interface InProcessQueueOptions {
 const local = globalThis as unknown as { __quarryJobs?: { wake: EventEmitter; running: Map<string, AbortController> } };
 const shared = (local.__quarryJobs ??= { wake: new EventEmitter().setMaxListeners(0), running: new Map() });
 
-class Cancelled extends Error {}
-class ShuttingDown extends Error {}
 
 /**
  * The default backend: jobs are rows of the app database, so a restart loses none. One
@@ -242,85 +240,9 @@ export class InProcessQueue implements JobQueue {
   }
 
   private async execute(row: Job, controller: AbortController): Promise<void> {
-    const definition = this.definitions.get(row.name)!;
-    const running = { id: row.id, name: row.name, status: "running" as const, progress: row.progress, message: row.message };
-    publishJobProgress(running);
-    try {
-      const payload = definition.payloadSchema.safeParse(JSON.parse(row.payload));
-      if (!payload.success) throw new AppError("VALIDATION_ERROR", `The stored payload no longer fits job ${row.name}`);
-      const user = await this.options.loadPrincipal(row.principalId);
-      if (!user) throw new AppError("FORBIDDEN", "The user this job runs as no longer exists or is deactivated");
-      const ctx: JobContext = {
-        jobId: row.id,
-        attempt: row.attempts,
-        principal: jobPrincipal(user, row),
-        signal: controller.signal,
-        progress: (percent, message) => this.reportProgress(row, running, controller, percent, message),
-      };
-      if (row.cancelRequestedAt) controller.abort(new Cancelled("cancelled"));
-      controller.signal.throwIfAborted();
-      const result = await definition.run(payload.data, ctx);
-      await this.finish(row.id, { status: "completed", progress: 100, result: JSON.stringify(result ?? null), error: null, errorCode: null });
-    } catch (error) {
-      await this.failed(row, controller, error);
-    }
-  }
-
-  private async reportProgress(
-    row: Job,
-    running: { id: string; name: string; status: "running"; progress: number; message: string },
-    controller: AbortController,
-    percent: number,
-    message?: string,
-  ): Promise<void> {
-    running.progress = Math.max(0, Math.min(100, Math.round(Number.isFinite(percent) ? percent : 0)));
-    if (message !== undefined) running.message = message.slice(0, 500);
-    const updated = await db.job.updateManyAndReturn({
-      where: { id: row.id, status: "running" },
-      data: { progress: running.progress, message: running.message },
-      select: { cancelRequestedAt: true },
-    });
-    // A cancel asked through another process only reaches this one here.
-    if (updated[0]?.cancelRequestedAt && !controller.signal.aborted) controller.abort(new Cancelled("cancelled"));
-    publishJobProgress(running);
-  }
-
-  private async failed(row: Job, controller: AbortController, error: unknown): Promise<void> {
-    const reason = controller.signal.aborted ? controller.signal.reason : undefined;
-    if (reason instanceof ShuttingDown) {
-      // Not the job's fault: it runs again after the restart, without spending an attempt.
-      await this.finish(row.id, { status: "queued", attempts: row.attempts - 1, runAt: new Date(), message: "interrupted by a shutdown; will run again" }, false);
-      return;
-    }
-    const cancelRequested = reason instanceof Cancelled || (await db.job.count({ where: { id: row.id, cancelRequestedAt: { not: null } } })) > 0;
-    if (cancelRequested) {
-      await this.finish(row.id, { status: "cancelled", message: "cancelled", error: null, errorCode: null });
-      return;
-    }
-    const appError = isAppError(error) ? error : null;
-    if (!appError) console.error(`[jobs] job ${row.id} (${row.name}) failed:`, error);
-    const code = appError?.code ?? "INTERNAL";
-    // Never store server paths or stack traces: unexpected errors keep a generic message.
-    const message = appError && appError.actor !== "bug" ? appError.message : "The job failed unexpectedly";
-    // A user error (no access, bad input) fails the same way every time: no retry.
-    const retry = row.attempts < row.maxAttempts && appError?.actor !== "user";
-    if (retry) {
-      const delay = backoffDelay(storedBackoff(row), row.attempts);
-      await this.finish(row.id, { status: "queued", runAt: new Date(Date.now() + delay), error: message, errorCode: code, message: `attempt ${row.attempts} failed; retrying` }, false);
-    } else {
-      await this.finish(row.id, { status: "failed", error: message, errorCode: code });
-    }
-  }
-
-  private async finish(id: string, data: Parameters<typeof db.job.update>[0]["data"], final = true): Promise<void> {
-    const row = await db.job.update({ where: { id }, data: { ...data, ...(final ? { finishedAt: new Date() } : {}) } });
-    publishJobProgress(toJobRecord(row));
+    // The same run-and-record rules as the BullMQ backend (run-job.ts); a retry's runAt is
+    // picked up by the timer the pump re-arms.
+    await runJob({ definitions: this.definitions, loadPrincipal: this.options.loadPrincipal }, row, controller);
   }
 }
 
-/** Every change of a job's state goes on the bus; a final one also as `job.finished`. */
-function publishJobProgress(job: Pick<JobRecord, "id" | "name" | "status" | "progress" | "message">): void {
-  const event = { jobId: job.id, name: job.name, status: job.status, progress: job.progress, message: job.message };
-  publish("job.progress", job.id, event);
-  if (isFinalJobStatus(job.status)) publish("job.finished", job.id, event);
-}
