@@ -48,6 +48,18 @@ describe("POST /search", () => {
     expect(onlyColumns.body.results.every((r: { type: string; database_id: string }) => r.type === "column" && r.database_id === readable)).toBe(true);
   });
 
+  it("finds the dictionary's aliases, descriptions and synonyms, only for sources the caller may read", async () => {
+    await db.dictionaryEntry.create({ data: { dataSourceId: readable, tableName: "customer_revenue", alias: "Buyer earnings", description: "Monthly earnings per buyer" } });
+    await db.dictionaryEntry.create({ data: { dataSourceId: readable, tableName: "products", columnName: "sku", synonyms: JSON.stringify(["stock keeping unit", "article number"]) } });
+    await db.dictionaryEntry.create({ data: { dataSourceId: hidden, tableName: "secret_revenue_ledger", alias: "Secret earnings ledger" } });
+    const res = await rest("POST", "/search", { token: reader.token, body: { q: "earnings", type: "dictionary" } });
+    expect(res.status).toBe(200);
+    const results = res.body.results as { type: string; id: string; title: string; database_id: string }[];
+    expect(results.map((r) => [r.type, r.id, r.title])).toEqual([["dictionary", `${readable}:customer_revenue`, "Buyer earnings"]]);
+    const bySynonym = await rest("POST", "/search", { token: reader.token, body: { q: "article", type: "dictionary" } });
+    expect(bySynonym.body.results.map((r: { id: string }) => r.id)).toEqual([`${readable}:products.sku`]);
+  });
+
   it("sees changes made after the index was built (another process's writes included)", async () => {
     const q = await rest("POST", "/saved-queries", { token: reader.token, body: { title: "Zebra inventory", sql: "SELECT 1" } });
     expect((await rest("POST", "/search", { token: reader.token, body: { q: "zebra" } })).body.results.map((r: { id: string }) => r.id)).toEqual([q.body.id]);

@@ -1,6 +1,8 @@
 import "server-only";
 import type { SchemaSnapshot } from "../../connectors/types";
+import { appDatabaseProvider } from "../../config/app-database";
 import { db } from "../../db";
+import { AppError } from "../../errors";
 import { readableDataSourceIds } from "../access";
 import { requireActingUser, type Principal } from "../principal";
 import { sqliteSearchIndex, type SearchKind, type SearchIndexStore } from "./index-store";
@@ -11,12 +13,13 @@ import { sqliteSearchIndex, type SearchKind, type SearchIndexStore } from "./ind
  * source they cannot read never shows). The index lives in the app database, so every
  * process sees the same one; each kind is refreshed when its source rows changed (a
  * signature of counts and update times), so writers elsewhere need no hooks.
- * The data dictionary (aliases, descriptions) joins as kind `dictionary` once it has a model.
+ * The data dictionary (aliases, descriptions, synonyms of tables and columns) is kind
+ * `dictionary`, filtered like tables by the data source it describes.
  */
 const store: SearchIndexStore = sqliteSearchIndex;
 
-export const SEARCH_TYPES = ["queries", "templates", "tables", "columns"] as const;
-const KIND_OF: Record<string, SearchKind> = { queries: "query", query: "query", templates: "template", template: "template", tables: "table", table: "table", columns: "column", column: "column" };
+export const SEARCH_TYPES = ["queries", "templates", "tables", "columns", "dictionary"] as const;
+const KIND_OF: Record<string, SearchKind> = { queries: "query", query: "query", templates: "template", template: "template", tables: "table", table: "table", columns: "column", column: "column", dictionary: "dictionary" };
 export const searchKindOf = (t: string): SearchKind | undefined => KIND_OF[t.trim().toLowerCase()];
 
 const sigKey = (kind: string) => `search.signature.${kind}`;
@@ -53,6 +56,21 @@ export async function refreshSearchIndex(): Promise<void> {
     const rows = await db.queryTemplate.findMany({ select: { id: true, title: true, description: true, sql: true, tags: true, category: true } });
     await store.replace("template", rows.map((r) => ({ kind: "template", refId: r.id, title: r.title, body: `${r.description} ${r.category} ${parseTags(r.tags)} ${r.sql}` })));
     await saveSignature("template", tSig);
+  }
+  const d = await db.dictionaryEntry.aggregate({ _count: true, _max: { updatedAt: true } });
+  const dSig = `${d._count}:${d._max.updatedAt?.toISOString() ?? ""}`;
+  if (await signatureChanged("dictionary", dSig)) {
+    // Only what people (or auto-guess) wrote: an entry without words adds nothing to tables/columns.
+    const rows = await db.dictionaryEntry.findMany({
+      where: { state: { not: "dropped" }, OR: [{ alias: { not: "" } }, { description: { not: "" } }, { synonyms: { not: "[]" } }] },
+      select: { id: true, dataSourceId: true, tableName: true, columnName: true, alias: true, description: true, synonyms: true },
+    });
+    await store.replace("dictionary", rows.map((r) => ({
+      kind: "dictionary", refId: `${r.dataSourceId}:${r.tableName}${r.columnName ? `.${r.columnName}` : ""}`, dataSourceId: r.dataSourceId,
+      title: r.alias || (r.columnName ? `${r.tableName}.${r.columnName}` : r.tableName),
+      body: `${r.tableName}${r.columnName ? ` ${r.columnName}` : ""} ${r.description} ${parseTags(r.synonyms)}`,
+    })));
+    await saveSignature("dictionary", dSig);
   }
   // Tables and columns: per data source, by the time of its last schema sync.
   const sources = await db.dataSource.findMany({ select: { id: true, name: true, lastSyncedAt: true } });
@@ -96,6 +114,9 @@ export interface SearchResult {
 
 export async function search(principal: Principal, input: { q: string; types?: string[]; limit?: number }): Promise<SearchResult[]> {
   const user = requireActingUser(principal);
+  if (appDatabaseProvider() !== "sqlite") {
+    throw new AppError("SERVICE_UNAVAILABLE", "Search needs the SQLite app database in this version (its index is SQLite FTS5); a PostgreSQL index is not written yet");
+  }
   const terms = input.q.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter((t) => t.length > 0).slice(0, 12);
   const kinds = [...new Set((input.types?.length ? input.types : [...SEARCH_TYPES]).map(searchKindOf).filter((k): k is SearchKind => !!k))];
   const limit = Math.min(Math.max(input.limit ?? 20, 1), 100);
