@@ -82,8 +82,8 @@ test("an approver's Approvals badge counts up when a writer submits a change", a
     ],
   });
   const writerToken = await login(request, writer.email, password);
-  const submit = () =>
-    call<{ status: string }>(request, writerToken, "POST", "/queries", { data_source_id: dataSourceId, query_text: `UPDATE products SET unit_price = unit_price WHERE id = 1 -- ${Date.now()}` }, [202]);
+  const submit = (id: number) =>
+    call<{ status: string }>(request, writerToken, "POST", "/queries", { data_source_id: dataSourceId, query_text: `UPDATE products SET unit_price = unit_price WHERE id = ${id}` }, [202]);
 
   // The approver is new, so nothing waits for them yet: no badge.
   await page.goto("/login");
@@ -94,9 +94,9 @@ test("an approver's Approvals badge counts up when a writer submits a change", a
   await expect(badge).toHaveCount(0);
 
   // Each submission reaches the open page live (no reload).
-  expect((await submit()).status).toBe("pending_approval");
+  expect((await submit(1)).status).toBe("pending_approval");
   await expect(badge).toHaveText("1", { timeout: 20_000 });
-  expect((await submit()).status).toBe("pending_approval");
+  expect((await submit(2)).status).toBe("pending_approval");
   await expect(badge).toHaveText("2", { timeout: 20_000 });
   await expect(badge).toHaveAttribute("aria-label", "2 waiting for your review");
 });
