@@ -9,6 +9,7 @@ import { redactDeep, redactServerPaths } from "./errors/redact";
 import { assertCleanInput } from "./http/clean-input";
 import { userPrincipal } from "./services/principal";
 import { consumePrincipalRequest, type RateBucket } from "./services/rate-limit";
+import { assertMfaSatisfied } from "./services/settings/mfa-gate";
 
 /**
  * tRPC's building blocks: every procedure in Quarry is built from `publicProcedure`,
@@ -99,6 +100,8 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next, path }) =
   const principal = userPrincipal(ctx.session.user, ctx.meta.ip);
   // Every call spends, so a batch of N procedures costs N, exactly like N REST requests.
   await consumePrincipalRequest(principal, rateBucketOf(path));
+  // While two-factor sign-in is required and not yet on, only enrolling is allowed.
+  await assertMfaSatisfied(principal.user.id, path);
   return next({ ctx: { ...ctx, session: ctx.session, principal } });
 });
 

@@ -46,7 +46,7 @@ export function SecurityPage() {
       <Title order={2}>Security</Title>
       {r.mfa.enforced && !r.mfa.enabledForYou && (
         <Alert color="orange" title="Two-factor sign-in is required">
-          Your organisation requires two-factor sign-in. Turn it on below.
+          Your organisation requires two-factor sign-in. Turn it on below: until you do, the rest of Quarry is closed to you.
         </Alert>
       )}
       <Card withBorder radius="md" data-testid="mfa-card">

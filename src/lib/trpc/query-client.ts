@@ -1,4 +1,4 @@
-import { QueryClient } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 
 /** Retrying cannot fix a 4xx (bad input, no permission, signed out); it only delays the message. */
@@ -10,8 +10,26 @@ function shouldRetry(failureCount: number, error: unknown): boolean {
   return failureCount < 2;
 }
 
+/** Where a user who must turn on two-factor sign-in first does so. */
+export const MFA_ENROLL_PATH = "/settings/security";
+
+/** The API refused because the organisation requires two-factor sign-in and it is not on yet. */
+export function needsMfaEnrollment(error: unknown): boolean {
+  if (!(error instanceof TRPCClientError)) return false;
+  const details = (error.data as { details?: { reason?: unknown } } | undefined)?.details;
+  return details?.reason === "mfa_enrollment_required";
+}
+
+/** Any query or mutation so refused sends the browser to enrol (once; not from that page). */
+function routeToEnrollment(error: unknown): void {
+  if (typeof window === "undefined" || !needsMfaEnrollment(error)) return;
+  if (window.location.pathname !== MFA_ENROLL_PATH) window.location.assign(MFA_ENROLL_PATH);
+}
+
 export function makeQueryClient(): QueryClient {
   return new QueryClient({
+    queryCache: new QueryCache({ onError: routeToEnrollment }),
+    mutationCache: new MutationCache({ onError: routeToEnrollment }),
     defaultOptions: {
       queries: { staleTime: 30_000, retry: shouldRetry, refetchOnWindowFocus: false },
       mutations: { retry: false },

@@ -12,6 +12,7 @@ import { allowedAt, RouteMatcher } from "./match";
 import { pagingHeaders } from "./pagination";
 import { userPrincipal, type UserPrincipal } from "../services/principal";
 import { consumePrincipalRequest } from "../services/rate-limit";
+import { assertMfaSatisfied } from "../services/settings/mfa-gate";
 import { RateLimitedError, rateLimitHeaders } from "./rate-limit";
 import type { RestRoute } from "./route";
 import { restRoutes } from "./table";
@@ -91,6 +92,9 @@ export async function handleRestRequest(request: Request): Promise<Response> {
       if (!principal) throw ctx.sessionError ?? unauthorized();
       // This request pays once, here.
       headers = rateLimitHeaders(await consumePrincipalRequest(principal, route.rateLimit ?? "api"));
+      // While two-factor sign-in is required and not yet on, only enrolling is allowed
+      // (the same rule, by procedure name, as tRPC's authed middleware).
+      await assertMfaSatisfied(principal.user.id, route.procedure);
     }
     const rawBody = (await readBody(request, config().QUARRY_MAX_BODY_BYTES)) ?? {};
     const rawQuery = queryObject(url.searchParams);

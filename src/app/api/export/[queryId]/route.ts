@@ -4,6 +4,7 @@ import { formatError } from "@/server/rest/formats";
 import { userPrincipal } from "@/server/services/principal";
 import { exportQuery } from "@/server/services/queries/export";
 import { consumePrincipalRequest } from "@/server/services/rate-limit";
+import { assertMfaSatisfied } from "@/server/services/settings/mfa-gate";
 
 export const dynamic = "force-dynamic";
 
@@ -20,6 +21,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ quer
     if (!ctx.session) throw ctx.sessionError ?? unauthorized();
     const principal = userPrincipal(ctx.session.user, ctx.meta.ip || undefined);
     await consumePrincipalRequest(principal, "query"); // an export runs the query again: the query budget
+    await assertMfaSatisfied(principal.user.id, "queries.exportFile");
     const file = await exportQuery(principal, queryId, { format, includeHeaders: true });
     return new Response(file.stream, {
       headers: { "Content-Type": file.contentType, "Content-Disposition": `attachment; filename="${file.filename}"` },
