@@ -5,6 +5,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { errorInfo } from "@/components/ui/feedback";
+import { AskMappings } from "./ask-mappings";
 import { SourcePicker } from "./source-picker";
 
 /**
@@ -40,13 +41,7 @@ export function AskPanel() {
         <Paper withBorder p="sm">
           <Text size="xs" c="dimmed" mb={4}>Review the SQL before it runs</Text>
           <Textarea aria-label="Generated SQL" data-testid="ask-sql" value={sql} onChange={(e) => setSql(e.currentTarget.value)} autosize minRows={3} styles={{ input: { fontFamily: "monospace" } }} />
-          <Group mt="xs" gap={6}>
-            {answer.mappings.map((m, i) => (
-              <Badge key={i} size="sm" variant="outline" color={m.kind === "value" ? "grape" : m.kind === "date" ? "teal" : "blue"} title={m.kind}>
-                {m.phrase} → {m.target}
-              </Badge>
-            ))}
-          </Group>
+          <Stack mt="xs"><AskMappings mappings={answer.mappings} /></Stack>
           <Group mt="sm">
             <Button size="xs" leftSection={<IconPlayerPlay size={14} />} loading={run.isPending} onClick={() => run.mutate({ sql, dataSourceId: answer.dataSourceId, source: "ai" })} data-testid="ask-run">Run</Button>
           </Group>

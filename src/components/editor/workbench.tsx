@@ -6,8 +6,10 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { parameterNames } from "@/lib/sql-parameters";
 import { useTRPC } from "@/lib/trpc";
+import { AskBox } from "./ask-box";
 import { DataSourceSelect } from "./data-source-select";
 import type { EditorApi } from "./monaco/editor-api";
+import type { CompletionAlias } from "./monaco/sql-aliases";
 import { EditorTabs } from "./tabs/editor-tabs";
 import { EditorToolbar } from "./editor-toolbar";
 import { HistoryPanel } from "./sidebar/history-panel";
@@ -47,6 +49,10 @@ export function Workbench({ userEmail }: { userEmail: string }) {
   const schema = useQuery(
     trpc.datasources.schema.queryOptions({ id: source?.id ?? "" }, { enabled: !!source, staleTime: 5 * 60_000 }),
   );
+  // The dictionary's aliases feed completion hints; a source without a dictionary just has none.
+  const aliases = useQuery(
+    trpc.dictionary.aliases.queryOptions({ dataSourceId: source?.id ?? "" }, { enabled: !!source, staleTime: 60_000, retry: false }),
+  );
   const tabs = useEditorTabs();
   const runner = useQueryRunner();
   const [api, setApi] = useState<EditorApi | null>(null);
@@ -65,12 +71,21 @@ export function Workbench({ userEmail }: { userEmail: string }) {
   useTemplateOpener(tabs, (defaults) => setParamValues((v) => ({ ...v, ...defaults })));
 
   // Monaco's completion provider reads these at completion time.
-  const completionState = useRef<{ tables: readonly SchemaTable[]; engine: Engine | undefined }>({ tables: [], engine: undefined });
+  const completionState = useRef<{ tables: readonly SchemaTable[]; engine: Engine | undefined; aliases: readonly CompletionAlias[] }>({
+    tables: [],
+    engine: undefined,
+    aliases: [],
+  });
   useEffect(() => {
-    completionState.current = { tables: schema.data?.schema.tables ?? [], engine: source?.engine };
-  }, [schema.data, source]);
+    const sameSource = aliases.data?.dataSourceId === source?.id;
+    completionState.current = { tables: schema.data?.schema.tables ?? [], engine: source?.engine, aliases: sameSource ? (aliases.data?.aliases ?? []) : [] };
+  }, [schema.data, source, aliases.data]);
   const completion = useMemo(
-    () => ({ tables: () => completionState.current.tables, engine: () => completionState.current.engine }),
+    () => ({
+      tables: () => completionState.current.tables,
+      engine: () => completionState.current.engine,
+      aliases: () => completionState.current.aliases,
+    }),
     [],
   );
 
@@ -128,6 +143,17 @@ export function Workbench({ userEmail }: { userEmail: string }) {
                 onCancel={() => void runner.cancel()}
                 onFormat={() => void actions.formatSql()}
                 onSave={saveModal.open}
+              />
+              <AskBox
+                dataSourceId={source?.id ?? null}
+                onSql={(sql) => {
+                  // One undoable edit in the active tab, so Ctrl+Z brings the previous text back.
+                  if (api) {
+                    api.replace(sql, "all");
+                    api.focus();
+                  } else tabs.setSql(active.id, sql);
+                  noteSql(sql);
+                }}
               />
             </div>
             {sources.isError && (

@@ -1,5 +1,6 @@
 import type { Monaco } from "./monaco-setup";
 import type { editor, languages, Position } from "monaco-editor";
+import { aliasHints, type CompletionAlias } from "./sql-aliases";
 import { qualifierBefore, tableMentions } from "./sql-context";
 import { quoteIdent } from "./sql-identifiers";
 import { SQL_FUNCTIONS, SQL_KEYWORDS } from "./sql-keywords";
@@ -8,6 +9,8 @@ import type { Engine, SchemaTable } from "../types";
 export interface CompletionSource {
   tables: () => readonly SchemaTable[];
   engine: () => Engine | undefined;
+  /** The data dictionary's aliases and synonyms of the active data source. */
+  aliases?: () => readonly CompletionAlias[];
 }
 
 const MAX_OTHER_COLUMNS = 1500;
@@ -65,6 +68,18 @@ function suggestions(monaco: Monaco, model: editor.ITextModel, position: Positio
       insertText: quoteIdent(table.name, engine),
       detail: `${table.type} · ${table.columns.length} columns${table.approxRowCount !== null ? ` · ~${table.approxRowCount} rows` : ""}`,
       sortText: `1${table.name}`,
+      range,
+    });
+  }
+  // A business word from the dictionary suggests the real name; sorted just after the tables.
+  for (const hint of aliasHints(source.aliases?.() ?? [], tables, engine)) {
+    items.push({
+      label: { label: hint.label, detail: `  → ${hint.target}`, description: "dictionary" },
+      kind: hint.isColumn ? Kind.Field : Kind.Struct,
+      filterText: hint.filterText,
+      insertText: hint.insertText,
+      detail: hint.detail,
+      sortText: `1~${hint.label}`,
       range,
     });
   }

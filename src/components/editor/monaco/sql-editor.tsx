@@ -99,6 +99,7 @@ export function SqlEditor({ path, defaultValue, onChange, onReady, onSelectionCh
       registerSqlCompletion(monaco, {
         tables: () => completionRef.current.tables(),
         engine: () => completionRef.current.engine(),
+        aliases: () => completionRef.current.aliases?.() ?? [],
       }),
       ed.onDidChangeCursorSelection((e) => selectionRef.current(!e.selection.isEmpty())),
     );

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { startJobs, stopJobs } from "@/server/jobs";
 import { demoDatabaseFile, grant } from "@/test/fixtures";
+import { trpcAs } from "@/test/approval-safety";
 import { rest, signedInUser } from "@/test/rest-client";
 
 /**
@@ -82,6 +83,23 @@ describe("editing", () => {
     expect(bad.status).toBe(422);
     expect(JSON.stringify(bad.body)).toContain("tags");
     expect((await rest("PUT", `/metadata/columns/orders/nope?database_id=${dsId}`, { token: u.writer.token, body: { alias: "x" } })).status).toBe(404);
+  });
+});
+
+describe("dictionary.aliases (the editor's completion hints)", () => {
+  it("lists the aliases and synonyms set above for readers, and hides the source from outsiders", async () => {
+    const reader = await trpcAs(u.reader);
+    const res = await reader.dictionary.aliases({ dataSourceId: dsId });
+    expect(res.dataSourceId).toBe(dsId);
+    expect(res.aliases).toEqual(expect.arrayContaining([
+      { table: "orders", column: "total_amount", alias: "Order value", kind: "alias", description: "What the customer paid" },
+      { table: "orders", column: "total_amount", alias: "turnover", kind: "synonym", description: "What the customer paid" },
+      { table: "orders", column: null, alias: "Sales orders", kind: "alias", description: "One row per order" },
+    ]));
+    // only entries someone named: no empty aliases
+    expect(res.aliases.every((a) => a.alias.trim() !== "")).toBe(true);
+    const outsider = await trpcAs(u.outsider);
+    await expect(outsider.dictionary.aliases({ dataSourceId: dsId })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
 
