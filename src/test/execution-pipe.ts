@@ -9,6 +9,7 @@ import type { EngineName } from "@/server/services/datasources/engines";
 import { commitApproval, previewApproval, revertApproval } from "@/server/services/approvals/execute";
 import { reviewApproval } from "@/server/services/approvals/review";
 import { execution } from "@/server/services/execution";
+import { flushRuns } from "@/server/services/execution/run-records";
 import { executeQuery } from "@/server/services/queries/execute";
 import { jobPrincipal, shareLinkPrincipal, userPrincipal } from "@/server/services/principal";
 import { grant } from "@/test/fixtures";
@@ -67,6 +68,7 @@ export function executionPipeTests(fx: PipeFixture) {
     const out = await execution.read(principal, { dataSourceId: fx.dataSourceId(), sql: `SELECT id, owner FROM ${fx.table} ORDER BY id` }, { source: "pipe-test" });
     if (out.type !== "result") throw new Error("expected a result");
     expect(out.result.rows.map((r) => Number(r.id))).toEqual([1, 2, 3, 4, 5]);
+    await flushRuns(); // a read's record is written behind the response (run-records.ts)
     const runs = await db.queryRun.findMany({ where: { userId: reader.id } });
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ id: out.result.id, status: "completed", source: "pipe-test", rowCount: 5, kind: "read" });
