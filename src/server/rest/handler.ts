@@ -6,7 +6,7 @@ import { AppError, isAppError, unauthorized, validationFailed, type FieldIssue }
 import { fromPrismaError } from "../errors/prisma";
 import { SECURITY_HEADERS } from "../http/security-headers";
 import { assertCleanInput } from "../http/clean-input";
-import { readBody } from "./body";
+import { readBody, type BodySource } from "./body";
 import { formatError, type ErrorFormat } from "./formats";
 import { allowedAt, RouteMatcher } from "./match";
 import { pagingHeaders } from "./pagination";
@@ -60,7 +60,33 @@ for (const route of restRoutes) {
 const TABLE_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 const MAX_PATH_LENGTH = 2048;
 
+/**
+ * A request as the adapter needs it, whatever carried it: a Web `Request` (the Next
+ * route, tests) or node's own req (node-server.ts, which skips building Web objects on
+ * the hot path).
+ */
+export interface RestRequest extends BodySource {
+  /** Absolute URL. */
+  url: string;
+}
+
+/** The adapter's answer before any transport: a JSON value is serialised once, by the transport. */
+export interface RestReply {
+  status: number;
+  headers: Record<string, string>;
+  /** A JSON text, a stream (downloads), or none (204). */
+  body: string | ReadableStream<Uint8Array> | null;
+}
+
 export async function handleRestRequest(request: Request): Promise<Response> {
+  return toResponse(await handleRest(request));
+}
+
+export function toResponse(reply: RestReply): Response {
+  return new Response(reply.body, { status: reply.status, headers: reply.headers });
+}
+
+export async function handleRest(request: RestRequest): Promise<RestReply> {
   const url = new URL(request.url);
   const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) || "/" : url.pathname;
   const method = request.method === "HEAD" ? "GET" : request.method.toUpperCase();
@@ -132,10 +158,10 @@ export async function handleRestRequest(request: Request): Promise<Response> {
 export function unsupportedMethodResponse(method: string, pathname: string): Response {
   if (pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`)) {
     const path = pathname.slice(API_PREFIX.length) || "/";
-    return methodNotAllowed(formatByPrefix.get(path.split("/")[1] ?? "") ?? "querybase", method, path, allowedMethods(path));
+    return toResponse(methodNotAllowed(formatByPrefix.get(path.split("/")[1] ?? "") ?? "querybase", method, path, allowedMethods(path)));
   }
   const body = { error: { code: "METHOD_NOT_ALLOWED", message: "This method is not allowed" } };
-  return json(body, 405, { Allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" });
+  return toResponse(json(body, 405, { Allow: "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS" }));
 }
 
 /**
@@ -146,9 +172,9 @@ export function undecodablePathResponse(pathname: string): Response {
   const error = new AppError("BAD_REQUEST", "The request path is not valid percent-encoded UTF-8");
   if (pathname === API_PREFIX || pathname.startsWith(`${API_PREFIX}/`)) {
     const path = pathname.slice(API_PREFIX.length) || "/";
-    return errorResponse(formatByPrefix.get(path.split("/")[1] ?? "") ?? "querybase", error);
+    return toResponse(errorResponse(formatByPrefix.get(path.split("/")[1] ?? "") ?? "querybase", error));
   }
-  return json({ error: { code: "BAD_REQUEST", message: error.message } }, 400, {});
+  return toResponse(json({ error: { code: "BAD_REQUEST", message: error.message } }, 400, {}));
 }
 
 /** The methods some route serves at `path` (HEAD and OPTIONS come with GET / any). */
@@ -163,7 +189,7 @@ function allowedMethods(path: string): string[] {
 const allowHeader = (methods: string[]) =>
   [...new Set([...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"])].join(", ");
 
-function methodNotAllowed(format: ErrorFormat, method: string, path: string, allowed: string[]): Response {
+function methodNotAllowed(format: ErrorFormat, method: string, path: string, allowed: string[]): RestReply {
   const shown = /^[A-Z-]{1,20}$/.test(method) ? method : "This method";
   return errorResponse(
     format,
@@ -223,17 +249,18 @@ function errorResponse(
   error: AppError,
   extraHeaders: Record<string, string> = {},
   status?: number,
-): Response {
+): RestReply {
   const formatted = formatError(format, error);
   return json(formatted.body, status ?? formatted.status, { ...extraHeaders, ...formatted.headers });
 }
 
-function json(body: unknown, status: number, headers: Record<string, string>): Response {
+function json(body: unknown, status: number, headers: Record<string, string>): RestReply {
   const all = { ...SECURITY_HEADERS, ...headers };
-  if (status === 204) return new Response(null, { status, headers: all });
-  if (body instanceof ReadableStream) return new Response(body, { status, headers: all });
-  return new Response(JSON.stringify(body), {
+  if (status === 204) return { status, headers: all, body: null };
+  if (body instanceof ReadableStream) return { status, headers: all, body };
+  return {
     status,
     headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", ...all },
-  });
+    body: JSON.stringify(body),
+  };
 }

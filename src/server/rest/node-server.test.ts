@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInUser } from "@/test/rest-client";
@@ -69,5 +69,24 @@ describe("serveRestFromNode", () => {
     const big = JSON.stringify({ data_source_id: "x", query_text: "x".repeat(2 * 1024 * 1024) });
     const res = await fetch(`${base}/queries`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: big });
     expect(res.status).toBe(413);
+  });
+
+  it("answers 413 to a chunked body that grows over the limit, and reads a chunked body within it", async () => {
+    const { token } = await signedInUser("admin");
+    const send = (chunks: string[]) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${base}/queries`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }, (res) => {
+          let body = "";
+          res.on("data", (c) => (body += c));
+          res.on("end", () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on("error", reject);
+        for (const chunk of chunks) req.write(chunk); // no Content-Length: chunked
+        req.end();
+      });
+    const big = await send([`{"data_source_id":"x","query_text":"`, ..."x".repeat(64).split("").map(() => "y".repeat(64 * 1024)), `"}`]);
+    expect(big.status).toBe(413);
+    const small = await send([`{"data_source_id":`, `"no-such-source","query_text":"SELECT 1"}`]);
+    expect(small.status).toBe(404);
   });
 });

@@ -103,7 +103,11 @@ export const quotePgIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** The statements that open a read: read-only, bounded, and as the read role when there is one. */
 export function beginReadText(timeoutMs: number, readRole: string | undefined): string {
+  return beginReadStatements(timeoutMs, readRole).join("; ");
+}
+
+export function beginReadStatements(timeoutMs: number, readRole: string | undefined): string[] {
   const parts = ["BEGIN READ ONLY", `SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(timeoutMs))}`];
   if (readRole) parts.push(`SET LOCAL ROLE ${quotePgIdent(readRole)}`);
-  return parts.join("; ");
+  return parts;
 }

@@ -8,6 +8,7 @@ import { publish } from "../../events/bus";
 import { requireActingUser, type Principal } from "../principal";
 import { auditRun } from "./audit";
 import type { Prepared } from "./prepare";
+import { noteRun } from "./run-ledger";
 import * as records from "./run-records";
 
 /**
@@ -31,6 +32,7 @@ export async function startRun(
     options.writeBehind && input.dataSourceId
       ? records.beginRun({ userId, ...input, dataSourceId: input.dataSourceId })
       : await db.queryRun.create({ data: { userId, ...input, status: "running" } });
+  noteRun(userId, run.id, run.createdAt);
   publish("query.status", run.id, { queryId: run.id, status: "executing" });
   return run;
 }
@@ -140,6 +142,7 @@ export async function rejectRun(principal: Principal, prepared: Prepared, source
       finishedAt: new Date(),
     },
   });
+  noteRun(run.userId, run.id, run.createdAt);
   await auditRun(principal, run.id, runOf(prepared), "failure", { refused });
 }
 

@@ -10,8 +10,9 @@ import { insertManyStatements } from "../../db/insert-many";
  * two commits on the request path; now the record lives here while the query runs and
  * is written with the others in one transaction at most FLUSH_AFTER_MS later.
  *
- * Nothing reads runs without `flushRuns()` first (history, results, shares, quotas,
- * cancel and delete go through `ownRun`/`listHistory`/`quotaState`, which do), and
+ * Nothing reads runs without `flushRuns()` first (history, results, shares, cancel and
+ * delete go through `ownRun`/`listHistory`, which do; quotas flush when they open a
+ * user's run ledger, run-ledger.ts, and count runs begun since in memory), and
  * server.mjs flushes on shutdown, so a reader in this process always sees every run,
  * running ones included. A run still going after LONG_RUN_MS is written as `running`
  * then, so a crash leaves it for start-up reconciliation to fail, as before; a crash

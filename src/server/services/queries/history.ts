@@ -6,6 +6,7 @@ import type { SessionUser } from "../auth/session";
 import { requireActingUser, type Principal } from "../principal";
 import { maskStoredRows } from "./masking-plan";
 import { execution } from "../execution";
+import { forgetRun } from "../execution/run-ledger";
 import { flushRuns } from "../execution/run-records";
 import { toRunView, type QueryRunView } from "./views";
 
@@ -63,6 +64,7 @@ export async function deleteRun(principal: Principal, id: string): Promise<void>
   const run = await ownRun(user, id);
   if (run.status === "running" && !orphaned(run)) throw conflict("The query is still running; cancel it first");
   await db.queryRun.delete({ where: { id } });
+  forgetRun(run.userId, id);
 }
 
 export interface ResultPageInput {

@@ -4,6 +4,7 @@ import { config } from "../../config";
 import { db } from "../../db";
 import { AppError } from "../../errors";
 import type { SessionUser } from "../auth/session";
+import { runIdsSince } from "../execution/run-ledger";
 import { flushRuns } from "../execution/run-records";
 
 /**
@@ -33,11 +34,20 @@ export interface QuotaState {
   resetsAt: string;
 }
 
+/**
+ * Today's runs are counted from the in-memory ledger (run-ledger.ts): flushing the
+ * written-behind records and counting them in the app database is done once per user
+ * and day (and minute), not on every query.
+ */
 export async function quotaState(user: SessionUser): Promise<QuotaState> {
   const limit = dailyQuota(user.role);
   const since = startOfUtcDay();
-  await flushRuns(); // runs are written behind the response (run-records.ts)
-  const used = await db.queryRun.count({ where: { userId: user.id, createdAt: { gte: since } } });
+  const ids = await runIdsSince(user.id, since.getTime(), async () => {
+    await flushRuns(); // runs are written behind the response (run-records.ts)
+    const runs = await db.queryRun.findMany({ where: { userId: user.id, createdAt: { gte: since } }, select: { id: true } });
+    return runs.map((r) => r.id);
+  });
+  const used = ids.size;
   return { limit: limit || null, used, resetsAt: new Date(since.getTime() + 86_400_000).toISOString() };
 }
 
