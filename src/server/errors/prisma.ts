@@ -49,3 +49,14 @@ export function fromPrismaError(error: unknown): AppError | null {
       return null;
   }
 }
+
+/**
+ * A transaction that lost a serialization race (PostgreSQL's 40001 under SERIALIZABLE):
+ * Prisma reports it as P2034, or through a driver adapter as a DriverAdapterError whose
+ * cause is `TransactionWriteConflict`.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  if (isPrismaKnownError(error)) return error.code === "P2034";
+  const cause = (error as { name?: string; cause?: { kind?: string; originalCode?: string } } | null)?.cause;
+  return (error as { name?: string } | null)?.name === "DriverAdapterError" && (cause?.kind === "TransactionWriteConflict" || cause?.originalCode === "40001");
+}
