@@ -218,7 +218,8 @@ export async function updateDataSource(principal: Principal, id: string, patch: 
   if (patch.password !== undefined) data.encryptedSecret = patch.password ? encryptSecret(patch.password) : null;
   try {
     const row = await db.dataSource.update({ where: { id }, data });
-    await execution.evict(id);
+    // Only new connection settings retire the pools: closing them cancels running queries.
+    if (connectionChanged || patch.readRole !== undefined) await execution.evict(id);
     await recordAudit(
       auditActorOf(principal),
       {

@@ -25,17 +25,20 @@ export function connectionConfig(row: DataSource): ConnectionConfig {
 }
 
 // Per loaded row: the steps of one statement's pipe share the row, so the secret is
-// decrypted and the pool key computed once per statement, not once per step.
-const byRow = new WeakMap<DataSource, Connector>();
+// decrypted and the pool key computed once per row (the registry memoizes the key of a
+// frozen config). The connector itself is looked up every time: the registry may have
+// closed and replaced it since (the data source was edited), and a row read just before
+// that must not keep handing out the closed one.
+const configByRow = new WeakMap<DataSource, ConnectionConfig>();
 
 /** The pooled connector for a data source; pools are keyed by id and config. */
 export function connectorFor(row: DataSource): Connector {
-  let connector = byRow.get(row);
-  if (!connector) {
-    connector = getConnector(row.id, connectionConfig(row));
-    byRow.set(row, connector);
+  let config = configByRow.get(row);
+  if (!config) {
+    config = Object.freeze(connectionConfig(row));
+    configByRow.set(row, config);
   }
-  return connector;
+  return getConnector(row.id, config);
 }
 
 /** Tests settings that are not stored yet, on a connector of their own that is closed after. */
