@@ -11,7 +11,7 @@ import type { SessionUser } from "../../services/auth/session";
 import type { JobDefinition } from "../definition";
 import { isFinalJobStatus, type EnqueueOptions, type EnqueueResult, type JobBackendStatus, type JobFilter, type JobQueue, type JobRecord } from "../queue";
 import type { ScheduleDriver } from "../schedules";
-import { failedJobs, insertJob, toJobRecord, whereFor } from "./job-rows";
+import { failedJobs, findJob, insertJob, listJobRows, toJobRecord } from "./job-rows";
 import { Cancelled, finishJob, publishJobProgress, runJob, ShuttingDown, type RunEnv } from "./run-job";
 
 /**
@@ -106,18 +106,12 @@ export class BullMqQueue implements JobQueue {
     );
   }
 
-  async get(id: string): Promise<JobRecord | null> {
-    const row = await db.job.findUnique({ where: { id } });
-    return row ? toJobRecord(row) : null;
+  get(id: string): Promise<JobRecord | null> {
+    return findJob(id);
   }
 
-  async list(filter: JobFilter = {}): Promise<{ jobs: JobRecord[]; total: number }> {
-    const where = whereFor(filter);
-    const [rows, total] = await Promise.all([
-      db.job.findMany({ where, orderBy: { createdAt: "desc" }, take: Math.min(filter.limit ?? 50, 500), skip: filter.offset ?? 0 }),
-      db.job.count({ where }),
-    ]);
-    return { jobs: rows.map(toJobRecord), total };
+  list(filter: JobFilter = {}): Promise<{ jobs: JobRecord[]; total: number }> {
+    return listJobRows(filter);
   }
 
   async cancel(id: string): Promise<JobRecord | null> {

@@ -7,7 +7,7 @@ import { subscribe } from "../../events/bus";
 import type { SessionUser } from "../../services/auth/session";
 import type { JobDefinition } from "../definition";
 import { isFinalJobStatus, type EnqueueOptions, type EnqueueResult, type JobBackendStatus, type JobFilter, type JobQueue, type JobRecord } from "../queue";
-import { failedJobs, insertJob, toJobRecord, whereFor } from "./job-rows";
+import { failedJobs, findJob, insertJob, listJobRows, toJobRecord } from "./job-rows";
 import { Cancelled, publishJobProgress, runJob, ShuttingDown } from "./run-job";
 
 export const SERVER_RESTARTED = "server restarted";
@@ -60,18 +60,12 @@ export class InProcessQueue implements JobQueue {
     return job;
   }
 
-  async get(id: string): Promise<JobRecord | null> {
-    const row = await db.job.findUnique({ where: { id } });
-    return row ? toJobRecord(row) : null;
+  get(id: string): Promise<JobRecord | null> {
+    return findJob(id);
   }
 
-  async list(filter: JobFilter = {}): Promise<{ jobs: JobRecord[]; total: number }> {
-    const where = whereFor(filter);
-    const [rows, total] = await Promise.all([
-      db.job.findMany({ where, orderBy: { createdAt: "desc" }, take: Math.min(filter.limit ?? 50, 500), skip: filter.offset ?? 0 }),
-      db.job.count({ where }),
-    ]);
-    return { jobs: rows.map(toJobRecord), total };
+  list(filter: JobFilter = {}): Promise<{ jobs: JobRecord[]; total: number }> {
+    return listJobRows(filter);
   }
 
   async cancel(id: string): Promise<JobRecord | null> {

@@ -115,3 +115,19 @@ export async function failedJobs(take = 5): Promise<JobBackendStatus["failed"]> 
   ]);
   return { total, recent: rows };
 }
+
+/** One job's record (both backends keep jobs in the app database). */
+export async function findJob(id: string): Promise<JobRecord | null> {
+  const row = await db.job.findUnique({ where: { id } });
+  return row ? toJobRecord(row) : null;
+}
+
+/** A page of job records, newest first. */
+export async function listJobRows(filter: JobFilter = {}): Promise<{ jobs: JobRecord[]; total: number }> {
+  const where = whereFor(filter);
+  const [rows, total] = await Promise.all([
+    db.job.findMany({ where, orderBy: { createdAt: "desc" }, take: Math.min(filter.limit ?? 50, 500), skip: filter.offset ?? 0 }),
+    db.job.count({ where }),
+  ]);
+  return { jobs: rows.map(toJobRecord), total };
+}

@@ -1,49 +1,14 @@
-import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, beforeAll, describe } from "vitest";
-import { db } from "@/server/db";
-import { encryptSecret } from "@/server/services/crypto/secret-box";
+import { accountsTable } from "@/test/accounts-table";
 import { approvalFlowTests } from "@/test/approval-flows";
-import { serviceAvailable, services } from "@/test/services";
+import { serviceAvailable } from "@/test/services";
 
 const available = await serviceAvailable("postgres");
-const table = `accounts_${randomBytes(4).toString("hex")}`;
-const client = () => new pg.Client(services.postgres);
-let dataSourceId = "";
+const accounts = accountsTable("postgres", "accounts");
 
 describe.skipIf(!available)("approval flow on PostgreSQL", () => {
-  beforeAll(async () => {
-    const c = client();
-    await c.connect();
-    await c.query(`CREATE TABLE ${table} (id int PRIMARY KEY, owner text NOT NULL, balance int NOT NULL)`);
-    await c.query(`INSERT INTO ${table} SELECT g, 'owner' || g, 100 FROM generate_series(1, 5) g`);
-    await c.end();
-    const { host, port, user, password, database } = services.postgres;
-    dataSourceId = (
-      await db.dataSource.create({
-        data: { name: `pg-${table}`, engine: "postgres", host, port, database, username: user, encryptedSecret: password ? encryptSecret(password) : null },
-      })
-    ).id;
-  });
+  beforeAll(() => accounts.create());
+  afterAll(() => accounts.drop());
 
-  afterAll(async () => {
-    const c = client();
-    await c.connect();
-    await c.query(`DROP TABLE IF EXISTS ${table}`);
-    await c.end();
-  });
-
-  approvalFlowTests({
-    dataSourceId: () => dataSourceId,
-    table,
-    async balances() {
-      const c = client();
-      await c.connect();
-      try {
-        return (await c.query(`SELECT balance FROM ${table} ORDER BY id`)).rows.map((r) => Number(r.balance));
-      } finally {
-        await c.end();
-      }
-    },
-  });
+  approvalFlowTests({ dataSourceId: accounts.dataSourceId, table: accounts.table, balances: accounts.balances });
 });

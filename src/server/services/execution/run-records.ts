@@ -11,7 +11,8 @@ import { insertManyStatements } from "../../db/insert-many";
  * is written with the others in one transaction at most FLUSH_AFTER_MS later.
  *
  * Nothing reads runs without `flushRuns()` first (history, results, shares, cancel and
- * delete go through `ownRun`/`listHistory`, which do; quotas flush when they open a
+ * delete go through `ownRun`/`listHistory`, which do; `runOwnerId` answers from the
+ * pending record itself; quotas flush when they open a
  * user's run ledger, run-ledger.ts, and count runs begun since in memory), and
  * server.mjs flushes on shutdown, so a reader in this process always sees every run,
  * running ones included. A run still going after LONG_RUN_MS is written as `running`
@@ -212,3 +213,14 @@ async function writeOne(entry: Pending, how: "insert" | "update"): Promise<void>
 
 /** Whether a run's record is held here (begun with `beginRun` and not yet ended and written). */
 export const isPendingRun = (id: string): boolean => pending.has(id);
+
+/**
+ * Who ran a run: from the pending record while it is held here (no flush needed), else
+ * from the database once any batch being written is stored.
+ */
+export async function runOwnerId(id: string): Promise<string | null> {
+  const entry = pending.get(id);
+  if (entry) return entry.run.userId;
+  await flushing.catch(() => undefined);
+  return (await db.queryRun.findUnique({ where: { id }, select: { userId: true } }))?.userId ?? null;
+}

@@ -2,6 +2,7 @@ import "server-only";
 import type { SchemaSnapshot } from "../../connectors/types";
 import { appDatabaseProvider } from "../../config/app-database";
 import { db } from "../../db";
+import { appStateGeneration } from "../../db/changes";
 import { AppError } from "../../errors";
 import { readableDataSourceIds } from "../access";
 import { requireActingUser, type Principal } from "../principal";
@@ -39,8 +40,23 @@ const parseTags = (t: string) => {
   }
 };
 
-/** Brings the index up to date with the app state (cheap when nothing changed). */
+/**
+ * The app-state generation (db/changes.ts) at which the index was last found up to date
+ * with no write in between: searches skip the signature checks until any watched write,
+ * here or (over the bus) in another process, with a TTL as the backstop.
+ */
+let upToDateAt: { generation: number; until: number } | null = null;
+
+/** Brings the index up to date with the app state (free when nothing was written since). */
 export async function refreshSearchIndex(): Promise<void> {
+  const generation = appStateGeneration();
+  if (upToDateAt && upToDateAt.generation === generation && upToDateAt.until > Date.now()) return;
+  await updateSearchIndex();
+  // A refresh that wrote (or overlapped another write) moved the generation: the next search checks again.
+  if (appStateGeneration() === generation) upToDateAt = { generation, until: Date.now() + 30_000 };
+}
+
+async function updateSearchIndex(): Promise<void> {
   const [q, t] = await Promise.all([
     db.savedQuery.aggregate({ _count: true, _max: { updatedAt: true } }),
     db.queryTemplate.aggregate({ _count: true, _max: { updatedAt: true } }),

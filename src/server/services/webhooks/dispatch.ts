@@ -1,7 +1,9 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { config } from "../../config";
+import type { Webhook } from "@prisma/client";
 import { db } from "../../db";
+import { ReadCache } from "../../db/read-cache";
 import { subscribeAny } from "../../events/bus";
 import type { EventName, EventPayload } from "../../events/catalogue";
 import { jobQueue, loadJobPrincipal } from "../../jobs";
@@ -15,6 +17,12 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const snakeKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [snake(k), v]));
 
 /**
+ * The active webhooks, read once and kept until any app-state write (db/read-cache.ts):
+ * every query's status events pass through here, and most installs have no webhooks.
+ */
+const activeHooks = new ReadCache<"active", Webhook[]>(() => db.webhook.findMany({ where: { active: true } }), { max: 1, ttlMs: 30_000 });
+
+/**
  * Turns catalogue events into webhook deliveries: one job per (webhook, event), keyed so
  * that the same event seen twice (two processes on the Redis bus) is delivered once. The
  * job carries the body, signed at each attempt; retries back off through the queue.
@@ -22,7 +30,9 @@ const snakeKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entr
 export async function dispatchEvent<E extends EventName>(name: E, key: string, payload: EventPayload<E>): Promise<number> {
   const mapped = webhookEventOf(name, payload);
   if (!mapped) return 0;
-  const hooks = await db.webhook.findMany({ where: { active: true, events: { contains: JSON.stringify(mapped.event) } } });
+  const subscribed = JSON.stringify(mapped.event); // `events` is a JSON array of names
+  const hooks = (await activeHooks.get("active")).filter((hook) => hook.events.includes(subscribed));
+  if (hooks.length === 0) return 0;
   let queued = 0;
   for (const hook of hooks) {
     const owner = await loadJobPrincipal(hook.ownerId);

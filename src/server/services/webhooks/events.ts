@@ -3,7 +3,7 @@ import type { EventName, EventPayload } from "../../events/catalogue";
 import { db } from "../../db";
 import { accessTo } from "../access";
 import type { SessionUser } from "../auth/session";
-import { flushRuns } from "../execution/run-records";
+import { runOwnerId } from "../execution/run-records";
 
 /**
  * The events a webhook can subscribe to, each derived from one catalogue event. The
@@ -64,9 +64,7 @@ export const SOURCE_EVENTS: EventName[] = ["query.status", "approval.submitted",
 export async function ownerMaySee(owner: SessionUser, event: WebhookEvent, data: Record<string, unknown>): Promise<boolean> {
   if (owner.role === "admin") return true;
   if (event === "query.completed" || event === "query.failed") {
-    await flushRuns(); // reads' run records are written behind the response (execution/run-records.ts)
-    const run = await db.queryRun.findUnique({ where: { id: String(data.queryId) }, select: { userId: true } });
-    return run?.userId === owner.id;
+    return (await runOwnerId(String(data.queryId))) === owner.id;
   }
   if (event.startsWith("approval.")) {
     const request = await db.approvalRequest.findUnique({ where: { id: String(data.approvalId) }, select: { requestedById: true, dataSourceId: true } });
