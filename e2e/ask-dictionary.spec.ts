@@ -120,3 +120,23 @@ test("completion offers the dictionary's alias and inserts the real table name",
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("sql-editor").locator(".view-lines")).toContainText(/FROM\s+customers/);
 });
+
+test("an answer that arrives before the editor has loaded still lands in the tab", async ({ page }) => {
+  // Hold Monaco's files back so the question is answered while the editor is still loading.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/vendor/monaco/**", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signInAsAdmin(page);
+  await page.getByTestId("editor-ask-question").fill("How many products are there?");
+  await page.getByTestId("editor-ask-button").click();
+  await expect(page.getByTestId("editor-ask-explanation")).toContainText("products → products");
+  await expect(page.getByTestId("sql-editor").locator(".monaco-editor")).toHaveCount(0);
+  release();
+  const editor = page.getByTestId("sql-editor").locator(".view-lines");
+  await expect(editor).toContainText(/FROM\s+products/i, { timeout: 30_000 });
+  await expect(editor).not.toContainText("LIMIT 100");
+});

@@ -56,6 +56,12 @@ export function Workbench({ userEmail }: { userEmail: string }) {
   const tabs = useEditorTabs();
   const runner = useQueryRunner();
   const [api, setApi] = useState<EditorApi | null>(null);
+  const pendingSql = useRef<string | null>(null);
+  useEffect(() => {
+    if (!api || pendingSql.current === null) return;
+    api.replace(pendingSql.current, "all");
+    pendingSql.current = null;
+  }, [api]);
   const [hasSelection, setHasSelection] = useState(false);
   const [saveOpened, saveModal] = useDisclosure(false);
   const [layout] = useState(() => readStored(STORAGE_KEYS.layout, { sidebar: 300, editor: 42 }, isLayout));
@@ -151,7 +157,11 @@ export function Workbench({ userEmail }: { userEmail: string }) {
                   if (api) {
                     api.replace(sql, "all");
                     api.focus();
-                  } else tabs.setSql(active.id, sql);
+                  } else {
+                    // Monaco is still loading and will mount with the text it was rendered with: hand it over then.
+                    tabs.setSql(active.id, sql);
+                    pendingSql.current = sql;
+                  }
                   noteSql(sql);
                 }}
               />

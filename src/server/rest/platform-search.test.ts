@@ -48,6 +48,26 @@ describe("POST /search", () => {
     expect(onlyColumns.body.results.every((r: { type: string; database_id: string }) => r.type === "column" && r.database_id === readable)).toBe(true);
   });
 
+  it("puts the object named by the query above objects that merely contain its words", async () => {
+    const source = (await db.dataSource.create({ data: { name: `search-names-${Date.now()}`, engine: "sqlite", database: "/tmp/names.sqlite", lastSyncedAt: new Date(),
+      schemaCache: schema([
+        { name: "shipments", columns: ["shipment_id", "shipment_date", "shipments"] },
+        { name: "shipment_lines", columns: ["shipment_id", "shipment_line_no"] },
+        { name: "carriers", columns: ["id", "shipments_per_day"] },
+      ]) } })).id;
+    await grant(reader.user.id, source, { canRead: true });
+    const top = async (q: string) => {
+      const res = await rest("POST", "/search", { token: reader.token, body: { q, type: ["tables", "columns"] } });
+      expect(res.status).toBe(200);
+      return (res.body.results as { type: string; title: string; database_id: string }[]).filter((r) => r.database_id === source).map((r) => `${r.type}:${r.title}`);
+    };
+    const shipments = await top("shipments");
+    expect(shipments[0]).toBe("table:shipments");
+    expect(shipments.length).toBeGreaterThan(2);
+    expect((await top("shipment lines"))[0]).toBe("table:shipment_lines");
+    expect((await top("shipment_lines"))[0]).toBe("table:shipment_lines");
+  });
+
   it("finds the dictionary's aliases, descriptions and synonyms, only for sources the caller may read", async () => {
     await db.dictionaryEntry.create({ data: { dataSourceId: readable, tableName: "customer_revenue", alias: "Buyer earnings", description: "Monthly earnings per buyer" } });
     await db.dictionaryEntry.create({ data: { dataSourceId: readable, tableName: "products", columnName: "sku", synonyms: JSON.stringify(["stock keeping unit", "article number"]) } });

@@ -128,6 +128,26 @@ export interface SearchResult {
   relevance: number;
 }
 
+/**
+ * bm25 scores words, not names: searching "orders" ranked columns called order_id above
+ * the table called orders. A title that is the query ranks first, one made of all its
+ * words next, one starting with it after; the rest keep their bm25 order. Between equals,
+ * a table (or what the dictionary says of it) comes before a column of the same name.
+ */
+const KIND_WEIGHT: Record<SearchKind, number> = { table: 1.25, dictionary: 1.25, query: 1.1, template: 1.1, column: 1 };
+
+export function titleBoost(title: string, terms: string[]): number {
+  const words = title.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const query = terms.join(" ").replace(/_/g, " ");
+  const name = words.join(" ");
+  if (name === query) return 4;
+  const wordSet = new Set(words);
+  const queryWords = query.split(" ");
+  if (queryWords.every((w) => wordSet.has(w))) return 2;
+  if (name.startsWith(query)) return 1.5;
+  return 1;
+}
+
 export async function search(principal: Principal, input: { q: string; types?: string[]; limit?: number }): Promise<SearchResult[]> {
   const user = requireActingUser(principal);
   if (appDatabaseProvider() !== "sqlite") {
@@ -151,7 +171,11 @@ export async function search(principal: Principal, input: { q: string; types?: s
           select: { id: true },
         })).map((r) => r.id),
   );
-  const visible = hits.filter((h) => (h.kind === "query" ? visibleQueries.has(h.refId) : h.kind === "template" ? true : mayRead(h.dataSourceId ?? null))).slice(0, limit);
+  const visible = hits
+    .filter((h) => (h.kind === "query" ? visibleQueries.has(h.refId) : h.kind === "template" ? true : mayRead(h.dataSourceId ?? null)))
+    .map((h) => ({ ...h, rank: h.rank * titleBoost(h.title, terms) * KIND_WEIGHT[h.kind] }))
+    .sort((a, b) => a.rank - b.rank)
+    .slice(0, limit);
   // bm25 is relative to the corpus (a word in most documents scores near zero), so the
   // relevance shown is each hit's score over the best visible one's: 1 for the top hit.
   const best = Math.max(0, ...visible.map((h) => -h.rank));
