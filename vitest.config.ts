@@ -13,6 +13,7 @@ const APP_STATE_SUITES = [
   "src/server/services/audit/**/*.test.ts",
   "src/server/services/access/**/*.test.ts",
   "src/server/services/datasources/**/*.test.ts",
+  "src/server/services/search/**/*.test.ts",
   "src/server/jobs/**/*.test.ts",
   "src/server/boot/**/*.test.ts",
 ];

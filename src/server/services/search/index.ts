@@ -3,10 +3,9 @@ import type { SchemaSnapshot } from "../../connectors/types";
 import { appDatabaseProvider } from "../../config/app-database";
 import { db } from "../../db";
 import { appStateGeneration } from "../../db/changes";
-import { AppError } from "../../errors";
 import { readableDataSourceIds } from "../access";
 import { requireActingUser, type Principal } from "../principal";
-import { sqliteSearchIndex, type SearchKind, type SearchIndexStore } from "./index-store";
+import { postgresSearchIndex, sqliteSearchIndex, type SearchKind, type SearchIndexStore } from "./index-store";
 
 /**
  * Search across saved queries, templates, tables and columns, with relevance and the
@@ -17,7 +16,8 @@ import { sqliteSearchIndex, type SearchKind, type SearchIndexStore } from "./ind
  * The data dictionary (aliases, descriptions, synonyms of tables and columns) is kind
  * `dictionary`, filtered like tables by the data source it describes.
  */
-const store: SearchIndexStore = sqliteSearchIndex;
+const stores: Record<ReturnType<typeof appDatabaseProvider>, SearchIndexStore> = { sqlite: sqliteSearchIndex, postgresql: postgresSearchIndex };
+const store = (): SearchIndexStore => stores[appDatabaseProvider()];
 
 export const SEARCH_TYPES = ["queries", "templates", "tables", "columns", "dictionary"] as const;
 const KIND_OF: Record<string, SearchKind> = { queries: "query", query: "query", templates: "template", template: "template", tables: "table", table: "table", columns: "column", column: "column", dictionary: "dictionary" };
@@ -64,13 +64,13 @@ async function updateSearchIndex(): Promise<void> {
   const qSig = `${q._count}:${q._max.updatedAt?.toISOString() ?? ""}`;
   if (await signatureChanged("query", qSig)) {
     const rows = await db.savedQuery.findMany({ select: { id: true, ownerId: true, dataSourceId: true, title: true, description: true, sql: true, tags: true } });
-    await store.replace("query", rows.map((r) => ({ kind: "query", refId: r.id, ownerId: r.ownerId, dataSourceId: r.dataSourceId, title: r.title, body: `${r.description} ${parseTags(r.tags)} ${r.sql}` })));
+    await store().replace("query", rows.map((r) => ({ kind: "query", refId: r.id, ownerId: r.ownerId, dataSourceId: r.dataSourceId, title: r.title, body: `${r.description} ${parseTags(r.tags)} ${r.sql}` })));
     await saveSignature("query", qSig);
   }
   const tSig = `${t._count}:${t._max.updatedAt?.toISOString() ?? ""}`;
   if (await signatureChanged("template", tSig)) {
     const rows = await db.queryTemplate.findMany({ select: { id: true, title: true, description: true, sql: true, tags: true, category: true } });
-    await store.replace("template", rows.map((r) => ({ kind: "template", refId: r.id, title: r.title, body: `${r.description} ${r.category} ${parseTags(r.tags)} ${r.sql}` })));
+    await store().replace("template", rows.map((r) => ({ kind: "template", refId: r.id, title: r.title, body: `${r.description} ${r.category} ${parseTags(r.tags)} ${r.sql}` })));
     await saveSignature("template", tSig);
   }
   const d = await db.dictionaryEntry.aggregate({ _count: true, _max: { updatedAt: true } });
@@ -81,7 +81,7 @@ async function updateSearchIndex(): Promise<void> {
       where: { state: { not: "dropped" }, OR: [{ alias: { not: "" } }, { description: { not: "" } }, { synonyms: { not: "[]" } }] },
       select: { id: true, dataSourceId: true, tableName: true, columnName: true, alias: true, description: true, synonyms: true },
     });
-    await store.replace("dictionary", rows.map((r) => ({
+    await store().replace("dictionary", rows.map((r) => ({
       kind: "dictionary", refId: `${r.dataSourceId}:${r.tableName}${r.columnName ? `.${r.columnName}` : ""}`, dataSourceId: r.dataSourceId,
       title: r.alias || (r.columnName ? `${r.tableName}.${r.columnName}` : r.tableName),
       body: `${r.tableName}${r.columnName ? ` ${r.columnName}` : ""} ${r.description} ${parseTags(r.synonyms)}`,
@@ -99,11 +99,11 @@ async function updateSearchIndex(): Promise<void> {
       const row = await db.dataSource.findUnique({ where: { id: s.id }, select: { schemaCache: true } });
       const snapshot = row?.schemaCache ? (JSON.parse(row.schemaCache) as SchemaSnapshot) : { tables: [] };
       const tables = snapshot.tables ?? [];
-      await store.replace("table", tables.map((tb) => ({
+      await store().replace("table", tables.map((tb) => ({
         kind: "table", refId: `${s.id}:${tb.schema ? `${tb.schema}.` : ""}${tb.name}`, dataSourceId: s.id, title: tb.name,
         body: `${tb.schema ?? ""} ${tb.type} in ${s.name} ${tb.columns.map((c) => c.name).join(" ")}`,
       })), { dataSourceId: s.id });
-      await store.replace("column", tables.flatMap((tb) => tb.columns.map((c) => ({
+      await store().replace("column", tables.flatMap((tb) => tb.columns.map((c) => ({
         kind: "column" as const, refId: `${s.id}:${tb.schema ? `${tb.schema}.` : ""}${tb.name}.${c.name}`, dataSourceId: s.id, title: c.name,
         body: `${tb.name} ${c.type} in ${s.name}`,
       }))), { dataSourceId: s.id });
@@ -111,8 +111,8 @@ async function updateSearchIndex(): Promise<void> {
     const present = new Set(sources.map((s) => s.id));
     for (const id of known.keys()) {
       if (present.has(id)) continue;
-      await store.removeScope("table", id);
-      await store.removeScope("column", id);
+      await store().removeScope("table", id);
+      await store().removeScope("column", id);
     }
     await db.appSetting.upsert({ where: { key: sigKey("schema.sources") }, create: { key: sigKey("schema.sources"), value: sSig }, update: { value: sSig } });
     await saveSignature("schema", sSig);
@@ -150,16 +150,13 @@ export function titleBoost(title: string, terms: string[]): number {
 
 export async function search(principal: Principal, input: { q: string; types?: string[]; limit?: number }): Promise<SearchResult[]> {
   const user = requireActingUser(principal);
-  if (appDatabaseProvider() !== "sqlite") {
-    throw new AppError("SERVICE_UNAVAILABLE", "Search needs the SQLite app database in this version (its index is SQLite FTS5); a PostgreSQL index is not written yet");
-  }
   const terms = input.q.toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter((t) => t.length > 0).slice(0, 12);
   const kinds = [...new Set((input.types?.length ? input.types : [...SEARCH_TYPES]).map(searchKindOf).filter((k): k is SearchKind => !!k))];
   const limit = Math.min(Math.max(input.limit ?? 20, 1), 100);
   if (terms.length === 0) return [];
   await refreshSearchIndex();
   // Ranked first, filtered after: ask for more than the limit so filtering leaves enough.
-  const hits = await store.query(terms, kinds, limit * 5 + 50);
+  const hits = await store().query(terms, kinds, limit * 5 + 50);
   const readable = await readableDataSourceIds(user);
   const mayRead = (id: string | null) => !id || readable === "all" || readable.includes(id);
   const queryIds = hits.filter((h) => h.kind === "query").map((h) => h.refId);
