@@ -4,7 +4,8 @@ import { Duplex } from "node:stream";
 import type { IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { signedInUser } from "@/test/rest-client";
+import { generate } from "otplib";
+import { rest, signedInUser } from "@/test/rest-client";
 import { handleUpgrade } from "./gateway";
 import { registerWsRoutes } from "./routes";
 
@@ -129,5 +130,33 @@ describe("WebSocket upgrades that are refused for other reasons", () => {
     });
     expect(closed.code).toBe(4404);
     expect(JSON.parse(closed.messages[0]!)).toMatchObject({ type: "error", error: { code: "NOT_FOUND" } });
+  });
+});
+
+describe("WebSocket upgrades while two-factor sign-in is required", () => {
+  const setRequired = async (adminToken: string, requireMfa: boolean) =>
+    expect((await rest("PUT", "/settings", { token: adminToken, body: { organization: { require_mfa: requireMfa } } })).status).toBe(200);
+  const enrol = async (userToken: string) => {
+    const start = await rest("POST", "/auth/mfa/enroll", { token: userToken });
+    const code = await generate({ secret: start.body.secret as string, epoch: Math.floor(Date.now() / 1000) });
+    expect((await rest("POST", "/auth/mfa/confirm", { token: userToken, body: { code } })).status).toBe(200);
+  };
+
+  it("refuses a user who has not enrolled with 403, and serves them once they have", async () => {
+    const admin = await signedInUser("admin");
+    const analyst = await signedInUser("analyst");
+    await setRequired(admin.token, true);
+    try {
+      const refused = await rawUpgrade(`/ws/query/some-run?token=${analyst.token}`);
+      expect(refused.closed).toBe(true);
+      expect(refused.text).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+      expect(refused.text).toContain("two-factor");
+      await enrol(analyst.token);
+      const served = await rawUpgrade(`/ws/query/some-run?token=${analyst.token}`);
+      expect(served.text).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    } finally {
+      await enrol(admin.token);
+      await setRequired(admin.token, false);
+    }
   });
 });

@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { sessionFromCookie } from "../auth/next-auth-session";
 import { CLIENT_IP_HEADER } from "../context";
+import { mfaEnrollmentPending, mfaEnrollmentRequired } from "../services/settings/mfa-gate";
 import { AppError } from "../errors";
 import { sessionFromBearer, type Session } from "../services/auth/session";
 
@@ -79,6 +80,7 @@ function match(pathname: string): { route: WsRoute; params: Record<string, strin
 const STATUS: Record<number, { text: string; code: string }> = {
   400: { text: "Bad Request", code: "BAD_REQUEST" },
   401: { text: "Unauthorized", code: "UNAUTHORIZED" },
+  403: { text: "Forbidden", code: "FORBIDDEN" },
   404: { text: "Not Found", code: "NOT_FOUND" },
   500: { text: "Internal Server Error", code: "INTERNAL" },
 };
@@ -141,6 +143,8 @@ async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): 
     return reject(socket, 401, error instanceof AppError ? error.message : "Authentication failed");
   }
   if (!session) return reject(socket, 401, "Sign in first: pass ?token=<access token>");
+  // Live updates are data too: while two-factor sign-in is required and not yet on, they wait for it like every route.
+  if (await mfaEnrollmentPending(session.user.id)) return reject(socket, 403, mfaEnrollmentRequired().message);
   if (socket.destroyed) return;
   wss.handleUpgrade(request, socket, head, (ws) => {
     void Promise.resolve()
