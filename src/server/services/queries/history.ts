@@ -18,6 +18,9 @@ export async function ownRun(user: SessionUser, id: string) {
   return run;
 }
 
+/** Run sources that are Quarry's own reads, not the user's: kept out of their history. */
+export const BACKGROUND_SOURCES = ["dictionary"] as const;
+
 export interface HistoryFilter {
   page: number;
   pageSize: number;
@@ -30,6 +33,9 @@ export async function listHistory(principal: Principal, filter: HistoryFilter): 
   const user = requireActingUser(principal);
   const where = {
     userId: user.id,
+    // What Quarry read on the user's behalf (the dictionary's value samples for a first
+    // question) is audited like any read, but it is not something they ran.
+    NOT: { source: { in: [...BACKGROUND_SOURCES] } },
     ...(filter.dataSourceId ? { dataSourceId: filter.dataSourceId } : {}),
     ...(filter.status ? { status: filter.status } : {}),
     ...(filter.search ? { sql: { contains: filter.search } } : {}),
