@@ -245,6 +245,8 @@ describe.skipIf(!available)("several web processes and workers", () => {
     expect(status.status).toBe(200);
     expect(status.body.database.provider).toBe("postgresql");
     expect(status.body.jobs).toMatchObject({ backend: "bullmq", status: "ok", error: null });
+    expect(status.body.redis).toMatchObject({ configured: true, status: "ok", error: null });
+    expect(status.body.redis.latency_ms).toBeGreaterThan(0);
     // Two workers started; one was killed in the test before (Redis drops its connections).
     expect(status.body.jobs.workers.length).toBeGreaterThanOrEqual(1);
     expect(status.body.jobs.workers.length).toBeLessThanOrEqual(2);

@@ -5,7 +5,6 @@ import {
   Button,
   Card,
   Group,
-  Progress,
   SimpleGrid,
   Skeleton,
   Stack,
@@ -22,6 +21,7 @@ import {
   IconEraser,
   IconHeartbeat,
   IconLogin,
+  IconServer2,
   IconUserExclamation,
   IconUsers,
   IconUserPlus,
@@ -93,7 +93,6 @@ export function SystemPanel() {
   }
 
   const s = status.data;
-  const heapPct = s ? Math.round((s.memory.heapUsedBytes / Math.max(1, s.memory.heapTotalBytes)) * 100) : 0;
   const cached = s?.dataSources.filter((d) => d.schemaCached).length ?? 0;
 
   return (
@@ -114,7 +113,7 @@ export function SystemPanel() {
           ))}
         </SimpleGrid>
       ) : (
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="md">
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} spacing="md">
           <StatCard
             testId="system-status"
             icon={<IconHeartbeat size={20} />}
@@ -138,14 +137,17 @@ export function SystemPanel() {
           <StatCard
             icon={<IconCpu size={20} />}
             color="grape"
-            label="Memory"
+            label="Memory and load"
             value={formatBytes(s.memory.rssBytes)}
-            hint={
-              <>
-                Heap {formatBytes(s.memory.heapUsedBytes)} of {formatBytes(s.memory.heapTotalBytes)}
-                <Progress value={heapPct} size="xs" mt={4} color={heapPct > 85 ? "red" : "grape"} aria-label="Heap used" />
-              </>
-            }
+            hint={`Process RSS · event loop late by ${s.eventLoop.p50Ms} ms (median), ${s.eventLoop.p99Ms} ms (p99) since the last check`}
+          />
+          <StatCard
+            testId="system-redis"
+            icon={<IconServer2 size={20} />}
+            color={s.redis.status === "error" ? "red" : s.redis.status === "ok" ? "teal" : "gray"}
+            label="Redis"
+            value={s.redis.status === "off" ? "Not used" : s.redis.status === "ok" ? `${s.redis.latencyMs ?? "—"} ms` : "Error"}
+            hint={s.redis.status === "off" ? "One process: events, rate limits and jobs stay in memory" : (s.redis.error ?? "Event bus, shared rate limits, job queue")}
           />
         </SimpleGrid>
       )}

@@ -39,6 +39,8 @@ export const systemStatusDto = z.object({
     heapTotalBytes: z.number(),
     externalBytes: z.number(),
   }),
+  eventLoop: z.object({ p50Ms: z.number(), p99Ms: z.number(), maxMs: z.number() }),
+  redis: z.object({ configured: z.boolean(), status: z.enum(["ok", "error", "off"]), latencyMs: z.number().nullable(), error: z.string().nullable() }),
 });
 
 /** Data sources report their last recorded check; nothing here connects to them. */

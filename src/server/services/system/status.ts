@@ -1,12 +1,20 @@
 import "server-only";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { invalidateAll } from "../../cache";
 import { db } from "../../db";
 import { appDatabaseProvider } from "../../config/app-database";
 import { jobQueue, type JobBackendStatus } from "../../jobs";
+import { redisClient, redisUrl } from "../../redis";
 import { recordAudit } from "../audit";
 import { auditActorOf, requireAdmin, type Principal } from "../principal";
 
 const startedAt = Date.now();
+
+// How late timers fire in this process: the number that says whether it keeps up (a heap
+// percentage does not; V8 grows the heap to fit). Read and reset by each status check.
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
+const ms = (ns: number) => Math.round((ns / 1e6) * 10) / 10;
 
 export interface DataSourceStatus {
   id: string;
@@ -30,6 +38,25 @@ export interface SystemStatus {
   /** Read live from the backend: workers taking jobs now, queue depth, failed jobs. */
   jobs: JobBackendStatus;
   memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number };
+  /** Event-loop delay since the previous status check, milliseconds. */
+  eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** Redis (`REDIS_URL`): the bus, shared rate limits and the job queue of several processes. */
+  redis: { configured: boolean; status: "ok" | "error" | "off"; latencyMs: number | null; error: string | null };
+}
+
+async function redisStatus(): Promise<SystemStatus["redis"]> {
+  if (!redisUrl()) return { configured: false, status: "off", latencyMs: null, error: null };
+  const t0 = performance.now();
+  try {
+    await Promise.race([
+      redisClient().ping(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error("no answer within 1 s")), 1000).unref()),
+    ]);
+    return { configured: true, status: "ok", latencyMs: Math.round((performance.now() - t0) * 100) / 100, error: null };
+  } catch (error) {
+    console.error("[status] Redis did not answer:", (error as Error).message);
+    return { configured: true, status: "error", latencyMs: null, error: "Redis did not answer" };
+  }
 }
 
 /**
@@ -67,9 +94,12 @@ export async function systemStatus(principal: Principal): Promise<SystemStatus> 
       console.error("[status] the job backend did not answer:", error.message);
       return { backend: "in-process", status: "degraded", workers: [], depth: { waiting: 0, delayed: 0, running: 0 }, failed: { total: 0, recent: [] }, error: "The job backend did not answer" };
     });
+  const redis = await redisStatus();
   const mem = process.memoryUsage();
+  const eventLoop = { p50Ms: ms(loopDelay.percentile(50)), p99Ms: ms(loopDelay.percentile(99)), maxMs: ms(loopDelay.max) };
+  loopDelay.reset();
   return {
-    status: appDatabase.status === "ok" && jobs.status === "ok" ? "ok" : "degraded",
+    status: appDatabase.status === "ok" && jobs.status === "ok" && redis.status !== "error" ? "ok" : "degraded",
     timestamp: new Date(),
     version: process.env.npm_package_version ?? "0.1.0",
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
@@ -78,6 +108,8 @@ export async function systemStatus(principal: Principal): Promise<SystemStatus> 
     dataSources,
     jobs,
     memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal, externalBytes: mem.external },
+    eventLoop,
+    redis,
   };
 }
 

@@ -75,7 +75,7 @@ export const adminRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/admin/system/status", format, auth: "user", procedure: "admin.systemStatus", tag,
-    summary: "App, app database, data sources (last recorded check), jobs, uptime, Node.js and memory (admin)",
+    summary: "App, app database, Redis, data sources (last recorded check), jobs, uptime, Node.js, memory and event-loop delay (admin)",
     async handle({ principal }) {
       const s = await systemStatus(principal);
       return {
@@ -113,6 +113,8 @@ export const adminRoutes = [
             heap_total_bytes: s.memory.heapTotalBytes,
             external_bytes: s.memory.externalBytes,
           },
+          event_loop: { delay_p50_ms: s.eventLoop.p50Ms, delay_p99_ms: s.eventLoop.p99Ms, delay_max_ms: s.eventLoop.maxMs },
+          redis: { configured: s.redis.configured, status: s.redis.status, latency_ms: s.redis.latencyMs, error: s.redis.error },
         },
       };
     },

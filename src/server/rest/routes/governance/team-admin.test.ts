@@ -129,6 +129,12 @@ describe("/admin/system", () => {
     expect(res.body.jobs.failed).toMatchObject({ total: expect.any(Number), recent: expect.any(Array) });
     expect(res.body.uptime_seconds).toBeGreaterThanOrEqual(0);
     expect(res.body.memory.rss_bytes).toBeGreaterThan(0);
+    expect(res.body.redis).toEqual({ configured: false, status: "off", latency_ms: null, error: null });
+    const loop = res.body.event_loop as { delay_p50_ms: number; delay_p99_ms: number; delay_max_ms: number };
+    expect(Object.keys(loop).sort()).toEqual(["delay_max_ms", "delay_p50_ms", "delay_p99_ms"]);
+    expect(loop.delay_p50_ms).toBeGreaterThan(0); // a timer never fires early: some delay is always measured
+    expect(loop.delay_p99_ms).toBeGreaterThanOrEqual(loop.delay_p50_ms);
+    expect(loop.delay_max_ms).toBeGreaterThanOrEqual(loop.delay_p99_ms);
     expect(res.body.data_sources).toContainEqual(
       expect.objectContaining({ id: down.id, name: "Warehouse", status: "error", error: "connection refused" }),
     );
