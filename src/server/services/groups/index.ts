@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@prisma/client";
 import { db } from "../../db";
+import { containsText } from "../../db/text-filter";
 import { AppError, badRequest, conflict, notFound, validationFailed } from "../../errors";
 import { isUniqueViolation } from "../../errors/prisma";
 import { recordAudit } from "../audit";
@@ -68,7 +69,7 @@ export async function listGroups(
   requireActingUser(principal);
   const visibility = { asAdmin: isAdminPrincipal(principal) };
   const where: Prisma.GroupWhereInput = {
-    ...(input.search ? { name: { contains: input.search } } : {}),
+    ...(input.search ? { name: containsText(input.search) } : {}),
     ...(visibility.asAdmin ? {} : { NOT: { name: { startsWith: PERSONAL_PREFIX } } }),
   };
   const [rows, total] = await Promise.all([

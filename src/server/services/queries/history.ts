@@ -1,6 +1,7 @@
 import "server-only";
 import type { ResultColumn } from "../../connectors/types";
 import { db } from "../../db";
+import { containsText } from "../../db/text-filter";
 import { AppError, conflict, notFound } from "../../errors";
 import type { SessionUser } from "../auth/session";
 import { requireActingUser, type Principal } from "../principal";
@@ -38,7 +39,7 @@ export async function listHistory(principal: Principal, filter: HistoryFilter): 
     NOT: { source: { in: [...BACKGROUND_SOURCES] } },
     ...(filter.dataSourceId ? { dataSourceId: filter.dataSourceId } : {}),
     ...(filter.status ? { status: filter.status } : {}),
-    ...(filter.search ? { sql: { contains: filter.search } } : {}),
+    ...(filter.search ? { sql: containsText(filter.search) } : {}),
   };
   await flushRuns();
   const [rows, total] = await Promise.all([

@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma, SavedQuery, SavedQueryVersion } from "@prisma/client";
 import { createTwoFilesPatch } from "diff";
 import { db } from "../../db";
+import { containsText } from "../../db/text-filter";
 import { forbidden, notFound, validationFailed } from "../../errors";
 import { assertAccess } from "../access";
 import { recordAudit } from "../audit";
@@ -153,7 +154,7 @@ export async function listSavedQueries(principal: Principal, input: SavedQueryLi
   const filters: Prisma.SavedQueryWhereInput[] = [visible];
   if (input.search) {
     filters.push({
-      OR: [{ title: { contains: input.search } }, { description: { contains: input.search } }, { sql: { contains: input.search } }, { tags: { contains: input.search.toLowerCase() } }],
+      OR: [{ title: containsText(input.search) }, { description: containsText(input.search) }, { sql: containsText(input.search) }, { tags: { contains: input.search.toLowerCase() } }],
     });
   }
   if (input.tag) filters.push({ tags: { contains: JSON.stringify(input.tag.trim().toLowerCase()) } });

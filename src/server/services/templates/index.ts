@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma, QueryTemplate } from "@prisma/client";
 import { PARAMETER_TYPES, parameterNames, type ParameterDefinition } from "@/lib/sql-parameters";
 import { db } from "../../db";
+import { containsText } from "../../db/text-filter";
 import { forbidden, notFound, validationFailed } from "../../errors";
 import { recordAudit } from "../audit";
 import { auditActorOf, requireActingUser, type Principal } from "../principal";
@@ -150,7 +151,7 @@ export async function listTemplates(principal: Principal, input: TemplateListInp
   if (input.engine) filters.push({ OR: [{ engines: "[]" }, { engines: { contains: JSON.stringify(input.engine) } }] });
   if (input.search) {
     const s = input.search.trim();
-    filters.push({ OR: [{ title: { contains: s } }, { description: { contains: s } }, { sql: { contains: s } }, { tags: { contains: s.toLowerCase() } }] });
+    filters.push({ OR: [{ title: containsText(s) }, { description: containsText(s) }, { sql: containsText(s) }, { tags: { contains: s.toLowerCase() } }] });
   }
   const where: Prisma.QueryTemplateWhereInput = { AND: filters };
   const [rows, total, categories] = await Promise.all([

@@ -2,6 +2,7 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 import type { Role } from "@/lib/roles";
 import { db } from "../../db";
+import { containsText } from "../../db/text-filter";
 import { forbidden, notFound } from "../../errors";
 import { toUserRecord, type UserRecord } from "../auth/users";
 import { isAdminPrincipal, requireActingUser, requireAdmin, type Principal } from "../principal";
@@ -23,9 +24,9 @@ export async function listUsers(principal: Principal, input: UserListInput): Pro
     ...(input.search
       ? {
           OR: [
-            { email: { contains: input.search.toLowerCase() } },
-            { username: { contains: input.search } },
-            { fullName: { contains: input.search } },
+            { email: containsText(input.search) },
+            { username: containsText(input.search) },
+            { fullName: containsText(input.search) },
           ],
         }
       : {}),
