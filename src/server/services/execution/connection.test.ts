@@ -1,25 +1,17 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/server/db";
 import { dataSourceRow, updateDataSource } from "@/server/services/datasources/crud";
 import { toSessionUser } from "@/server/services/auth/session";
 import { createUser } from "@/server/services/auth/users";
 import { userPrincipal } from "@/server/services/principal";
+import { sqliteDataSource } from "@/test/fixtures";
 import { closeAllConnections, connectorFor, evictDataSourceConnector } from "./connection";
 
-const file = path.join(mkdtempSync(path.join(tmpdir(), "quarry-conn-")), "small.sqlite");
 let id = "";
 
 /** Pools of a data source outlive neither an eviction nor an edit of its connection settings, and survive the rest. */
 describe("connectorFor", () => {
   beforeAll(async () => {
-    const sqlite = new Database(file);
-    sqlite.exec("CREATE TABLE t (x INTEGER)");
-    sqlite.close();
-    id = (await db.dataSource.create({ data: { name: `conn-${Date.now()}`, engine: "sqlite", database: file } })).id;
+    id = (await sqliteDataSource("CREATE TABLE t (x INTEGER)", "conn")).id;
   });
   afterAll(() => closeAllConnections());
 

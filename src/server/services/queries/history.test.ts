@@ -1,7 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import Database from "better-sqlite3";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { flushAudit } from "@/server/services/audit";
@@ -10,18 +6,14 @@ import { createUser } from "@/server/services/auth/users";
 import { sample } from "@/server/services/dictionary/auto-guess";
 import { execution } from "@/server/services/execution";
 import { userPrincipal, type Principal } from "@/server/services/principal";
-import { grant } from "@/test/fixtures";
+import { grant, sqliteDataSource } from "@/test/fixtures";
 import { listHistory } from "./history";
 
 let principal: Principal;
 let dataSourceId = "";
 
 beforeAll(async () => {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "quarry-history-")), "h.sqlite");
-  const sqlite = new Database(file);
-  sqlite.exec("CREATE TABLE fruit (name TEXT); INSERT INTO fruit VALUES ('apple'), ('pear');");
-  sqlite.close();
-  dataSourceId = (await db.dataSource.create({ data: { name: `history-${Date.now()}`, engine: "sqlite", database: file } })).id;
+  dataSourceId = (await sqliteDataSource("CREATE TABLE fruit (name TEXT); INSERT INTO fruit VALUES ('apple'), ('pear');", "history")).id;
   const u = await createUser({ email: `history-${Date.now()}@example.test`, password: "correct-horse-9", role: "analyst" });
   await grant(u.id, dataSourceId, { canRead: true });
   principal = userPrincipal(toSessionUser(u));
