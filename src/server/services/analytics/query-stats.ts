@@ -159,7 +159,7 @@ export async function exportAnalytics(principal: Principal, opts: { days?: numbe
   const w = windowOf(opts);
   if (opts.format === "json") {
     const [usage, performance, tokens] = await Promise.all([usageAnalytics(principal, opts), performanceAnalytics(principal, opts), tokenStats(principal, { days: w.days })]);
-    return { contentType: "application/json", filename: `analytics-${me.username}.json`, body: JSON.stringify({ user: { id: me.id, username: me.username }, exportedAt: new Date().toISOString(), usage, performance, tokens }, null, 2) };
+    return { format: "json" as const, filename: `analytics-${me.username}.json`, document: { user: { id: me.id, username: me.username }, exportedAt: new Date().toISOString(), usage, performance, tokens } };
   }
   const runs = await runsIn({ userId: me.id }, w.from, w.to);
   const calls = await db.aiCall.findMany({ where: { userId: me.id, createdAt: { gte: w.from, lte: w.to } }, orderBy: { createdAt: "asc" }, take: MAX_ROWS });
@@ -172,5 +172,5 @@ export async function exportAnalytics(principal: Principal, opts: { days?: numbe
   const lines = ["type,id,created_at,status,source_or_purpose,data_source_id,execution_time_ms,row_count,model,prompt_tokens,completion_tokens,text"];
   for (const r of runs) lines.push(["query", r.id, r.createdAt.toISOString(), r.status, r.source, r.dataSourceId, r.executionTimeMs, r.rowCount, "", "", "", r.sql.slice(0, 2000)].map(cell).join(","));
   for (const c of calls) lines.push(["ai_call", c.id, c.createdAt.toISOString(), c.outcome, c.purpose, c.dataSourceId, c.latencyMs, "", c.model, c.promptTokens ?? 0, c.completionTokens ?? 0, c.question].map(cell).join(","));
-  return { contentType: "text/csv; charset=utf-8", filename: `analytics-${me.username}.csv`, body: `${lines.join("\n")}\n` };
+  return { format: "csv" as const, filename: `analytics-${me.username}.csv`, csv: `${lines.join("\n")}\n` };
 }
