@@ -13,7 +13,7 @@ const daysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).optio
 
 export const analyticsRoutes = [
   defineRoute({
-    method: "GET", path: "/analytics/queries", format: "insight", auth: "user", procedure: "analytics.queries", tag,
+    method: "GET", path: "/analytics/queries", format: "insight", auth: "user", procedure: "usage.usage", tag,
     summary: "Query statistics: totals, average execution time, today, this week (admins: `scope=system` for everyone)",
     query: z.object({ scope: z.enum(["me", "system"]).optional() }),
     async handle({ principal, query }) {
@@ -21,21 +21,21 @@ export const analyticsRoutes = [
     },
   }),
   defineRoute({
-    method: "GET", path: "/analytics/usage", format: "insight", auth: "user", procedure: "analytics.usage", tag,
+    method: "GET", path: "/analytics/usage", format: "insight", auth: "user", procedure: "usage.usage", tag,
     summary: "The caller's usage per day, by source, status and data source (default last 30 days)", query: daysQuery,
     async handle({ principal, query }) {
       return { body: snakeKeys(await usageAnalytics(principal, { days: query.days })) };
     },
   }),
   defineRoute({
-    method: "GET", path: "/analytics/performance", format: "insight", auth: "user", procedure: "analytics.performance", tag,
+    method: "GET", path: "/analytics/performance", format: "insight", auth: "user", procedure: "usage.performance", tag,
     summary: "The caller's slowest queries, error rate and timings by data source", query: daysQuery,
     async handle({ principal, query }) {
       return { body: snakeKeys(await performanceAnalytics(principal, { days: query.days })) };
     },
   }),
   defineRoute({
-    method: "GET", path: "/analytics/export", format: "insight", auth: "user", procedure: "analytics.export", tag,
+    method: "GET", path: "/analytics/export", format: "insight", auth: "user", procedure: "usage.usage", tag,
     summary: "The caller's analytics as a JSON document or CSV rows (`format=json|csv`)",
     query: daysQuery.extend({ format: z.enum(["json", "csv"]).default("json") }),
     async handle({ principal, query }) {
@@ -50,14 +50,14 @@ export const analyticsRoutes = [
     },
   }),
   defineRoute({
-    method: "GET", path: "/analytics/system/usage", format: "insight", auth: "user", procedure: "analytics.usage", tag,
+    method: "GET", path: "/analytics/system/usage", format: "insight", auth: "user", procedure: "usage.usage", tag,
     summary: "Usage of the whole system, with the most active users (admin)", query: daysQuery,
     async handle({ principal, query }) {
       return { body: snakeKeys(await usageAnalytics(principal, { days: query.days, system: true })) };
     },
   }),
   defineRoute({
-    method: "GET", path: "/analytics/system/performance", format: "insight", auth: "user", procedure: "analytics.performance", tag,
+    method: "GET", path: "/analytics/system/performance", format: "insight", auth: "user", procedure: "usage.performance", tag,
     summary: "Performance of the whole system (admin)", query: daysQuery,
     async handle({ principal, query }) {
       return { body: snakeKeys(await performanceAnalytics(principal, { days: query.days, system: true })) };
