@@ -104,7 +104,7 @@ export function AnswerCard({ a }: { a: AnswerView }) {
             </Tabs.Panel>
             <Tabs.Panel value="chart">
               <Box h={320} data-testid="chat-chart">
-                <ResultsChart columns={columns} rows={rows} />
+                <ResultsChart columns={columns} rows={rows} preferred={a.chart === "bar" || a.chart === "line" || a.chart === "pie" ? a.chart : undefined} />
               </Box>
             </Tabs.Panel>
           </Tabs>

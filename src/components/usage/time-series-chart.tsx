@@ -11,6 +11,11 @@ export interface SeriesSpec {
 }
 
 const day = new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", timeZone: "UTC" });
+/** Recharts calls formatters with undefined too (an empty tooltip): those get no label. */
+const dayOf = (v: unknown) => {
+  const d = new Date(Number(v));
+  return Number.isFinite(d.getTime()) ? day.format(d) : "";
+};
 const compact = new Intl.NumberFormat(undefined, { notation: "compact", maximumFractionDigits: 1 });
 
 /**
@@ -42,10 +47,10 @@ export function TimeSeriesChart({ points, left, right, height = 260, testId }: {
         withRightYAxis={!!right}
         yAxisLabel={left.label}
         rightYAxisLabel={right?.label}
-        xAxisProps={{ type: "number", scale: "time", domain: ["dataMin", "dataMax"], tickFormatter: (v: number) => day.format(new Date(v)) }}
+        xAxisProps={{ type: "number", scale: "time", domain: ["dataMin", "dataMax"], tickFormatter: dayOf }}
         yAxisProps={{ tickFormatter: (v: number) => compact.format(v), allowDecimals: false }}
         rightYAxisProps={{ tickFormatter: (v: number) => compact.format(v), allowDecimals: false }}
-        tooltipProps={{ labelFormatter: (v: unknown) => day.format(new Date(Number(v))) }}
+        tooltipProps={{ labelFormatter: dayOf }}
         valueFormatter={(v) => v.toLocaleString()}
       />
     </div>

@@ -122,6 +122,36 @@ describe("the built-in engine in a conversation", () => {
   });
 });
 
+describe("safety in a conversation", () => {
+  it("a change becomes an approval request shown in the conversation; a reader is refused and told why", async () => {
+    const writer = await signedInUser("analyst");
+    await grant(writer.user.id, dsId, { canRead: true, canWrite: true });
+    const id = await newSession(writer);
+    const res = await ask(id, "delete all cancelled orders", {}, writer);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: "pending_approval", requires_approval: true, sql: "DELETE FROM orders WHERE status = 'cancelled'" });
+    expect((await db.approvalRequest.findUniqueOrThrow({ where: { id: res.body.approval_id } })).status).toBe("pending");
+    const stored = await rest("GET", `/chat/sessions/${id}/messages`, { token: writer.token });
+    expect(stored.body.messages[1]).toMatchObject({ role: "assistant", status: "pending_approval", approval_id: res.body.approval_id });
+
+    const readerSession = await newSession();
+    const refused = await ask(readerSession, "delete all cancelled orders");
+    expect(refused.status).toBe(403);
+    const after = await rest("GET", `/chat/sessions/${readerSession}/messages`, { token: u.analyst.token });
+    expect(after.body.messages[1]).toMatchObject({ role: "assistant", status: "failed" });
+    expect(after.body.messages[1].error).toBeTruthy();
+  });
+
+  it("says what it could not map instead of guessing", async () => {
+    const id = await newSession();
+    const res = await ask(id, "How many unicorns live in Narnia?", { engine: "builtin" });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe("unanswered");
+    expect(res.body.sql).toBeNull();
+    expect(res.body.message).toMatch(/unicorn|Narnia/i);
+  });
+});
+
 describe("a model in a conversation", () => {
   it("streams the answer token by token and records its usage", async () => {
     const id = await newSession();
