@@ -7,6 +7,7 @@ import { signInAsAdmin } from "./fixtures";
  * usage dashboard shows both calls; the SQL opens in the editor.
  */
 const DEMO = "Demo retail (SQLite)";
+const SCREENSHOTS = "test-results/screenshots";
 
 test("a follow-up refines the previous answer, shows a chart, and the usage dashboard counts the calls", async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 1000 });
@@ -40,6 +41,7 @@ test("a follow-up refines the previous answer, shows a chart, and the usage dash
   await expect(sql).toContainText("regions");
   await expect(second.getByTestId("chat-chart").getByTestId("results-chart")).toBeVisible();
   await expect(second.locator(".recharts-surface").first()).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/chat.png` });
 
   // the conversation is stored: after a reload the session holds both turns
   await page.reload();
@@ -56,10 +58,12 @@ test("a follow-up refines the previous answer, shows a chart, and the usage dash
   const callsToday = Number((await page.getByTestId("usage-calls-today-value").innerText()).replace(/\D/g, ""));
   expect(callsToday).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId("usage-daily-chart").locator(".recharts-surface")).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/usage.png`, fullPage: true });
 
   // and the admin analytics page draws the system's series
   await page.goto("/analytics");
   await expect(page.getByTestId("system-queries-chart").locator(".recharts-surface")).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/analytics.png`, fullPage: true });
   const aiCalls = Number((await page.getByTestId("system-ai-calls-value").innerText()).replace(/\D/g, ""));
   expect(aiCalls).toBeGreaterThanOrEqual(2);
 });

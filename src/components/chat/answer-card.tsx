@@ -65,6 +65,7 @@ export function AnswerCard({ a }: { a: AnswerView }) {
           </Group>
           <Steps a={a} />
         </Group>
+        {a.status === "answered" && a.content && !a.understoodAs && <Text size="xs" c="dimmed" data-testid="chat-summary">{a.content}</Text>}
         {a.understoodAs && <Text size="xs" c="dimmed" data-testid="chat-understood">Understood as “{a.understoodAs}”{a.changes?.length ? ` — ${a.changes.join("; ")}` : ""}</Text>}
         {a.status === "streaming" && a.streamed && !a.sql && (
           <Text size="sm" ff="monospace" style={{ whiteSpace: "pre-wrap" }} data-testid="chat-stream">{a.streamed}</Text>

@@ -67,7 +67,7 @@ export function ChatWorkspace() {
   const modelReady = status.data?.engines.find((e) => e.name === "provider")?.available;
 
   return (
-    <Group align="stretch" gap="md" wrap="nowrap" p="md" h="calc(100dvh - var(--app-shell-header-height, 56px))" style={{ overflow: "hidden" }}>
+    <Group align="stretch" gap="md" wrap="nowrap" p="md" h="calc(100dvh - var(--app-shell-header-height, 56px) - 3rem)" style={{ overflow: "hidden" }}>
       <Box w={260} style={{ flexShrink: 0 }}>
         <SessionList active={active} onSelect={(id) => (turn.dismiss(), setActive(id))} onCreate={() => create.mutate({ dataSourceId: source ?? undefined })} creating={create.isPending} />
       </Box>

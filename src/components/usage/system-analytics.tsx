@@ -85,7 +85,7 @@ export function SystemAnalytics() {
             <Table.Thead><Table.Tr><Table.Th>SQL</Table.Th><Table.Th>Source</Table.Th><Table.Th ta="right">ms</Table.Th></Table.Tr></Table.Thead>
             <Table.Tbody>
               {perf.data?.slowestQueries.map((q) => (
-                <Table.Tr key={q.id}><Table.Td maw={380} style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", fontFamily: "monospace" }}>{q.sql}</Table.Td><Table.Td>{q.dataSourceName ?? "—"}</Table.Td><Table.Td ta="right">{n(q.executionTimeMs)}</Table.Td></Table.Tr>
+                <Table.Tr key={q.id}><Table.Td maw={380} style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", fontFamily: "monospace" }}>{q.sql}</Table.Td><Table.Td style={{ whiteSpace: "nowrap" }}>{q.dataSourceName ?? "—"}</Table.Td><Table.Td ta="right">{n(q.executionTimeMs)}</Table.Td></Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
