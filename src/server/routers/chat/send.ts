@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { chatTurn } from "../../services/chat/turn";
+import { detachedChatTurn } from "../../services/chat/turn";
 import { authedProcedure } from "../../trpc";
 import { chatEventDto } from "./dto";
 
@@ -19,5 +19,5 @@ export const send = authedProcedure
     }),
   )
   .subscription(async function* ({ ctx, input }) {
-    for await (const event of chatTurn(ctx.principal, input.sessionId, input)) yield chatEventDto.parse(event);
+    for await (const event of detachedChatTurn(ctx.principal, input.sessionId, input)) yield chatEventDto.parse(event);
   });

@@ -4,7 +4,7 @@ import { userPrincipal } from "@/server/services/principal";
 import { demoDatabaseFile, grant } from "@/test/fixtures";
 import { startOpenAiServer, type OpenAiTestServer } from "@/test/openai-server";
 import { rest, signedInUser } from "@/test/rest-client";
-import { chatTurn, type ChatEvent } from "./turn";
+import { chatTurn, detachedChatTurn, type ChatEvent } from "./turn";
 
 /**
  * Chat, token usage and statistics end to end: REST and the streamed turn, the
@@ -140,6 +140,25 @@ describe("safety in a conversation", () => {
     const after = await rest("GET", `/chat/sessions/${readerSession}/messages`, { token: u.analyst.token });
     expect(after.body.messages[1]).toMatchObject({ role: "assistant", status: "failed" });
     expect(after.body.messages[1].error).toBeTruthy();
+  });
+
+  it("an unknown data source stores nothing; a listener that leaves does not cut the answer short", async () => {
+    const id = await newSession();
+    const unknown = await ask(id, "How many products do we have?", { database_id: "no-such-source" });
+    expect(unknown.status).toBe(404);
+    expect(await db.chatMessage.count({ where: { sessionId: id } })).toBe(0);
+
+    const turn = detachedChatTurn(userPrincipal(u.analyst.user), id, { content: "How many products do we have?" });
+    expect((await turn.next()).value).toMatchObject({ type: "user" });
+    await turn.return(undefined);
+    // the token record is the turn's last write
+    let calls = 0;
+    for (let i = 0; i < 100 && calls === 0; i++) {
+      calls = await db.aiCall.count({ where: { chatSessionId: id } });
+      if (!calls) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(calls).toBe(1);
+    expect(await db.chatMessage.count({ where: { sessionId: id, role: "assistant", status: "answered" } })).toBe(1);
   });
 
   it("says what it could not map instead of guessing", async () => {

@@ -53,11 +53,12 @@ export async function* chatTurn(principal: Principal, sessionId: string, input: 
   if (!content) throw validationFailed([{ field: "content", message: "required" }]);
   if (content.length > MAX_QUESTION) throw validationFailed([{ field: "content", message: `at most ${MAX_QUESTION} characters` }]);
   const started = performance.now();
-  const history = await db.chatMessage.findMany({ where: { sessionId }, orderBy: { createdAt: "desc" }, take: HISTORY });
-  const userMsg = await db.chatMessage.create({ data: { sessionId, role: "user", content, dataSourceId: input.dataSourceId ?? session.dataSourceId } });
-  yield { type: "user", message: messageView(userMsg) };
-
+  // The data source is checked (and its values sampled once) before anything is stored:
+  // an unknown or unreadable source leaves no question without an answer.
   const ctx = await loadNlContext(principal, input.dataSourceId ?? session.dataSourceId ?? stateOf(session)?.dataSourceId);
+  const history = await db.chatMessage.findMany({ where: { sessionId }, orderBy: { createdAt: "desc" }, take: HISTORY });
+  const userMsg = await db.chatMessage.create({ data: { sessionId, role: "user", content, dataSourceId: ctx.d.dataSourceId } });
+  yield { type: "user", message: messageView(userMsg) };
   const saved = stateOf(session);
   // A question about another data source starts afresh.
   const prev = saved && saved.dataSourceId === ctx.d.dataSourceId ? saved : null;
@@ -173,6 +174,44 @@ export async function* chatTurn(principal: Principal, sessionId: string, input: 
     throw failure;
   }
   yield { type: "done", message: messageView(assistant), tokens: { prompt: answer.tokens.prompt ?? 0, completion: answer.tokens.completion ?? 0 } };
+}
+
+/**
+ * The turn runs to its end even when the listener leaves (a closed tab, a dropped
+ * connection): the answer, its token record and the session state are always written.
+ */
+export function detachedChatTurn(principal: Principal, sessionId: string, input: ChatTurnInput): AsyncGenerator<ChatEvent> {
+  const queue: ChatEvent[] = [];
+  let finished = false;
+  let failure: unknown = null;
+  const signal: { wake: (() => void) | null } = { wake: null };
+  void (async () => {
+    try {
+      for await (const e of chatTurn(principal, sessionId, input)) {
+        queue.push(e);
+        signal.wake?.();
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      finished = true;
+      signal.wake?.();
+    }
+  })();
+  return (async function* () {
+    for (;;) {
+      if (queue.length) {
+        yield queue.shift()!;
+        continue;
+      }
+      if (finished) {
+        if (failure) throw failure;
+        return;
+      }
+      await new Promise<void>((resolve) => (signal.wake = resolve));
+      signal.wake = null;
+    }
+  })();
 }
 
 /** Drains a turn (REST): the stored answer, or the error that ended it. */
