@@ -12,15 +12,19 @@ import { TimeSeriesChart } from "./time-series-chart";
 const n = (v: number) => v.toLocaleString();
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
-/** Token and request limits per role (admin): empty means no limit. */
+type LimitKey = "dailyTokens" | "monthlyTokens" | "dailyRequests" | "monthlyRequests";
+
+/** Token and request limits per role or per user (admin): empty means no limit; a user's own value wins. */
 function LimitsEditor() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const limits = useQuery(trpc.usage.limits.queryOptions());
-  const [role, setRole] = useState<string>("analyst");
-  const row = limits.data?.find((l) => l.scope === "role" && l.subject === role);
-  const [values, setValues] = useState<Record<string, number | null>>({});
-  const value = (k: "dailyTokens" | "monthlyTokens" | "dailyRequests" | "monthlyRequests") => (k in values ? (values[k] ?? null) : (row?.[k] ?? null));
+  const users = useQuery(trpc.users.list.queryOptions({ page: 1, pageSize: 200 }));
+  const [scope, setScope] = useState<"role" | "user">("role");
+  const [subject, setSubject] = useState<string | null>("analyst");
+  const row = limits.data?.find((l) => l.scope === scope && l.subject === subject);
+  const [values, setValues] = useState<Partial<Record<LimitKey, number | null>>>({});
+  const value = (k: LimitKey) => (k in values ? (values[k] ?? null) : (row?.[k] ?? null));
   const save = useMutation(trpc.usage.setLimit.mutationOptions({
     onSuccess: () => {
       setValues({});
@@ -29,21 +33,25 @@ function LimitsEditor() {
     },
     onError: (e) => notifyError("Limits not saved", e),
   }));
-  const field = (k: "dailyTokens" | "monthlyTokens" | "dailyRequests" | "monthlyRequests", label: string) => (
-    <NumberInput label={label} placeholder="no limit" min={0} allowDecimal={false} value={value(k) ?? ""} onChange={(v) => setValues((s) => ({ ...s, [k]: v === "" ? null : Number(v) }))} data-testid={`limit-${k}`} />
+  const field = (k: LimitKey, label: string) => (
+    <NumberInput label={label} placeholder="no limit" min={0} allowDecimal={false} value={value(k) ?? ""} onChange={(v) => setValues((s) => ({ ...s, [k]: v === "" ? null : Number(v) }))} data-testid={`limit-${k}`} w={150} />
   );
+  const subjects = scope === "role"
+    ? [...ROLES].map((r) => ({ value: r, label: r }))
+    : (users.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.username} (${u.role})` }));
   return (
     <Paper withBorder p="md" radius="md">
-      <Text fw={600} mb="sm">Model limits per role</Text>
+      <Text fw={600} mb="sm">Model limits</Text>
       <Group align="flex-end">
-        <Select label="Role" data={[...ROLES]} value={role} onChange={(r) => (r && setRole(r), setValues({}))} allowDeselect={false} w={160} />
+        <SegmentedControl value={scope} onChange={(v) => (setScope(v as "role" | "user"), setSubject(v === "role" ? "analyst" : null), setValues({}))} data={[{ value: "role", label: "Per role" }, { value: "user", label: "Per user" }]} />
+        <Select label={scope === "role" ? "Role" : "User"} data={subjects} value={subject} onChange={(v) => (setSubject(v), setValues({}))} allowDeselect={false} searchable={scope === "user"} w={220} />
         {field("dailyTokens", "Tokens per day")}
         {field("monthlyTokens", "Tokens per month")}
         {field("dailyRequests", "Model calls per day")}
         {field("monthlyRequests", "Model calls per month")}
-        <Button loading={save.isPending} onClick={() => save.mutate({ scope: "role", subject: role, dailyTokens: value("dailyTokens"), monthlyTokens: value("monthlyTokens"), dailyRequests: value("dailyRequests"), monthlyRequests: value("monthlyRequests") })}>Save</Button>
+        <Button disabled={!subject} loading={save.isPending} onClick={() => subject && save.mutate({ scope, subject, dailyTokens: value("dailyTokens"), monthlyTokens: value("monthlyTokens"), dailyRequests: value("dailyRequests"), monthlyRequests: value("monthlyRequests") })}>Save</Button>
       </Group>
-      <Text size="xs" c="dimmed" mt="xs">A user&apos;s own limit (set over REST: PUT /api/v1/tokens/limits) wins over their role&apos;s. The built-in engine is never limited.</Text>
+      <Text size="xs" c="dimmed" mt="xs">A user&apos;s own value wins over their role&apos;s. Over a limit the model is not called (429); the built-in engine is never limited.</Text>
     </Paper>
   );
 }
