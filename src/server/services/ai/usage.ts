@@ -4,7 +4,7 @@ import { db } from "../../db";
 import { AppError, notFound, validationFailed } from "../../errors";
 import { isRole, ROLES } from "@/lib/roles";
 import { recordAudit } from "../audit";
-import { auditActorOf, requireActingUser, requireAdmin, type Principal } from "../principal";
+import { auditActorOf, requireAdmin, type Principal } from "../principal";
 import type { SessionUser } from "../auth/session";
 
 /**
@@ -180,11 +180,4 @@ export async function setLimit(principal: Principal, input: { scope: "user" | "r
   else row = toRow(await db.tokenLimit.upsert({ where: key, create: { scope: input.scope, subject: input.subject, ...values, updatedById: admin.id }, update: { ...values, updatedById: admin.id } }));
   await recordAudit(auditActorOf(principal), { action: "set_token_limit", resourceType: "token_limit", resourceId: `${input.scope}:${input.subject}`, details: { ...values } });
   return row;
-}
-
-/** The caller's own limits and what is left of them. */
-export async function myLimits(principal: Principal) {
-  const user = requireActingUser(principal);
-  const [limits, status] = await Promise.all([effectiveLimits(user), limitStatus(user)]);
-  return { limits, status };
 }
