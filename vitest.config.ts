@@ -16,6 +16,7 @@ const APP_STATE_SUITES = [
   "src/server/services/search/**/*.test.ts",
   "src/server/jobs/**/*.test.ts",
   "src/server/boot/**/*.test.ts",
+  "src/server/services/chat/**/*.test.ts",
 ];
 
 export default defineConfig({

@@ -3,7 +3,7 @@ import { expect, type Page } from "@playwright/test";
 /** The first administrator the e2e server is started with (playwright.config.ts). */
 export const E2E_ADMIN = { email: "admin@e2e.test", password: "e2e-admin-pass" } as const;
 
-export const NAV_LABELS = ["Editor", "Ask", "Chat", "Templates", "Dictionary", "Pipelines", "Approvals", "Admin"] as const;
+export const NAV_LABELS = ["Editor", "Ask", "Chat", "Templates", "Dictionary", "Pipelines", "Approvals", "Usage", "Analytics", "Admin"] as const;
 
 /** Fills and submits the sign-in form on the page the browser is on. */
 export async function submitLogin(page: Page, identifier: string, password: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -29,6 +29,20 @@ const read = (req: IncomingMessage) =>
     req.on("end", () => resolve(data));
   });
 
+/** A streamed reply (`stream: true`): the content in a few server-sent chunks, the usage in the last one, then [DONE]. */
+function streamReply(res: ServerResponse, reply: ScriptedReply, model: string, n: number) {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  const content = reply.content ?? "";
+  const size = Math.max(1, Math.ceil(content.length / 4));
+  const chunk = (delta: object, extra: object = {}) =>
+    res.write(`data: ${JSON.stringify({ id: `chatcmpl-${n}`, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model, choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`);
+  chunk({ role: "assistant", content: "" });
+  for (let i = 0; i < content.length; i += size) chunk({ content: content.slice(i, i + size) });
+  const usage = reply.usage === null ? {} : { usage: { ...(reply.usage ?? { prompt_tokens: 100, completion_tokens: 10 }), total_tokens: (reply.usage?.prompt_tokens ?? 100) + (reply.usage?.completion_tokens ?? 10) } };
+  res.write(`data: ${JSON.stringify({ id: `chatcmpl-${n}`, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model, choices: [{ index: 0, delta: {}, finish_reason: "stop" }], ...usage })}\n\n`);
+  res.end("data: [DONE]\n\n");
+}
+
 export async function startOpenAiServer(): Promise<OpenAiTestServer> {
   const queue: ScriptedReply[] = [];
   const requests: OpenAiTestServer["requests"] = [];
@@ -49,6 +63,7 @@ export async function startOpenAiServer(): Promise<OpenAiTestServer> {
       res.end(JSON.stringify({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }));
       return;
     }
+    if ((body as { stream?: boolean })?.stream) return streamReply(res, reply, (body as { model?: string }).model ?? "test-model", requests.length);
     res.writeHead(200, { "content-type": "application/json" });
     if (reply.raw !== undefined) return void res.end(reply.raw);
     res.end(

@@ -14,6 +14,7 @@ import { EditorTabs } from "./tabs/editor-tabs";
 import { EditorToolbar } from "./editor-toolbar";
 import { HistoryPanel } from "./sidebar/history-panel";
 import { ParameterBar } from "./parameter-bar";
+import { useSqlOpener } from "./use-sql-opener";
 import { useTemplateOpener } from "./use-template-opener";
 import { ResultsPanel } from "./run/results-panel";
 import { SaveQueryModal } from "./sidebar/save-query-modal";
@@ -75,6 +76,7 @@ export function Workbench({ userEmail }: { userEmail: string }) {
   }, []);
   const actions = useWorkbenchActions({ api, source, sources: sources.data, chooseSource, tabs, runner, parameterValues: paramValues });
   useTemplateOpener(tabs, (defaults) => setParamValues((v) => ({ ...v, ...defaults })));
+  useSqlOpener(tabs, chooseSource);
 
   // Monaco's completion provider reads these at completion time.
   const completionState = useRef<{ tables: readonly SchemaTable[]; engine: Engine | undefined; aliases: readonly CompletionAlias[] }>({

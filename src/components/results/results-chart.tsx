@@ -18,11 +18,16 @@ const full = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 interface ResultsChartProps {
   columns: readonly ResultColumn[];
   rows: readonly ResultRow[];
+  /** A chart type asked for (the chat's "as a pie chart"); the suggestion's columns stay. */
+  preferred?: ChartSpec["type"];
 }
 
 /** A chart of the result, starting from the best guess for its column kinds. */
-export default function ResultsChart({ columns, rows }: ResultsChartProps) {
-  const suggested = useMemo(() => suggestChart(columns, rows), [columns, rows]);
+export default function ResultsChart({ columns, rows, preferred }: ResultsChartProps) {
+  const suggested = useMemo(() => {
+    const s = suggestChart(columns, rows);
+    return s && preferred && preferred !== s.type ? { ...s, type: preferred } : s;
+  }, [columns, rows, preferred]);
   const options = useMemo(() => chartableColumns(columns, rows), [columns, rows]);
   const [chosen, setChosen] = useState<ChartSpec | null>(null);
   const spec = chosen ?? suggested;

@@ -1,7 +1,9 @@
 import {
   IconBook2,
+  IconChartLine,
   IconChecklist,
   IconCode,
+  IconGauge,
   IconMessageChatbot,
   IconTemplate,
   IconSettings,
@@ -25,6 +27,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: "/dictionary", label: "Dictionary", icon: IconBook2 },
   { href: "/pipelines", label: "Pipelines", icon: IconTopologyStar3 },
   { href: "/approvals", label: "Approvals", icon: IconChecklist },
+  { href: "/usage", label: "Usage", icon: IconGauge },
+  { href: "/analytics", label: "Analytics", icon: IconChartLine, adminOnly: true },
   { href: "/admin", label: "Admin", icon: IconSettings, adminOnly: true },
 ];
 

@@ -63,6 +63,10 @@ export const AUDIT_ACTIONS = [
   "create_ai_provider",
   "delete_ai_provider",
   "test_ai_provider",
+  // chat and token limits
+  "set_token_limit",
+  "delete_chat_session",
+  "chat_question",
   // platform: templates, settings, two-factor sign-in, webhooks, schedules
   "create_template",
   "update_template",

@@ -16,7 +16,7 @@ describe("REST adapter edges", () => {
     const etl = await rest("POST", "/pipelines/x/run");
     expect(etl.status).toBe(404);
     expect(etl.body).toMatchObject({ error_code: "NOT_FOUND", detail: "No API route POST /api/v1/pipelines/x/run" });
-    const insight = await rest("GET", "/chat/sessions");
+    const insight = await rest("GET", "/chat/no-such-thing");
     expect(insight.body.error.code).toBe("NOT_FOUND");
   });
 

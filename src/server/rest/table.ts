@@ -1,6 +1,9 @@
 import "server-only";
 import type { RestRoute } from "./route";
 import { aiRoutes } from "./routes/ai";
+import { analyticsRoutes } from "./routes/analytics";
+import { chatRoutes } from "./routes/chat";
+import { usageRoutes } from "./routes/usage";
 import { approvalRoutes } from "./routes/approvals";
 import { authRoutes } from "./routes/auth";
 import { connectionRoutes } from "./routes/connections";
@@ -37,6 +40,9 @@ export const restRoutes: RestRoute[] = [
   ...governanceRoutes,
   ...jobRoutes,
   ...aiRoutes,
+  ...chatRoutes,
+  ...usageRoutes,
+  ...analyticsRoutes,
   ...templateRoutes,
   ...settingsRoutes,
   ...webhookRoutes,

@@ -3,6 +3,7 @@ import { createCallerFactory, createTRPCRouter } from "../trpc";
 import { adminRouter } from "./admin";
 import { aiRouter } from "./ai";
 import { approvalsRouter } from "./approvals";
+import { chatRouter } from "./chat";
 import { auditRouter } from "./audit";
 import { authRouter } from "./auth";
 import { datasourcesRouter } from "./datasources";
@@ -19,6 +20,7 @@ import { searchRouter } from "./search";
 import { settingsRouter } from "./settings";
 import { templatesRouter } from "./templates";
 import { webhooksRouter } from "./webhooks";
+import { usageRouter } from "./usage";
 import { usersRouter } from "./users";
 
 /** Every feature exists here first; the REST adapter and the UI both call it. */
@@ -37,6 +39,8 @@ export const appRouter = createTRPCRouter({
   jobs: jobsRouter,
   dictionary: dictionaryRouter,
   ai: aiRouter,
+  chat: chatRouter,
+  usage: usageRouter,
   templates: templatesRouter,
   settings: settingsRouter,
   webhooks: webhooksRouter,

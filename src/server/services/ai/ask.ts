@@ -13,6 +13,7 @@ import { auditActorOf, requireActingUser, type Principal } from "../principal";
 import type { QueryResultView } from "../queries/views";
 import { complete, providerRow } from "./providers";
 import { runThroughReadPath, validateThroughReadPath } from "./read";
+import { assertWithinLimits, recordAiCall, type AiPurpose } from "./usage";
 import { factsOf, promptSchema } from "./schema-slice";
 
 /**
@@ -31,6 +32,8 @@ export interface AskInput {
   providerId?: string;
   language?: string;
   now?: Date;
+  /** What the call is for, in the token records (default nl2sql). */
+  purpose?: AiPurpose;
 }
 
 export interface AskAnswer {
@@ -56,20 +59,38 @@ export interface AskAnswer {
 const MAX_QUESTION = 2000;
 const MAX_RETRIES = 2;
 
+/** A data source's dictionary (values sampled once) and the engines' view of it. */
+export async function loadNlContext(principal: Principal, dataSourceId?: string) {
+  let d = await loadDictionary(principal, dataSourceId);
+  if (await ensureValueSamples(principal, d)) d = await loadDictionary(principal, d.dataSourceId);
+  const dialect = d.engine as EngineName;
+  const schema = nlSchemaOf(d.schema, dialect, factsOf(d.entries), dialect === "mysql" ? [d.database] : []);
+  return { d, schema, dialect };
+}
+
+export type NlContext = Awaited<ReturnType<typeof loadNlContext>>;
+
+/** The prompt's schema part: the slice the question needs, with table descriptions. */
+export function schemaPromptOf(ctx: NlContext, tables: string[]): string {
+  const descriptions = new Map(ctx.d.entries.filter((e) => !e.columnName && e.description).map((e) => [e.tableSchema ? `${e.tableSchema}.${e.tableName}` : e.tableName, e.description]));
+  return promptSchema(ctx.schema, tables, descriptions);
+}
+
+export const dialectLabel = (engine: string) => (engine === "postgres" ? "PostgreSQL" : engine === "mysql" ? "MySQL/MariaDB" : "SQLite");
+
 export async function askQuestion(principal: Principal, input: AskInput): Promise<AskAnswer> {
   const user = requireActingUser(principal);
   const question = input.question.trim();
   if (!question) throw validationFailed([{ field: "question", message: "required" }]);
   if (question.length > MAX_QUESTION) throw validationFailed([{ field: "question", message: `at most ${MAX_QUESTION} characters` }]);
   const started = performance.now();
-  let d = await loadDictionary(principal, input.dataSourceId);
-  if (await ensureValueSamples(principal, d)) d = await loadDictionary(principal, d.dataSourceId);
-  const dialect = d.engine as EngineName;
-  const schema = nlSchemaOf(d.schema, dialect, factsOf(d.entries), dialect === "mysql" ? [d.database] : []);
+  const { d, schema } = await loadNlContext(principal, input.dataSourceId);
   const builtin = translate(question, schema, { language: input.language, now: input.now });
   const provider = input.engine === "builtin" ? null : await providerRow(input.providerId);
   if (input.engine === "provider" && !provider) throw new AppError("NOT_FOUND", "No AI provider is configured; add one or use the built-in engine");
   const useProvider = !!provider && (input.engine === "provider" || (!builtin.ok && input.engine !== "builtin"));
+  // Over a token limit the model is not called (429); questions the built-in engine answers never reach this.
+  if (useProvider) await assertWithinLimits(user);
 
   const answer: AskAnswer = {
     question,
@@ -99,22 +120,20 @@ export async function askQuestion(principal: Principal, input: AskInput): Promis
     failure = error;
   }
   answer.latencyMs = Math.round(performance.now() - started);
-  await db.aiCall.create({
-    data: {
-      userId: user.id,
-      providerId: useProvider ? provider!.id : null,
-      engine: answer.engine,
-      model: answer.model ?? "",
-      dataSourceId: d.dataSourceId,
-      question,
-      sql: answer.sql,
-      outcome: failure ? "failed" : answer.status,
-      error: failure ? (isAppError(failure) ? failure.message : "failed") : answer.status === "unanswered" ? answer.message : null,
-      promptTokens: answer.tokens.prompt,
-      completionTokens: answer.tokens.completion,
-      attempts: Math.max(1, answer.validation.attempts),
-      latencyMs: answer.latencyMs,
-    },
+  await recordAiCall({
+    userId: user.id,
+    purpose: input.purpose ?? "nl2sql",
+    provider: useProvider ? provider : null,
+    model: answer.model ?? undefined,
+    dataSourceId: d.dataSourceId,
+    question,
+    sql: answer.sql,
+    outcome: failure ? "failed" : answer.status,
+    error: failure ? (isAppError(failure) ? failure.message : "failed") : answer.status === "unanswered" ? answer.message : null,
+    promptTokens: answer.tokens.prompt,
+    completionTokens: answer.tokens.completion,
+    attempts: answer.validation.attempts,
+    latencyMs: answer.latencyMs,
   });
   await recordAudit(auditActorOf(principal), {
     action: "ask_question",
@@ -127,7 +146,7 @@ export async function askQuestion(principal: Principal, input: AskInput): Promis
   return answer;
 }
 
-function check(sql: string, dialect: EngineName): { ok: true; kind: string } | { ok: false; error: string } {
+export function check(sql: string, dialect: EngineName): { ok: true; kind: string } | { ok: false; error: string } {
   const analysis = analyzeSql(sql, dialect);
   if (!analysis.ok) return { ok: false, error: analysis.error.message };
   if (analysis.statements.length !== 1) return { ok: false, error: "exactly one statement is allowed" };
@@ -163,7 +182,7 @@ async function viaBuiltin(principal: Principal, builtin: NlAnswer, answer: AskAn
   await execute(principal, answer, input, dataSourceId, builtin.sql);
 }
 
-const SYSTEM = (dialect: string) =>
+export const SYSTEM = (dialect: string) =>
   [
     `You translate a question into exactly one ${dialect} SQL SELECT statement over the schema given.`,
     "Use only tables and columns from the schema. Answer with the SQL only, no explanation.",

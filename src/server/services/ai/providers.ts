@@ -3,7 +3,7 @@ import type { AiProvider } from "@prisma/client";
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { APICallError, generateText, type LanguageModel } from "ai";
+import { APICallError, generateText, streamText, type LanguageModel, type ModelMessage } from "ai";
 import { db } from "../../db";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../errors";
 import { recordAudit } from "../audit";
@@ -133,7 +133,8 @@ export function languageModel(p: AiProvider): LanguageModel {
     case "anthropic":
       return createAnthropic({ apiKey: apiKey ?? "", baseURL })(p.model);
     default:
-      return createOpenAICompatible({ name: p.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase() || "custom", baseURL: baseURL!, apiKey })(p.model);
+      // includeUsage: streamed answers report their tokens too
+      return createOpenAICompatible({ name: p.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase() || "custom", baseURL: baseURL!, apiKey, includeUsage: true })(p.model);
   }
 }
 
@@ -157,6 +158,38 @@ export async function complete(p: AiProvider, input: { system: string; prompt: s
       temperature: 0,
     });
     return { text: out.text, promptTokens: out.usage.inputTokens ?? null, completionTokens: out.usage.outputTokens ?? null, latencyMs: Date.now() - started };
+  } catch (error) {
+    throw providerError(p, error);
+  }
+}
+
+export type StreamPart = { type: "delta"; text: string } | { type: "done"; completion: Completion };
+
+/**
+ * One streamed call with a conversation (chat): text deltas as they arrive, then the
+ * whole text with its token counts. Failures become the same clear errors as `complete`.
+ */
+export async function* streamComplete(p: AiProvider, input: { system: string; messages: ModelMessage[] }): AsyncGenerator<StreamPart> {
+  const started = Date.now();
+  let text = "";
+  try {
+    const result = streamText({
+      model: languageModel(p),
+      system: input.system,
+      messages: input.messages,
+      maxRetries: 0,
+      abortSignal: AbortSignal.timeout(p.timeoutMs),
+      temperature: 0,
+    });
+    let usage: { inputTokens?: number; outputTokens?: number } = {};
+    for await (const part of result.fullStream) {
+      if (part.type === "text-delta") {
+        text += part.text;
+        yield { type: "delta", text: part.text };
+      } else if (part.type === "error") throw part.error;
+      else if (part.type === "finish") usage = part.totalUsage;
+    }
+    yield { type: "done", completion: { text, promptTokens: usage.inputTokens ?? null, completionTokens: usage.outputTokens ?? null, latencyMs: Date.now() - started } };
   } catch (error) {
     throw providerError(p, error);
   }
