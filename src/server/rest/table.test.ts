@@ -10,7 +10,7 @@ import { restRoutes } from "./table";
  * route and the area (issue) that owns it. Areas listed in `implementedAreas` must be
  * complete; each route's error format must follow the precedence rule.
  */
-const implementedAreas = ["foundation", "workbench", "governance"];
+const implementedAreas = ["foundation", "workbench", "governance", "pipelines"];
 // The ai area is partly here: its metadata and AI-provider rows must be complete.
 const implementedRoutes = /^\/api\/v1\/(metadata|ai-providers)(\/|$)/;
 
