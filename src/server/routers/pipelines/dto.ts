@@ -61,7 +61,7 @@ export const executionDto = z.object({
   data_size_bytes: z.number(),
   error_message: z.string().nullable(),
   pushdown: z.array(z.unknown()),
-  metrics: z.looseObject({ rows_processed: z.number(), data_size_bytes: z.number(), execution_time_ms: z.number().nullable(), nodes: z.array(nodeMetricDto).optional() }),
+  metrics: z.object({ rows_processed: z.number(), data_size_bytes: z.number(), execution_time_ms: z.number().nullable(), nodes: z.array(nodeMetricDto).optional() }),
   created_at: z.string(),
 });
 
