@@ -75,7 +75,7 @@ function Canvas({ pipelineId }: { pipelineId: string }) {
         const node: ModuleNode = {
           id: `${m.name}-${n}`,
           type: "module",
-          position: position ?? { x: 40 + current.length * 240, y: 120 },
+          position: position ?? { x: 30 + current.length * 215, y: 60 + (current.length % 2) * 70 },
           data: { nodeType: m.type, module: m.name, label: `${m.display_name.replace(/ (Extractor|Loader)$/, "")} ${n}`, config: {}, color: m.color, displayName: m.display_name },
         };
         return [...current, node];
