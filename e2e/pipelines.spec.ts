@@ -35,7 +35,7 @@ test("build a three-node pipeline on the canvas, run it, watch the counts and se
 
   await configure(page, "SQLite 1", async () => {
     const panel = page.getByTestId("node-panel");
-    await panel.getByRole("textbox", { name: "Connection" }).click();
+    await panel.getByRole("combobox", { name: "Connection" }).click();
     await page.getByRole("option", { name: DEMO }).click();
     await panel.getByRole("textbox", { name: "SQL Query" }).fill("SELECT id, city, country FROM customers WHERE country = 'Germany'");
   });
@@ -44,10 +44,10 @@ test("build a three-node pipeline on the canvas, run it, watch the counts and se
   });
   await configure(page, "Database Table 3", async () => {
     const panel = page.getByTestId("node-panel");
-    await panel.getByRole("textbox", { name: "Connection" }).click();
+    await panel.getByRole("combobox", { name: "Connection" }).click();
     await page.getByRole("option", { name: DEMO }).click();
     await panel.getByRole("textbox", { name: "Table" }).fill(table);
-    await panel.getByRole("textbox", { name: "Mode" }).click();
+    await panel.getByRole("combobox", { name: "Mode" }).click();
     await page.getByRole("option", { name: "create" }).click();
   });
 

@@ -65,7 +65,9 @@ function Canvas({ pipelineId }: { pipelineId: string }) {
     setNodes(config.nodes.map((n) => toFlowNode(n, modules)));
     setEdges(config.edges.map((e, i) => ({ id: e.id ?? `e-${i}`, source: e.source, target: e.target, targetHandle: e.targetHandle ?? undefined })));
     setLoaded(true);
-  }, [loaded, pipeline.data, modulesQuery.data, modules, setNodes, setEdges]);
+    // A stored graph is framed once it is drawn; a new one starts at 100 % (nodes are added at known places).
+    if (config.nodes.length) setTimeout(() => void flow.fitView({ maxZoom: 1 }), 50);
+  }, [loaded, pipeline.data, modulesQuery.data, modules, setNodes, setEdges, flow]);
 
   const addNode = useCallback(
     (m: ModuleInfo, position?: { x: number; y: number }) => {
@@ -195,7 +197,7 @@ function Canvas({ pipelineId }: { pipelineId: string }) {
             onConnect={onConnect}
             onNodeClick={(_e, n) => setSelected(n.id)}
             onPaneClick={() => setSelected(null)}
-            fitView
+            defaultViewport={{ x: 0, y: 0, zoom: 1 }}
             deleteKeyCode={["Delete"]}
           >
             <Background />

@@ -92,6 +92,23 @@ describe.skipIf(!available)("pipelines on PostgreSQL", () => {
     expect(errors.total).toBe(0);
   });
 
+  it("loads through COPY FROM STDIN with values that need quoting kept exactly (empty text is not NULL)", async () => {
+    const out = target("copy");
+    const { execution } = await runPipeline(author, {
+      name: "copy",
+      config: {
+        nodes: [extract("src", "SELECT * FROM (VALUES (1, '', NULL::text, true), (2, 'a\"b,c', E'x\\ny', false), (3, ' sp ', '\\.', NULL)) v(id, a, b, flag)"), loadInto("dst", out, { mode: "create" })],
+        edges: chain("src", "dst"),
+      },
+    });
+    expect(execution.status).toBe("success");
+    expect(await sql(`SELECT id::int AS id, a, b, flag FROM ${out} ORDER BY id`)).toEqual([
+      { id: 1, a: "", b: null, flag: true },
+      { id: 2, a: 'a"b,c', b: "x\ny", flag: false },
+      { id: 3, a: " sp ", b: "\\.", flag: null },
+    ]);
+  });
+
   it("pushes filter → select → aggregate into the extractor's query, and gives the same rows with pushdown off", async () => {
     const nodes = (out: string) => [
       extract("src", `SELECT * FROM ${people}`),
