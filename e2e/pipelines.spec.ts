@@ -13,6 +13,7 @@ async function configure(page: Page, label: string, fill: () => Promise<void>) {
 }
 
 test("build a three-node pipeline on the canvas, run it, watch the counts and see the rows in the target table", async ({ page }) => {
+  test.setTimeout(150_000);
   await page.setViewportSize({ width: 1600, height: 950 });
   await signInAsAdmin(page);
   const table = `e2e_germans_${Date.now()}`;
@@ -40,7 +41,7 @@ test("build a three-node pipeline on the canvas, run it, watch the counts and se
     await panel.getByRole("textbox", { name: "SQL Query" }).fill("SELECT id, city, country FROM customers WHERE country = 'Germany'");
   });
   await configure(page, "Data Cleaner 2", async () => {
-    await page.getByTestId("node-panel").getByText("Trim text").click();
+    await page.getByTestId("node-panel").getByRole("switch", { name: "Trim text" }).check({ force: true });
   });
   await configure(page, "Database Table 3", async () => {
     const panel = page.getByTestId("node-panel");
@@ -83,6 +84,6 @@ test("build a three-node pipeline on the canvas, run it, watch the counts and se
   await page.keyboard.press("Escape");
   await page.keyboard.press("ControlOrMeta+Enter");
   const grid = page.getByTestId("results-grid");
-  await expect(grid.getByRole("gridcell", { name: String(extracted), exact: true })).toBeVisible();
+  await expect(grid.getByRole("gridcell", { name: String(extracted), exact: true })).toBeVisible({ timeout: 45_000 });
   await expect(grid.getByRole("gridcell", { name: "Germany" })).toBeVisible();
 });
