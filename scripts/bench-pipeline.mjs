@@ -45,7 +45,15 @@ const server = spawn(process.execPath, [path.join(root, "server.mjs")], {
   stdio: ["ignore", "pipe", "inherit"],
 });
 const base = `http://127.0.0.1:${port}`;
-const api = async (method, route, token, body) => (await callApi(base, method, route, token, body)).json();
+// A keep-alive socket the server closed while psql ran (5 s idle) fails the next fetch once: retry it.
+const api = async (method, route, token, body) => {
+  try {
+    return await (await callApi(base, method, route, token, body)).json();
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return (await callApi(base, method, route, token, body)).json();
+  }
+};
 
 try {
   await waitUp(base);
