@@ -57,8 +57,14 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
   const engine = connector.engine;
 
   const iterator = request.batches[Symbol.asyncIterator]();
-  const first = await iterator.next();
+  let first = await iterator.next();
   const columns = first.done ? [] : first.value.columns;
+  // The first batch may name the columns only: the column types of a new table come from real rows.
+  while (!first.done && first.value.rows.length === 0) {
+    const next = await iterator.next();
+    if (next.done) break;
+    first = next;
+  }
   const existing = await existingColumns(connector, parts);
   if (request.mode === "create" && existing) throw new AppError("CONFLICT", `The table ${request.table} exists already (mode create); use append, replace or upsert`);
   if (request.mode !== "create" && !existing && !request.createIfMissing) throw new AppError("NOT_FOUND", `The table ${request.table} does not exist`);
@@ -106,7 +112,14 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
         // PostgreSQL: the rows go in through COPY FROM STDIN, as CSV, batch by batch.
         const signal = request.signal;
         async function* csv(): AsyncIterable<string> {
-          const encode = (rows: Record<string, unknown>[]) => rows.map((row) => names.map((n) => csvValue(row[n])).join(",")).join("\n") + "\n";
+          const encode = (rows: Record<string, unknown>[]) => {
+            let out = "";
+            for (const row of rows) {
+              for (let j = 0; j < names.length; j++) out += (j ? "," : "") + csvValue(row[names[j]!]);
+              out += "\n";
+            }
+            return out;
+          };
           if (firstRows.length) yield encode(firstRows);
           for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
             if (signal.aborted) throw new AppError("CONFLICT", "The run was cancelled");
@@ -131,13 +144,16 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
   return { rowsWritten: written, created: createSql !== null, table: request.table };
 }
 
+const NEEDS_QUOTES = /^$|[",\n\r\\]|^\s|\s$/;
+
 /** One CSV field for COPY: unquoted empty is NULL, so an empty string is quoted. */
 function csvValue(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "boolean") return value ? "t" : "f";
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   const text = typeof value === "object" ? JSON.stringify(value) : String(value);
-  return text === "" || /[",\n\r]/.test(text) || text.trim() !== text || text === "\\." ? `"${text.replaceAll('"', '""')}"` : text;
+  // Quoted: empty text (else NULL), separators, edge whitespace, and backslashes (`\\.` ends the data).
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 function bindable(value: unknown, engine: string): unknown {
@@ -171,8 +187,10 @@ async function existingColumns(connector: Connector, parts: string[]): Promise<s
 function columnType(engine: string, kind: ValueKind, sample: unknown[]): string {
   const present = sample.filter((v) => v !== null && v !== undefined);
   if (kind === "number" || (kind === "unknown" && present.length > 0 && present.every((v) => typeof v === "number"))) {
-    const integral = present.every((v) => Number.isInteger(typeof v === "number" ? v : Number(v)));
+    const integral = present.length > 0 && present.every((v) => Number.isInteger(typeof v === "number" ? v : Number(v)));
     if (integral) return engine === "sqlite" ? "INTEGER" : "BIGINT";
+    // Decimals arrive as exact text (JSON-safe NUMERIC/DECIMAL): keep them exact.
+    if (present.some((v) => typeof v === "string")) return engine === "postgres" ? "NUMERIC" : engine === "mysql" ? "DECIMAL(65,20)" : "NUMERIC";
     return engine === "postgres" ? "DOUBLE PRECISION" : engine === "mysql" ? "DOUBLE" : "REAL";
   }
   if (kind === "boolean") return engine === "sqlite" ? "INTEGER" : "BOOLEAN";

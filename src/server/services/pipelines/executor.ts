@@ -118,7 +118,7 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
     const started = Date.now();
     const cpuStart = process.cpuUsage();
     const sample = () => {
-      m.peakMemoryMb = Math.max(m.peakMemoryMb, Math.round((process.memoryUsage().rss / 1048576) * 10) / 10);
+      m.peakMemoryMb = Math.max(m.peakMemoryMb, Math.round((process.memoryUsage.rss() / 1048576) * 10) / 10);
       m.durationMs = Date.now() - started;
       const cpu = process.cpuUsage(cpuStart);
       m.cpuPercent = m.durationMs > 0 ? Math.round(((cpu.user + cpu.system) / 1000 / m.durationMs) * 1000) / 10 : 0;
@@ -128,8 +128,9 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
     hooks.node({ ...m });
     let lastReport = 0;
     const report = () => {
-      sample();
+      // Sampled with the progress report (a few times a second), not per batch.
       if (Date.now() - lastReport > 250) {
+        sample();
         lastReport = Date.now();
         hooks.node({ ...m });
       }

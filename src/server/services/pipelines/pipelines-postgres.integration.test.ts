@@ -97,16 +97,18 @@ describe.skipIf(!available)("pipelines on PostgreSQL", () => {
     const { execution } = await runPipeline(author, {
       name: "copy",
       config: {
-        nodes: [extract("src", "SELECT * FROM (VALUES (1, '', NULL::text, true), (2, 'a\"b,c', E'x\\ny', false), (3, ' sp ', '\\.', NULL)) v(id, a, b, flag)"), loadInto("dst", out, { mode: "create" })],
+        nodes: [extract("src", "SELECT * FROM (VALUES (1, '', NULL::text, true, 1::numeric / 3), (2, 'a\"b,c', E'x\\ny', false, 20), (3, ' sp ', '\\.', NULL, NULL)) v(id, a, b, flag, amount)"), loadInto("dst", out, { mode: "create" })],
         edges: chain("src", "dst"),
       },
     });
     expect(execution.status).toBe("success");
-    expect(await sql(`SELECT id::int AS id, a, b, flag FROM ${out} ORDER BY id`)).toEqual([
-      { id: 1, a: "", b: null, flag: true },
-      { id: 2, a: 'a"b,c', b: "x\ny", flag: false },
-      { id: 3, a: " sp ", b: "\\.", flag: null },
+    expect(await sql(`SELECT id::int AS id, a, b, flag, amount FROM ${out} ORDER BY id`)).toEqual([
+      { id: 1, a: "", b: null, flag: true, amount: "0.33333333333333333333" },
+      { id: 2, a: 'a"b,c', b: "x\ny", flag: false, amount: "20" },
+      { id: 3, a: " sp ", b: "\\.", flag: null, amount: null },
     ]);
+    // Exact decimals stay exact: the new column is NUMERIC, not a float or an integer.
+    expect(await sql(`SELECT data_type FROM information_schema.columns WHERE table_name = '${out}' AND column_name = 'amount'`)).toEqual([{ data_type: "numeric" }]);
   });
 
   it("pushes filter → select → aggregate into the extractor's query, and gives the same rows with pushdown off", async () => {

@@ -82,22 +82,41 @@ export const cleaner: TransformerModule<z.infer<typeof cleanerConfig>> = {
     let dropped = 0;
     let duplicates = 0;
     let rowsIn = 0;
+    const coerce = Object.entries(config.coerce);
+    const textWork = config.trim || config.empty_as_null;
+    // Rows are shared with any other node reading the same input: copied only when changed.
+    const copies = textWork || coerce.length > 0 || config.null_handling === "fill";
+    const keyColumns = config.columns;
+    const keyOf = (row: Row): string => {
+      if (keyColumns.length === 1) {
+        const v = row[keyColumns[0]!];
+        return v === null || v === undefined ? "\u0000" : typeof v === "string" ? `s${v}` : `${typeof v}${JSON.stringify(v)}`;
+      }
+      return JSON.stringify(keyColumns.length ? keyColumns.map((c) => row[c] ?? null) : Object.values(row));
+    };
+    let seenColumns: Column[] | null = null;
+    let columns: Column[] = [];
     for await (const batch of input!) {
       rowsIn += batch.rows.length;
-      const nullCols = (row: Row) => (config.null_columns.length ? config.null_columns : Object.keys(row));
-      const columns = batch.columns.map((c) => (config.coerce[c.name] ? { ...c, kind: kindOfCast[config.coerce[c.name]!] } : c));
+      if (batch.columns !== seenColumns) {
+        seenColumns = batch.columns;
+        columns = batch.columns.map((c) => (config.coerce[c.name] ? { ...c, kind: kindOfCast[config.coerce[c.name]!] } : c));
+      }
       const rows: Row[] = [];
       for (const original of batch.rows) {
-        const row: Row = { ...original };
-        for (const [k, v] of Object.entries(row)) {
-          let value = v;
-          if (config.trim && typeof value === "string") value = value.trim();
-          if (config.empty_as_null && value === "") value = null;
-          row[k] = value;
+        const row: Row = copies ? { ...original } : original;
+        if (textWork) {
+          for (const k in row) {
+            let value = row[k];
+            if (typeof value !== "string") continue;
+            if (config.trim) value = value.trim();
+            if (config.empty_as_null && value === "") value = null;
+            row[k] = value;
+          }
         }
-        for (const [col, type] of Object.entries(config.coerce)) if (col in row) row[col] = castValue(row[col], type);
+        for (const [col, type] of coerce) if (col in row) row[col] = castValue(row[col], type);
         if (config.null_handling !== "keep") {
-          const nulls = nullCols(row).filter((c) => row[c] === null || row[c] === undefined);
+          const nulls = (config.null_columns.length ? config.null_columns : Object.keys(row)).filter((c) => row[c] === null || row[c] === undefined);
           if (nulls.length && config.null_handling === "drop_rows") {
             dropped += 1;
             continue;
@@ -105,7 +124,7 @@ export const cleaner: TransformerModule<z.infer<typeof cleanerConfig>> = {
           for (const c of nulls) row[c] = config.fill_value ?? null;
         }
         if (config.remove_duplicates) {
-          const key = JSON.stringify(config.columns.length ? config.columns.map((c) => row[c] ?? null) : Object.values(row));
+          const key = keyOf(row);
           if (seen.has(key)) {
             duplicates += 1;
             continue;
