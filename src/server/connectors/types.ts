@@ -123,6 +123,12 @@ export type TransactionRunOptions = Omit<RunOptions, "readOnly">;
 
 export interface Transaction {
   run(sql: string, opts: TransactionRunOptions): Promise<RunResult>;
+  /**
+   * Bulk load (pipeline loaders): `COPY … FROM STDIN` fed with the CSV text `data`
+   * yields, in this transaction. Present where the engine has it (PostgreSQL); answers
+   * the rows copied.
+   */
+  copyFrom?(sql: string, data: AsyncIterable<string>): Promise<number>;
 }
 
 export interface TransactionOptions {

@@ -83,6 +83,13 @@ export const AUDIT_ACTIONS = [
   "create_schedule",
   "update_schedule",
   "delete_schedule",
+  // pipelines
+  "create_pipeline",
+  "update_pipeline",
+  "delete_pipeline",
+  "execute_pipeline",
+  "cancel_pipeline",
+  "pipeline_load",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -29,6 +29,10 @@ export interface EventCatalogue {
   "schedule.run": ScheduleRunEvent;
   "pipeline.finished": PipelineRunEvent;
   "pipeline.failed": PipelineRunEvent;
+  /** A running execution moved on (keyed by the pipeline's id). */
+  "pipeline.progress": PipelineProgressEvent;
+  /** A log line of an execution (keyed by the pipeline's id). */
+  "pipeline.log": PipelineLogEvent;
 }
 
 export type EventName = keyof EventCatalogue;
@@ -108,4 +112,24 @@ export interface PipelineRunEvent {
   runId: string;
   userId: string;
   error?: string;
+}
+
+export interface PipelineProgressEvent {
+  pipelineId: string;
+  executionId: string;
+  status: "pending" | "running" | "success" | "failed" | "cancelled";
+  /** 0-100: the share of nodes that have finished. */
+  progress: number;
+  currentNode: string | null;
+  nodes: { nodeId: string; status: string; rowsIn: number; rowsOut: number }[];
+  error?: string;
+}
+
+export interface PipelineLogEvent {
+  pipelineId: string;
+  executionId: string;
+  timestamp: string;
+  level: "DEBUG" | "INFO" | "WARNING" | "ERROR";
+  nodeId: string | null;
+  message: string;
 }

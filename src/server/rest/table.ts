@@ -11,6 +11,7 @@ import { databaseRoutes } from "./routes/databases";
 import { dataSourceRoutes } from "./routes/datasources";
 import { governanceRoutes } from "./routes/governance";
 import { jobRoutes } from "./routes/jobs";
+import { pipelineRoutes } from "./routes/pipelines";
 import { queryOutputRoutes, queryRoutes } from "./routes/queries";
 import { savedQueryRoutes } from "./routes/saved-queries";
 import { schemaRoutes } from "./routes/schema";
@@ -48,4 +49,5 @@ export const restRoutes: RestRoute[] = [
   ...webhookRoutes,
   ...scheduleRoutes,
   ...searchRoutes,
+  ...pipelineRoutes,
 ];

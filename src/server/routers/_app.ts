@@ -11,6 +11,7 @@ import { dictionaryRouter } from "./dictionary";
 import { groupsRouter } from "./groups";
 import { jobsRouter } from "./jobs";
 import { notificationsRouter } from "./notifications";
+import { pipelinesRouter } from "./pipelines";
 import { queriesRouter } from "./queries";
 import { savedQueriesRouter } from "./saved-queries";
 import { sharesRouter } from "./shares";
@@ -47,6 +48,7 @@ export const appRouter = createTRPCRouter({
   schedules: schedulesRouter,
   search: searchRouter,
   notifications: notificationsRouter,
+  pipelines: pipelinesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,8 @@
 import "server-only";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import Cursor from "pg-cursor";
 import type { AppError } from "../../errors";
 import { RunControl, type StopHandlers } from "../control";
@@ -255,6 +258,16 @@ export async function transactionPostgres<T>(
             throw control.fail(err, (e) => pgRunError(ctx, e, control.timeoutMs));
           } finally {
             control.finish();
+          }
+        },
+        copyFrom: async (sql, data) => {
+          try {
+            const stream = lease.client.query(copyFrom(sql));
+            await pipeline(Readable.from(data), stream);
+            return stream.rowCount ?? 0;
+          } catch (err) {
+            if (isFatalForClient(err)) lease.broken = true;
+            throw pgQueryError(err, 0);
           }
         },
       });

@@ -3,6 +3,7 @@ import { analyzeOrThrow, singleStatement } from "./analyze";
 import { cancelRun, runningQuery } from "./cancel";
 import { closeAllConnections, evictDataSourceConnector, introspect, probeConnection, testConnection } from "./connection";
 import { assessWrite, explain, previewDecision } from "./explain";
+import { load } from "./load";
 import { maskingPlanFor } from "./masking";
 import { permission, prepare, prepareRead } from "./prepare";
 import { read } from "./read";
@@ -41,6 +42,8 @@ export const execution = {
   assessWrite,
   /** Whether a write may be dry-run, from the catalogue as it is now. */
   previewDecision,
+  /** Pipeline loaders: rows into a table the principal may write to, committed all or nothing. */
+  load,
   /** Writes, driven by the approval request's state. */
   write: { dryRun, preview, commit, revert },
   /** The masking plan of a read for its reader (stored rows are re-masked with it). */
@@ -61,6 +64,7 @@ export type { Analysis } from "./analyze";
 export type { ReadEstimate, WriteAssessment } from "./explain";
 export type { Prepared, StatementInput } from "./prepare";
 export type { Previewability } from "./previewable";
+export type { LoadMode, LoadOutcome, LoadRequest } from "./load";
 export type { ReadOptions, ReadOutcome } from "./read";
 export type { ReadStream, StreamRequest } from "./stream";
 export type { WriteTarget } from "./write";

@@ -21,6 +21,8 @@ export interface StreamRequest extends StatementInput {
   source?: string;
   /** Ask for the server's own CSV (PostgreSQL COPY, header included) where the engine has it and nothing needs masking. */
   serverCsv?: boolean;
+  /** Values for the statement's placeholders ($1… / ?), bound by the driver (pipeline parameters). */
+  params?: unknown[];
 }
 
 /** Either row batches (first chunk names the columns) or the server's CSV bytes. */
@@ -51,6 +53,7 @@ export async function stream(principal: Principal, request: StreamRequest): Prom
     timeoutMs: limits.QUARRY_EXPORT_TIMEOUT_MS,
     maxValueBytes: limits.QUARRY_QUERY_MAX_VALUE_BYTES,
     signal: recorder.signal,
+    params: request.params,
   };
   const connector = connectorFor(prepared.dataSource);
   // COPY bypasses row objects, so a stream whose columns may need masking goes row by row.

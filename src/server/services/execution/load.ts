@@ -1,0 +1,231 @@
+import "server-only";
+import { config } from "../../config";
+import type { Connector, Transaction, ValueKind } from "../../connectors/types";
+import { AppError, forbidden } from "../../errors";
+import type { AuditRecord } from "../audit";
+import type { Principal } from "../principal";
+import { audit } from "./audit";
+import { connectorFor } from "./connection";
+import { permission } from "./prepare";
+
+/**
+ * The bulk-load step of the pipe (pipeline loaders): rows into one table of a data
+ * source the principal may write to (`can_write`), all or nothing. The rows go in one
+ * transaction that commits only when `ready` resolves (the whole run succeeded); a
+ * failure anywhere rolls it back. Where DDL commits implicitly (MySQL), a table this
+ * load created is dropped again on failure, so nothing is left half-written.
+ */
+export type LoadMode = "create" | "append" | "replace" | "upsert";
+
+export interface LoadRequest {
+  dataSourceId: string;
+  /** `table` or `schema.table`; each part a plain identifier. */
+  table: string;
+  mode: LoadMode;
+  /** Upsert keys (and the primary key of a table this load creates in upsert mode). */
+  keys: string[];
+  /** append/replace/upsert: create the table when it does not exist. */
+  createIfMissing: boolean;
+  batches: AsyncIterable<{ columns: { name: string; kind: ValueKind }[]; rows: Record<string, unknown>[] }>;
+  /** Called with the rows written so far once all are in; the returned promise decides commit (resolve) or rollback (reject). */
+  ready(rowsWritten: number): Promise<void>;
+  signal: AbortSignal;
+  audit: AuditRecord;
+}
+
+export interface LoadOutcome {
+  rowsWritten: number;
+  created: boolean;
+  table: string;
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export async function load(principal: Principal, request: LoadRequest): Promise<LoadOutcome> {
+  const { dataSource, access } = await permission(principal, request.dataSourceId);
+  if (!access.canWrite) throw forbidden(`Loading into ${dataSource.name} needs write permission (can_write) on it`);
+  const parts = request.table.split(".");
+  if (parts.length > 2 || !parts.every((p) => IDENT.test(p))) {
+    throw new AppError("VALIDATION_ERROR", `${request.table} is not a table name (letters, digits and _; schema.table allowed)`, {
+      fields: [{ field: "table", message: "letters, digits and _ only" }],
+    });
+  }
+  if (request.mode === "upsert" && request.keys.length === 0) throw new AppError("VALIDATION_ERROR", "Upsert needs key columns", { fields: [{ field: "keys", message: "name the key columns" }] });
+  const connector = connectorFor(dataSource);
+  const q = (n: string) => connector.dialect.quoteIdentifier(n);
+  const target = parts.map(q).join(".");
+  const engine = connector.engine;
+
+  const iterator = request.batches[Symbol.asyncIterator]();
+  let first = await iterator.next();
+  const columns = first.done ? [] : first.value.columns;
+  // The first batch may name the columns only: the column types of a new table come from real rows.
+  while (!first.done && first.value.rows.length === 0) {
+    const next = await iterator.next();
+    if (next.done) break;
+    first = next;
+  }
+  const existing = await existingColumns(connector, parts);
+  if (request.mode === "create" && existing) throw new AppError("CONFLICT", `The table ${request.table} exists already (mode create); use append, replace or upsert`);
+  if (request.mode !== "create" && !existing && !request.createIfMissing) throw new AppError("NOT_FOUND", `The table ${request.table} does not exist`);
+  if (existing) {
+    const have = new Set(existing.map((c) => c.toLowerCase()));
+    const extra = columns.filter((c) => !have.has(c.name.toLowerCase())).map((c) => c.name);
+    if (extra.length) {
+      throw new AppError("VALIDATION_ERROR", `The table ${request.table} has no column${extra.length > 1 ? "s" : ""} ${extra.join(", ")}`, {
+        fields: extra.map((c) => ({ field: c, message: "not a column of the target table" })),
+      });
+    }
+  }
+  const missingKeys = request.keys.filter((k) => !columns.some((c) => c.name === k));
+  if (missingKeys.length) throw new AppError("VALIDATION_ERROR", `Key column${missingKeys.length > 1 ? "s" : ""} ${missingKeys.join(", ")} not in the incoming rows`);
+
+  const firstRows = first.done ? [] : first.value.rows;
+  const createSql = existing ? null : createTable(engine, target, columns, firstRows, request.mode === "upsert" ? request.keys : [], q);
+  const timeoutMs = config().QUARRY_QUERY_TIMEOUT_MS;
+  const run = (tx: Transaction, sql: string, params?: unknown[]) => tx.run(sql, { maxRows: 1, timeoutMs, params });
+  // MySQL commits around DDL: the table is created on its own and dropped again on failure.
+  const separateDdl = createSql !== null && !connector.capabilities.transactionalDdl;
+  if (separateDdl) await connector.transaction((tx) => run(tx, createSql!));
+  let written = 0;
+  try {
+    await connector.transaction(async (tx) => {
+      if (createSql && !separateDdl) await run(tx, createSql);
+      if (request.mode === "replace" && existing) await run(tx, `DELETE FROM ${target}`);
+      const names = columns.map((c) => c.name);
+      const perStatement = Math.max(1, Math.min(500, Math.floor((engine === "sqlite" ? 30_000 : 60_000) / Math.max(1, names.length))));
+      const insert = async (rows: Record<string, unknown>[]) => {
+        for (let i = 0; i < rows.length; i += perStatement) {
+          if (request.signal.aborted) throw new AppError("CONFLICT", "The run was cancelled");
+          const chunk = rows.slice(i, i + perStatement);
+          const params: unknown[] = [];
+          const tuples = chunk.map((row) => {
+            const start = params.length;
+            for (const n of names) params.push(bindable(row[n], engine));
+            return `(${names.map((_, j) => (engine === "postgres" ? `$${start + j + 1}` : "?")).join(", ")})`;
+          });
+          await run(tx, insertSql(engine, target, names, tuples, request.mode === "upsert" ? request.keys : [], q), params);
+          written += chunk.length;
+        }
+      };
+      if (names.length && tx.copyFrom && request.mode !== "upsert") {
+        // PostgreSQL: the rows go in through COPY FROM STDIN, as CSV, batch by batch.
+        const signal = request.signal;
+        async function* csv(): AsyncIterable<string> {
+          const encode = (rows: Record<string, unknown>[]) => {
+            let out = "";
+            for (const row of rows) {
+              for (let j = 0; j < names.length; j++) out += (j ? "," : "") + csvValue(row[names[j]!]);
+              out += "\n";
+            }
+            return out;
+          };
+          if (firstRows.length) yield encode(firstRows);
+          for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+            if (signal.aborted) throw new AppError("CONFLICT", "The run was cancelled");
+            if (step.value.rows.length) yield encode(step.value.rows);
+          }
+        }
+        written = await tx.copyFrom(`COPY ${target} (${names.map(q).join(", ")}) FROM STDIN WITH (FORMAT csv)`, csv());
+      } else if (names.length) {
+        await insert(firstRows);
+        for (let step = await iterator.next(); !step.done; step = await iterator.next()) await insert(step.value.rows);
+      } else {
+        for (let step = await iterator.next(); !step.done; step = await iterator.next()) void step;
+      }
+      await request.ready(written);
+    });
+  } catch (error) {
+    if (separateDdl) await connector.transaction((tx) => run(tx, `DROP TABLE IF EXISTS ${target}`)).catch(() => undefined);
+    await audit(principal, { ...request.audit, outcome: "failure", details: { ...request.audit.details, table: request.table, error: (error as Error).message } });
+    throw error;
+  }
+  await audit(principal, { ...request.audit, details: { ...request.audit.details, table: request.table, rowsWritten: written, mode: request.mode } });
+  return { rowsWritten: written, created: createSql !== null, table: request.table };
+}
+
+const NEEDS_QUOTES = /^$|[",\n\r\\]|^\s|\s$/;
+
+/** One CSV field for COPY: unquoted empty is NULL, so an empty string is quoted. */
+function csvValue(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "boolean") return value ? "t" : "f";
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  const text = typeof value === "object" ? JSON.stringify(value) : String(value);
+  // Quoted: empty text (else NULL), separators, edge whitespace, and backslashes (`\\.` ends the data).
+  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function bindable(value: unknown, engine: string): unknown {
+  if (value === undefined) return null;
+  if (value !== null && typeof value === "object") return JSON.stringify(value);
+  if (typeof value === "boolean" && engine === "sqlite") return value ? 1 : 0;
+  return value;
+}
+
+async function existingColumns(connector: Connector, parts: string[]): Promise<string[] | null> {
+  const [schema, table] = parts.length === 2 ? parts : [null, parts[0]!];
+  const opts = { maxRows: 10_000, timeoutMs: config().QUARRY_QUERY_TIMEOUT_MS, readOnly: true as const };
+  let result;
+  if (connector.engine === "postgres") {
+    result = await connector.run(
+      "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = COALESCE($1, current_schema()) AND table_name = $2",
+      { ...opts, params: [schema, table] },
+    );
+  } else if (connector.engine === "mysql") {
+    result = await connector.run("SELECT column_name AS name FROM information_schema.columns WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?", {
+      ...opts,
+      params: [schema, table],
+    });
+  } else {
+    result = await connector.run("SELECT name FROM pragma_table_info(?)", { ...opts, params: [table] });
+  }
+  const names = result.rows.map((r) => String(r.name ?? r.NAME ?? r.column_name ?? r.COLUMN_NAME));
+  return names.length ? names : null;
+}
+
+function columnType(engine: string, kind: ValueKind, sample: unknown[]): string {
+  const present = sample.filter((v) => v !== null && v !== undefined);
+  if (kind === "number" || (kind === "unknown" && present.length > 0 && present.every((v) => typeof v === "number"))) {
+    const integral = present.length > 0 && present.every((v) => Number.isInteger(typeof v === "number" ? v : Number(v)));
+    if (integral) return engine === "sqlite" ? "INTEGER" : "BIGINT";
+    // Decimals arrive as exact text (JSON-safe NUMERIC/DECIMAL): keep them exact.
+    if (present.some((v) => typeof v === "string")) return engine === "postgres" ? "NUMERIC" : engine === "mysql" ? "DECIMAL(65,20)" : "NUMERIC";
+    return engine === "postgres" ? "DOUBLE PRECISION" : engine === "mysql" ? "DOUBLE" : "REAL";
+  }
+  if (kind === "boolean") return engine === "sqlite" ? "INTEGER" : "BOOLEAN";
+  if (kind === "date") return engine === "postgres" ? "TIMESTAMPTZ" : engine === "mysql" ? "VARCHAR(64)" : "TEXT";
+  if (kind === "json") return engine === "postgres" ? "JSONB" : engine === "mysql" ? "JSON" : "TEXT";
+  return engine === "mysql" ? "LONGTEXT" : "TEXT";
+}
+
+function createTable(
+  engine: string,
+  target: string,
+  columns: { name: string; kind: ValueKind }[],
+  sample: Record<string, unknown>[],
+  keys: string[],
+  q: (n: string) => string,
+): string {
+  if (columns.length === 0) throw new AppError("VALIDATION_ERROR", "The incoming rows name no columns; nothing to create a table from");
+  const defs = columns.map((c) => {
+    let type = columnType(engine, c.kind, sample.slice(0, 200).map((r) => r[c.name]));
+    // MySQL cannot index a TEXT column without a length: key columns get a VARCHAR.
+    if (engine === "mysql" && keys.includes(c.name) && type === "LONGTEXT") type = "VARCHAR(255)";
+    return `${q(c.name)} ${type}`;
+  });
+  if (keys.length) defs.push(`PRIMARY KEY (${keys.map(q).join(", ")})`);
+  return `CREATE TABLE ${target} (${defs.join(", ")})`;
+}
+
+function insertSql(engine: string, target: string, names: string[], tuples: string[], keys: string[], q: (n: string) => string): string {
+  const base = `INSERT INTO ${target} (${names.map(q).join(", ")}) VALUES ${tuples.join(", ")}`;
+  if (keys.length === 0) return base;
+  const others = names.filter((n) => !keys.includes(n));
+  if (engine === "mysql") {
+    const set = (others.length ? others : keys).map((n) => `${q(n)} = VALUES(${q(n)})`).join(", ");
+    return `${base} ON DUPLICATE KEY UPDATE ${set}`;
+  }
+  const conflict = `ON CONFLICT (${keys.map(q).join(", ")})`;
+  return others.length ? `${base} ${conflict} DO UPDATE SET ${others.map((n) => `${q(n)} = excluded.${q(n)}`).join(", ")}` : `${base} ${conflict} DO NOTHING`;
+}

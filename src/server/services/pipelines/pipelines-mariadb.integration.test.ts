@@ -1,0 +1,136 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import path from "node:path";
+import mysql from "mysql2/promise";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startJobs, stopJobs } from "@/server/jobs";
+import { pipelineFilesDir } from "@/server/services/pipelines/modules/files";
+import type { UserPrincipal } from "@/server/services/principal";
+import { grant } from "@/test/fixtures";
+import { pipelineAuthor, runPipeline, serverDataSource } from "@/test/pipelines";
+import { serviceAvailable, services } from "@/test/services";
+
+const available = await serviceAvailable("mariadb");
+const tag = randomBytes(4).toString("hex");
+const source = `pl_src_${tag}`;
+const targets: string[] = [];
+const target = (name: string) => {
+  const t = `pl_${name}_${tag}`;
+  targets.push(t);
+  return t;
+};
+const sql = async (text: string, params: unknown[] = []) => {
+  const c = await mysql.createConnection(services.mariadb);
+  try {
+    return (await c.query(text, params))[0] as Record<string, unknown>[];
+  } finally {
+    await c.end();
+  }
+};
+
+let ds = "";
+let author: UserPrincipal;
+let readOnlyAuthor: UserPrincipal;
+const extract = (query: string) => ({ id: "src", type: "extractor", module: "mysql", description: "src", config: { connection_id: ds, query } });
+const loadInto = (table: string, extra: Record<string, unknown> = {}) => ({ id: "dst", type: "loader", module: "database", description: "dst", config: { connection_id: ds, table, ...extra } });
+
+describe.skipIf(!available)("pipelines on MariaDB and files", () => {
+  beforeAll(async () => {
+    await sql(`CREATE TABLE ${source} (id int PRIMARY KEY, name varchar(50), amount decimal(10,2))`);
+    await sql(`INSERT INTO ${source} VALUES (1, 'ann', 10.5), (2, 'bob', 20), (3, 'cyd', 30)`);
+    ds = await serverDataSource("mysql", `pl-my-${tag}`);
+    author = await pipelineAuthor();
+    await grant(author.user.id, ds, { canRead: true, canWrite: true });
+    readOnlyAuthor = await pipelineAuthor();
+    await grant(readOnlyAuthor.user.id, ds, { canRead: true });
+    await startJobs();
+  });
+
+  afterAll(async () => {
+    await stopJobs(200);
+    for (const t of [source, ...targets]) await sql(`DROP TABLE IF EXISTS ${t}`);
+  });
+
+  it("extracts with a ? parameter, derives a column and upserts in multi-row batches", async () => {
+    const out = target("upsert");
+    await sql(`CREATE TABLE ${out} (id bigint PRIMARY KEY, name varchar(50), label varchar(100))`);
+    await sql(`INSERT INTO ${out} VALUES (2, 'old', 'old'), (7, 'keep', 'keep')`);
+    const { execution } = await runPipeline(
+      author,
+      {
+        name: "my upsert",
+        config: {
+          nodes: [
+            extract(`SELECT id, name FROM ${source} WHERE amount >= :min`),
+            { id: "d", type: "transformer", module: "derive", description: "d", config: { columns: [{ name: "label", op: "concat", args: [{ column: "name" }, { value: "#" }, { column: "id" }] }] } },
+            loadInto(out, { mode: "upsert", keys: ["id"] }),
+          ],
+          edges: [{ source: "src", target: "d" }, { source: "d", target: "dst" }],
+        },
+      },
+      { min: 20 },
+    );
+    expect(execution.status).toBe("success");
+    expect(await sql(`SELECT id, name, label FROM ${out} ORDER BY id`)).toEqual([
+      { id: 2, name: "bob", label: "bob#2" },
+      { id: 3, name: "cyd", label: "cyd#3" },
+      { id: 7, name: "keep", label: "keep" },
+    ]);
+  });
+
+  it("a table created by a failed run is dropped again (MySQL commits DDL)", async () => {
+    const out = target("dropped");
+    const { execution } = await runPipeline(author, {
+      name: "fails late",
+      config: {
+        nodes: [extract(`SELECT id, name FROM ${source}`), loadInto(out, { mode: "create" }), { id: "bad", type: "loader", module: "database", description: "bad", config: { connection_id: ds, table: source, mode: "append" } }],
+        edges: [{ source: "src", target: "dst" }, { source: "src", target: "bad" }],
+      },
+    });
+    expect(execution.status).toBe("failed");
+    expect(await sql(`SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?`, [out])).toEqual([{ n: 0 }]);
+    expect(await sql(`SELECT count(*) AS n FROM ${source}`)).toEqual([{ n: 3 }]);
+  });
+
+  it("a loader needs write permission on its data source", async () => {
+    const { execution } = await runPipeline(readOnlyAuthor, {
+      name: "no write",
+      config: { nodes: [extract(`SELECT id FROM ${source}`), loadInto(target("forbidden"), { mode: "create" })], edges: [{ source: "src", target: "dst" }] },
+    });
+    expect(execution.status).toBe("failed");
+    expect(execution.error_message).toMatch(/needs write permission/);
+  });
+
+  it("reads a CSV file and writes one through a temporary name", async () => {
+    const dir = pipelineFilesDir();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `in-${tag}.csv`), "id,city\n1, Lyon \n2,Paris\n2,Paris\n");
+    const { execution } = await runPipeline(author, {
+      name: "csv",
+      config: {
+        nodes: [
+          { id: "src", type: "extractor", module: "csv", description: "src", config: { path: `in-${tag}.csv` } },
+          { id: "c", type: "transformer", module: "cleaner", description: "c", config: { trim: true, remove_duplicates: true, coerce: { id: "integer" } } },
+          { id: "dst", type: "loader", module: "csv", description: "dst", config: { path: `out/${tag}.csv` } },
+        ],
+        edges: [{ source: "src", target: "c" }, { source: "c", target: "dst" }],
+      },
+    });
+    expect(execution.status).toBe("success");
+    expect(readFileSync(path.join(dir, "out", `${tag}.csv`), "utf8")).toBe("id,city\n1,Lyon\n2,Paris\n");
+    expect(readdirSync(path.join(dir, "out")).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("a file path outside the pipeline files folder is refused", async () => {
+    const { execution } = await runPipeline(author, {
+      name: "escape",
+      config: {
+        nodes: [{ id: "src", type: "extractor", module: "csv", description: "src", config: { path: "../../etc/passwd" } }, { id: "dst", type: "loader", module: "csv", description: "dst", config: { path: `x-${tag}.csv` } }],
+        edges: [{ source: "src", target: "dst" }],
+      },
+    });
+    expect(execution.status).toBe("failed");
+    expect(execution.error_message).toMatch(/outside the pipeline files folder/);
+    expect(existsSync(path.join(pipelineFilesDir(), `x-${tag}.csv`))).toBe(false);
+  });
+});

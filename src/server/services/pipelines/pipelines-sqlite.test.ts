@@ -1,0 +1,66 @@
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/server/db";
+import { startJobs, stopJobs } from "@/server/jobs";
+import type { UserPrincipal } from "@/server/services/principal";
+import { demoDatabaseFile, grant } from "@/test/fixtures";
+import { pipelineAuthor, runPipeline } from "@/test/pipelines";
+
+/** Pipelines against a real SQLite file (the demo retail database): no server needed. */
+let file = "";
+let ds = "";
+let author: UserPrincipal;
+const query = (sql: string) => {
+  const conn = new Database(file, { readonly: true });
+  try {
+    return conn.prepare(sql).all();
+  } finally {
+    conn.close();
+  }
+};
+
+beforeAll(async () => {
+  file = demoDatabaseFile();
+  ds = (await db.dataSource.create({ data: { name: `pl-sqlite-${Date.now()}`, engine: "sqlite", database: file } })).id;
+  author = await pipelineAuthor();
+  await grant(author.user.id, ds, { canRead: true, canWrite: true });
+  await startJobs();
+});
+afterAll(() => stopJobs(200));
+
+const pipeline = (table: string, pushdown: boolean) => ({
+  name: `countries ${table}`,
+  config: {
+    pushdown,
+    nodes: [
+      { id: "src", type: "extractor", module: "sqlite", description: "customers", config: { connection_id: ds, query: "SELECT id, country, segment FROM customers WHERE segment = :segment" } },
+      { id: "f", type: "transformer", module: "filter", description: "f", config: { conditions: [{ column: "country", operator: "in", value: ["Germany", "France"] }] } },
+      { id: "agg", type: "transformer", module: "aggregate", description: "agg", config: { group_by: ["country"], aggregations: [{ function: "count", column: "*", alias: "customers" }] } },
+      { id: "dst", type: "loader", module: "database", description: "dst", config: { connection_id: ds, table, mode: "create" } },
+    ],
+    edges: [{ source: "src", target: "f" }, { source: "f", target: "agg" }, { source: "agg", target: "dst" }],
+  },
+  default_params: { segment: "consumer" },
+});
+
+describe("pipelines on SQLite", () => {
+  it("extracts with a parameter, filters, aggregates and creates a table, pushed down or in Node alike", async () => {
+    const expected = query("SELECT country, count(*) AS customers FROM customers WHERE segment = 'consumer' AND country IN ('Germany', 'France') GROUP BY country ORDER BY country");
+    expect(expected.length).toBeGreaterThan(0);
+    const pushed = await runPipeline(author, pipeline("pl_pushed", true));
+    expect(pushed.execution.status).toBe("success");
+    expect(pushed.execution.pushdown).toEqual([expect.objectContaining({ extractor: "src", absorbed: ["f", "agg"] })]);
+    const inNode = await runPipeline(author, pipeline("pl_in_node", false));
+    expect(inNode.execution.status).toBe("success");
+    expect(inNode.execution.pushdown).toEqual([]);
+    expect(query("SELECT country, customers FROM pl_pushed ORDER BY country")).toEqual(expected);
+    expect(query("SELECT country, customers FROM pl_in_node ORDER BY country")).toEqual(expected);
+  });
+
+  it("a second run in mode create fails and leaves the table as it was", async () => {
+    const again = await runPipeline(author, pipeline("pl_pushed", true));
+    expect(again.execution.status).toBe("failed");
+    expect(again.execution.error_message).toMatch(/exists already/);
+    expect(query("SELECT country, customers FROM pl_pushed ORDER BY country")).toEqual(query("SELECT country, customers FROM pl_in_node ORDER BY country"));
+  });
+});
