@@ -22,6 +22,9 @@ export const queryBaseApproval = (a: Approval) => ({
   required_approvals: a.requiredApprovals,
   approvals_count: a.approvalsCount,
   requested_by: a.requestedBy,
+  // QueryBase's real frontend reads the requester flat.
+  requester_id: a.requestedBy.id,
+  requester_name: a.requestedBy.fullName || a.requestedBy.username,
   data_source_id: a.dataSourceId,
   data_source: { id: a.dataSourceId, name: a.dataSourceName, type: a.engine },
   reviews: a.reviews.map((r) => ({ id: r.id, decision: r.decision, comments: r.comments, reviewed_by: r.reviewedBy, reviewed_at: r.reviewedAt })),
@@ -70,8 +73,10 @@ export const approvalRoutes = [
       const { page, pageSize } = pageWindow(query, 50, 200);
       const { items, total } = await listApprovals(principal.user, { page, pageSize, status: query.status, dataSourceId: query.data_source_id, scope: query.scope });
       const paging = { page, pageSize, total };
+      const shaped = items.map(queryBaseApproval);
       return {
-        body: { data: items.map(queryBaseApproval), pagination: { page, page_size: pageSize, total_pages: totalPages(paging), total_rows: total } },
+        // `data` is the document's key; QueryBase's real frontend reads `approvals`.
+        body: { data: shaped, approvals: shaped, pagination: { page, page_size: pageSize, total_pages: totalPages(paging), total_rows: total } },
         paging,
       };
     },

@@ -27,10 +27,8 @@ export const connectionRoutes = [
       const all = await listDataSources(principal);
       const { page, pageSize, skip } = pageWindow(query, 20);
       const paging = { page, pageSize, total: all.length };
-      return {
-        body: { connections: all.slice(skip, skip + pageSize).map(etlConnection), total: all.length, page, page_size: pageSize },
-        paging,
-      };
+      // ETL Builder's real frontend reads a bare array; the paging is in the X-Total-* headers.
+      return { body: all.slice(skip, skip + pageSize).map(etlConnection), paging };
     },
   }),
   defineRoute({
@@ -85,6 +83,7 @@ export const connectionRoutes = [
       const t = await testDataSource(principal, params.connection_id!);
       return {
         body: {
+          success: t.ok,
           status: t.ok ? "success" : "failed",
           message: t.ok ? "Connection successful" : t.message,
           details: { latency_ms: t.latencyMs, version: t.version },

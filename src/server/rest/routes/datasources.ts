@@ -3,7 +3,7 @@ import { z } from "zod";
 import { createDataSource, deleteDataSource, getDataSource, listDataSources, updateDataSource } from "../../services/datasources/crud";
 import { cachedSchema, dataSourceHealth, syncSchema, testDataSource } from "../../services/datasources/status";
 import { defineRoute } from "../route";
-import { commonFields, queryBaseDataSource, sslModeField } from "./datasource-shapes";
+import { commonFields, longEngineName, queryBaseDataSource, sslModeField } from "./datasource-shapes";
 
 /** QueryBase's `/datasources`. */
 const createBody = z.object({
@@ -31,7 +31,9 @@ export const dataSourceRoutes = [
     summary: "Data sources the caller may read, with their permissions",
     async handle({ principal }) {
       const list = await listDataSources(principal);
-      return { body: { data: list.map(queryBaseDataSource) }, paging: { page: 1, pageSize: Math.max(list.length, 1), total: list.length } };
+      const shaped = list.map(queryBaseDataSource);
+      // `data` is the document's key; QueryBase's real frontend reads `data_sources`.
+      return { body: { data: shaped, data_sources: shaped }, paging: { page: 1, pageSize: Math.max(list.length, 1), total: list.length } };
     },
   }),
   defineRoute({
@@ -101,18 +103,35 @@ export const dataSourceRoutes = [
     query: z.object({ table_name: z.string().optional() }),
     async handle({ principal, params, query }) {
       const { schema, lastSynced } = await cachedSchema(principal, params.id!);
-      const tables = query.table_name ? schema.tables.filter((t) => t.name === query.table_name) : schema.tables;
+      const ds = await getDataSource(principal, params.id!);
+      const tables = (query.table_name ? schema.tables.filter((t) => t.name === query.table_name) : schema.tables).map((t) => {
+        const foreign = new Set(t.foreignKeys.flatMap((fk) => fk.columns));
+        return {
+          table_name: t.name,
+          table_type: t.type,
+          schema_name: t.schema ?? null,
+          // QueryBase's real frontend reads `schema` (the table's schema name) ...
+          schema: t.schema ?? null,
+          approx_row_count: t.approxRowCount,
+          // ... and `column_name`/`data_type`/`is_nullable`/`is_primary_key`/`is_foreign_key` beside the document's names.
+          columns: t.columns.map((c) => ({
+            name: c.name, type: c.type, nullable: c.nullable, primary_key: c.primaryKey,
+            column_name: c.name, data_type: c.type, is_nullable: c.nullable, is_primary_key: c.primaryKey,
+            is_foreign_key: foreign.has(c.name), column_default: c.default ?? null,
+          })),
+          foreign_keys: t.foreignKeys.map((fk) => ({ columns: fk.columns, referenced_table: fk.referencedTable, referenced_columns: fk.referencedColumns })),
+        };
+      });
       return {
         body: {
           data_source_id: params.id,
-          schema: tables.map((t) => ({
-            table_name: t.name,
-            table_type: t.type,
-            schema_name: t.schema ?? null,
-            approx_row_count: t.approxRowCount,
-            columns: t.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, primary_key: c.primaryKey })),
-            foreign_keys: t.foreignKeys.map((fk) => ({ columns: fk.columns, referenced_table: fk.referencedTable, referenced_columns: fk.referencedColumns })),
-          })),
+          // The document's list of tables ...
+          schema: tables,
+          // ... and the real frontend's `{tables: [...]}` body, beside it.
+          tables,
+          data_source_name: ds.name,
+          database_type: longEngineName(ds.engine),
+          database_name: ds.database,
           last_synced: lastSynced,
         },
       };

@@ -13,6 +13,7 @@ import { defineRoute } from "../route";
 import { pendingApproval } from "./approvals";
 import { askQuestion, type AskAnswer } from "../../services/ai/ask";
 import { AppError } from "../../errors";
+import { columnFormat, columnTypes, resultColumns, type ColumnFormat } from "../columns";
 
 /**
  * Running queries and their history: QueryBase's `/queries`, InsightEngine's
@@ -43,14 +44,15 @@ const queryBaseRun = (run: Run) => ({
   finished_at: run.finishedAt,
 });
 
-const queryBaseResult = (r: Result) => ({
+const queryBaseResult = (r: Result, format: ColumnFormat = "names") => ({
   id: r.id,
+  query_id: r.id,
   status: r.status,
   row_count: r.rowCount,
   truncated: r.truncated,
   truncated_reason: r.truncatedReason,
-  columns: r.columns.map((c) => c.name),
-  column_types: r.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind })),
+  columns: resultColumns(r.columns, format),
+  column_types: columnTypes(r.columns),
   data: r.rows,
   execution_time_ms: r.executionTimeMs,
   warnings: r.warnings,
@@ -143,11 +145,12 @@ export const queryRoutes = [
       query_text: sqlText,
       limit: z.coerce.number().int().min(1).max(1_000_000).optional(),
       wait: z.boolean().optional(),
+      column_format: columnFormat,
     }),
     async handle({ principal, body }) {
       const out = await executeQuery(principal, { dataSourceId: body.data_source_id, sql: body.query_text, maxRows: body.limit, wait: body.wait, source: "api" });
       if (out.type === "approval") return pendingApproval(out.approval);
-      return out.type === "started" ? started(out.run) : { body: queryBaseResult(out.result) };
+      return out.type === "started" ? started(out.run) : { body: queryBaseResult(out.result, body.column_format) };
     },
   }),
   defineRoute({
@@ -181,17 +184,29 @@ export const queryRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/queries/:id/results", format: "querybase", auth: "user", procedure: "queries.results", tag,
-    summary: "A page of a query's results, optionally sorted",
-    query: pagingQuery.extend({ sort_by: z.string().max(300).optional(), sort_order: z.enum(["asc", "desc"]).default("asc") }),
+    summary: "A page of a query's stored results, sorted over all stored rows on the server",
+    query: pagingQuery.extend({
+      // QueryBase's real frontend pages with per_page / sort_column / sort_direction.
+      per_page: z.coerce.number().int().min(1).max(10_000).optional(),
+      sort_by: z.string().max(300).optional(),
+      sort_column: z.string().max(300).optional(),
+      sort_order: z.enum(["asc", "desc"]).optional(),
+      sort_direction: z.enum(["asc", "desc"]).optional(),
+      column_format: columnFormat,
+    }),
     async handle({ principal, params, query }) {
-      const { page, pageSize } = pageWindow(query, 50, 10_000);
-      const r = await resultPage(principal, params.id!, { page, pageSize, sortBy: query.sort_by, sortOrder: query.sort_order });
+      const { page, pageSize } = pageWindow({ ...query, page_size: query.page_size ?? query.per_page }, 50, 10_000);
+      const sortBy = query.sort_by ?? query.sort_column;
+      const sortOrder = query.sort_order ?? query.sort_direction ?? "asc";
+      const r = await resultPage(principal, params.id!, { page, pageSize, sortBy, sortOrder });
       const paging = { page, pageSize, total: r.total };
+      const realClient = query.per_page !== undefined || query.sort_column !== undefined || query.sort_direction !== undefined;
+      const pages = totalPages(paging);
       return {
         body: {
           query_id: r.queryId,
-          columns: r.columns.map((c) => c.name),
-          column_types: r.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind })),
+          columns: resultColumns(r.columns, query.column_format ?? (realClient ? "objects" : "names")),
+          column_types: columnTypes(r.columns),
           data: r.rows,
           truncated: r.truncated,
           truncated_reason: r.truncatedReason,
@@ -199,7 +214,11 @@ export const queryRoutes = [
           row_count: r.rowCount,
           stored_partial: r.storedPartial,
           ...(r.message ? { message: r.message } : {}),
-          pagination: { page, page_size: pageSize, total_pages: totalPages(paging), total_rows: r.total },
+          pagination: { page, page_size: pageSize, total_pages: pages, total_rows: r.total },
+          metadata: {
+            page, per_page: pageSize, total_pages: pages, total_rows: r.total, has_next: page < pages, has_prev: page > 1,
+            sort_column: sortBy ?? null, sort_direction: sortBy ? sortOrder : null,
+          },
         },
         paging,
       };

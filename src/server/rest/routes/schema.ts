@@ -10,15 +10,19 @@ import { defineRoute } from "../route";
 /** Analytics Assistant's `/schema`: the cached schema of one data source (default: the caller's first). */
 type Table = SchemaTable;
 
-/** The named data source's cached schema, or the caller's default one's. */
+/**
+ * The named data source's cached schema (an unknown or unreadable id is 404), or the
+ * caller's default one's when none is named. The adapter fills all three spellings in.
+ */
 async function schemaOf(principal: UserPrincipal, query: z.infer<typeof which>) {
-  const id = query.database_id ?? query.data_source_id ?? (await defaultDataSourceId(principal.user));
+  const id = query.database_id ?? query.data_source_id ?? query.connection_id ?? (await defaultDataSourceId(principal.user));
   return { ...(await cachedSchema(principal, id)), dataSourceId: id };
 }
 
 const which = z.object({
   database_id: z.string().max(100).optional(),
   data_source_id: z.string().max(100).optional(),
+  connection_id: z.string().max(100).optional(),
 });
 
 const tableBody = (t: Table) => ({
