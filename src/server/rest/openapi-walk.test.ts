@@ -142,5 +142,12 @@ describe("the OpenAPI document", () => {
   });
 });
 
-/** Path fragments of operations whose success body is not declared yet (other areas in progress). */
-const pendingSuccessSchemas: string[] = [];
+/**
+ * Path prefixes of operations whose success body is not declared yet. Their answers are
+ * still walked (status declared, errors valid); each entry goes once its routes declare
+ * a `response`.
+ */
+const pendingSuccessSchemas: string[] = [
+  "/api/v1/metadata/", "/api/v1/ai-providers", "/api/v1/templates", "/api/v1/settings", "/api/v1/auth/mfa/",
+  "/api/v1/webhooks", "/api/v1/schedules", "/api/v1/search",
+];
