@@ -7,6 +7,15 @@ import { defineRoute } from "../route";
 type Hook = Awaited<ReturnType<typeof listWebhooks>>[number];
 type Delivery = Awaited<ReturnType<typeof listDeliveries>>[number];
 
+const text = z.string();
+const restHook = z.object({
+  id: text, url: text, event: text.optional(), events: z.array(text), active: z.boolean(), created_by: text.nullable(), created_at: text,
+  last_delivery: z.object({ status: text, response_code: z.number().nullable(), at: text }).nullable(),
+});
+const restDelivery = z.object({
+  id: text, event: text, status: text, attempts: z.number(), response_code: z.number().nullable(), latency_ms: z.number().nullable(),
+  error: text.nullable(), created_at: text, delivered_at: text.nullable(),
+});
 const insightHook = (h: Hook) => ({
   id: h.id,
   url: h.url,
@@ -28,6 +37,8 @@ export const webhookRoutes = [
   defineRoute({
     method: "POST", path: "/webhooks", format: "insight", auth: "user", procedure: "webhooks.create", tag, successStatus: 201,
     summary: "Register a webhook for events; the signing secret is in this answer only",
+    response: restHook.extend({ secret: text, signature: z.object({ header: text, timestamp_header: text, scheme: text }) }),
+    exampleBody: { url: "https://hooks.example.com/quarry", events: ["query.completed"] },
     body: z
       .object({
         url: z.string({ error: "url is required" }).trim().min(1, "url is required").max(2000),
@@ -50,7 +61,7 @@ export const webhookRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/webhooks", format: "insight", auth: "user", procedure: "webhooks.list", tag,
-    summary: "Your webhooks (admins: all)",
+    summary: "Your webhooks (admins: all)", response: z.object({ webhooks: z.array(restHook), total: z.number() }),
     async handle({ principal }) {
       const hooks = await listWebhooks(principal);
       return { body: { webhooks: hooks.map(insightHook), total: hooks.length } };
@@ -58,7 +69,7 @@ export const webhookRoutes = [
   }),
   defineRoute({
     method: "DELETE", path: "/webhooks/:id", format: "insight", auth: "user", procedure: "webhooks.remove", tag,
-    summary: "Delete a webhook",
+    summary: "Delete a webhook", response: z.object({ message: text, id: text }),
     async handle({ principal, params }) {
       await deleteWebhook(principal, params.id!);
       return { body: { message: "Webhook deleted", id: params.id } };
@@ -66,7 +77,7 @@ export const webhookRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/webhooks/:id/deliveries", format: "insight", auth: "user", procedure: "webhooks.deliveries", tag, addition: why,
-    summary: "The delivery log: status, attempts, response code, latency",
+    summary: "The delivery log: status, attempts, response code, latency", response: z.object({ deliveries: z.array(restDelivery) }),
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
     async handle({ principal, params, query }) {
       return { body: { deliveries: (await listDeliveries(principal, params.id!, query.limit)).map(insightDelivery) } };
@@ -74,7 +85,7 @@ export const webhookRoutes = [
   }),
   defineRoute({
     method: "POST", path: "/webhooks/:id/test", format: "insight", auth: "user", procedure: "webhooks.test", tag, addition: why,
-    summary: "Send a signed test delivery now",
+    summary: "Send a signed test delivery now", response: restDelivery,
     async handle({ principal, params }) {
       return { body: insightDelivery(await testWebhook(principal, params.id!)) };
     },
