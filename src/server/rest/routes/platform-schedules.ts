@@ -14,7 +14,7 @@ const restSchedule = z.object({
   active: z.boolean(), failure_count: z.number(), paused_reason: nullableText, last_run_at: nullableText, next_run_at: nullableText,
   created_by: text, created_at: text,
 });
-const insightSchedule = (s: Schedule) => ({
+const insightSchedule = (s: Schedule): z.infer<typeof restSchedule> => ({
   id: s.id,
   query_id: s.savedQueryId,
   query_title: s.savedQueryTitle,

@@ -16,7 +16,7 @@ const restDelivery = z.object({
   id: text, event: text, status: text, attempts: z.number(), response_code: z.number().nullable(), latency_ms: z.number().nullable(),
   error: text.nullable(), created_at: text, delivered_at: text.nullable(),
 });
-const insightHook = (h: Hook) => ({
+const insightHook = (h: Hook): z.infer<typeof restHook> => ({
   id: h.id,
   url: h.url,
   event: h.events[0],
@@ -26,7 +26,7 @@ const insightHook = (h: Hook) => ({
   created_at: h.createdAt,
   last_delivery: h.lastDelivery ? { status: h.lastDelivery.status, response_code: h.lastDelivery.responseCode, at: h.lastDelivery.at } : null,
 });
-const insightDelivery = (d: Delivery) => ({
+const insightDelivery = (d: Delivery): z.infer<typeof restDelivery> => ({
   id: d.id, event: d.event, status: d.status, attempts: d.attempts, response_code: d.responseCode,
   latency_ms: d.latencyMs, error: d.error, created_at: d.createdAt, delivered_at: d.deliveredAt,
 });
