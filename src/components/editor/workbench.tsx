@@ -95,6 +95,14 @@ export function Workbench({ userEmail }: { userEmail: string }) {
     ["mod+S", saveModal.open],
   ]);
 
+  // Choosing another data source clears the results: they belong to the previous one.
+  const switchSource = (id: string) => {
+    if (id === source?.id) return;
+    if (running) void runner.cancel();
+    runner.clear();
+    chooseSource(id);
+  };
+
   const closeTab = (id: string) => {
     tabs.close(id);
     setTimeout(() => api?.disposeModel(modelPath(id)), 0);
@@ -132,7 +140,7 @@ export function Workbench({ userEmail }: { userEmail: string }) {
             <div className={classes.toolbar}>
               <EditorToolbar
                 dataSourcePicker={
-                  <DataSourceSelect sources={sources.data} loading={sources.isPending} value={source?.id ?? null} onChange={chooseSource} />
+                  <DataSourceSelect sources={sources.data} loading={sources.isPending} value={source?.id ?? null} onChange={switchSource} />
                 }
                 running={running}
                 canRun={!!source && !!api}
