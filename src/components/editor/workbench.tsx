@@ -1,5 +1,5 @@
 "use client";
-import { Alert, Splitter } from "@mantine/core";
+import { Alert, Splitter, VisuallyHidden } from "@mantine/core";
 import { useDisclosure, useHotkeys } from "@mantine/hooks";
 import { IconAlertCircle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
@@ -118,6 +118,8 @@ export function Workbench({ userEmail }: { userEmail: string }) {
 
   return (
     <div className={classes.root}>
+      {/* The page's main heading, for screen readers and the outline; the editor speaks for itself visually. */}
+      <VisuallyHidden component="h1">SQL editor</VisuallyHidden>
       <Splitter
         className={classes.split}
         lineSize={1}
