@@ -70,12 +70,15 @@ test("choosing another data source clears the previous source's result", async (
   const second = `Demo copy ${Date.now().toString(36)}`;
   const created = await request.post("/api/v1/datasources", { headers, data: { name: second, type: "sqlite", database_name: demo.database_name } });
   expect(created.status()).toBe(201);
-  // The same groups may read it as the demo (the editor lists what the caller's groups may read).
-  const demoId = (sources as unknown as { id: string; name: string }[]).find((s) => s.name === DEMO)!.id;
-  const grants = (await (await request.get(`/api/v1/datasources/${demoId}/permissions`, { headers })).json()).permissions as { group_id: string }[];
+  // A group of the admin's own may read it (the editor lists what the caller's groups may read).
+  const me = (await (await request.get("/api/v1/auth/me", { headers })).json()) as { id: string };
+  const group = await request.post("/api/v1/groups", { headers, data: { name: `readers-${second}` } });
+  expect(group.status()).toBe(201);
+  const groupId = (await group.json()).id as string;
+  expect((await request.post(`/api/v1/groups/${groupId}/users`, { headers, data: { user_id: me.id } })).status()).toBe(200);
   const granted = await request.put(`/api/v1/datasources/${(await created.json()).id}/permissions`, {
     headers,
-    data: { permissions: grants.map((g) => ({ group_id: g.group_id, can_read: true })) },
+    data: { permissions: [{ group_id: groupId, can_read: true }] },
   });
   expect(granted.status()).toBe(200);
 
