@@ -26,7 +26,7 @@ export function AskPanel() {
   return (
     <Stack gap="md" p="md" maw={1100}>
       <Group justify="space-between">
-        <Title order={3}>Ask your data</Title>
+        <Title order={1} fz="h3">Ask your data</Title>
         <SourcePicker value={source} onChange={setSource} />
       </Group>
       <Textarea aria-label="Question" data-testid="ask-question" placeholder="e.g. Top 5 customers by total sales in 2024" autosize minRows={2} value={question} onChange={(e) => setQuestion(e.currentTarget.value)}

@@ -39,7 +39,7 @@ export function DictionaryView() {
   return (
     <Stack gap="md" p="md">
       <Group justify="space-between">
-        <Title order={3}>Data dictionary</Title>
+        <Title order={1} fz="h3">Data dictionary</Title>
         <Group>
           <SourcePicker value={source} onChange={(id) => { setSource(id); setSelected(null); }} />
           <Button leftSection={<IconSparkles size={16} />} disabled={!canEdit || !source} loading={guess.isPending || !!jobId} onClick={() => guess.mutate({ dataSourceId: source ?? undefined })} data-testid="auto-guess">

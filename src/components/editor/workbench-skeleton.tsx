@@ -3,7 +3,7 @@ import classes from "./workbench.module.css";
 
 export function WorkbenchSkeleton() {
   return (
-    <div className={classes.root} aria-busy="true" aria-label="Loading the editor">
+    <div className={classes.root} role="status" aria-busy="true" aria-label="Loading the editor">
       <Group h="100%" gap={0} wrap="nowrap" align="stretch">
         <Stack w={300} p="sm" gap="sm" style={{ borderRight: "1px solid var(--mantine-color-default-border)" }}>
           <Skeleton h={30} />

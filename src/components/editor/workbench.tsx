@@ -1,5 +1,5 @@
 "use client";
-import { Alert, Splitter } from "@mantine/core";
+import { Alert, Splitter, VisuallyHidden } from "@mantine/core";
 import { useDisclosure, useHotkeys } from "@mantine/hooks";
 import { IconAlertCircle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
@@ -103,6 +103,14 @@ export function Workbench({ userEmail }: { userEmail: string }) {
     ["mod+S", saveModal.open],
   ]);
 
+  // Choosing another data source clears the results: they belong to the previous one.
+  const switchSource = (id: string) => {
+    if (id === source?.id) return;
+    if (running) void runner.cancel();
+    runner.clear();
+    chooseSource(id);
+  };
+
   const closeTab = (id: string) => {
     tabs.close(id);
     setTimeout(() => api?.disposeModel(modelPath(id)), 0);
@@ -118,6 +126,8 @@ export function Workbench({ userEmail }: { userEmail: string }) {
 
   return (
     <div className={classes.root}>
+      {/* The page's main heading, for screen readers and the outline; the editor speaks for itself visually. */}
+      <VisuallyHidden component="h1">SQL editor</VisuallyHidden>
       <Splitter
         className={classes.split}
         lineSize={1}
@@ -140,7 +150,7 @@ export function Workbench({ userEmail }: { userEmail: string }) {
             <div className={classes.toolbar}>
               <EditorToolbar
                 dataSourcePicker={
-                  <DataSourceSelect sources={sources.data} loading={sources.isPending} value={source?.id ?? null} onChange={chooseSource} />
+                  <DataSourceSelect sources={sources.data} loading={sources.isPending} value={source?.id ?? null} onChange={switchSource} />
                 }
                 running={running}
                 canRun={!!source && !!api}

@@ -71,7 +71,7 @@ export const GridHeader = memo(function GridHeader({ columns, widths, rowNumberW
             role="columnheader"
             aria-colindex={i + 2}
             aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}
-            title={`${column.name} · ${column.type || column.kind} — click to sort`}
+            title={`${column.name} · ${column.type || column.kind} — click to sort the rows shown (in the browser)`}
             onClick={() => onSort(i)}
           >
             <Icon size={14} stroke={1.8} className={classes.kindIcon} aria-hidden />

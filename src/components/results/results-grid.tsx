@@ -21,6 +21,11 @@ interface ResultsGridProps {
   columns: readonly ResultColumn[];
   rows: readonly ResultRow[];
   label?: string;
+  /**
+   * The rows shown are not the whole result (the server capped it): a column sort here
+   * orders only these rows, and the grid says so instead of implying a true order.
+   */
+  partial?: boolean;
   onCopied?: (rows: number, scope: CopyScope) => void;
   onCopyFailed?: (error: unknown) => void;
   ref?: Ref<ResultsGridHandle>;
@@ -32,9 +37,10 @@ const HEADER_HEIGHT = 44;
 /**
  * The result grid shared by the editor, share pages and (later) chat and pipelines: rows are
  * virtualised (only what is on screen is in the DOM), so
- * 10,000 rows scroll as smoothly as ten. Sorting is client-side over an index array.
+ * 10,000 rows scroll as smoothly as ten. Sorting is client-side over an index array, and
+ * says so: a sorted grid shows which rows it ordered (all of them, or only those fetched).
  */
-export const ResultsGrid = memo(function ResultsGrid({ columns, rows, label, onCopied, onCopyFailed, ref }: ResultsGridProps) {
+export const ResultsGrid = memo(function ResultsGrid({ columns, rows, label, partial = false, onCopied, onCopyFailed, ref }: ResultsGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [sort, setSort] = useState<SortState>(null);
   const [widths, setWidths] = useState(() => initialWidths(columns, rows));
@@ -106,7 +112,16 @@ export const ResultsGrid = memo(function ResultsGrid({ columns, rows, label, onC
     [columns, rows],
   );
 
+  const sortedColumn = sort ? columns[sort.column]?.name : undefined;
   return (
+    <div className={classes.frame}>
+      {sortedColumn && (
+        <div className={classes.sortNotice} role="status" data-testid="local-sort-notice" data-partial={partial ? "" : undefined}>
+          {partial
+            ? `Sorted by ${sortedColumn} in the browser: only the ${rows.length.toLocaleString()} rows fetched are in order, not the whole result. Add ORDER BY ${sortedColumn}${sort!.direction === "desc" ? " DESC" : ""} to the query to sort every row on the server.`
+            : `Sorted by ${sortedColumn} in the browser (all ${rows.length.toLocaleString()} rows of the result).`}
+        </div>
+      )}
     <div
       ref={scrollRef}
       className={classes.viewport}
@@ -150,6 +165,7 @@ export const ResultsGrid = memo(function ResultsGrid({ columns, rows, label, onC
         })}
         {rows.length === 0 && <div className={classes.empty}>The query returned no rows.</div>}
       </div>
+    </div>
     </div>
   );
 });

@@ -43,7 +43,7 @@ export function SecurityPage() {
 
   return (
     <Stack p="lg" gap="md" maw={900}>
-      <Title order={2}>Security</Title>
+      <Title order={1} fz="h2">Security</Title>
       {r.mfa.enforced && !r.mfa.enabledForYou && (
         <Alert color="orange" title="Two-factor sign-in is required">
           Your organisation requires two-factor sign-in. Turn it on below: until you do, the rest of Quarry is closed to you.

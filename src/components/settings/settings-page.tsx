@@ -49,7 +49,7 @@ export function SettingsPage() {
   return (
     <Stack p="lg" gap="md" maw={720}>
       <Group justify="space-between">
-        <Title order={2}>Settings</Title>
+        <Title order={1} fz="h2">Settings</Title>
         <Anchor component={Link} href="/settings/security">
           Security and two-factor sign-in
         </Anchor>

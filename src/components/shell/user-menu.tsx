@@ -1,7 +1,7 @@
 "use client";
-import { Avatar, Box, Group, Menu, Text, UnstyledButton } from "@mantine/core";
+import { Avatar, Box, Group, Menu, Text, UnstyledButton, VisuallyHidden } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconAdjustments, IconChevronDown, IconKey, IconLogout, IconShieldLock } from "@tabler/icons-react";
+import { IconAdjustments, IconChevronDown, IconKey, IconLogout, IconShieldLock, IconUser } from "@tabler/icons-react";
 import Link from "next/link";
 import { signOut } from "next-auth/react";
 import { ChangePasswordModal } from "./change-password-modal";
@@ -14,9 +14,12 @@ export function UserMenu({ user }: { user: ShellUser }) {
     <>
       <Menu width={260} position="bottom-end" shadow="md" withinPortal>
         <Menu.Target>
-          <UnstyledButton aria-label="Account menu" data-testid="user-menu" px={6} py={4} style={{ borderRadius: 8 }}>
+          {/* Named by its visible text (name and role) plus a hidden "account menu", so speech and sight agree. */}
+          <UnstyledButton data-testid="user-menu" px={6} py={4} style={{ borderRadius: 8 }}>
             <Group gap={8} wrap="nowrap">
-              <Avatar name={user.name} color="initials" radius="xl" size={32} />
+              <Avatar radius="xl" size={32} color="gray" aria-hidden>
+                <IconUser size={18} stroke={1.7} />
+              </Avatar>
               <Box visibleFrom="sm" maw={180}>
                 <Text size="sm" fw={600} lh={1.2} truncate>
                   {user.name}
@@ -25,7 +28,8 @@ export function UserMenu({ user }: { user: ShellUser }) {
                   {user.role}
                 </Text>
               </Box>
-              <IconChevronDown size={14} stroke={1.7} />
+              <VisuallyHidden>{`${user.name}, account menu`}</VisuallyHidden>
+              <IconChevronDown size={14} stroke={1.7} aria-hidden />
             </Group>
           </UnstyledButton>
         </Menu.Target>

@@ -53,7 +53,7 @@ export function TemplatesLibrary() {
   return (
     <Stack p="lg" gap="md">
       <Group justify="space-between">
-        <Title order={2}>Templates</Title>
+        <Title order={1} fz="h2">Templates</Title>
         <Button leftSection={<IconPlus size={16} />} onClick={() => setEditing(null)}>
           New template
         </Button>

@@ -65,6 +65,10 @@ const envSchema = z.object({
   QUARRY_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5000),
   /** Failed runs in a row after which a schedule pauses itself. */
   QUARRY_SCHEDULE_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
+  /** Comma-separated origins (scheme://host[:port]) whose browser pages may call /api/v1 with credentials (unset: none). */
+  QUARRY_CORS_ORIGINS: z.string().optional(),
+  /** How long browsers may cache a CORS preflight answer, in seconds. */
+  QUARRY_CORS_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(600),
 });
 
 export type QuarryConfig = z.infer<typeof envSchema> & { dataDir: string; keysDir: string };

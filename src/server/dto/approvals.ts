@@ -26,7 +26,7 @@ export const approvalDto = z.object({
   estimatedRows: z.number().nullable(),
   requiredApprovals: z.number(),
   approvalsCount: z.number(),
-  requestedBy: person,
+  requestedBy: person.extend({ fullName: z.string() }),
   reviews: z.array(z.object({ id: z.string(), decision: z.string(), comments: z.string(), reviewedBy: person, reviewedAt: z.string() })),
   preview: approvalPreviewDto.nullable(),
   previewUnavailableReason: z.string().nullable(),

@@ -89,6 +89,8 @@ describe("error formats", () => {
     expect(formatError("etl", err).body).toMatchObject({ detail: "data source x was not found", error_code: "NOT_FOUND" });
     expect(formatError("insight", err).body).toEqual({
       error: { code: "NOT_FOUND", message: "data source x was not found", details: [] },
+      // The Analytics Assistant's real frontend reads `detail`.
+      detail: "data source x was not found",
     });
   });
 

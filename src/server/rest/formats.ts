@@ -85,6 +85,8 @@ export function formatError(format: ErrorFormat, original: AppError): ErrorRespo
             message,
             details: fields ?? (error.actor === "bug" ? [] : (error.details ?? [])),
           },
+          // The Analytics Assistant's real frontend shows `detail` (FastAPI's own error key).
+          detail: message,
         },
       };
   }

@@ -7,6 +7,8 @@ import { fromPrismaError } from "../errors/prisma";
 import { SECURITY_HEADERS } from "../http/security-headers";
 import { assertCleanInput } from "../http/clean-input";
 import { readBody, type BodySource } from "./body";
+import { corsHeaders, isPreflight, preflightHeaders } from "./cors";
+import { aliasDataSourceIds } from "./data-source-ids";
 import { formatError, type ErrorFormat } from "./formats";
 import { allowedAt, RouteMatcher } from "./match";
 import { pagingHeaders } from "./pagination";
@@ -87,6 +89,16 @@ export function toResponse(reply: RestReply): Response {
 }
 
 export async function handleRest(request: RestRequest): Promise<RestReply> {
+  const reply = await answer(request);
+  const origin = request.headers.get("origin");
+  const cors = isPreflight(request.method.toUpperCase(), request.headers)
+    ? preflightHeaders(origin, request.headers.get("access-control-request-headers"))
+    : corsHeaders(origin);
+  for (const name of Object.keys(cors)) reply.headers[name] = cors[name]!;
+  return reply;
+}
+
+async function answer(request: RestRequest): Promise<RestReply> {
   const url = new URL(request.url);
   const path = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) || "/" : url.pathname;
   const method = request.method === "HEAD" ? "GET" : request.method.toUpperCase();
@@ -126,6 +138,8 @@ export async function handleRest(request: RestRequest): Promise<RestReply> {
     const rawQuery = queryObject(url.searchParams);
     assertCleanInput(rawBody, "body");
     assertCleanInput(rawQuery, "query");
+    aliasDataSourceIds(rawBody, "body");
+    aliasDataSourceIds(rawQuery, "query");
     const body = await validated(route.body, rawBody, "body");
     const query = await validated(route.query, rawQuery, "query");
     assertParams(params);

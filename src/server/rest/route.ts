@@ -64,6 +64,16 @@ export interface RestRoute<B = unknown, Q = unknown> {
   response?: z.ZodType;
   successStatus?: number;
   /**
+   * Other answers this route gives besides `successStatus` and the error statuses every
+   * route shares (e.g. 202 for a write sent for approval, 503 from /health), each with
+   * its body schema, for the OpenAPI document.
+   */
+  otherResponses?: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Non-JSON success bodies (downloads): their media types, for the OpenAPI document. */
+  produces?: string[];
+  /** A request body the OpenAPI document shows as the example (and the walker test sends). */
+  exampleBody?: unknown;
+  /**
    * Why Quarry answers a route no API document names (e.g. polling a job); the
    * routes.tsv check accepts only undocumented routes that say why.
    */

@@ -18,6 +18,20 @@ function locate(sql: string, offset: number, message: string): SqlErrorLocation 
 }
 
 /**
+ * The parser's own message lists every token its grammar would accept there (hundreds
+ * of them): a person needs where and near what, not the grammar.
+ */
+export function syntaxErrorMessage(sql: string, offset: number, parserMessage: string): string {
+  const before = sql.slice(0, offset);
+  const where = `line ${before.split("\n").length}, column ${offset - before.lastIndexOf("\n")}`;
+  if (!/^Expected\b[\s\S]*\bbut\b[\s\S]*\bfound\.?$/.test(parserMessage)) {
+    return parserMessage.length > 200 ? `Syntax error at ${where}` : parserMessage;
+  }
+  const near = /^[^\s,;()]{1,40}|^./.exec(sql.slice(offset))?.[0];
+  return near ? `Syntax error near "${near}" at ${where}` : `Syntax error: the statement ends too early (${where})`;
+}
+
+/**
  * A server with MySQL's NO_BACKSLASH_ESCAPES (or PostgreSQL's
  * standard_conforming_strings=off) ends strings elsewhere, which can turn
  * "string content" into statements, even across our statement boundaries. We
@@ -80,7 +94,12 @@ function analyzeStatement(sql: string, stmt: TokenizedStatement, dialect: SqlDia
     tables = parsed.tables;
   } else {
     // Not SQL we know at all (`SELEC 1`): report the parser's error rather than guess.
-    if (!verdict.recognized) return { ok: false, error: locate(sql, stmt.start + (parsed.offset ?? 0), parsed.message) };
+    if (!verdict.recognized) {
+      // The statement's first word is what Quarry (and the parser) did not know: point there.
+      const first = stmt.tokens[0];
+      const offset = first?.type === "word" ? first.start : stmt.start + (parsed.offset ?? 0);
+      return { ok: false, error: locate(sql, offset, syntaxErrorMessage(sql, offset, parsed.message)) };
+    }
     verdict.reasons.push(PARSED_WITH_FALLBACK);
   }
   if (tables.length === 0) tables = tablesFromTokens(stmt.tokens);

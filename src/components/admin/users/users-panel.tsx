@@ -32,7 +32,15 @@ import { CreateUserModal, ResetPasswordModal, ROLE_OPTIONS } from "./user-modals
 
 const PAGE_SIZE = 25;
 
-type Pending = { kind: "delete" | "deactivate"; user: ManagedUser } | null;
+/** A change that waits for the admin's confirmation (a role change takes effect at once and can lock someone out). */
+type Pending = { kind: "delete" | "deactivate"; user: ManagedUser } | { kind: "role"; user: ManagedUser; role: Role } | null;
+
+const ROLE_EFFECT: Record<Role, string> = {
+  admin: "They can manage users, data sources and every setting.",
+  developer: "They can build pipelines and write where a group lets them.",
+  analyst: "They can run queries where a group lets them read.",
+  viewer: "They can only read, within a daily query quota.",
+};
 
 export function UsersPanel({ currentUserId }: { currentUserId: string }) {
   const trpc = useTRPC();
@@ -67,10 +75,12 @@ export function UsersPanel({ currentUserId }: { currentUserId: string }) {
   const setRoleMutation = useMutation(
     trpc.users.setRole.mutationOptions({
       onSuccess(user) {
+        setPending(null);
         refresh();
         notifySuccess("Role changed", `${user.email} is now ${user.role === "admin" ? "an" : "a"} ${user.role}.`);
       },
       onError(e) {
+        setPending(null);
         refresh();
         notifyError("Could not change the role", e);
       },
@@ -204,7 +214,7 @@ export function UsersPanel({ currentUserId }: { currentUserId: string }) {
                           data={ROLE_OPTIONS}
                           value={u.role}
                           allowDeselect={false}
-                          onChange={(v) => v && v !== u.role && setRoleMutation.mutate({ id: u.id, role: v as Role })}
+                          onChange={(v) => v && v !== u.role && setPending({ kind: "role", user: u, role: v as Role })}
                           disabled={setRoleMutation.isPending && setRoleMutation.variables?.id === u.id}
                           aria-label={`Role of ${u.email}`}
                           w={130}
@@ -269,18 +279,23 @@ export function UsersPanel({ currentUserId }: { currentUserId: string }) {
       {resetting && <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />}
       <ConfirmModal
         opened={pending !== null}
-        title={pending?.kind === "delete" ? "Delete user?" : "Deactivate user?"}
-        confirmLabel={pending?.kind === "delete" ? "Delete" : "Deactivate"}
+        title={pending?.kind === "delete" ? "Delete user?" : pending?.kind === "role" ? "Change role?" : "Deactivate user?"}
+        confirmLabel={pending?.kind === "delete" ? "Delete" : pending?.kind === "role" ? `Make ${pending.role}` : "Deactivate"}
         color={pending?.kind === "delete" ? "red" : "orange"}
-        loading={remove.isPending || setStatusMutation.isPending}
+        loading={remove.isPending || setStatusMutation.isPending || setRoleMutation.isPending}
         onClose={() => setPending(null)}
         onConfirm={() => {
           if (!pending) return;
           if (pending.kind === "delete") remove.mutate({ id: pending.user.id });
+          else if (pending.kind === "role") setRoleMutation.mutate({ id: pending.user.id, role: pending.role });
           else setStatusMutation.mutate({ id: pending.user.id, isActive: false });
         }}
       >
-        {pending?.kind === "delete" ? (
+        {pending?.kind === "role" ? (
+          <Text size="sm">
+            <b>{pending.user.email}</b> goes from {pending.user.role} to <b>{pending.role}</b>, effective immediately. {ROLE_EFFECT[pending.role]}
+          </Text>
+        ) : pending?.kind === "delete" ? (
           <Text size="sm">
             <b>{pending.user.email}</b> is deleted and signed out. Consider deactivating instead: it keeps their name on their history.
           </Text>

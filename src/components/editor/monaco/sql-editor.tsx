@@ -119,7 +119,7 @@ export function SqlEditor({ path, defaultValue, onChange, onReady, onSelectionCh
       onChange={(value) => onChange(value ?? "")}
       loading={
         <Center h="100%" aria-busy="true">
-          <Loader size="sm" type="dots" aria-label="Loading the editor" />
+          <Loader size="sm" type="dots" role="status" aria-label="Loading the editor" />
         </Center>
       }
     />

@@ -66,6 +66,7 @@ export const ResultsPanel = memo(function ResultsPanel({ state, errorLocation, o
         ref={grid}
         columns={result.columns}
         rows={result.rows}
+        partial={result.truncated || result.storedPartial || result.rows.length < result.rowCount}
         onCopied={onCopied}
         onCopyFailed={onCopyFailed}
       />

@@ -153,5 +153,15 @@ export function useQueryRunner() {
     setState({ running: null, outcome });
   }, []);
 
-  return { state, run, cancel, show, loadResult };
+  /**
+   * Forgets what is on screen (the data source changed: the old source's rows must not
+   * stay under the new name). A run still in flight stops being followed.
+   */
+  const clear = useCallback(() => {
+    active.current.stop?.();
+    generation.current += 1;
+    setState({ running: null, outcome: null });
+  }, []);
+
+  return { state, run, cancel, show, clear, loadResult };
 }

@@ -151,7 +151,7 @@ function Empty({ text }: { text: string }) {
 
 function SchemaSkeleton() {
   return (
-    <Stack gap={10} p="sm" aria-busy="true" aria-label="Loading the schema">
+    <Stack gap={10} p="sm" role="status" aria-busy="true" aria-label="Loading the schema">
       {[70, 55, 80, 60, 45, 75, 65].map((w, i) => (
         <Group key={i} gap={8} wrap="nowrap">
           <Skeleton h={14} w={14} radius="sm" />

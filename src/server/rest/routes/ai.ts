@@ -19,6 +19,17 @@ const sourceQuery = z.object({
   data_source_id: z.string().min(1).max(100).optional(),
   connection_id: z.string().min(1).max(100).optional(),
 });
+// Answer schemas for the OpenAPI document (openapi-walk.test.ts checks real answers against them).
+const text = z.string();
+const restColumnEntry = z.looseObject({ name: text, type: text, description: text.nullable(), nullable: z.boolean(), tags: z.array(text), primary_key: z.boolean() });
+const restTableEntry = z.looseObject({
+  name: text, type: text, description: text.nullable(), database_id: text, columns: z.array(restColumnEntry), relationships: z.array(z.looseObject({ table: text })),
+});
+const restAutoGuess = z.looseObject({ job_id: text, status: text, job_status: text, progress: z.number(), message: text, created_at: text, finished_at: text.nullable() });
+const restProvider = z.object({
+  id: text, name: text, provider: text, model: text, base_url: text.nullable(), api_key_encrypted: z.boolean(), has_api_key: z.boolean(),
+  is_default: z.boolean(), context_window: z.number().nullable(), timeout_ms: z.number().nullable(), created_at: text,
+});
 const sourceOf = (q: { database_id?: string; data_source_id?: string; connection_id?: string }) => q.database_id ?? q.data_source_id ?? q.connection_id;
 
 type TableDetail = Awaited<ReturnType<typeof getTable>>;
@@ -81,7 +92,7 @@ const autoGuessBody = (job: Job) => ({
 });
 
 type Provider = Awaited<ReturnType<typeof listProviders>>[number];
-const providerBody = (p: Provider) => ({
+const providerBody = (p: Provider): z.infer<typeof restProvider> => ({
   id: p.id,
   name: p.name,
   provider: p.provider,
@@ -99,6 +110,7 @@ export const aiRoutes = [
   defineRoute({
     method: "GET", path: "/metadata/tables", format: "insight", auth: "user", procedure: "dictionary.tables", tag,
     summary: "Every table with its dictionary entry", query: sourceQuery,
+    response: z.object({ database_id: text, tables: z.array(z.looseObject({ name: text, type: text, columns_count: z.number() })) }),
     async handle({ principal, query }) {
       const out = await listTables(principal, sourceOf(query));
       return {
@@ -111,14 +123,14 @@ export const aiRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/metadata/tables/:table_name", format: "insight", auth: "user", procedure: "dictionary.table", tag,
-    summary: "One table's dictionary: columns, tags, masked samples, relationships", query: sourceQuery,
+    summary: "One table's dictionary: columns, tags, masked samples, relationships", query: sourceQuery, response: restTableEntry,
     async handle({ principal, params, query }) {
       return { body: tableBody(await getTable(principal, params.table_name!, sourceOf(query))) };
     },
   }),
   defineRoute({
     method: "PUT", path: "/metadata/tables/:table_name", format: "insight", auth: "user", procedure: "dictionary.updateTable", tag,
-    summary: "Set a table's alias, description or synonyms (write access)", query: sourceQuery, body: metaBody,
+    summary: "Set a table's alias, description or synonyms (write access)", query: sourceQuery, body: metaBody, response: restTableEntry,
     async handle({ principal, params, query, body }) {
       return { body: tableBody(await updateTable(principal, params.table_name!, body, sourceOf(query))) };
     },
@@ -126,6 +138,7 @@ export const aiRoutes = [
   defineRoute({
     method: "PUT", path: "/metadata/columns/:table_name/:column_name", format: "insight", auth: "user", procedure: "dictionary.updateColumn", tag,
     summary: "Set a column's alias, description, tags or synonyms (write access)", query: sourceQuery,
+    response: restColumnEntry.extend({ table: text, database_id: text }),
     body: metaBody.extend({ tags: z.array(z.string().max(30)).max(10).optional() }),
     async handle({ principal, params, query, body }) {
       const c = await updateColumn(principal, params.table_name!, params.column_name!, body, sourceOf(query));
@@ -135,6 +148,7 @@ export const aiRoutes = [
   defineRoute({
     method: "POST", path: "/metadata/auto-guess", format: "insight", auth: "user", procedure: "dictionary.autoGuess", tag, successStatus: 202,
     summary: "Propose metadata from names, types and sampled values (a job)",
+    response: restAutoGuess.extend({ existing: z.boolean(), poll_url: text }),
     body: sourceQuery.extend({ table_names: z.array(z.string().min(1).max(300)).max(1000).optional() }),
     async handle({ principal, body }) {
       const job = await requestAutoGuess(principal, { dataSourceId: sourceOf(body), tables: body.table_names });
@@ -144,7 +158,7 @@ export const aiRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/metadata/auto-guess/:job_id", format: "insight", auth: "user", procedure: "jobs.get", tag,
-    summary: "Auto-guess progress and, once done, its results",
+    summary: "Auto-guess progress and, once done, its results", response: restAutoGuess,
     async handle({ principal, params }) {
       const job = toJobDto(await getJobFor(principal, params.job_id!));
       if (job.name !== "metadata-auto-guess") throw notFound("Auto-guess job", params.job_id);
@@ -153,7 +167,7 @@ export const aiRoutes = [
   }),
   defineRoute({
     method: "POST", path: "/ai-providers", format: "insight", auth: "user", procedure: "ai.createProvider", tag, successStatus: 201,
-    summary: "Configure a model provider (admins); the key is stored encrypted and never returned",
+    summary: "Configure a model provider (admins); the key is stored encrypted and never returned", response: restProvider,
     body: z.object({
       name: z.string().max(100).optional(),
       provider: z.string({ error: "provider is required" }).min(1).max(40),
@@ -177,6 +191,7 @@ export const aiRoutes = [
   defineRoute({
     method: "GET", path: "/ai-providers", format: "insight", auth: "user", procedure: "ai.providers", tag,
     summary: "Configured model providers (never their keys)",
+    response: z.object({ providers: z.array(restProvider), data: z.array(restProvider), built_in: z.object({ engine: z.literal("builtin"), available: z.boolean(), is_default: z.boolean() }) }),
     async handle({ principal }) {
       const list = (await listProviders(principal)).map(providerBody);
       return { body: { providers: list, data: list, built_in: { engine: "builtin", available: true, is_default: !list.some((p) => p.is_default) } } };
@@ -185,6 +200,7 @@ export const aiRoutes = [
   defineRoute({
     method: "POST", path: "/ai-providers/:id/test", format: "insight", auth: "user", procedure: "ai.testProvider", tag,
     summary: "Call the model once: success, model and latency",
+    response: z.object({ success: z.boolean(), model: text, latency_ms: z.number().nullable(), message: text }),
     async handle({ principal, params }) {
       const t = await testProvider(principal, params.id!);
       return { body: { success: t.success, model: t.model, latency_ms: t.latencyMs, message: t.message } };
@@ -192,7 +208,7 @@ export const aiRoutes = [
   }),
   defineRoute({
     method: "DELETE", path: "/ai-providers/:id", format: "insight", auth: "user", procedure: "ai.deleteProvider", tag,
-    summary: "Remove a model provider (admins)",
+    summary: "Remove a model provider (admins)", response: z.object({ success: z.literal(true), id: text, message: text }),
     async handle({ principal, params }) {
       await deleteProvider(principal, params.id!);
       return { body: { success: true, id: params.id, message: "AI provider removed" } };

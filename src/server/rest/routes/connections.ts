@@ -4,7 +4,7 @@ import { pageWindow, pagingQuery } from "../pagination";
 import { createDataSource, deleteDataSource, getDataSource, listDataSources, updateDataSource } from "../../services/datasources/crud";
 import { testDataSource } from "../../services/datasources/status";
 import { defineRoute } from "../route";
-import { commonFields, etlConnection, sslModeField } from "./datasource-shapes";
+import { commonFields, etlConnection, restEtlConnection, restMessage, sslModeField } from "./datasource-shapes";
 
 /** ETL Builder's `/connections`: the same data sources, with settings under `config`. */
 const configBody = z.object({
@@ -22,20 +22,19 @@ const tag = "connections";
 export const connectionRoutes = [
   defineRoute({
     method: "GET", path: "/connections", format: "etl", auth: "user", procedure: "datasources.list", tag,
-    summary: "Connections the caller may read (paginated)", query: pagingQuery,
+    summary: "Connections the caller may read: a bare array, paged by the X-Total-* headers", query: pagingQuery,
+    response: z.array(restEtlConnection),
     async handle({ principal, query }) {
       const all = await listDataSources(principal);
       const { page, pageSize, skip } = pageWindow(query, 20);
       const paging = { page, pageSize, total: all.length };
-      return {
-        body: { connections: all.slice(skip, skip + pageSize).map(etlConnection), total: all.length, page, page_size: pageSize },
-        paging,
-      };
+      // ETL Builder's real frontend reads a bare array; the paging is in the X-Total-* headers.
+      return { body: all.slice(skip, skip + pageSize).map(etlConnection), paging };
     },
   }),
   defineRoute({
     method: "POST", path: "/connections", format: "etl", auth: "user", procedure: "datasources.create", tag,
-    summary: "Create a connection (admin)", successStatus: 201,
+    summary: "Create a connection (admin)", successStatus: 201, response: restEtlConnection,
     body: z.object({ name: commonFields.name, type: commonFields.type, description: commonFields.description, config: configBody }),
     async handle({ principal, body }) {
       const ds = await createDataSource(principal, {
@@ -48,14 +47,14 @@ export const connectionRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/connections/:connection_id", format: "etl", auth: "user", procedure: "datasources.get", tag,
-    summary: "One connection",
+    summary: "One connection", response: restEtlConnection,
     async handle({ principal, params }) {
       return { body: etlConnection(await getDataSource(principal, params.connection_id!)) };
     },
   }),
   defineRoute({
     method: "PUT", path: "/connections/:connection_id", format: "etl", auth: "user", procedure: "datasources.update", tag,
-    summary: "Change a connection (admin)",
+    summary: "Change a connection (admin)", response: restEtlConnection,
     body: z.object({
       name: commonFields.name.optional(), type: commonFields.type.optional(), description: commonFields.description,
       config: configBody.partial().optional(),
@@ -72,7 +71,7 @@ export const connectionRoutes = [
   }),
   defineRoute({
     method: "DELETE", path: "/connections/:connection_id", format: "etl", auth: "user", procedure: "datasources.remove", tag,
-    summary: "Delete a connection (admin)",
+    summary: "Delete a connection (admin)", response: restMessage,
     async handle({ principal, params }) {
       await deleteDataSource(principal, params.connection_id!);
       return { body: { message: "Data source deleted successfully" } };
@@ -81,10 +80,15 @@ export const connectionRoutes = [
   defineRoute({
     method: "POST", path: "/connections/:connection_id/test", format: "etl", auth: "user", procedure: "datasources.testConnection", tag,
     summary: "Test a connection",
+    response: z.object({
+      success: z.boolean(), status: z.enum(["success", "failed"]), message: z.string(),
+      details: z.object({ latency_ms: z.number(), version: z.string() }), warnings: z.array(z.string()),
+    }),
     async handle({ principal, params }) {
       const t = await testDataSource(principal, params.connection_id!);
       return {
         body: {
+          success: t.ok,
           status: t.ok ? "success" : "failed",
           message: t.ok ? "Connection successful" : t.message,
           details: { latency_ms: t.latencyMs, version: t.version },

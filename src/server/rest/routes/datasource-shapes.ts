@@ -37,7 +37,18 @@ export function etlStatus(status: string): string {
   return status === "error" ? "error" : "active";
 }
 
-export function queryBaseDataSource(ds: DataSourceDto) {
+const text = z.string();
+const nullableText = z.string().nullable();
+
+export const restQueryBaseDataSource = z.object({
+  id: text, name: text, type: text, host: text, port: z.number().nullable(), database_name: text, username: text,
+  ssl_mode: text, description: text, is_demo: z.boolean(), require_two_approvals: z.boolean(), backup_before_commit: z.boolean(),
+  read_role: nullableText, warnings: z.array(text), status: text, last_health_check: nullableText, last_synced: nullableText,
+  server_version: nullableText, created_at: text, updated_at: text,
+  permissions: z.object({ can_read: z.boolean(), can_write: z.boolean(), can_approve: z.boolean() }),
+});
+
+export function queryBaseDataSource(ds: DataSourceDto): z.infer<typeof restQueryBaseDataSource> {
   return {
     id: ds.id,
     name: ds.name,
@@ -63,7 +74,13 @@ export function queryBaseDataSource(ds: DataSourceDto) {
   };
 }
 
-export function insightDatabase(ds: DataSourceDto) {
+export const restInsightDatabase = z.object({
+  id: text, name: text, type: text, host: text, port: z.number().nullable(), database: text, username: text, ssl: z.boolean(),
+  description: text, read_role: nullableText, warnings: z.array(text), status: text, tables_count: z.number().nullable(),
+  last_synced: nullableText, created_at: text, updated_at: text,
+});
+
+export function insightDatabase(ds: DataSourceDto): z.infer<typeof restInsightDatabase> {
   return {
     id: ds.id,
     name: ds.name,
@@ -84,7 +101,13 @@ export function insightDatabase(ds: DataSourceDto) {
   };
 }
 
-export function etlConnection(ds: DataSourceDto) {
+export const restEtlConnection = z.object({
+  id: text, name: text, type: text, description: text, status: text, last_tested_at: nullableText,
+  config: z.object({ host: text, port: z.number().nullable(), database: text, username: text, ssl_mode: text, read_role: nullableText }),
+  warnings: z.array(text), created_at: text, updated_at: text,
+});
+
+export function etlConnection(ds: DataSourceDto): z.infer<typeof restEtlConnection> {
   return {
     id: ds.id,
     name: ds.name,
@@ -98,3 +121,6 @@ export function etlConnection(ds: DataSourceDto) {
     updated_at: ds.updatedAt,
   };
 }
+
+/** The answers every data-source document shares: a plain message, a test result. */
+export const restMessage = z.object({ message: text });

@@ -6,7 +6,15 @@ import { defineRoute } from "../route";
 /** InsightEngine's `/schedules` (scheduled saved queries), plus the run history. */
 type Schedule = Awaited<ReturnType<typeof listSchedules>>[number];
 
-const insightSchedule = (s: Schedule) => ({
+const text = z.string();
+const nullableText = text.nullable();
+const restSchedule = z.object({
+  id: text, query_id: text, query_title: text, frequency: nullableText, day_of_week: nullableText, day_of_month: z.number().nullable(),
+  time: nullableText, cron: text, timezone: text, notify_emails: z.array(text), email_format: text, webhook_id: nullableText,
+  active: z.boolean(), failure_count: z.number(), paused_reason: nullableText, last_run_at: nullableText, next_run_at: nullableText,
+  created_by: text, created_at: text,
+});
+const insightSchedule = (s: Schedule): z.infer<typeof restSchedule> => ({
   id: s.id,
   query_id: s.savedQueryId,
   query_title: s.savedQueryTitle,
@@ -53,7 +61,8 @@ const toInput = (b: Fields) =>
 export const scheduleRoutes = [
   defineRoute({
     method: "POST", path: "/schedules", format: "insight", auth: "user", procedure: "schedules.create", tag, successStatus: 201,
-    summary: "Schedule a saved query (frequency/day_of_week/time or cron); results by email and/or webhook",
+    summary: "Schedule a saved query (frequency/day_of_week/time or cron); results by email and/or webhook", response: restSchedule,
+    exampleBody: { query_id: "3f2a…", frequency: "weekly", day_of_week: "monday", time: "08:00", notify_emails: ["team@example.com"] },
     body: z.object({ query_id: z.string({ error: "query_id is required" }).min(1, "query_id is required").max(100), ...fields })
       .refine((b) => b.frequency || b.cron, { message: "frequency or cron is required", path: ["frequency"] }),
     async handle({ principal, body }) {
@@ -62,7 +71,7 @@ export const scheduleRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/schedules", format: "insight", auth: "user", procedure: "schedules.list", tag,
-    summary: "Your scheduled queries (admins: all)",
+    summary: "Your scheduled queries (admins: all)", response: z.object({ schedules: z.array(restSchedule), total: z.number() }),
     async handle({ principal }) {
       const items = await listSchedules(principal);
       return { body: { schedules: items.map(insightSchedule), total: items.length } };
@@ -70,7 +79,7 @@ export const scheduleRoutes = [
   }),
   defineRoute({
     method: "PUT", path: "/schedules/:id", format: "insight", auth: "user", procedure: "schedules.update", tag,
-    summary: "Change, pause (active: false) or resume a schedule",
+    summary: "Change, pause (active: false) or resume a schedule", response: restSchedule,
     body: z.object(fields),
     async handle({ principal, params, body }) {
       return { body: insightSchedule(await updateSchedule(principal, params.id!, toInput(body))) };
@@ -78,7 +87,7 @@ export const scheduleRoutes = [
   }),
   defineRoute({
     method: "DELETE", path: "/schedules/:id", format: "insight", auth: "user", procedure: "schedules.remove", tag,
-    summary: "Delete a schedule",
+    summary: "Delete a schedule", response: z.object({ message: text, id: text }),
     async handle({ principal, params }) {
       await deleteSchedule(principal, params.id!);
       return { body: { message: "Schedule deleted", id: params.id } };
@@ -86,7 +95,8 @@ export const scheduleRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/schedules/:id/runs", format: "insight", auth: "user", procedure: "schedules.runs", tag,
-    summary: "The schedule's run history", addition: "The document has no run history; the issue asks for one",
+    summary: "The schedule's run history",
+    response: z.object({ runs: z.array(z.object({ id: text, status: text, query_run_id: nullableText, row_count: z.number().nullable(), error: nullableText, started_at: text, finished_at: nullableText })) }), addition: "The document has no run history; the issue asks for one",
     async handle({ principal, params }) {
       const runs = await listScheduleRuns(principal, params.id!, 50);
       return {

@@ -13,6 +13,11 @@ export const searchRoutes = [
       type: z.union([z.string().max(20), z.array(z.string().max(20)).max(10)]).optional(),
       limit: z.coerce.number().int().min(1).max(100).default(20),
     }),
+    response: z.object({
+      results: z.array(z.object({ type: z.string(), id: z.string(), title: z.string(), snippet: z.string(), database_id: z.string().nullable(), relevance: z.number() })),
+      total: z.number(),
+    }),
+    exampleBody: { q: "revenue", type: ["saved_query", "table"], limit: 10 },
     async handle({ principal, body }) {
       const types = body.type === undefined ? undefined : Array.isArray(body.type) ? body.type : [body.type];
       const results = await search(principal, { q: body.q, types, limit: body.limit });

@@ -7,6 +7,13 @@ import { defineRoute } from "../route";
 /** InsightEngine's `/settings` and `/settings/security`, plus the two-factor enrolment routes. */
 type Settings = Awaited<ReturnType<typeof getSettings>>;
 
+const restSettings = z.looseObject({
+  theme: z.string(), timezone: z.string(), language: z.string(), default_database_id: z.string().nullable(), editor_font_size: z.number(),
+  overrides: z.unknown(),
+  organization: z.object({ name: z.string(), theme: z.string(), timezone: z.string(), language: z.string(), editor_font_size: z.number(), require_mfa: z.boolean() }),
+  mfa_enabled: z.boolean(), mfa_required: z.boolean(), can_edit_organization: z.boolean(),
+});
+
 const insightSettings = (s: Settings) => ({
   theme: s.user.theme,
   timezone: s.user.timezone,
@@ -33,14 +40,15 @@ const nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
 export const settingsRoutes = [
   defineRoute({
     method: "GET", path: "/settings", format: "insight", auth: "user", procedure: "settings.get", tag,
-    summary: "Your settings (over the organisation's defaults) and the organisation's",
+    summary: "Your settings (over the organisation's defaults) and the organisation's", response: restSettings,
     async handle({ principal }) {
       return { body: insightSettings(await getSettings(principal)) };
     },
   }),
   defineRoute({
     method: "PUT", path: "/settings", format: "insight", auth: "user", procedure: "settings.update", tag,
-    summary: "Change your settings (null resets one); `organization` is for admins",
+    summary: "Change your settings (null resets one); `organization` is for admins", response: restSettings,
+    exampleBody: { theme: "dark", timezone: "Europe/Paris", editor_font_size: 14 },
     body: z.object({
       theme: nullable(z.string().max(20)),
       timezone: nullable(z.string().max(64)),
@@ -76,6 +84,12 @@ export const settingsRoutes = [
   defineRoute({
     method: "GET", path: "/settings/security", format: "insight", auth: "user", procedure: "settings.security", tag,
     summary: "The security configuration really in force",
+    response: z.looseObject({
+      mfa_enabled: z.boolean(), mfa_available: z.boolean(), mfa_enforced: z.boolean(), password_min_length: z.number(),
+      login_lockout: z.object({ max_failures: z.number(), lockout_seconds: z.number() }),
+      rate_limits: z.looseObject({ requests_per_minute: z.number(), queries_per_minute: z.number() }),
+      sessions: z.object({ access_token_ttl_seconds: z.number(), refresh_token_ttl_seconds: z.number() }),
+    }),
     async handle({ principal }) {
       const r = await securityReport(principal);
       return {
@@ -106,6 +120,7 @@ export const settingsRoutes = [
   defineRoute({
     method: "POST", path: "/auth/mfa/enroll", format: "insight", auth: "user", procedure: "settings.mfaBegin", tag: "auth",
     summary: "Start two-factor enrolment: the TOTP secret and otpauth:// URI (shown once)",
+    response: z.object({ secret: z.string(), otpauth_uri: z.string(), message: z.string() }),
     addition: "No document covers two-factor sign-in; the issue asks for TOTP on REST login too",
     async handle({ principal }) {
       const r = await beginMfaEnrollment(principal);
@@ -115,6 +130,7 @@ export const settingsRoutes = [
   defineRoute({
     method: "POST", path: "/auth/mfa/confirm", format: "insight", auth: "user", procedure: "settings.mfaConfirm", tag: "auth",
     summary: "Confirm enrolment with a first code; answers the recovery codes (shown once)",
+    response: z.object({ mfa_enabled: z.literal(true), recovery_codes: z.array(z.string()) }),
     addition: "No document covers two-factor sign-in; the issue asks for TOTP on REST login too",
     body: z.object({ code: z.string({ error: "code is required" }).trim().min(1, "code is required").max(64) }),
     async handle({ principal, body }) {
@@ -124,7 +140,7 @@ export const settingsRoutes = [
   }),
   defineRoute({
     method: "POST", path: "/auth/mfa/disable", format: "insight", auth: "user", procedure: "settings.mfaDisable", tag: "auth",
-    summary: "Turn two-factor sign-in off (needs a current or recovery code)",
+    summary: "Turn two-factor sign-in off (needs a current or recovery code)", response: z.object({ mfa_enabled: z.literal(false) }),
     addition: "No document covers two-factor sign-in; the issue asks for TOTP on REST login too",
     body: z.object({ code: z.string({ error: "code is required" }).trim().min(1, "code is required").max(64) }),
     async handle({ principal, body }) {

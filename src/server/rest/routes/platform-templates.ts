@@ -4,12 +4,19 @@ import { PARAMETER_TYPES } from "@/lib/sql-parameters";
 import { pageWindow, pagingQuery, totalPages } from "../pagination";
 import { cloneTemplate, createTemplate, deleteTemplate, getTemplate, listTemplates, runTemplate, updateTemplate, type TemplateView } from "../../services/templates";
 import { defineRoute } from "../route";
-import { pendingApproval } from "./approvals";
+import { pendingApproval, restPendingApproval } from "./approvals";
 
 /** InsightEngine's `/templates`: the query template library. */
 type Template = TemplateView;
 
-const insightTemplate = (t: Template) => ({
+const text = z.string();
+const restTemplate = z.object({
+  id: text, title: text, description: text, sql: text, category: text, tags: z.array(text),
+  parameters: z.array(z.object({ name: text, type: z.enum(PARAMETER_TYPES), label: text.optional(), default: z.union([text, z.number(), z.boolean(), z.null()]).optional(), required: z.boolean().optional() })), engines: z.array(text), built_in: z.boolean(),
+  created_by: text.nullable(), owner_email: text.nullable(), can_edit: z.boolean(), created_at: text, updated_at: text,
+});
+
+const insightTemplate = (t: Template): z.infer<typeof restTemplate> => ({
   id: t.id,
   title: t.title,
   description: t.description,
@@ -50,6 +57,7 @@ export const templateRoutes = [
   defineRoute({
     method: "GET", path: "/templates", format: "insight", auth: "user", procedure: "templates.list", tag,
     summary: "The template library (?category=&search=&tag=&engine=&mine=)",
+    response: z.object({ templates: z.array(restTemplate), categories: z.array(z.unknown()), total: z.number(), page: z.number(), limit: z.number(), total_pages: z.number() }),
     query: pagingQuery.extend({
       category: z.string().max(50).optional(),
       search: z.string().max(200).optional(),
@@ -68,28 +76,28 @@ export const templateRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/templates/:id", format: "insight", auth: "user", procedure: "templates.get", tag,
-    summary: "One template with its parameters",
+    summary: "One template with its parameters", response: restTemplate,
     async handle({ principal, params }) {
       return { body: insightTemplate(await getTemplate(principal, params.id!)) };
     },
   }),
   defineRoute({
     method: "POST", path: "/templates", format: "insight", auth: "user", procedure: "templates.create", tag,
-    summary: "Create a template; `{{name}}` / `:name` markers are its parameters", body, successStatus: 201,
+    summary: "Create a template; `{{name}}` / `:name` markers are its parameters", body, successStatus: 201, response: restTemplate,
     async handle({ principal, body }) {
       return { body: insightTemplate(await createTemplate(principal, body)) };
     },
   }),
   defineRoute({
     method: "PUT", path: "/templates/:id", format: "insight", auth: "user", procedure: "templates.update", tag,
-    summary: "Change a template (owner or admin)", body: body.partial(),
+    summary: "Change a template (owner or admin)", body: body.partial(), response: restTemplate,
     async handle({ principal, params, body }) {
       return { body: insightTemplate(await updateTemplate(principal, params.id!, body)) };
     },
   }),
   defineRoute({
     method: "DELETE", path: "/templates/:id", format: "insight", auth: "user", procedure: "templates.remove", tag,
-    summary: "Delete a template (owner or admin)",
+    summary: "Delete a template (owner or admin)", response: z.object({ message: text, id: text }),
     async handle({ principal, params }) {
       await deleteTemplate(principal, params.id!);
       return { body: { message: "Template deleted", id: params.id } };
@@ -98,6 +106,7 @@ export const templateRoutes = [
   defineRoute({
     method: "POST", path: "/templates/:id/clone", format: "insight", auth: "user", procedure: "templates.clone", tag,
     summary: "Clone into your own saved queries", successStatus: 201,
+    response: z.object({ id: text, saved_query_id: text, title: text, sql: text, tags: z.array(text), database_id: text.nullable(), created_at: text, template_id: text }),
     body: z.object({ title: z.string().trim().min(1).max(200).optional(), database_id: z.string().max(100).nullable().optional() }).default({}),
     async handle({ principal, params, body }) {
       const q = await cloneTemplate(principal, params.id!, { title: body.title, dataSourceId: body.database_id });
@@ -107,6 +116,11 @@ export const templateRoutes = [
   defineRoute({
     method: "POST", path: "/templates/:id/run", format: "insight", auth: "user", procedure: "templates.run", rateLimit: "query", tag,
     summary: "Run a template with parameter values (bound, never spliced)",
+    response: z.object({
+      query_id: text, sql: text, status: text, rows_returned: z.number(), truncated: z.boolean(), execution_time_ms: z.number().nullable(),
+      columns: z.array(z.object({ name: text, type: text, kind: text.optional() })), results: z.array(z.record(text, z.unknown())), warnings: z.array(text),
+    }),
+    otherResponses: { 202: { description: "A write sent for approval, or a run started", schema: z.union([restPendingApproval, z.object({ query_id: text, status: z.literal("running") })]) } },
     addition: "The document lists templates but no way to run one; this runs it with typed parameter values through the query path",
     body: z.object({ database_id: z.string().min(1).max(100).optional(), parameters: z.record(z.string().max(64), value).default({}) }).default({ parameters: {} }),
     async handle({ principal, params, body }) {

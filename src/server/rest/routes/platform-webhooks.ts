@@ -7,7 +7,16 @@ import { defineRoute } from "../route";
 type Hook = Awaited<ReturnType<typeof listWebhooks>>[number];
 type Delivery = Awaited<ReturnType<typeof listDeliveries>>[number];
 
-const insightHook = (h: Hook) => ({
+const text = z.string();
+const restHook = z.object({
+  id: text, url: text, event: text.optional(), events: z.array(text), active: z.boolean(), created_by: text.nullable(), created_at: text,
+  last_delivery: z.object({ status: text, response_code: z.number().nullable(), at: text }).nullable(),
+});
+const restDelivery = z.object({
+  id: text, event: text, status: text, attempts: z.number(), response_code: z.number().nullable(), latency_ms: z.number().nullable(),
+  error: text.nullable(), created_at: text, delivered_at: text.nullable(),
+});
+const insightHook = (h: Hook): z.infer<typeof restHook> => ({
   id: h.id,
   url: h.url,
   event: h.events[0],
@@ -17,7 +26,7 @@ const insightHook = (h: Hook) => ({
   created_at: h.createdAt,
   last_delivery: h.lastDelivery ? { status: h.lastDelivery.status, response_code: h.lastDelivery.responseCode, at: h.lastDelivery.at } : null,
 });
-const insightDelivery = (d: Delivery) => ({
+const insightDelivery = (d: Delivery): z.infer<typeof restDelivery> => ({
   id: d.id, event: d.event, status: d.status, attempts: d.attempts, response_code: d.responseCode,
   latency_ms: d.latencyMs, error: d.error, created_at: d.createdAt, delivered_at: d.deliveredAt,
 });
@@ -28,6 +37,8 @@ export const webhookRoutes = [
   defineRoute({
     method: "POST", path: "/webhooks", format: "insight", auth: "user", procedure: "webhooks.create", tag, successStatus: 201,
     summary: "Register a webhook for events; the signing secret is in this answer only",
+    response: restHook.extend({ secret: text, signature: z.object({ header: text, timestamp_header: text, scheme: text }) }),
+    exampleBody: { url: "https://hooks.example.com/quarry", events: ["query.completed"] },
     body: z
       .object({
         url: z.string({ error: "url is required" }).trim().min(1, "url is required").max(2000),
@@ -50,7 +61,7 @@ export const webhookRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/webhooks", format: "insight", auth: "user", procedure: "webhooks.list", tag,
-    summary: "Your webhooks (admins: all)",
+    summary: "Your webhooks (admins: all)", response: z.object({ webhooks: z.array(restHook), total: z.number() }),
     async handle({ principal }) {
       const hooks = await listWebhooks(principal);
       return { body: { webhooks: hooks.map(insightHook), total: hooks.length } };
@@ -58,7 +69,7 @@ export const webhookRoutes = [
   }),
   defineRoute({
     method: "DELETE", path: "/webhooks/:id", format: "insight", auth: "user", procedure: "webhooks.remove", tag,
-    summary: "Delete a webhook",
+    summary: "Delete a webhook", response: z.object({ message: text, id: text }),
     async handle({ principal, params }) {
       await deleteWebhook(principal, params.id!);
       return { body: { message: "Webhook deleted", id: params.id } };
@@ -66,7 +77,7 @@ export const webhookRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/webhooks/:id/deliveries", format: "insight", auth: "user", procedure: "webhooks.deliveries", tag, addition: why,
-    summary: "The delivery log: status, attempts, response code, latency",
+    summary: "The delivery log: status, attempts, response code, latency", response: z.object({ deliveries: z.array(restDelivery) }),
     query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
     async handle({ principal, params, query }) {
       return { body: { deliveries: (await listDeliveries(principal, params.id!, query.limit)).map(insightDelivery) } };
@@ -74,7 +85,7 @@ export const webhookRoutes = [
   }),
   defineRoute({
     method: "POST", path: "/webhooks/:id/test", format: "insight", auth: "user", procedure: "webhooks.test", tag, addition: why,
-    summary: "Send a signed test delivery now",
+    summary: "Send a signed test delivery now", response: restDelivery,
     async handle({ principal, params }) {
       return { body: insightDelivery(await testWebhook(principal, params.id!)) };
     },

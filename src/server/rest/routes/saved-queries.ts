@@ -15,7 +15,15 @@ import { defineRoute } from "../route";
 /** InsightEngine's `/saved-queries` and QueryBase's `POST /queries/save`. */
 type Saved = z.infer<typeof savedQueryDto>;
 
-const insightSaved = (q: Saved) => ({
+const text = z.string();
+const restSaved = z.object({
+  id: text, title: text, description: text, sql: text, tags: z.array(text), database_id: text.nullable(), version: z.number(),
+  created_by: text, owner_email: text, permission: z.enum(["owner", "read", "edit"]),
+  shared_with: z.array(z.object({ user_id: text, email: text, permission: z.enum(["read", "edit"]) })),
+  created_at: text, updated_at: text,
+});
+
+const insightSaved = (q: Saved): z.infer<typeof restSaved> => ({
   id: q.id,
   title: q.title,
   description: q.description,
@@ -43,7 +51,8 @@ const body = z.object({
 export const savedQueryRoutes = [
   defineRoute({
     method: "POST", path: "/saved-queries", format: "insight", auth: "user", procedure: "savedQueries.create", tag,
-    summary: "Save a query", body, successStatus: 201,
+    summary: "Save a query", body, successStatus: 201, response: restSaved,
+    exampleBody: { title: "Top customers", sql: "SELECT name FROM customers LIMIT 10", tags: ["sales"] },
     async handle({ principal, body }) {
       const q = await createSavedQuery(principal, { title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id });
       return { body: insightSaved(q) };
@@ -52,6 +61,7 @@ export const savedQueryRoutes = [
   defineRoute({
     method: "GET", path: "/saved-queries", format: "insight", auth: "user", procedure: "savedQueries.list", tag,
     summary: "Saved queries you own or that are shared with you",
+    response: z.object({ saved_queries: z.array(restSaved), total: z.number(), page: z.number(), limit: z.number(), total_pages: z.number() }),
     query: pagingQuery.extend({
       sort: z.enum(["recent", "oldest", "title", "updated"]).default("recent"),
       search: z.string().max(200).optional(),
@@ -70,14 +80,14 @@ export const savedQueryRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/saved-queries/:id", format: "insight", auth: "user", procedure: "savedQueries.get", tag,
-    summary: "One saved query",
+    summary: "One saved query", response: restSaved,
     async handle({ principal, params }) {
       return { body: insightSaved(await getSavedQuery(principal, params.id!)) };
     },
   }),
   defineRoute({
     method: "PUT", path: "/saved-queries/:id", format: "insight", auth: "user", procedure: "savedQueries.update", tag,
-    summary: "Change a saved query (a new version is kept)", body: body.partial(),
+    summary: "Change a saved query (a new version is kept)", body: body.partial(), response: restSaved,
     async handle({ principal, params, body }) {
       const q = await updateSavedQuery(principal, params.id!, {
         title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id,
@@ -87,7 +97,7 @@ export const savedQueryRoutes = [
   }),
   defineRoute({
     method: "DELETE", path: "/saved-queries/:id", format: "insight", auth: "user", procedure: "savedQueries.remove", tag,
-    summary: "Delete a saved query (owner)",
+    summary: "Delete a saved query (owner)", response: z.object({ message: text }),
     async handle({ principal, params }) {
       await deleteSavedQuery(principal, params.id!);
       return { body: { message: "Saved query deleted successfully" } };
@@ -95,7 +105,7 @@ export const savedQueryRoutes = [
   }),
   defineRoute({
     method: "POST", path: "/saved-queries/:id/share", format: "insight", auth: "user", procedure: "savedQueries.share", tag,
-    summary: "Share with users as read or edit (`none` unshares)",
+    summary: "Share with users as read or edit (`none` unshares)", response: restSaved.extend({ message: text }),
     body: z.object({
       user_ids: z.array(z.string().min(1).max(100)).min(1, "at least one user").max(200),
       permission: z.enum(["read", "edit", "none"]).default("read"),
@@ -108,6 +118,8 @@ export const savedQueryRoutes = [
   defineRoute({
     method: "POST", path: "/queries/save", format: "querybase", auth: "user", procedure: "savedQueries.create", tag,
     summary: "Save a query (QueryBase spelling)", successStatus: 201,
+    response: z.object({ id: text, name: text, query_text: text, data_source_id: text.nullable(), created_at: text }),
+    exampleBody: { data_source_id: "3f2a…", query_text: "SELECT * FROM users WHERE active = true", name: "Active Users Query" },
     body: z.object({
       data_source_id: z.string().max(100).optional(),
       query_text: z.string({ error: "query_text is required" }).min(1, "query_text is required").max(200_000),

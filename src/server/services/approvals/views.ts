@@ -2,7 +2,7 @@ import "server-only";
 import type { Prisma } from "@prisma/client";
 
 export const approvalInclude = {
-  requestedBy: { select: { id: true, email: true, username: true } },
+  requestedBy: { select: { id: true, email: true, username: true, fullName: true } },
   dataSource: { select: { id: true, name: true, engine: true } },
   reviews: { include: { reviewer: { select: { id: true, email: true, username: true } } }, orderBy: { createdAt: "asc" } },
 } satisfies Prisma.ApprovalRequestInclude;
@@ -32,7 +32,7 @@ export interface ApprovalView {
   estimatedRows: number | null;
   requiredApprovals: number;
   approvalsCount: number;
-  requestedBy: { id: string; email: string; username: string };
+  requestedBy: { id: string; email: string; username: string; fullName: string };
   reviews: { id: string; decision: string; comments: string; reviewedBy: { id: string; email: string; username: string }; reviewedAt: string }[];
   preview: ApprovalPreview | null;
   /** Why this request is never dry-run (null when it previews). */

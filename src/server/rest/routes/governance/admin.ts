@@ -76,6 +76,22 @@ export const adminRoutes = [
   defineRoute({
     method: "GET", path: "/admin/system/status", format, auth: "user", procedure: "admin.systemStatus", tag,
     summary: "App, app database, Redis, data sources (last recorded check), jobs, uptime, Node.js, memory and event-loop delay (admin)",
+    response: z.looseObject({
+      status: z.enum(["ok", "degraded"]),
+      timestamp: z.string(),
+      app: z.object({ status: z.literal("ok"), version: z.string(), uptime_seconds: z.number(), node_version: z.string() }),
+      database: z.object({ provider: z.enum(["sqlite", "postgresql"]), status: z.enum(["ok", "error"]), latency_ms: z.number().nullable(), error: z.string().nullable() }),
+      data_sources: z.array(z.object({
+        id: z.string(), name: z.string(), type: z.string(), status: z.string(), last_check: z.string().nullable(),
+        latency_ms: z.number().nullable(), error: z.string().nullable(), schema_cached: z.boolean(),
+      })),
+      jobs: z.looseObject({ backend: z.string(), status: z.string(), queue_depth: z.unknown() }),
+      uptime_seconds: z.number(),
+      node_version: z.string(),
+      memory: z.looseObject({ rss_bytes: z.number(), heap_used_bytes: z.number() }),
+      event_loop: z.object({ delay_p50_ms: z.number(), delay_p99_ms: z.number(), delay_max_ms: z.number() }),
+      redis: z.object({ configured: z.boolean(), status: z.enum(["ok", "error", "off"]), latency_ms: z.number().nullable(), error: z.string().nullable() }),
+    }),
     async handle({ principal }) {
       const s = await systemStatus(principal);
       return {

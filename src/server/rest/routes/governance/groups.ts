@@ -21,12 +21,14 @@ export const groupRoutes = [
     method: "GET", path: "/groups", format, auth: "user", procedure: "groups.list", tag,
     summary: "List groups with member counts (any signed-in user); `search` filters by name",
     query: pagingQuery.extend({ search: z.string().trim().max(100).optional() }),
-    response: z.object({ data: z.array(restGroup), ...pageFieldsSchema }),
+    response: z.object({ data: z.array(restGroup), groups: z.array(restGroup), ...pageFieldsSchema }),
     async handle({ principal, query }) {
       const { page, pageSize } = pageWindow(query, 50, 200);
       const result = await listGroups(principal, { page, pageSize, search: query.search || undefined });
       const paging = { page, pageSize, total: result.total };
-      return { body: { data: result.items.map((g) => toRestGroup(toGroupDto(g))), ...pageFields(paging) }, paging };
+      const shaped = result.items.map((g) => toRestGroup(toGroupDto(g)));
+      // `data` is the document's key; QueryBase's real frontend reads `groups`.
+      return { body: { data: shaped, groups: shaped, ...pageFields(paging) }, paging };
     },
   }),
   defineRoute({

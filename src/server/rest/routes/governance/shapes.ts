@@ -7,15 +7,23 @@ import type { Paging } from "../../route";
 import { pageWindow, pagingQuery, totalPages } from "../../pagination";
 import { restUser, toRestUser } from "../auth";
 
+/**
+ * How a route spells roles. QueryBase (and its real frontend) calls an analyst `user`;
+ * routes only QueryBase documents (`/auth/users`, `/groups`) answer that spelling, the
+ * others (and routes shared with other documents, like `/auth/me`) keep `analyst`.
+ * Input accepts both everywhere (`roleSchema`).
+ */
+export type RoleSpelling = "querybase" | "quarry";
+export const spellRole = (role: string, spelling: RoleSpelling) => (spelling === "querybase" && role === "analyst" ? "user" : role);
+
 /** A user in every seed's spelling at once: QueryBase's `active`, the others' `is_active`/`name`. */
 export const restManagedUser = restUser.extend({ active: z.boolean(), updated_at: z.string() });
 export type RestManagedUser = z.infer<typeof restManagedUser>;
 
-export const toRestManagedUser = (user: ManagedUserDto): RestManagedUser => ({
-  ...toRestUser(user),
-  active: user.isActive,
-  updated_at: user.updatedAt,
-});
+export const toRestManagedUser = (user: ManagedUserDto, spelling: RoleSpelling = "quarry"): RestManagedUser => {
+  const rest = toRestUser(user);
+  return { ...rest, role: spellRole(rest.role, spelling), active: user.isActive, updated_at: user.updatedAt };
+};
 
 export const restGroup = z.object({
   id: z.string(),
@@ -39,7 +47,7 @@ export const restGroup = z.object({
     .optional(),
 });
 
-export const toRestGroup = (group: GroupDto): z.infer<typeof restGroup> => ({
+export const toRestGroup = (group: GroupDto, spelling: RoleSpelling = "querybase"): z.infer<typeof restGroup> => ({
   id: group.id,
   name: group.name,
   description: group.description,
@@ -53,7 +61,7 @@ export const toRestGroup = (group: GroupDto): z.infer<typeof restGroup> => ({
           email: m.email,
           username: m.username,
           full_name: m.fullName,
-          role: m.role,
+          role: spellRole(m.role, spelling),
           is_active: m.isActive,
           added_at: m.addedAt,
         })),

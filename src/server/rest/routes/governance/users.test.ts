@@ -20,7 +20,8 @@ describe("/auth/users (QueryBase)", () => {
       email: "nia@example.test",
       username: "nia",
       full_name: "Nia Ng",
-      role: "analyst",
+      // QueryBase spells the analyst role `user` (stored as analyst).
+      role: "user",
       active: true,
       is_active: true,
     });
@@ -152,7 +153,7 @@ describe("/auth/users (QueryBase)", () => {
       body: { full_name: "Me Myself", username: "me_myself", email: "me.myself@example.test" },
     });
     expect(renamed.status).toBe(200);
-    expect(renamed.body).toMatchObject({ full_name: "Me Myself", username: "me_myself", email: "me.myself@example.test", role: "analyst" });
+    expect(renamed.body).toMatchObject({ full_name: "Me Myself", username: "me_myself", email: "me.myself@example.test", role: "user" });
     const login = await rest("POST", "/auth/login", { body: { email: "me.myself@example.test", password: me.password } });
     expect(login.status).toBe(200);
   });

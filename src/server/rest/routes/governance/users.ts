@@ -54,7 +54,7 @@ export const userRoutes = [
       const input = userListInput(query);
       const { items, total } = await listUsers(principal, input);
       const paging = { page: input.page, pageSize: input.pageSize, total };
-      return { body: { data: items.map((u) => toRestManagedUser(toManagedUserDto(u))), ...pageFields(paging) }, paging };
+      return { body: { data: items.map((u) => toRestManagedUser(toManagedUserDto(u), "querybase")), ...pageFields(paging) }, paging };
     },
   }),
   defineRoute({
@@ -69,7 +69,7 @@ export const userRoutes = [
         password: body.password,
         role: body.role ?? "viewer",
       });
-      return { body: toRestManagedUser(toManagedUserDto(user)) };
+      return { body: toRestManagedUser(toManagedUserDto(user), "querybase") };
     },
   }),
   defineRoute({
@@ -78,7 +78,7 @@ export const userRoutes = [
     response: userDetail,
     async handle({ principal, params }) {
       const { user, groups } = await getUserDetail(principal, params.id!);
-      return { body: { ...toRestManagedUser(toManagedUserDto(user)), groups } };
+      return { body: { ...toRestManagedUser(toManagedUserDto(user), "querybase"), groups } };
     },
   }),
   defineRoute({
@@ -93,7 +93,7 @@ export const userRoutes = [
         role: body.role,
         isActive: body.is_active ?? body.active,
       });
-      return { body: toRestManagedUser(toManagedUserDto(user)) };
+      return { body: toRestManagedUser(toManagedUserDto(user), "querybase") };
     },
   }),
   defineRoute({
