@@ -127,6 +127,9 @@ describe.skipIf(!available)("pipelines over REST and /ws/pipeline/:id", () => {
 
     const updated = await rest("PUT", `/pipelines/${id}`, { token, body: { status: "paused", description: "changed" } });
     expect(updated.body).toMatchObject({ version: "2.0.0", status: "paused", last_execution: { id: done.id, status: "success", rows_processed: 2 } });
+    // A change that leaves the graph out keeps it.
+    expect(updated.body.config.nodes.length).toBeGreaterThan(0);
+    expect(updated.body.config.nodes).toEqual((await rest("GET", `/pipelines/${id}`, { token })).body.config.nodes);
     expect((await rest("DELETE", `/pipelines/${id}`, { token })).status).toBe(200);
     expect((await rest("GET", `/pipelines/${id}`, { token })).status).toBe(404);
   });

@@ -59,9 +59,47 @@ export const messageBody = (m: ChatMessageView) => ({
 
 const text = z.string().max(20_000);
 
+const str = z.string();
+const num = z.number();
+const tokensSchema = z.object({ prompt_tokens: num, completion_tokens: num, total_tokens: num });
+const rowSchema = z.record(z.string(), z.unknown());
+export const sessionSchema = z.object({
+  id: str, session_id: str, title: str, database_id: str.nullable(), data_source_id: str.nullable(),
+  message_count: num, last_message: str.nullable(), created_at: str, updated_at: str,
+});
+export const messageSchema = z.object({
+  id: str, message_id: str, session_id: str, role: z.enum(["user", "assistant", "system"]), content: str, status: str,
+  sql: str.nullable(), sql_query: str.nullable(), engine: str.nullable(), model: str.nullable(), database_id: str.nullable(),
+  query_id: str.nullable(), approval_id: str.nullable(),
+  result: z.object({
+    columns: z.array(z.looseObject({ name: str, type: str, kind: str })), rows: z.array(rowSchema), row_count: num, truncated: z.boolean(), execution_time_ms: num.nullable(),
+  }).nullable(),
+  data: z.array(rowSchema), chart_type: str.nullable(), tokens: tokensSchema, error: str.nullable(), latency_ms: num.nullable(), created_at: str, timestamp: str,
+});
+const turnFields = {
+  session_id: str, question: str, understood_as: str, follow_up: z.boolean(), changes: z.array(str),
+  mappings: z.array(z.object({ phrase: str, kind: str, target: str })),
+  engine: str.nullable(), model: str.nullable(), status: str, message: str, response: str, sql: str.nullable(), generated_sql: str.nullable(),
+  results: z.array(rowSchema), data: z.array(rowSchema), columns: z.array(z.looseObject({ name: str, type: str, kind: str })), row_count: num,
+  chart_type: str.nullable(), tokens: tokensSchema, user_message: messageSchema, assistant_message: messageSchema,
+};
+const limitWindowSchema = z.object({
+  tokens_used: num, tokens_limit: num.nullable(), tokens_remaining: num.nullable(),
+  requests_used: num, requests_limit: num.nullable(), requests_remaining: num.nullable(), resets_at: str,
+});
+const chatStatusSchema = z.object({
+  status: z.literal("ok"),
+  engines: z.array(z.object({ name: z.enum(["builtin", "provider"]), available: z.boolean(), detail: str })),
+  providers: z.array(z.object({ id: str, name: str, provider: str, model: str, is_default: z.boolean(), available: z.boolean(), detail: str })),
+  default_engine: z.enum(["auto", "builtin"]),
+  limits: z.object({ allowed: z.boolean(), reason: str.nullable(), daily: limitWindowSchema, monthly: limitWindowSchema, retry_after_seconds: num.nullable() }),
+  sessions: num,
+});
+
 export const chatRoutes = [
   defineRoute({
     method: "POST", path: "/chat/sessions", format: "insight", auth: "user", procedure: "chat.createSession", tag, successStatus: 201,
+    response: sessionSchema,
     summary: "Start a chat session (optionally on a data source)",
     body: z.object({ title: z.string().max(200).optional(), name: z.string().max(200).optional(), ...sourceFields }),
     async handle({ principal, body }) {
@@ -71,6 +109,7 @@ export const chatRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/chat/sessions", format: "insight", auth: "user", procedure: "chat.sessions", tag,
+    response: z.object({ sessions: z.array(sessionSchema), total: num, page: num, page_size: num }),
     summary: "The caller's chat sessions, most recent first", query: pagingQuery,
     async handle({ principal, query }) {
       const { page, pageSize } = pageWindow(query, 50, 200);
@@ -80,6 +119,7 @@ export const chatRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/chat/sessions/:session_id", format: "insight", auth: "user", procedure: "chat.session", tag,
+    response: sessionSchema.extend({ messages: z.array(messageSchema) }),
     summary: "One session with its messages",
     async handle({ principal, params }) {
       const s = await getSession(principal, params.session_id!);
@@ -89,6 +129,7 @@ export const chatRoutes = [
   defineRoute({
     method: "PUT", path: "/chat/sessions/:session_id", format: "insight", auth: "user", procedure: "chat.updateSession", tag,
     addition: "Renaming a session or moving it to another data source: the document lists sessions but no way to rename one",
+    response: sessionSchema,
     summary: "Rename a session or change its data source",
     body: z.object({ title: z.string().max(200).optional(), name: z.string().max(200).optional(), ...sourceFields }),
     async handle({ principal, params, body }) {
@@ -98,6 +139,7 @@ export const chatRoutes = [
   }),
   defineRoute({
     method: "DELETE", path: "/chat/sessions/:session_id", format: "insight", auth: "user", procedure: "chat.deleteSession", tag,
+    response: z.object({ message: str, session_id: str, success: z.literal(true) }),
     summary: "Delete a session and its history",
     async handle({ principal, params }) {
       await deleteSession(principal, params.session_id!);
@@ -106,6 +148,7 @@ export const chatRoutes = [
   }),
   defineRoute({
     method: "POST", path: "/chat/sessions/:session_id/messages", format: "insight", auth: "user", procedure: "chat.addMessage", tag, successStatus: 201,
+    response: messageSchema,
     summary: "Add a message to a session as is (ask with /query to get an answer)",
     body: z.object({ content: text.optional(), message: text.optional(), role: z.enum(["user", "assistant", "system"]).optional() }),
     async handle({ principal, params, body }) {
@@ -116,6 +159,7 @@ export const chatRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/chat/sessions/:session_id/messages", format: "insight", auth: "user", procedure: "chat.session", tag,
+    response: z.object({ session_id: str, messages: z.array(messageSchema), total: num, page: num, page_size: num }),
     summary: "A session's messages, oldest first", query: pagingQuery,
     async handle({ principal, params, query }) {
       const { page, pageSize } = pageWindow(query, 500, 1000);
@@ -125,6 +169,8 @@ export const chatRoutes = [
   }),
   defineRoute({
     method: "POST", path: "/chat/sessions/:session_id/query", format: "insight", auth: "user", procedure: "chat.send", rateLimit: "query", tag,
+    response: z.object(turnFields),
+    otherResponses: { 202: { description: "The answer is a write, sent for approval", schema: z.object({ ...turnFields, approval_id: str.nullable(), requires_approval: z.literal(true) }) } },
     summary: "Ask inside a session: follow-ups refine the previous answer's SQL; the answer runs with the caller's permissions",
     body: z.object({
       query: z.string().max(2000).optional(), question: z.string().max(2000).optional(), message: z.string().max(2000).optional(), content: z.string().max(2000).optional(),
@@ -165,6 +211,7 @@ export const chatRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/chat/status", format: "insight", auth: "user", procedure: "chat.status", tag,
+    response: chatStatusSchema,
     summary: "The engines and providers the chat can use right now, and the caller's limits",
     async handle({ principal }) {
       return { body: snakeKeys(await chatStatus(principal)) };

@@ -16,6 +16,7 @@ import {
   moduleSchema,
   moduleSummary,
   pipelineInput,
+  pipelinePatch,
   pipelineModules,
   PIPELINE_STATUSES,
   updatePipeline,
@@ -25,6 +26,21 @@ import {
 } from "../../services/pipelines";
 import { pageWindow, pagingQuery, totalPages } from "../pagination";
 import { defineRoute } from "../route";
+import {
+  restExecutionCancelled,
+  restExecutionDetail,
+  restExecutionList,
+  restExecutionLogs,
+  restExecutionMetrics,
+  restExecutionStarted,
+  restModuleList,
+  restModuleSchema,
+  restPipeline,
+  restPipelineDeleted,
+  restPipelineList,
+  restPipelineWithMessage,
+  restValidation,
+} from "./pipeline-shapes";
 
 /**
  * ETL Builder's pipelines, executions and modules. Bodies carry the document's fields
@@ -41,7 +57,7 @@ const paramsBody = z.object({ params: z.record(z.string(), z.unknown()).optional
 
 export const pipelineRoutes = [
   defineRoute({
-    method: "GET", path: "/pipelines", format: "etl", auth: "user", procedure: "pipelines.list", tag,
+    method: "GET", path: "/pipelines", format: "etl", auth: "user", procedure: "pipelines.list", tag, response: restPipelineList,
     summary: "Pipelines the caller owns (all for admins), filtered and paginated",
     query: pagingQuery.extend({ status: z.enum(PIPELINE_STATUSES).optional(), search: z.string().max(200).optional(), tags: listOf, "tags[]": listOf }),
     async handle({ principal, query }) {
@@ -53,7 +69,7 @@ export const pipelineRoutes = [
     },
   }),
   defineRoute({
-    method: "POST", path: "/pipelines", format: "etl", auth: "user", procedure: "pipelines.create", tag,
+    method: "POST", path: "/pipelines", format: "etl", auth: "user", procedure: "pipelines.create", tag, response: restPipelineWithMessage,
     summary: "Create a pipeline (version 1, status draft)", successStatus: 201, body: pipelineInput,
     async handle({ principal, body }) {
       const pipeline = await createPipeline(principal, body);
@@ -61,7 +77,7 @@ export const pipelineRoutes = [
     },
   }),
   defineRoute({
-    method: "POST", path: "/pipelines/validate-config", format: "etl", auth: "user", procedure: "pipelines.validateConfig", tag,
+    method: "POST", path: "/pipelines/validate-config", format: "etl", auth: "user", procedure: "pipelines.validateConfig", tag, response: restValidation,
     summary: "Validate a pipeline config that is not saved",
     addition: "The ETL Builder's own frontend validates the canvas before saving it",
     body: z.object({ config: z.unknown(), schedule: z.string().max(100).nullable().optional(), default_params: z.record(z.string(), z.unknown()).optional() }).loose(),
@@ -70,21 +86,21 @@ export const pipelineRoutes = [
     },
   }),
   defineRoute({
-    method: "GET", path: "/pipelines/:pipeline_id", format: "etl", auth: "user", procedure: "pipelines.get", tag,
+    method: "GET", path: "/pipelines/:pipeline_id", format: "etl", auth: "user", procedure: "pipelines.get", tag, response: restPipeline,
     summary: "One pipeline with its config and last execution",
     async handle({ principal, params }) {
       return { body: await getPipeline(principal, params.pipeline_id!) };
     },
   }),
   defineRoute({
-    method: "PUT", path: "/pipelines/:pipeline_id", format: "etl", auth: "user", procedure: "pipelines.update", tag,
-    summary: "Change a pipeline (a new version)", body: pipelineInput.partial(),
+    method: "PUT", path: "/pipelines/:pipeline_id", format: "etl", auth: "user", procedure: "pipelines.update", tag, response: restPipelineWithMessage,
+    summary: "Change a pipeline (a new version)", body: pipelinePatch,
     async handle({ principal, params, body }) {
       return { body: { ...(await updatePipeline(principal, params.pipeline_id!, body)), message: "Pipeline updated successfully" } };
     },
   }),
   defineRoute({
-    method: "DELETE", path: "/pipelines/:pipeline_id", format: "etl", auth: "user", procedure: "pipelines.remove", tag,
+    method: "DELETE", path: "/pipelines/:pipeline_id", format: "etl", auth: "user", procedure: "pipelines.remove", tag, response: restPipelineDeleted,
     summary: "Delete a pipeline and its executions",
     async handle({ principal, params }) {
       await deletePipeline(principal, params.pipeline_id!);
@@ -92,21 +108,21 @@ export const pipelineRoutes = [
     },
   }),
   defineRoute({
-    method: "POST", path: "/pipelines/:pipeline_id/execute", format: "etl", auth: "user", procedure: "pipelines.execute", tag,
+    method: "POST", path: "/pipelines/:pipeline_id/execute", format: "etl", auth: "user", procedure: "pipelines.execute", tag, response: restExecutionStarted,
     summary: "Run a pipeline now (parameters over its defaults)", body: paramsBody,
     async handle({ principal, params, body }) {
       return { body: await executePipeline(principal, params.pipeline_id!, { params: body?.params ?? undefined, triggerType: "api" }) };
     },
   }),
   defineRoute({
-    method: "POST", path: "/pipelines/:pipeline_id/validate", format: "etl", auth: "user", procedure: "pipelines.validate", tag,
+    method: "POST", path: "/pipelines/:pipeline_id/validate", format: "etl", auth: "user", procedure: "pipelines.validate", tag, response: restValidation,
     summary: "Validate a pipeline (errors and warnings)", body: paramsBody,
     async handle({ principal, params, body }) {
       return { body: await validateStoredPipeline(principal, params.pipeline_id!, body?.params ?? undefined) };
     },
   }),
   defineRoute({
-    method: "GET", path: "/executions", format: "etl", auth: "user", procedure: "pipelines.executions", tag,
+    method: "GET", path: "/executions", format: "etl", auth: "user", procedure: "pipelines.executions", tag, response: restExecutionList,
     summary: "Executions (filter by pipeline, status, trigger type)",
     query: pagingQuery.extend({ pipeline_id: z.string().max(100).optional(), status: z.string().max(20).optional(), trigger_type: z.string().max(20).optional() }),
     async handle({ principal, query }) {
@@ -117,14 +133,14 @@ export const pipelineRoutes = [
     },
   }),
   defineRoute({
-    method: "GET", path: "/executions/:execution_id", format: "etl", auth: "user", procedure: "pipelines.execution", tag,
+    method: "GET", path: "/executions/:execution_id", format: "etl", auth: "user", procedure: "pipelines.execution", tag, response: restExecutionDetail,
     summary: "One execution with its node metrics and first log lines",
     async handle({ principal, params }) {
       return { body: await getExecution(principal, params.execution_id!) };
     },
   }),
   defineRoute({
-    method: "GET", path: "/executions/:execution_id/logs", format: "etl", auth: "user", procedure: "pipelines.logs", tag,
+    method: "GET", path: "/executions/:execution_id/logs", format: "etl", auth: "user", procedure: "pipelines.logs", tag, response: restExecutionLogs,
     summary: "An execution's log lines (filter by level, node)",
     query: pagingQuery.extend({ level: z.string().max(10).optional(), node_id: z.string().max(200).optional() }),
     async handle({ principal, params, query }) {
@@ -133,14 +149,14 @@ export const pipelineRoutes = [
     },
   }),
   defineRoute({
-    method: "GET", path: "/executions/:execution_id/metrics", format: "etl", auth: "user", procedure: "pipelines.metrics", tag,
+    method: "GET", path: "/executions/:execution_id/metrics", format: "etl", auth: "user", procedure: "pipelines.metrics", tag, response: restExecutionMetrics,
     summary: "Per-node rows, bytes, duration, memory and CPU of an execution",
     async handle({ principal, params }) {
       return { body: await executionMetrics(principal, params.execution_id!) };
     },
   }),
   defineRoute({
-    method: "POST", path: "/executions/:execution_id/cancel", format: "etl", auth: "user", procedure: "pipelines.cancel", tag,
+    method: "POST", path: "/executions/:execution_id/cancel", format: "etl", auth: "user", procedure: "pipelines.cancel", tag, response: restExecutionCancelled,
     summary: "Cancel a pending or running execution (nothing is committed)",
     addition: "The ETL Builder's own frontend cancels running executions",
     async handle({ principal, params }) {
@@ -148,7 +164,7 @@ export const pipelineRoutes = [
     },
   }),
   defineRoute({
-    method: "GET", path: "/modules", format: "etl", auth: "user", procedure: "pipelines.modules", tag,
+    method: "GET", path: "/modules", format: "etl", auth: "user", procedure: "pipelines.modules", tag, response: restModuleList,
     summary: "Every module, by type and as one list",
     query: z.object({ type: z.enum(["extractor", "transformer", "loader"]).optional(), search: z.string().max(200).optional(), is_active: z.string().optional(), category: z.string().optional() }),
     async handle({ query }) {
@@ -169,7 +185,7 @@ export const pipelineRoutes = [
     },
   }),
   defineRoute({
-    method: "GET", path: "/modules/:module_type/:module_name/schema", format: "etl", auth: "user", procedure: "pipelines.moduleSchema", tag,
+    method: "GET", path: "/modules/:module_type/:module_name/schema", format: "etl", auth: "user", procedure: "pipelines.moduleSchema", tag, response: restModuleSchema,
     summary: "A module's config as JSON Schema, with its defaults",
     async handle({ params }) {
       const type = params.module_type!.toLowerCase().replace(/s$/, "");

@@ -7,6 +7,7 @@ import { tokenDashboard, tokenStats, type TokenStats } from "../../services/anal
 import { db } from "../../db";
 import { defineRoute } from "../route";
 import { snakeKeys } from "../snake";
+import { querySummarySchema } from "./analytics";
 
 /**
  * The Analytics Assistant's token usage (`/tokens/...`) and statistics (`/auth/stats`,
@@ -43,6 +44,27 @@ const period = (s: TokenStats) => ({ start_date: s.from, end_date: s.to, days: s
 
 const limitsBody = (l: Awaited<ReturnType<typeof limitStatus>>) => snakeKeys(l) as Record<string, unknown>;
 
+const str = z.string();
+const num = z.number();
+const totalsFields = {
+  total_requests: num, total_calls: num, model_calls: num, builtin_calls: num, prompt_tokens: num, completion_tokens: num, total_tokens: num,
+  failed_calls: num, success_rate: num, avg_latency_ms: num,
+};
+const totalsSchema = z.object(totalsFields);
+const groupSchema = (name: string) => z.array(z.object({ [name]: str, ...totalsFields }));
+const periodFields = { start_date: str, end_date: str, days: num };
+const dailySchema = z.array(z.object({ date: str, ...totalsFields }));
+const limitWindowSchema = z.object({
+  tokens_used: num, tokens_limit: num.nullable(), tokens_remaining: num.nullable(),
+  requests_used: num, requests_limit: num.nullable(), requests_remaining: num.nullable(), resets_at: str,
+});
+/** `limitStatus`, snake_cased. */
+const limitStatusFields = { allowed: z.boolean(), reason: str.nullable(), daily: limitWindowSchema, monthly: limitWindowSchema, retry_after_seconds: num.nullable() };
+const limitValuesFields = { daily_tokens: num.nullable(), monthly_tokens: num.nullable(), daily_requests: num.nullable(), monthly_requests: num.nullable() };
+const limitRowSchema = z.object({ id: str, scope: z.enum(["user", "role"]), subject: str, ...limitValuesFields, updated_at: str });
+const modelRow = z.object({ model: str, model_name: str, provider: str, engine: str, ...totalsFields });
+const dailyModels = z.array(z.object({ date: str, ...totalsFields, models: z.array(z.object({ model: str, calls: num, prompt_tokens: num, completion_tokens: num, total_tokens: num })) }));
+
 const limitBody = z.object({
   scope: z.enum(["user", "role"]).optional(),
   subject: z.string().min(1).max(100).optional(),
@@ -57,6 +79,11 @@ const limitBody = z.object({
 export const usageRoutes = [
   defineRoute({
     method: "GET", path: "/auth/stats", format: "insight", auth: "user", procedure: "usage.stats", tag,
+    response: z.object({
+      user_id: str, username: str, ...periodFields, ...totalsFields,
+      queries: querySummarySchema, total_queries: num, chat_sessions: num, chat_messages: num,
+      by_model: groupSchema("model"), by_category: groupSchema("category"),
+    }),
     summary: "The caller's usage: AI calls and tokens, queries, chat sessions (default last 30 days)", query: windowQuery,
     async handle({ principal, query }) {
       const s = await statsOf(principal, query);
@@ -77,6 +104,7 @@ export const usageRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/auth/model-stats", format: "insight", auth: "user", procedure: "usage.stats", tag,
+    response: z.object({ ...periodFields, models: z.array(modelRow), model_stats: z.array(modelRow), total_models: num, totals: totalsSchema }),
     summary: "Usage per model: calls, tokens, latency, failures", query: windowQuery,
     async handle({ principal, query }) {
       const s = await statsOf(principal, query);
@@ -86,6 +114,11 @@ export const usageRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/auth/token-breakdown", format: "insight", auth: "user", procedure: "usage.stats", tag,
+    response: z.object({
+      ...periodFields, ...totalsFields,
+      breakdown: z.object({ prompt_tokens: num, completion_tokens: num }),
+      by_category: groupSchema("category"), by_provider: groupSchema("provider"), by_outcome: groupSchema("outcome"), by_model: groupSchema("model"),
+    }),
     summary: "Tokens by category (nl2sql, chat, auto-guess), provider, outcome, prompt vs completion", query: windowQuery,
     async handle({ principal, query }) {
       const s = await statsOf(principal, query);
@@ -103,6 +136,10 @@ export const usageRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/auth/daily-model-stats", format: "insight", auth: "user", procedure: "usage.stats", tag,
+    response: z.object({
+      ...periodFields, daily: dailyModels, daily_stats: dailyModels,
+      stats: z.array(z.object({ date: str, model: str, calls: num, prompt_tokens: num, completion_tokens: num, total_tokens: num })), totals: totalsSchema,
+    }),
     summary: "Per day and model (default last 30 days; `days` up to 366)", query: windowQuery,
     async handle({ principal, query }) {
       const s = await statsOf(principal, query);
@@ -117,6 +154,10 @@ export const usageRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/tokens/usage", format: "insight", auth: "user", procedure: "usage.stats", tag,
+    response: z.object({
+      user_id: str, ...periodFields, ...totalsFields, totals: totalsSchema,
+      by_model: groupSchema("model"), by_category: groupSchema("category"), by_provider: groupSchema("provider"), daily: dailySchema,
+    }),
     summary: "The caller's token usage: totals, per model, per category, per day", query: windowQuery,
     async handle({ principal, query }) {
       const s = await statsOf(principal, query);
@@ -131,6 +172,10 @@ export const usageRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/tokens/limits", format: "insight", auth: "user", procedure: "usage.limits", tag,
+    response: z.object({
+      limits: z.object(limitValuesFields), source: z.object({ user: z.boolean(), role: z.boolean() }), within_limits: z.boolean(),
+      ...limitStatusFields, configured: z.array(limitRowSchema).optional(),
+    }),
     summary: "The limits that apply to the caller and what is used of them (admins: every configured limit too)",
     async handle({ principal }) {
       const [limits, status] = await Promise.all([effectiveLimits(principal.user), limitStatus(principal.user)]);
@@ -146,6 +191,7 @@ export const usageRoutes = [
   defineRoute({
     method: "PUT", path: "/tokens/limits", format: "insight", auth: "user", procedure: "usage.setLimit", tag,
     addition: "Admins configure the limits `/tokens/limits` reports; the document names no route for it",
+    response: z.union([limitRowSchema, z.object({ scope: z.enum(["user", "role"]), subject: str, cleared: z.literal(true) })]),
     summary: "Set (or clear, with nulls) a user's or a role's daily and monthly limits (admin)", body: limitBody,
     async handle({ principal, body }) {
       const scope = body.scope ?? (body.user_id ? "user" : body.role ? "role" : undefined);
@@ -157,6 +203,7 @@ export const usageRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/tokens/rate-limit-check", format: "insight", auth: "user", procedure: "usage.limits", tag,
+    response: z.object({ ...limitStatusFields, within_limits: z.boolean(), can_proceed: z.boolean() }),
     summary: "Whether the caller's next model call would pass its limits",
     async handle({ principal }) {
       const status = await limitStatus(principal.user);
@@ -165,6 +212,14 @@ export const usageRoutes = [
   }),
   defineRoute({
     method: "GET", path: "/tokens/dashboard", format: "insight", auth: "user", procedure: "usage.dashboard", tag,
+    response: z.object({
+      today: totalsSchema, this_month: totalsSchema, limits: z.object(limitStatusFields),
+      last_30_days: z.object({ ...periodFields, totals: totalsSchema, daily: dailySchema, by_model: groupSchema("model"), by_category: groupSchema("category") }),
+      recent_calls: z.array(z.object({
+        id: str, created_at: str, purpose: str, engine: str, model: str, provider: str,
+        prompt_tokens: num, completion_tokens: num, latency_ms: num, outcome: str, question: str,
+      })),
+    }),
     summary: "The caller's usage dashboard: today, this month, limits left, the last 30 days, recent calls",
     async handle({ principal }) {
       const d = await tokenDashboard(principal);

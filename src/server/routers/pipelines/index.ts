@@ -18,6 +18,7 @@ import {
   moduleSchema,
   moduleSummary,
   pipelineInput,
+  pipelinePatch,
   pipelineModules,
   PIPELINE_STATUSES,
   updatePipeline,
@@ -41,7 +42,7 @@ export const pipelinesRouter = createTRPCRouter({
   get: authedProcedure.input(id).output(pipelineDto).query(({ ctx, input }) => getPipeline(ctx.principal, input.id)),
   create: authedProcedure.input(pipelineInput).output(pipelineDto).mutation(({ ctx, input }) => createPipeline(ctx.principal, input)),
   update: authedProcedure
-    .input(id.extend({ patch: pipelineInput.partial() }))
+    .input(id.extend({ patch: pipelinePatch }))
     .output(pipelineDto)
     .mutation(({ ctx, input }) => updatePipeline(ctx.principal, input.id, input.patch)),
   remove: authedProcedure

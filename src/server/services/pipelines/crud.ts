@@ -28,6 +28,9 @@ export const pipelineInput = z.object({
 });
 export type PipelineInput = z.infer<typeof pipelineInput>;
 
+/** A change: only the fields sent (no defaults, so a patch without `config` keeps the graph). */
+export const pipelinePatch = pipelineInput.extend({ config: configSchema.optional() }).partial();
+
 /** Mistakes no draft may keep: the graph's shape itself. Config details may wait until a run (or `active`). */
 const STRUCTURAL = new Set(["duplicate_node", "invalid_node_type", "unknown_module", "dangling_edge", "cycle", "invalid_schedule", "extractor_with_input", "loader_with_output"]);
 

@@ -1,7 +1,7 @@
 import "server-only";
 
 /** ETL/ELT pipelines: CRUD, validation, runs (jobs), executions, modules. */
-export { createPipeline, deletePipeline, getPipeline, listPipelines, listVersions, pipelineInput, PIPELINE_STATUSES, updatePipeline } from "./crud";
+export { createPipeline, deletePipeline, getPipeline, listPipelines, listVersions, pipelineInput, pipelinePatch, PIPELINE_STATUSES, updatePipeline } from "./crud";
 export type { PipelineInput } from "./crud";
 export { cancelExecution, executePipeline, executionLogs, executionMetrics, EXECUTION_STATUSES, getExecution, listExecutions, TRIGGER_TYPES, validateStoredPipeline } from "./executions";
 export { findModule, moduleSchema, moduleSummary, pipelineModules } from "./modules";
