@@ -75,7 +75,7 @@ export function ChatWorkspace() {
         <Group justify="space-between">
           <Group gap="xs">
             <IconMessageChatbot size={22} stroke={1.7} />
-            <Title order={3} data-testid="chat-title">{session.data?.title ?? "Chat"}</Title>
+            <Title order={1} fz={22} data-testid="chat-title">{session.data?.title ?? "Chat"}</Title>
           </Group>
           <Group gap="xs">
             <Tooltip label={status.data?.engines.find((e) => e.name === "provider")?.detail ?? ""}>

@@ -163,7 +163,7 @@ function Canvas({ pipelineId }: { pipelineId: string }) {
     <Stack gap="xs" h="calc(100vh - 90px)">
       <Group justify="space-between">
         <Group gap="xs">
-          <Title order={3}>{pipeline.data?.name ?? "…"}</Title>
+          <Title order={1} fz={20}>{pipeline.data?.name ?? "…"}</Title>
           {pipeline.data && <Badge variant="light">v{pipeline.data.version_number}</Badge>}
         </Group>
         <Group gap="xs">

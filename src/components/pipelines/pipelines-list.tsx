@@ -28,7 +28,7 @@ export function PipelinesList() {
       <Group justify="space-between">
         <Group gap="xs">
           <IconTopologyStar3 size={22} stroke={1.7} />
-          <Title order={2}>Pipelines</Title>
+          <Title order={1} fz={26}>Pipelines</Title>
         </Group>
         <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
           New pipeline
