@@ -79,3 +79,33 @@ test("bad input gets the documented status and format, never a 500", async ({ re
   expect(unknown.status()).toBe(404);
   expect(await unknown.json()).toMatchObject({ error_code: "NOT_FOUND" });
 });
+
+test("a change made over REST is seen at once by the tRPC procedures the pages call", async ({ request }) => {
+  // REST and tRPC are separate bundles of the production build; caches must not keep one
+  // door's view after a write through the other.
+  const headers = { authorization: `Bearer ${await adminToken(request)}` };
+  const trpcNames = async () => {
+    const res = await request.get("/api/trpc/datasources.list", { headers });
+    expect(res.status()).toBe(200);
+    const body = await res.json();
+    return ((body.result.data.json ?? body.result.data) as { name: string }[]).map((s) => s.name);
+  };
+  const restSources = async () => (await (await request.get("/api/v1/datasources", { headers })).json()).data as { id: string; name: string; database_name: string }[];
+
+  const before = await trpcNames(); // loads the tRPC side's cache
+  const demo = (await restSources()).find((s) => s.name === before[0])!;
+  const name = `Cache probe ${Date.now().toString(36)}`;
+  const created = await request.post("/api/v1/datasources", { headers, data: { name, type: "sqlite", database_name: demo.database_name } });
+  expect(created.status()).toBe(201);
+  const id = (await created.json()).id as string;
+  expect(await trpcNames()).toContain(name);
+
+  const renamed = await request.put(`/api/v1/datasources/${id}`, { headers, data: { name: `${name} renamed` } });
+  expect(renamed.status()).toBe(200);
+  expect(await trpcNames()).toContain(`${name} renamed`);
+
+  expect((await request.delete(`/api/v1/datasources/${id}`, { headers })).status()).toBeLessThan(300);
+  const after = await trpcNames();
+  expect(after.some((n) => n.startsWith(name))).toBe(false);
+  expect(after).toEqual(before);
+});

@@ -1,5 +1,6 @@
 import "server-only";
 import { invalidate, registerCache } from "../cache";
+import { processState } from "../process-state";
 
 /**
  * A counter of committed-or-attempted writes to the app state that in-memory caches
@@ -16,13 +17,14 @@ import { invalidate, registerCache } from "../cache";
  * process is honoured on the others as soon as the message arrives (milliseconds), with
  * the caches' TTL as the backstop if Redis is down.
  */
-let generation = 0;
-let listening = false;
+// One counter per process (process-state.ts): the Prisma client is shared by every bundle,
+// so its writes must move the counter every bundle's caches read.
+const state = processState("app-state.generation", () => ({ generation: 0, listening: false }));
 
 function announce(): void {
-  if (!listening) {
-    listening = true;
-    registerCache("app-state", () => void generation++);
+  if (!state.listening) {
+    state.listening = true;
+    registerCache("app-state", () => void state.generation++);
   }
   invalidate("app-state");
 }
@@ -42,18 +44,18 @@ const WRITES = new Set([
   "deleteMany",
 ]);
 
-export const appStateGeneration = (): number => generation;
+export const appStateGeneration = (): number => state.generation;
 
 /** Called by the client extension after each operation (see db/index.ts). */
 export function noteOperation(model: string | undefined, operation: string): void {
   if (model && WRITES.has(operation) && !UNWATCHED.has(model)) {
-    generation++;
+    state.generation++;
     announce();
   }
 }
 
 /** For writes Prisma does not see as model operations (raw SQL, another connection). */
 export function noteAppStateChanged(): void {
-  generation++;
+  state.generation++;
   announce();
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { db } from "../../db";
 import { insertMany } from "../../db/insert-many";
+import { processState } from "../../process-state";
 import type { AuditAction } from "../../events/audit-actions";
 
 export interface AuditActor {
@@ -62,30 +63,33 @@ type EntryData = ReturnType<typeof entryData>;
  */
 const FLUSH_AFTER_MS = 50;
 const MAX_PENDING = 500;
-let pending: EntryData[] = [];
-let timer: NodeJS.Timeout | null = null;
-let flushing: Promise<void> = Promise.resolve();
+// Once per process (process-state.ts): the shutdown flush must see every bundle's entries.
+const state = processState("audit.pending", () => ({
+  pending: [] as EntryData[],
+  timer: null as NodeJS.Timeout | null,
+  flushing: Promise.resolve() as Promise<void>,
+}));
 
 export function recordAuditLater(actor: AuditActor, record: AuditRecord): void {
-  pending.push(entryData(actor, record, new Date()));
-  if (pending.length >= MAX_PENDING) {
+  state.pending.push(entryData(actor, record, new Date()));
+  if (state.pending.length >= MAX_PENDING) {
     void flushAudit();
-  } else if (!timer) {
-    timer = setTimeout(() => void flushAudit(), FLUSH_AFTER_MS);
-    timer.unref();
+  } else if (!state.timer) {
+    state.timer = setTimeout(() => void flushAudit(), FLUSH_AFTER_MS);
+    state.timer.unref();
   }
 }
 
 /** Writes every queued entry; resolves once they (and any batch already being written) are stored. */
 export function flushAudit(): Promise<void> {
-  if (timer) {
-    clearTimeout(timer);
-    timer = null;
+  if (state.timer) {
+    clearTimeout(state.timer);
+    state.timer = null;
   }
-  const batch = pending;
-  pending = [];
-  flushing = flushing.then(() => (batch.length ? writeBatch(batch) : undefined));
-  return flushing;
+  const batch = state.pending;
+  state.pending = [];
+  state.flushing = state.flushing.then(() => (batch.length ? writeBatch(batch) : undefined));
+  return state.flushing;
 }
 
 async function writeBatch(batch: EntryData[]): Promise<void> {

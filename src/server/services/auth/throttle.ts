@@ -2,6 +2,7 @@ import "server-only";
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { config } from "../../config";
 import { AppError } from "../../errors";
+import { processState } from "../../process-state";
 import { createLimiter } from "../rate-limit/limiter";
 
 /**
@@ -14,16 +15,17 @@ import { createLimiter } from "../rate-limit/limiter";
  * change-password (a wrong current password) spend the same count too. With REDIS_URL
  * the count is kept in Redis, so every web process sees the same failures (limiter.ts).
  */
-let limiter: RateLimiterAbstract | undefined;
+// One count per process whichever bundle checks it (process-state.ts).
+const throttle = processState("auth.login-failures", () => ({ limiter: undefined as RateLimiterAbstract | undefined }));
 
 function failures(): RateLimiterAbstract {
   const { QUARRY_LOGIN_MAX_FAILURES, QUARRY_LOGIN_LOCKOUT_SECONDS } = config();
-  limiter ??= createLimiter({
+  throttle.limiter ??= createLimiter({
     keyPrefix: "login-fail",
     points: QUARRY_LOGIN_MAX_FAILURES,
     duration: QUARRY_LOGIN_LOCKOUT_SECONDS,
   });
-  return limiter;
+  return throttle.limiter;
 }
 
 /** Whose password is being tried: a known user, or (unknown account) the spelling tried. */
@@ -66,5 +68,5 @@ function lockedOut(state: RateLimiterRes): AppError {
 }
 
 export function resetLoginThrottleForTests(): void {
-  limiter = undefined;
+  throttle.limiter = undefined;
 }

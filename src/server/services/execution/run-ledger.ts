@@ -1,4 +1,5 @@
 import "server-only";
+import { processState } from "../../process-state";
 
 /**
  * Today's runs per user, for daily quotas, kept in memory so a quota check does not
@@ -21,7 +22,7 @@ interface Ledger {
   loading: Promise<void> | null;
 }
 
-const ledgers = new Map<string, Ledger>();
+const ledgers = processState("queries.run-ledgers", () => new Map<string, Ledger>());
 
 /**
  * The ids of `userId`'s runs since `day` (ms): from the ledger, opened (or reopened)

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { QueryRun } from "@prisma/client";
 import { db } from "../../db";
 import { insertManyStatements } from "../../db/insert-many";
+import { processState } from "../../process-state";
 
 /**
  * Query run records written behind the response, like batched audit entries: a read's
@@ -53,9 +54,14 @@ interface Pending {
   ended: boolean;
 }
 
-const pending = new Map<string, Pending>();
-let timer: NodeJS.Timeout | null = null;
-let flushing: Promise<void> = Promise.resolve();
+// Once per process (process-state.ts): every bundle's runs are flushed by one flush.
+const state = processState("queries.pending-runs", () => ({
+  pending: new Map<string, Pending>(),
+  timer: null as NodeJS.Timeout | null,
+  flushing: Promise.resolve() as Promise<void>,
+  endedCount: 0,
+}));
+const pending = state.pending;
 
 /** A new run, `running`, with the fields the database would default. Written at the next flush. */
 export function beginRun(data: NewRun): QueryRun {
@@ -114,18 +120,16 @@ export async function failRun(id: string, status: "failed" | "cancelled", error:
 /** Makes a run readable by other processes now (a `wait: false` run is followed by id). */
 export const writeRunNow = (): Promise<void> => flushRuns();
 
-let endedCount = 0;
-
 function schedule(): void {
-  endedCount++;
-  if (endedCount >= MAX_PENDING) void write(false);
+  state.endedCount++;
+  if (state.endedCount >= MAX_PENDING) void write(false);
   else arm();
 }
 
 function arm(): void {
-  if (timer) return;
-  timer = setTimeout(() => void write(false), FLUSH_AFTER_MS);
-  timer.unref();
+  if (state.timer) return;
+  state.timer = setTimeout(() => void write(false), FLUSH_AFTER_MS);
+  state.timer.unref();
 }
 
 /**
@@ -141,12 +145,12 @@ export function flushRuns(): Promise<void> {
  * a short read is written once, when it ends.
  */
 function write(allRunning: boolean): Promise<void> {
-  if (timer) {
-    clearTimeout(timer);
-    timer = null;
+  if (state.timer) {
+    clearTimeout(state.timer);
+    state.timer = null;
   }
-  endedCount = 0;
-  if (pending.size === 0) return flushing;
+  state.endedCount = 0;
+  if (pending.size === 0) return state.flushing;
   const inserts: Pending[] = [];
   const updates: Pending[] = [];
   const longBefore = Date.now() - LONG_RUN_MS;
@@ -165,8 +169,8 @@ function write(allRunning: boolean): Promise<void> {
       break;
     }
   }
-  flushing = flushing.then(() => writeBatch(inserts, updates));
-  return flushing;
+  state.flushing = state.flushing.then(() => writeBatch(inserts, updates));
+  return state.flushing;
 }
 
 async function writeBatch(inserts: Pending[], updates: Pending[]): Promise<void> {
@@ -221,6 +225,6 @@ export const isPendingRun = (id: string): boolean => pending.has(id);
 export async function runOwnerId(id: string): Promise<string | null> {
   const entry = pending.get(id);
   if (entry) return entry.run.userId;
-  await flushing.catch(() => undefined);
+  await state.flushing.catch(() => undefined);
   return (await db.queryRun.findUnique({ where: { id }, select: { userId: true } }))?.userId ?? null;
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { PipelineNodeMetric } from "@prisma/client";
 import { db } from "../../db";
+import { processState } from "../../process-state";
 import { AppError } from "../../errors";
 import { publish } from "../../events/bus";
 import type { PipelineProgressEvent } from "../../events/catalogue";
@@ -17,7 +18,7 @@ import type { LogLevel, PushedQuery } from "./types";
  * progress for tRPC and /ws/pipeline/:id). Every way out leaves it success, failed or
  * cancelled.
  */
-const live = new Map<string, AbortController>();
+const live = processState("pipelines.live-runs", () => new Map<string, AbortController>());
 
 /** Aborts a run in this process, if it runs here. */
 export function abortLocalRun(executionId: string): boolean {

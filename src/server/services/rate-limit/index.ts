@@ -3,6 +3,7 @@ import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible"
 import { config } from "../../config";
 import { AppError } from "../../errors";
 import type { Principal } from "../principal";
+import { processState } from "../../process-state";
 import { createLimiter } from "./limiter";
 
 /**
@@ -18,7 +19,8 @@ export interface RateLimitState {
   reset: number;
 }
 
-const limiters = new Map<string, RateLimiterAbstract>();
+// One budget per process whichever door (REST or tRPC bundle) spends it (process-state.ts).
+const limiters = processState("rate-limit.limiters", () => new Map<string, RateLimiterAbstract>());
 
 function limiterFor(bucket: string, points: number): RateLimiterAbstract {
   const key = `${bucket}:${points}`;
