@@ -1,33 +1,10 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { DEMO, apiCall as call, apiLogin as login, demoSourceId, writerAndApprover } from "./api-fixtures";
 import { E2E_ADMIN, submitLogin } from "./fixtures";
 
 const SCREENSHOTS = "test-results/screenshots";
-const DEMO = "Demo retail (SQLite)";
 const PRICE_SQL = "SELECT unit_price FROM products WHERE id = 1";
 const UPDATE_SQL = "UPDATE products SET unit_price = unit_price + 1 WHERE id = 1";
-
-type Json = Record<string, unknown>;
-
-/** A REST call that must succeed; the body is returned parsed. */
-async function call<T = Json>(
-  request: APIRequestContext,
-  token: string,
-  method: "GET" | "POST" | "PUT",
-  path: string,
-  data?: unknown,
-  expected = [200, 201],
-): Promise<T> {
-  const response = await request.fetch(`/api/v1${path}`, { method, data, headers: { authorization: `Bearer ${token}` } });
-  const text = await response.text();
-  expect(expected, `${method} ${path} → ${response.status()}: ${text}`).toContain(response.status());
-  return JSON.parse(text) as T;
-}
-
-async function login(request: APIRequestContext, email: string, password: string): Promise<string> {
-  const response = await request.post("/api/v1/auth/login", { data: { email, password } });
-  expect(response.status(), await response.text()).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
 
 async function priceOf(request: APIRequestContext, token: string, dataSourceId: string): Promise<number> {
   const result = await call<{ data: { unit_price: number }[] }>(request, token, "POST", "/queries", {
@@ -69,34 +46,9 @@ test("an approver reviews, previews and commits an analyst's change", async ({ p
 
   // --- Setup through the REST API, as the admin.
   const admin = await login(request, E2E_ADMIN.email, E2E_ADMIN.password);
-  const sources = await call<{ data: { id: string; name: string }[] }>(request, admin, "GET", "/datasources");
-  const demo = sources.data.find((d) => d.name === DEMO);
-  expect(demo, "the demo data source is registered").toBeTruthy();
-  const dataSourceId = demo!.id;
-
-  const unique = `${Date.now().toString(36)}`;
-  const password = "e2e-pass-1234";
-  const analyst = { email: `analyst-${unique}@e2e.test`, username: `analyst-${unique}`, full_name: "Ana Lyst", password, role: "analyst" };
-  const approver = { email: `approver-${unique}@e2e.test`, username: `approver-${unique}`, full_name: "Abe Prover", password, role: "developer" };
-  const analystUser = await call<{ id: string }>(request, admin, "POST", "/auth/users", analyst);
-  const approverUser = await call<{ id: string }>(request, admin, "POST", "/auth/users", approver);
-
-  const writers = await call<{ id: string }>(request, admin, "POST", "/groups", { name: `Writers ${unique}` });
-  const approvers = await call<{ id: string }>(request, admin, "POST", "/groups", { name: `Approvers ${unique}` });
-  await call(request, admin, "POST", `/groups/${writers.id}/users`, { user_id: analystUser.id });
-  await call(request, admin, "POST", `/groups/${approvers.id}/users`, { user_id: approverUser.id });
-
-  // PUT replaces every grant on the data source, so keep the ones already there.
-  const existing = await call<{ permissions: { group_id: string; can_read: boolean; can_write: boolean; can_approve: boolean }[] }>(
-    request, admin, "GET", `/datasources/${dataSourceId}/permissions`,
-  );
-  await call(request, admin, "PUT", `/datasources/${dataSourceId}/permissions`, {
-    permissions: [
-      ...existing.permissions.map(({ group_id, can_read, can_write, can_approve }) => ({ group_id, can_read, can_write, can_approve })),
-      { group_id: writers.id, can_read: true, can_write: true, can_approve: false },
-      { group_id: approvers.id, can_read: true, can_write: false, can_approve: true },
-    ],
-  });
+  const dataSourceId = await demoSourceId(request, admin);
+  const { writer: analyst, approver } = await writerAndApprover(request, admin, dataSourceId, "approvals", { writer: "Ana Lyst", approver: "Abe Prover" });
+  const password = analyst.password;
 
   const before = await priceOf(request, admin, dataSourceId);
 

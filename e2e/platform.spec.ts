@@ -1,29 +1,6 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { apiCall as call, apiLogin as login, demoSourceId, writerAndApprover } from "./api-fixtures";
 import { E2E_ADMIN, signInAsAdmin, submitLogin } from "./fixtures";
-
-const DEMO = "Demo retail (SQLite)";
-type Json = Record<string, unknown>;
-
-/** A REST call that must succeed; the body is returned parsed. */
-async function call<T = Json>(request: APIRequestContext, token: string, method: "GET" | "POST" | "PUT", path: string, data?: unknown, expected = [200, 201]): Promise<T> {
-  const response = await request.fetch(`/api/v1${path}`, { method, data, headers: { authorization: `Bearer ${token}` } });
-  const text = await response.text();
-  expect(expected, `${method} ${path} → ${response.status()}: ${text}`).toContain(response.status());
-  return JSON.parse(text) as T;
-}
-
-async function login(request: APIRequestContext, email: string, password: string): Promise<string> {
-  const response = await request.post("/api/v1/auth/login", { data: { email, password } });
-  expect(response.status(), await response.text()).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
-async function demoSourceId(request: APIRequestContext, admin: string): Promise<string> {
-  const sources = await call<{ data: { id: string; name: string }[] }>(request, admin, "GET", "/datasources");
-  const demo = sources.data.find((d) => d.name === DEMO);
-  expect(demo, "the demo data source is registered").toBeTruthy();
-  return demo!.id;
-}
 
 test("schedule a saved query from the editor and find it under Settings", async ({ page, request }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -60,27 +37,8 @@ test("an approver's Approvals badge counts up when a writer submits a change", a
   await page.setViewportSize({ width: 1440, height: 900 });
   const admin = await login(request, E2E_ADMIN.email, E2E_ADMIN.password);
   const dataSourceId = await demoSourceId(request, admin);
-  const unique = Date.now().toString(36);
-  const password = "e2e-pass-1234";
-  const writer = { email: `writer-${unique}@e2e.test`, username: `writer-${unique}`, full_name: "Wri Ter", password, role: "analyst" };
-  const approver = { email: `badge-approver-${unique}@e2e.test`, username: `badge-approver-${unique}`, full_name: "Bea Dge", password, role: "developer" };
-  const writerUser = await call<{ id: string }>(request, admin, "POST", "/auth/users", writer);
-  const approverUser = await call<{ id: string }>(request, admin, "POST", "/auth/users", approver);
-  const writers = await call<{ id: string }>(request, admin, "POST", "/groups", { name: `Badge writers ${unique}` });
-  const approvers = await call<{ id: string }>(request, admin, "POST", "/groups", { name: `Badge approvers ${unique}` });
-  await call(request, admin, "POST", `/groups/${writers.id}/users`, { user_id: writerUser.id });
-  await call(request, admin, "POST", `/groups/${approvers.id}/users`, { user_id: approverUser.id });
-  // PUT replaces every grant on the data source, so keep the ones already there.
-  const existing = await call<{ permissions: { group_id: string; can_read: boolean; can_write: boolean; can_approve: boolean }[] }>(
-    request, admin, "GET", `/datasources/${dataSourceId}/permissions`,
-  );
-  await call(request, admin, "PUT", `/datasources/${dataSourceId}/permissions`, {
-    permissions: [
-      ...existing.permissions.map(({ group_id, can_read, can_write, can_approve }) => ({ group_id, can_read, can_write, can_approve })),
-      { group_id: writers.id, can_read: true, can_write: true, can_approve: false },
-      { group_id: approvers.id, can_read: true, can_write: false, can_approve: true },
-    ],
-  });
+  const { writer, approver } = await writerAndApprover(request, admin, dataSourceId, "badge", { writer: "Wri Ter", approver: "Bea Dge" });
+  const password = writer.password;
   const writerToken = await login(request, writer.email, password);
   const submit = (id: number) =>
     call<{ status: string }>(request, writerToken, "POST", "/queries", { data_source_id: dataSourceId, query_text: `UPDATE products SET unit_price = unit_price WHERE id = ${id}` }, [202]);

@@ -18,7 +18,8 @@ const configSchema = z
 export const pipelineInput = z.object({
   name: z.string().trim().min(1, "name is required").max(200),
   description: z.string().max(5000).optional(),
-  config: configSchema.default({ nodes: [], edges: [] }),
+  /** Absent: an empty graph on create (createPipeline), the current graph on change. */
+  config: configSchema.optional(),
   schedule: z.string().trim().max(100).nullable().optional(),
   is_scheduled: z.boolean().optional(),
   status: z.enum(PIPELINE_STATUSES).optional(),
@@ -28,8 +29,10 @@ export const pipelineInput = z.object({
 });
 export type PipelineInput = z.infer<typeof pipelineInput>;
 
-/** A change: only the fields sent (no defaults, so a patch without `config` keeps the graph). */
-export const pipelinePatch = pipelineInput.extend({ config: configSchema.optional() }).partial();
+const EMPTY_GRAPH = { nodes: [], edges: [] };
+
+/** A change: only the fields sent (a patch without `config` keeps the graph). */
+export const pipelinePatch = pipelineInput.partial();
 
 /** Mistakes no draft may keep: the graph's shape itself. Config details may wait until a run (or `active`). */
 const STRUCTURAL = new Set(["duplicate_node", "invalid_node_type", "unknown_module", "dangling_edge", "cycle", "invalid_schedule", "extractor_with_input", "loader_with_output"]);
@@ -71,8 +74,9 @@ async function withLast(rows: Pipeline[]): Promise<PipelineView[]> {
 
 export async function createPipeline(principal: Principal, input: PipelineInput): Promise<PipelineView> {
   const user = canAuthor(principal);
-  checkSavable(input);
-  const config = JSON.stringify(input.config);
+  const graph = input.config ?? EMPTY_GRAPH;
+  checkSavable({ ...input, config: graph });
+  const config = JSON.stringify(graph);
   const defaultParams = JSON.stringify(input.default_params ?? {});
   const row = await db.pipeline.create({
     data: {
