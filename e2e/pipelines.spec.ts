@@ -1,7 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signInAsAdmin } from "./fixtures";
-
-const DEMO = "Demo retail (SQLite)";
+import { DEMO, apiLogin, demoSourceId, writerAndApprover } from "./api-fixtures";
+import { E2E_ADMIN, signInAsAdmin, submitLogin } from "./fixtures";
 const node = (page: Page, label: string) => page.getByTestId(`pipeline-node-${label}`);
 
 async function configure(page: Page, label: string, fill: () => Promise<void>) {
@@ -12,8 +11,10 @@ async function configure(page: Page, label: string, fill: () => Promise<void>) {
   await page.getByTestId("pipeline-canvas").locator(".react-flow__pane").click({ position: { x: 20, y: 280 } });
 }
 
-test("build a three-node pipeline on the canvas, run it, watch the counts and see the rows in the target table", async ({ page }) => {
-  test.setTimeout(150_000);
+test("build a three-node pipeline on the canvas, have its writes approved, run it, watch the counts and see the rows in the target table", async ({ page, browser, request }) => {
+  test.setTimeout(180_000);
+  const admin = await apiLogin(request, E2E_ADMIN.email, E2E_ADMIN.password);
+  const { approver } = await writerAndApprover(request, admin, await demoSourceId(request, admin), "pipeline");
   await page.setViewportSize({ width: 1600, height: 950 });
   await signInAsAdmin(page);
   const table = `e2e_germans_${Date.now()}`;
@@ -60,6 +61,31 @@ test("build a three-node pipeline on the canvas, run it, watch the counts and se
   await page.getByRole("button", { name: "Validate" }).click();
   await expect(page.getByTestId("validation-result")).toContainText("Valid");
 
+  // Writes never run unreviewed: the first run files the request for an approver of the target.
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByTestId("pipeline-approval")).toContainText("its first run asks an approver");
+  await page.getByRole("button", { name: "Run" }).click();
+  await expect(page.getByText(/runs once an approver of that data source approves it/)).toBeVisible();
+  await expect(page.getByTestId("pipeline-approval")).toContainText("Waiting for an approver");
+
+  // The approver (another person) sees what each node does and where it writes, and approves.
+  const approverPage = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await approverPage.goto("/login");
+  await submitLogin(approverPage, approver.email, approver.password);
+  await expect(approverPage).toHaveURL(/\/editor$/);
+  await approverPage.goto("/approvals");
+  const card = approverPage.getByTestId("pipeline-approval-card").filter({ hasText: `German customers ${table}` });
+  await expect(card).toContainText(`create ${table} on ${DEMO}`, { timeout: 20_000 });
+  await expect(card).toContainText("country = 'Germany'");
+  await card.getByRole("button", { name: "Approve pipeline" }).click();
+  await expect(card).toBeHidden();
+  await approverPage.close();
+
+  await expect(page.getByTestId("pipeline-approval")).toContainText("approved by Abe Prover", { timeout: 20_000 });
+  // The refusal's toast sits over the toolbar: dismiss it, as a person would.
+  const toasts = page.locator(".mantine-Notification-root");
+  for (const close of await toasts.locator("button").all()) await close.click().catch(() => undefined);
+  await expect(toasts).toHaveCount(0, { timeout: 10_000 });
   await page.getByRole("button", { name: "Run" }).click();
   await expect(node(page, "Database Table 3").getByTestId("node-run")).toContainText("success", { timeout: 30_000 });
   const counts = await node(page, "SQLite 1").getByTestId("node-counts").innerText();

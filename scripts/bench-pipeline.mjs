@@ -59,6 +59,9 @@ try {
   await waitUp(base);
   const { access_token: token } = await api("POST", "/auth/login", null, { email: "bench@quarry.local", password: "bench-password" });
   const ds = await api("POST", "/connections", token, { name: "bench", type: "postgres", config: { host: "127.0.0.1", port: 5432, database: "test", username: "postgres" } });
+  // Writes never run unreviewed: a second administrator approves each pipeline's writes.
+  await api("POST", "/auth/users", token, { email: "approver@quarry.local", password: "bench-password", full_name: "Bench approver", role: "admin" });
+  const { access_token: approverToken } = await api("POST", "/auth/login", null, { email: "approver@quarry.local", password: "bench-password" });
   const idleMb = peakRssMb(server.pid);
 
   // The reference: the same rows (deduped on one column, trimmed) piped between two psql.
@@ -83,6 +86,8 @@ try {
         edges: [{ source: "src", target: "clean" }, { source: "clean", target: "dst" }],
       },
     });
+    const decided = await api("POST", `/pipelines/${pipeline.id}/versions/1/decision`, approverToken, { decision: "approve" });
+    if (decided.status !== "approved") throw new Error(`approval failed: ${JSON.stringify(decided)}`);
     const t = performance.now();
     const started = await api("POST", `/pipelines/${pipeline.id}/execute`, token, {});
     let execution;

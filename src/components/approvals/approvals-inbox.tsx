@@ -23,6 +23,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { ApprovalDetail } from "./approval-detail";
+import { PipelineApprovals } from "./pipeline-approvals";
 import { OperationBadge, RiskBadge, StatusBadge } from "@/components/ui/badges";
 import { relativeTime } from "@/components/ui/format";
 import { TablePager } from "@/components/ui/table-pager";
@@ -155,6 +156,8 @@ export function ApprovalsInbox({ viewer, initialRequestId }: { viewer: ViewerInf
           </Tooltip>
         </Group>
       </Group>
+
+      {isApprover && <PipelineApprovals />}
 
       <Paper withBorder radius="md" style={{ overflow: "hidden" }}>
         <Tabs value={tab} onChange={(v) => v && setTab(v as Tab)} px="sm" pt={4}>

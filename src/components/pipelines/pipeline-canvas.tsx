@@ -8,6 +8,7 @@ import { addEdge, Background, Controls, ReactFlow, ReactFlowProvider, useEdgesSt
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { notifyError, notifySuccess } from "@/components/ui/feedback";
+import { ApprovalNotice } from "./approval-notice";
 import { ExecutionPanel } from "./execution-panel";
 import { DRAG_TYPE, ModulePalette } from "./module-palette";
 import { NodeConfigForm } from "./node-config-form";
@@ -106,7 +107,14 @@ function Canvas({ pipelineId }: { pipelineId: string }) {
     setNodes((ns) => ns.map((n) => ({ ...n, data: { ...n.data, errors: report.errors.filter((e) => e.node_id === n.id).map((e) => e.message) } })));
   };
 
-  const save = useMutation(trpc.pipelines.update.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.pipelines.get.queryKey({ id: pipelineId }) }) }));
+  const save = useMutation(
+    trpc.pipelines.update.mutationOptions({
+      onSuccess: () => {
+        void queryClient.invalidateQueries({ queryKey: trpc.pipelines.get.queryKey({ id: pipelineId }) });
+        void queryClient.invalidateQueries({ queryKey: trpc.pipelines.approval.queryKey({ id: pipelineId }) });
+      },
+    }),
+  );
   const validate = useMutation(trpc.pipelines.validateConfig.mutationOptions());
   const execute = useMutation(trpc.pipelines.execute.mutationOptions());
 
@@ -128,7 +136,9 @@ function Canvas({ pipelineId }: { pipelineId: string }) {
       const report = await onValidate();
       if (!report.valid) return;
       await save.mutateAsync({ id: pipelineId, patch: { config: config() } });
-      const started = await execute.mutateAsync({ id: pipelineId });
+      const started = await execute.mutateAsync({ id: pipelineId }).finally(
+        () => void queryClient.invalidateQueries({ queryKey: trpc.pipelines.approval.queryKey({ id: pipelineId }) }),
+      );
       setExecutionId(started.execution_id);
       setNodes((ns) => ns.map((n) => ({ ...n, data: { ...n.data, run: { status: "pending", rowsIn: 0, rowsOut: 0 } } })));
     } catch (error) {
@@ -178,6 +188,7 @@ function Canvas({ pipelineId }: { pipelineId: string }) {
           </Button>
         </Group>
       </Group>
+      <ApprovalNotice pipelineId={pipelineId} />
       {issues && (
         <Alert color={issues.errors.length ? "red" : "teal"} data-testid="validation-result" py={6} withCloseButton onClose={() => setIssues(null)}>
           {issues.errors.length ? issues.errors.join(" · ") : `Valid${issues.warnings.length ? ` (${issues.warnings.length} warning${issues.warnings.length > 1 ? "s" : ""})` : ""}`}

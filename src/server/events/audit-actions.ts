@@ -89,6 +89,9 @@ export const AUDIT_ACTIONS = [
   "delete_pipeline",
   "execute_pipeline",
   "cancel_pipeline",
+  "request_pipeline_approval",
+  "approve_pipeline",
+  "reject_pipeline",
   "pipeline_load",
 ] as const;
 

@@ -29,7 +29,15 @@ const sql = async (text: string) => {
 };
 
 let token = "";
+let approverToken = "";
 let ds = "";
+
+/** An approver of the data source approves the pipeline's current version, as in the inbox. */
+async function approve(id: string): Promise<void> {
+  const approval = await rest("GET", `/pipelines/${id}/approval`, { token });
+  const decided = await rest("POST", `/pipelines/${id}/versions/${approval.body.version}/decision`, { token: approverToken, body: { decision: "approve" } });
+  expect(decided.status).toBe(200);
+}
 let server: Server;
 let port = 0;
 
@@ -66,6 +74,9 @@ describe.skipIf(!available)("pipelines over REST and /ws/pipeline/:id", () => {
     token = signed.token;
     ds = await serverDataSource("postgres", `pl-rest-${tag}`);
     await grant(signed.user.id, ds, { canRead: true, canWrite: true });
+    const approver = await signedInUser("analyst");
+    approverToken = approver.token;
+    await grant(approver.user.id, ds, { canRead: true, canApprove: true });
     registerWsRoutes();
     server = createServer((_req, res) => res.end());
     server.on("upgrade", (req, socket, head) => void handleUpgrade(req, socket, head));
@@ -100,6 +111,19 @@ describe.skipIf(!available)("pipelines over REST and /ws/pipeline/:id", () => {
     const messages: { type: string; status?: string; level?: string }[] = [];
     ws.on("message", (data) => messages.push(JSON.parse(String(data))));
     await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+
+    // Writes never run unreviewed: the first run files the approval request and is refused.
+    const refused = await rest("POST", `/pipelines/${id}/execute`, { token, body: { params: { start_date: "2025-01-15" } } });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error_code: "CONFLICT", detail: expect.stringMatching(/approv/) });
+    const waiting = await rest("GET", `/pipelines/${id}/approval`, { token });
+    expect(waiting.body).toMatchObject({ required: true, status: "pending", version: 1, targets: [{ data_source_id: ds, table: out, mode: "replace" }] });
+    expect((await rest("POST", `/pipelines/${id}/versions/1/decision`, { token, body: { decision: "approve" } })).status).toBe(403);
+    const inbox = await rest("GET", "/pipeline-approvals", { token: approverToken });
+    expect(inbox.body.approvals.map((a: { pipeline_id: string }) => a.pipeline_id)).toContain(id);
+    expect((await rest("GET", "/pipeline-approvals", { token })).body.approvals).toEqual([]);
+    await approve(id);
+    expect((await rest("GET", `/pipelines/${id}/approval`, { token })).body).toMatchObject({ status: "approved", decided_by_name: "Test analyst" });
 
     const started = await rest("POST", `/pipelines/${id}/execute`, { token, body: { params: { start_date: "2025-01-15" } } });
     expect(started.status).toBe(200);
@@ -180,6 +204,7 @@ describe.skipIf(!available)("pipelines over REST and /ws/pipeline/:id", () => {
     expect(checked.body).toMatchObject({ valid: true });
     const created = await rest("POST", "/pipelines", { token, body: canvas });
     expect(created.body.config.nodes[0].data.label).toBe("PostgreSQL 1");
+    await approve(created.body.id);
     const started = await rest("POST", `/pipelines/${created.body.id}/execute`, { token });
     expect((await finished(started.body.execution_id)).status).toBe("success");
     expect(await sql(`SELECT count(*)::int AS n FROM ${out}`)).toEqual([{ n: 4 }]);

@@ -4,6 +4,7 @@ import { AppError } from "../../errors";
 import {
   cancelExecution,
   createPipeline,
+  decidePipelineVersion,
   deletePipeline,
   executePipeline,
   executionLogs,
@@ -15,6 +16,8 @@ import {
   listPipelines,
   moduleSchema,
   moduleSummary,
+  pendingPipelineApprovals,
+  pipelineApproval,
   pipelineInput,
   pipelinePatch,
   pipelineModules,
@@ -36,6 +39,8 @@ import {
   restModuleList,
   restModuleSchema,
   restPipeline,
+  restPipelineApproval,
+  restPipelineApprovalList,
   restPipelineDeleted,
   restPipelineList,
   restPipelineWithMessage,
@@ -112,6 +117,34 @@ export const pipelineRoutes = [
     summary: "Run a pipeline now (parameters over its defaults)", body: paramsBody,
     async handle({ principal, params, body }) {
       return { body: await executePipeline(principal, params.pipeline_id!, { params: body?.params ?? undefined, triggerType: "api" }) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/pipelines/:pipeline_id/approval", format: "etl", auth: "user", procedure: "pipelines.approval", tag, response: restPipelineApproval,
+    summary: "Whether the current version writes to data sources, and its approval",
+    addition: "Writes never run unreviewed: a version whose loaders write into data sources runs once an approver approves it",
+    async handle({ principal, params }) {
+      return { body: await pipelineApproval(principal, params.pipeline_id!) };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/pipelines/:pipeline_id/versions/:version/decision", format: "etl", auth: "user", procedure: "pipelines.decide", tag, response: restPipelineApproval,
+    summary: "Approve or reject a pipeline version's writes (approvers of every target; never the author)",
+    addition: "Writes never run unreviewed",
+    body: z.object({ decision: z.enum(["approve", "reject"]), comment: z.string().max(2000).optional() }),
+    async handle({ principal, params, body }) {
+      const version = Number(params.version);
+      if (!Number.isInteger(version) || version < 1) throw new AppError("VALIDATION_ERROR", "version must be a whole number from 1", { fields: [{ field: "version", message: "a whole number from 1" }] });
+      return { body: await decidePipelineVersion(principal, { pipelineId: params.pipeline_id!, version, decision: body.decision, comment: body.comment }) };
+    },
+  }),
+  defineRoute({
+    method: "GET", path: "/pipeline-approvals", format: "etl", auth: "user", procedure: "pipelines.pendingApprovals", tag, response: restPipelineApprovalList,
+    summary: "Pipeline versions waiting for the caller's decision",
+    addition: "Writes never run unreviewed",
+    async handle({ principal }) {
+      const approvals = await pendingPipelineApprovals(principal);
+      return { body: { approvals, total: approvals.length } };
     },
   }),
   defineRoute({

@@ -4,6 +4,7 @@ import { AppError } from "../../errors";
 import {
   cancelExecution,
   createPipeline,
+  decidePipelineVersion,
   deletePipeline,
   EXECUTION_STATUSES,
   executePipeline,
@@ -17,6 +18,8 @@ import {
   listVersions,
   moduleSchema,
   moduleSummary,
+  pendingPipelineApprovals,
+  pipelineApproval,
   pipelineInput,
   pipelinePatch,
   pipelineModules,
@@ -28,7 +31,7 @@ import {
 } from "../../services/pipelines";
 import { pipelineFeed } from "../../services/pipelines/live";
 import { authedProcedure, createTRPCRouter } from "../../trpc";
-import { executionDto, logDto, moduleDto, nodeMetricDto, pipelineDto, startedDto, validationDto } from "./dto";
+import { approvalDto, executionDto, logDto, moduleDto, nodeMetricDto, pipelineDto, startedDto, validationDto } from "./dto";
 
 const id = z.object({ id: z.string().min(1).max(100) });
 const page = { page: z.number().int().min(1).default(1), pageSize: z.number().int().min(1).max(100).default(20) };
@@ -62,6 +65,14 @@ export const pipelinesRouter = createTRPCRouter({
     .input(z.object({ config: z.unknown(), schedule: z.string().max(100).nullable().optional(), params: params.optional() }))
     .output(validationDto)
     .mutation(({ input }) => validationView(validatePipeline(input.config, { schedule: input.schedule, params: input.params }))),
+  /** Whether the current version writes to data sources, and what approvers decided about it. */
+  approval: authedProcedure.input(id).output(approvalDto).query(({ ctx, input }) => pipelineApproval(ctx.principal, input.id)),
+  /** Pipeline versions waiting for this user's decision (the approvals inbox). */
+  pendingApprovals: authedProcedure.output(z.array(approvalDto)).query(({ ctx }) => pendingPipelineApprovals(ctx.principal)),
+  decide: authedProcedure
+    .input(id.extend({ version: z.number().int().min(1), decision: z.enum(["approve", "reject"]), comment: z.string().max(2000).optional() }))
+    .output(approvalDto)
+    .mutation(({ ctx, input }) => decidePipelineVersion(ctx.principal, { pipelineId: input.id, version: input.version, decision: input.decision, comment: input.comment })),
   execute: authedProcedure.input(id.extend({ params: params.optional() })).output(startedDto).mutation(({ ctx, input }) => executePipeline(ctx.principal, input.id, { params: input.params })),
   executions: authedProcedure
     .input(z.object({ ...page, pipelineId: z.string().max(100).optional(), status: z.enum(EXECUTION_STATUSES).optional(), triggerType: z.string().max(20).optional() }).default({ page: 1, pageSize: 20 }))

@@ -5,6 +5,7 @@ import { db } from "../../db";
 import { AppError, forbidden, notFound } from "../../errors";
 import { recordAudit } from "../audit";
 import { auditActorOf, requireActingUser, type Principal } from "../principal";
+import { carriedApproval } from "./approval";
 import { dropPipelineSchedule, syncPipelineSchedule } from "./schedule";
 import { validatePipeline, type ValidationIssue } from "./validate";
 import { pipelineView, type PipelineView } from "./views";
@@ -153,7 +154,10 @@ export async function updatePipeline(principal: Principal, id: string, patch: Pa
         version,
       },
     });
-    await tx.pipelineVersion.create({ data: { pipelineId: id, version, config: updated.config, defaultParams: updated.defaultParams, createdById: user.id } });
+    const previous = await tx.pipelineVersion.findUnique({ where: { pipelineId_version: { pipelineId: id, version: current.version } } });
+    await tx.pipelineVersion.create({
+      data: { pipelineId: id, version, config: updated.config, defaultParams: updated.defaultParams, createdById: user.id, ...carriedApproval(previous, config) },
+    });
     return updated;
   });
   await syncPipelineSchedule(row);

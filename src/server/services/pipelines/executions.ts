@@ -1,4 +1,5 @@
 import "server-only";
+import { requireApprovedVersion } from "./approval";
 import type { Prisma } from "@prisma/client";
 import { db } from "../../db";
 import { AppError, notFound } from "../../errors";
@@ -42,6 +43,7 @@ export async function executePipeline(
       details: validationView(report),
     });
   }
+  await requireApprovedVersion(principal, pipeline);
   const active = await db.pipelineExecution.count({ where: { pipelineId: id, status: { in: ["pending", "running"] } } });
   if (active >= pipeline.maxConcurrent) {
     throw new AppError("CONFLICT", `The pipeline already has ${active} execution${active > 1 ? "s" : ""} pending or running (limit ${pipeline.maxConcurrent})`);

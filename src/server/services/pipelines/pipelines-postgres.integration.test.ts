@@ -7,7 +7,7 @@ import { cancelExecution, createPipeline, executePipeline, executionLogs, execut
 import type { UserPrincipal } from "@/server/services/principal";
 import { grant } from "@/test/fixtures";
 import { sleep } from "@/test/jobs";
-import { pipelineAuthor, runPipeline, serverDataSource } from "@/test/pipelines";
+import { approveCurrentVersion, pipelineAuthor, runPipeline, serverDataSource } from "@/test/pipelines";
 import { serviceAvailable, services } from "@/test/services";
 
 const available = await serviceAvailable("postgres");
@@ -197,6 +197,7 @@ describe.skipIf(!available)("pipelines on PostgreSQL", () => {
       name: "big",
       config: { nodes: [extract("src", "SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 3000000) g"), loadInto("dst", out, { mode: "create" })], edges: chain("src", "dst") },
     });
+    await approveCurrentVersion(author, p.id);
     const started = await executePipeline(author, p.id);
     for (let i = 0; i < 100; i++) {
       const m = await db.pipelineNodeMetric.findFirst({ where: { executionId: started.execution_id, nodeId: "dst", rowsIn: { gt: 0 } } });
