@@ -92,6 +92,7 @@ export const AUDIT_ACTIONS = [
   "request_pipeline_approval",
   "approve_pipeline",
   "reject_pipeline",
+  "pause_pipeline",
   "pipeline_load",
 ] as const;
 

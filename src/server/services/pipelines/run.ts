@@ -9,6 +9,7 @@ import type { Principal } from "../principal";
 import { executeGraph, messageOf, type NodeMetrics } from "./executor";
 import { graphOf } from "./graph";
 import { planPushdown } from "./pushdown";
+import { pauseAfterRepeatedFailures } from "./schedule";
 import type { LogLevel, PushedQuery } from "./types";
 
 /**
@@ -85,6 +86,13 @@ export async function runExecution(principal: Principal, executionId: string, si
     data: { status: result.status, error: result.error, completedAt: new Date(), rowsProcessed: result.rowsProcessed, bytesProcessed: result.bytesProcessed, progress: 100, currentNode: null },
   });
   recorder.progress(result.status, null, result.error ?? undefined);
+  if (result.status === "failed" && execution.triggerType === "scheduled") {
+    const paused = await pauseAfterRepeatedFailures(principal, pipelineId).catch(() => null);
+    if (paused) {
+      recorder.log("WARNING", null, `Paused after ${paused} scheduled runs in a row failed (stop_after_failures); set the pipeline active again to resume its schedule`);
+      await recorder.flush();
+    }
+  }
   const event = { pipelineId, runId: executionId, userId: execution.triggeredById ?? "", ...(result.error ? { error: result.error } : {}) };
   publish(result.status === "success" ? "pipeline.finished" : "pipeline.failed", pipelineId, event);
   return { status: result.status, rowsProcessed: result.rowsProcessed, error: result.error };

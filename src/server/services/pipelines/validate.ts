@@ -97,6 +97,10 @@ export function validatePipeline(config: unknown, options: ValidateOptions = {})
       errors.push({ type: "invalid_schedule", message: `The schedule '${options.schedule}' is not a cron expression`, field: "schedule" });
     }
   }
+  const stopAfter = stopAfterFailures(config);
+  if (stopAfter === "invalid") {
+    errors.push({ type: "invalid_schedule", message: "stop_after_failures must be a whole number from 1 to 100 (or left out)", field: "config.stop_after_failures" });
+  }
   if (!graph.nodes.some((n) => n.type === "loader") && graph.nodes.length) warnings.push({ type: "no_loader", message: "The pipeline has no loader; its rows are not written anywhere" });
   return { valid: errors.length === 0, errors, warnings };
 }
@@ -114,4 +118,14 @@ function checkColumnTypes(graph: PipelineGraph, errors: ValidationIssue[]): void
       errors.push({ type: "invalid_config", message: `Loader '${node.id}' upserts but names no key columns`, node_id: node.id, field: "keys" });
     }
   }
+}
+
+/**
+ * Kestra's `stopAfter`: `config.stop_after_failures` = N pauses the pipeline (status
+ * `paused`, schedule disarmed) after N scheduled runs in a row failed. Null when unset.
+ */
+export function stopAfterFailures(config: unknown): number | null | "invalid" {
+  const value = (config as { stop_after_failures?: unknown } | null)?.stop_after_failures;
+  if (value === undefined || value === null) return null;
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 100 ? value : "invalid";
 }
