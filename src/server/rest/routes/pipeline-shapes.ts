@@ -147,3 +147,11 @@ export const restPipelineApproval = z.object({
   nodes: z.array(z.object({ id: text, type: text, module: text, summary: text })),
 });
 export const restPipelineApprovalList = z.object({ approvals: z.array(restPipelineApproval), total: num });
+
+export const restNodePreview = z.object({
+  node_id: text,
+  columns: z.array(z.looseObject({ name: text, kind: text })),
+  rows: z.array(record),
+  truncated: z.boolean(),
+  duration_ms: num,
+});

@@ -18,6 +18,8 @@ import {
   moduleSummary,
   pendingPipelineApprovals,
   pipelineApproval,
+  previewInput,
+  previewNode,
   pipelineInput,
   pipelinePatch,
   pipelineModules,
@@ -38,6 +40,7 @@ import {
   restExecutionStarted,
   restModuleList,
   restModuleSchema,
+  restNodePreview,
   restPipeline,
   restPipelineApproval,
   restPipelineApprovalList,
@@ -88,6 +91,15 @@ export const pipelineRoutes = [
     body: z.object({ config: z.unknown(), schedule: z.string().max(100).nullable().optional(), default_params: z.record(z.string(), z.unknown()).optional() }).loose(),
     async handle({ body }) {
       return { body: validationView(validatePipeline(body.config, { schedule: body.schedule, params: body.default_params })) };
+    },
+  }),
+  defineRoute({
+    method: "POST", path: "/pipelines/preview-node", format: "etl", auth: "user", procedure: "pipelines.preview", tag, response: restNodePreview,
+    summary: "The first rows out of one node of a pipeline config (saved or not), read as the caller",
+    addition: "The canvas previews any node's output before a run",
+    body: previewInput,
+    async handle({ principal, body }) {
+      return { body: await previewNode(principal, body) };
     },
   }),
   defineRoute({

@@ -101,3 +101,11 @@ export const approvalDto = z.object({
   comment: z.string(),
   nodes: z.array(z.object({ id: z.string(), type: z.string(), module: z.string(), summary: z.string() })),
 });
+
+export const nodePreviewDto = z.object({
+  node_id: z.string(),
+  columns: z.array(z.object({ name: z.string(), kind: z.string() })),
+  rows: z.array(z.record(z.string(), z.unknown())),
+  truncated: z.boolean(),
+  duration_ms: z.number(),
+});

@@ -20,6 +20,8 @@ import {
   moduleSummary,
   pendingPipelineApprovals,
   pipelineApproval,
+  previewInput,
+  previewNode,
   pipelineInput,
   pipelinePatch,
   pipelineModules,
@@ -31,7 +33,7 @@ import {
 } from "../../services/pipelines";
 import { pipelineFeed } from "../../services/pipelines/live";
 import { authedProcedure, createTRPCRouter } from "../../trpc";
-import { approvalDto, executionDto, logDto, moduleDto, nodeMetricDto, pipelineDto, startedDto, validationDto } from "./dto";
+import { approvalDto, executionDto, nodePreviewDto, logDto, moduleDto, nodeMetricDto, pipelineDto, startedDto, validationDto } from "./dto";
 
 const id = z.object({ id: z.string().min(1).max(100) });
 const page = { page: z.number().int().min(1).default(1), pageSize: z.number().int().min(1).max(100).default(20) };
@@ -65,6 +67,8 @@ export const pipelinesRouter = createTRPCRouter({
     .input(z.object({ config: z.unknown(), schedule: z.string().max(100).nullable().optional(), params: params.optional() }))
     .output(validationDto)
     .mutation(({ input }) => validationView(validatePipeline(input.config, { schedule: input.schedule, params: input.params }))),
+  /** The first rows out of a node of the graph on the canvas (saved or not), read as the caller. */
+  preview: authedProcedure.input(previewInput).output(nodePreviewDto).mutation(({ ctx, input }) => previewNode(ctx.principal, input)),
   /** Whether the current version writes to data sources, and what approvers decided about it. */
   approval: authedProcedure.input(id).output(approvalDto).query(({ ctx, input }) => pipelineApproval(ctx.principal, input.id)),
   /** Pipeline versions waiting for this user's decision (the approvals inbox). */

@@ -42,6 +42,8 @@ export interface ExecuteGraphInput {
   signal: AbortSignal;
   pushdown: Map<string, PushedQuery>;
   hooks: ExecutorHooks;
+  /** Modules outside the registry (a node preview's collecting sink); looked up before it. */
+  extraModules?: PipelineModule[];
   /** Per-edge bounds (defaults: 10,000 rows, 16 MiB). */
   maxBufferRows?: number;
   maxBufferBytes?: number;
@@ -113,7 +115,7 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
     .map((node) => runNode(node).catch((error) => fail(error)));
 
   async function runNode(node: PipelineNode): Promise<void> {
-    const module = findModule(node.type, node.module) as PipelineModule;
+    const module = (input.extraModules?.find((m) => m.type === node.type && m.name === node.module) ?? findModule(node.type, node.module)) as PipelineModule;
     const m = metrics.get(node.id)!;
     const started = Date.now();
     const cpuStart = process.cpuUsage();

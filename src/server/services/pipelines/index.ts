@@ -9,3 +9,5 @@ export { cancelExecution, executePipeline, executionLogs, executionMetrics, EXEC
 export { findModule, moduleSchema, moduleSummary, pipelineModules } from "./modules";
 export { validatePipeline } from "./validate";
 export { validationView } from "./views";
+export { previewInput, previewNode } from "./preview";
+export type { NodePreview } from "./preview";
