@@ -36,7 +36,7 @@ describe("guessOffset", () => {
 
   it("reads Quarry's own line and column from the message", () => {
     const sql = "SELECT 'abc\nFROM t";
-    expect(guessOffset("SELECT a,\n  b,\nFROM t", 'Trailing comma before "FROM" at line 3, column 1')).toBe(16);
+    expect(guessOffset("SELECT a,\n  b,\nFROM t", 'Trailing comma before "FROM" at line 3, column 1')).toBe(15);
     expect(guessOffset(sql, "Unclosed quote: the string at line 1, column 8 never ends")).toBe(7);
   });
 
