@@ -160,7 +160,7 @@ export function Workbench({ userId, userEmail }: { userId: string; userEmail: st
       >
         <Splitter.Pane defaultSize={px(layout.sidebar)} min="220px" max="560px">
           <Sidebar
-            schema={<SchemaBrowser dataSourceId={source?.id ?? null} engine={source?.engine} onInsert={actions.insert} onQuery={actions.queryTable} />}
+            schema={<SchemaBrowser dataSourceId={source?.id ?? null} engine={source?.engine} database={source?.database} onInsert={actions.insert} onQuery={actions.queryTable} />}
             history={<HistoryPanel onLoad={actions.loadFromHistory} onOpenResult={actions.openStoredResult} />}
             saved={<SavedQueriesPanel onOpen={actions.openSaved} />}
           />
