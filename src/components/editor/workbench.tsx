@@ -135,7 +135,6 @@ export function Workbench({ userId, userEmail }: { userId: string; userEmail: st
     }
     if (active.dataSourceId !== source?.id && sources.data?.some((s) => s.id === active.dataSourceId)) chooseSource(active.dataSourceId);
     // Only a tab change (or its own source changing) moves the source, not the reverse.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [active.id, active.dataSourceId, sources.data]);
   useEffect(() => noteSql(tabs.sqlOf(active.id)), [active.id, tabs, noteSql]);
 
