@@ -79,6 +79,23 @@ export function executionPipeTests(fx: PipeFixture) {
     ]);
   });
 
+  it(`read (${fx.engine}): a typo the database refuses answers a short message with its line and column`, async () => {
+    const reader = await person("viewer");
+    await grant(reader.id, fx.dataSourceId(), { canRead: true });
+    const principal = userPrincipal(reader);
+    const cases: [string, string, number, number][] = [
+      [`SELECT * FORM ${fx.table}`, `Syntax error near "FORM" at line 1, column 10: did you mean FROM?`, 1, 10],
+      [`SELECT id,\n  owner,\nFROM ${fx.table}`, `Trailing comma before "FROM" at line 3, column 1`, 3, 1],
+      [`SELECT 'abc FROM ${fx.table}`, "Unclosed quote: the string at line 1, column 8 never ends", 1, 8],
+      [`SELECT count(* FROM ${fx.table}`, `Unclosed parenthesis: the "(" at line 1, column 13 is never closed`, 1, 13],
+    ];
+    for (const [sql, message, line, column] of cases) {
+      const failure = await execution.read(principal, { dataSourceId: fx.dataSourceId(), sql }).then(() => null, (e: unknown) => e);
+      expect(failure, sql).toMatchObject({ code: "QUERY_FAILED", details: { line, column } });
+      expect((failure as Error).message, sql).toBe(message);
+    }
+  });
+
   it(`read (${fx.engine}): a reader's write is a rejected run with a failed audit entry; nothing runs`, async () => {
     const reader = await person("viewer");
     await grant(reader.id, fx.dataSourceId(), { canRead: true });

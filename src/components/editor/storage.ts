@@ -19,7 +19,6 @@ export function writeStored(key: string, value: unknown): void {
 }
 
 export const STORAGE_KEYS = {
-  tabs: "quarry.editor.tabs.v1",
   dataSource: "quarry.editor.dataSource",
   layout: "quarry.editor.layout.v1",
 } as const;

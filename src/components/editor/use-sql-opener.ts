@@ -23,6 +23,6 @@ export function useSqlOpener(tabs: ReturnType<typeof useEditorTabs>, chooseSourc
     url.searchParams.delete("source");
     window.history.replaceState(null, "", url.pathname + url.search + url.hash);
     if (source) latest.current.chooseSource(source);
-    latest.current.tabs.open({ title: "From chat", sql: sql.slice(0, 200_000) });
+    latest.current.tabs.open({ title: "From chat", sql: sql.slice(0, 200_000), dataSourceId: source ?? undefined });
   }, []);
 }

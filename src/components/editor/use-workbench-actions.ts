@@ -102,10 +102,14 @@ export function useWorkbenchActions({ api, source, sources, chooseSource, tabs, 
     (run: QueryRun) => {
       adoptSource(run.dataSourceId);
       // A saved query's tab keeps its text; history then opens beside it.
-      if (tabs.activeTab.savedQueryId || !api) tabs.open({ sql: run.sql });
-      else api.replace(run.sql, "all");
+      const dataSourceId = sources?.some((s) => s.id === run.dataSourceId) ? (run.dataSourceId ?? undefined) : undefined;
+      if (tabs.activeTab.savedQueryId || !api) tabs.open({ sql: run.sql, dataSourceId });
+      else {
+        api.replace(run.sql, "all");
+        if (dataSourceId) tabs.update(tabs.activeTab.id, { dataSourceId });
+      }
     },
-    [api, tabs, adoptSource],
+    [api, tabs, sources, adoptSource],
   );
 
   const openStoredResult = useCallback(
@@ -125,7 +129,7 @@ export function useWorkbenchActions({ api, source, sources, chooseSource, tabs, 
       adoptSource(query.dataSourceId);
       const open = query.savedQueryId ? tabs.tabs.find((t) => t.savedQueryId === query.savedQueryId) : undefined;
       if (open) tabs.select(open.id);
-      else tabs.open({ title: query.title, sql: query.sql, savedQueryId: query.savedQueryId });
+      else tabs.open({ title: query.title, sql: query.sql, savedQueryId: query.savedQueryId, dataSourceId: query.dataSourceId ?? undefined });
     },
     [tabs, adoptSource],
   );
@@ -133,11 +137,11 @@ export function useWorkbenchActions({ api, source, sources, chooseSource, tabs, 
   /** The schema browser's "SELECT * … LIMIT 100": a new tab that runs at once. */
   const queryTable = useCallback(
     (sql: string, title: string) => {
-      const id = tabs.open({ title, sql });
+      const id = tabs.open({ title, sql, dataSourceId: source?.id });
       const span = statementAt(sql, 0);
       if (span) void runTarget({ sql: span.text, baseOffset: span.start, modelUri: modelPath(id) });
     },
-    [tabs, runTarget],
+    [tabs, runTarget, source],
   );
 
   const insert = useCallback((text: string) => api?.insertAtCursor(text), [api]);

@@ -9,6 +9,6 @@ const Workbench = dynamic(() => import("./workbench").then((m) => m.Workbench), 
   loading: () => <WorkbenchSkeleton />,
 });
 
-export function WorkbenchClient({ userEmail }: { userEmail: string }) {
-  return <Workbench userEmail={userEmail} />;
+export function WorkbenchClient({ userId, userEmail }: { userId: string; userEmail: string }) {
+  return <Workbench userId={userId} userEmail={userEmail} />;
 }

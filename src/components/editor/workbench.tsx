@@ -25,6 +25,8 @@ import { SqlEditor } from "./monaco/sql-editor";
 import { StatusBar } from "./status-bar";
 import { readStored, STORAGE_KEYS, writeStored } from "./storage";
 import { errorInfo } from "@/components/ui/feedback";
+import { ConfirmModal } from "@/components/ui/confirm-modal";
+import { useSaveShortcut } from "./use-save-shortcut";
 import type { Engine, SchemaTable } from "./types";
 import { useDataSourceChoice } from "./use-data-source-choice";
 import { modelPath, useEditorTabs } from "./tabs/use-editor-tabs";
@@ -43,7 +45,7 @@ const isLayout = (v: unknown): v is Layout =>
 const px = (n: number) => `${Math.round(n)}px` as const;
 
 /** The SQL workbench: schema and history beside a tabbed editor over the results. */
-export function Workbench({ userEmail }: { userEmail: string }) {
+export function Workbench({ userId, userEmail }: { userId: string; userEmail: string }) {
   const trpc = useTRPC();
   const sources = useQuery(trpc.datasources.list.queryOptions());
   const [source, chooseSource] = useDataSourceChoice(sources.data);
@@ -54,7 +56,7 @@ export function Workbench({ userEmail }: { userEmail: string }) {
   const aliases = useQuery(
     trpc.dictionary.aliases.queryOptions({ dataSourceId: source?.id ?? "" }, { enabled: !!source, staleTime: 60_000, retry: false }),
   );
-  const tabs = useEditorTabs();
+  const tabs = useEditorTabs(userId);
   const runner = useQueryRunner();
   const [api, setApi] = useState<EditorApi | null>(null);
   const pendingSql = useRef<string | null>(null);
@@ -65,6 +67,8 @@ export function Workbench({ userEmail }: { userEmail: string }) {
   }, [api]);
   const [hasSelection, setHasSelection] = useState(false);
   const [saveOpened, saveModal] = useDisclosure(false);
+  // The text the save dialog sent: the tab is clean at exactly that text.
+  const submittedSql = useRef<string | null>(null);
   const [layout] = useState(() => readStored(STORAGE_KEYS.layout, { sidebar: 300, editor: 42 }, isLayout));
   const saved = useRef(layout);
   // Parameter markers of the active tab: recomputed as it changes, re-rendering only when the names do.
@@ -98,13 +102,13 @@ export function Workbench({ userEmail }: { userEmail: string }) {
   );
 
   // Outside Monaco (grid, panels) the same shortcuts still work.
-  useHotkeys([
-    ["mod+Enter", () => actions.run("smart")],
-    ["mod+S", saveModal.open],
-  ]);
+  useHotkeys([["mod+Enter", () => actions.run("smart")]]);
+  // Ctrl/Cmd+S saves from anywhere, inputs included, and the browser's own dialog never opens.
+  useSaveShortcut(saveModal.open);
 
   // Choosing another data source clears the results: they belong to the previous one.
   const switchSource = (id: string) => {
+    tabs.update(tabs.activeTab.id, { dataSourceId: id });
     if (id === source?.id) return;
     if (running) void runner.cancel();
     runner.clear();
@@ -115,8 +119,23 @@ export function Workbench({ userEmail }: { userEmail: string }) {
     tabs.close(id);
     setTimeout(() => api?.disposeModel(modelPath(id)), 0);
   };
+  // Unsaved work is never closed silently: a dirty tab asks first.
+  const [closing, setClosing] = useState<string | null>(null);
+  const requestClose = (id: string) => {
+    if (tabs.tabs.find((t) => t.id === id)?.dirty) setClosing(id);
+    else closeTab(id);
+  };
   const running = runner.state.running !== null;
   const active = tabs.activeTab;
+  // Each tab remembers its data source: switching tabs switches the source too.
+  useEffect(() => {
+    if (!active.dataSourceId) {
+      if (source) tabs.update(active.id, { dataSourceId: source.id });
+      return;
+    }
+    if (active.dataSourceId !== source?.id && sources.data?.some((s) => s.id === active.dataSourceId)) chooseSource(active.dataSourceId);
+    // Only a tab change (or its own source changing) moves the source, not the reverse.
+  }, [active.id, active.dataSourceId, sources.data]);
   useEffect(() => noteSql(tabs.sqlOf(active.id)), [active.id, tabs, noteSql]);
 
   const persist = (patch: Partial<Layout>) => {
@@ -140,7 +159,7 @@ export function Workbench({ userEmail }: { userEmail: string }) {
       >
         <Splitter.Pane defaultSize={px(layout.sidebar)} min="220px" max="560px">
           <Sidebar
-            schema={<SchemaBrowser dataSourceId={source?.id ?? null} engine={source?.engine} onInsert={actions.insert} onQuery={actions.queryTable} />}
+            schema={<SchemaBrowser dataSourceId={source?.id ?? null} engine={source?.engine} database={source?.database} onInsert={actions.insert} onQuery={actions.queryTable} />}
             history={<HistoryPanel onLoad={actions.loadFromHistory} onOpenResult={actions.openStoredResult} />}
             saved={<SavedQueriesPanel onOpen={actions.openSaved} />}
           />
@@ -206,8 +225,8 @@ export function Workbench({ userEmail }: { userEmail: string }) {
                     tabs={tabs.tabs}
                     activeId={active.id}
                     onSelect={tabs.select}
-                    onClose={closeTab}
-                    onNew={() => tabs.open({ sql: "" })}
+                    onClose={requestClose}
+                    onNew={() => tabs.open({ sql: "", dataSourceId: source?.id })}
                     onRename={(id, title) => tabs.update(id, { title })}
                   />
                   <ParameterBar names={paramNames} values={paramValues} onChange={(name, value) => setParamValues((v) => ({ ...v, [name]: value }))} />
@@ -243,12 +262,24 @@ export function Workbench({ userEmail }: { userEmail: string }) {
       <SaveQueryModal
         opened={saveOpened}
         onClose={saveModal.close}
-        getSql={() => api?.getValue() ?? tabs.sqlOf(active.id)}
+        getSql={() => (submittedSql.current = api?.getValue() ?? tabs.sqlOf(active.id))}
         dataSourceId={source?.id ?? null}
         defaultTitle={active.title}
         savedQueryId={active.savedQueryId}
-        onSaved={(s) => tabs.update(active.id, { title: s.title, savedQueryId: s.id })}
+        onSaved={(s) => tabs.markSaved(active.id, { title: s.title, savedQueryId: s.id, sql: submittedSql.current ?? tabs.sqlOf(active.id) })}
       />
+      <ConfirmModal
+        opened={closing !== null}
+        title="Discard changes?"
+        confirmLabel="Discard"
+        onClose={() => setClosing(null)}
+        onConfirm={() => {
+          if (closing) closeTab(closing);
+          setClosing(null);
+        }}
+      >
+        {`“${tabs.tabs.find((t) => t.id === closing)?.title ?? "This tab"}” has changes that are not saved. Closing the tab discards them.`}
+      </ConfirmModal>
     </div>
   );
 }

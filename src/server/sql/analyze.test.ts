@@ -207,7 +207,7 @@ describe("unparseable input", () => {
     const result = analyzeSql("SELEC 1", "postgres");
     // The unknown first word is where the error is, in a short message (not the grammar's list).
     expect(result).toMatchObject({ ok: false, error: { line: 1, column: 1, offset: 0 } });
-    if (!result.ok) expect(result.error.message).toBe('Syntax error near "SELEC" at line 1, column 1');
+    if (!result.ok) expect(result.error.message).toBe('Syntax error near "SELEC" at line 1, column 1: did you mean SELECT?');
   });
 
   it("locates errors in later statements relative to the whole input", () => {

@@ -6,30 +6,10 @@ import { parseStatement } from "./parser";
 import { splitStatementTokens, type TokenizedStatement } from "./split";
 import { limitAndStar, tablesFromTokens } from "./token-facts";
 import { isMoreDangerous, maxKind, type AnalyzedStatement, type SqlAnalysis, type SqlDialect, type SqlErrorLocation } from "./types";
+import { describeSyntaxError } from "./syntax-error";
 import { readWarnings } from "./warnings";
 
 export const PARSED_WITH_FALLBACK = "Parsed with fallback: the SQL parser did not understand this statement, so it was classified by keywords";
-
-function locate(sql: string, offset: number, message: string): SqlErrorLocation {
-  const before = sql.slice(0, offset);
-  const line = before.split("\n").length;
-  const column = offset - before.lastIndexOf("\n");
-  return { message, line, column, offset };
-}
-
-/**
- * The parser's own message lists every token its grammar would accept there (hundreds
- * of them): a person needs where and near what, not the grammar.
- */
-export function syntaxErrorMessage(sql: string, offset: number, parserMessage: string): string {
-  const before = sql.slice(0, offset);
-  const where = `line ${before.split("\n").length}, column ${offset - before.lastIndexOf("\n")}`;
-  if (!/^Expected\b[\s\S]*\bbut\b[\s\S]*\bfound\.?$/.test(parserMessage)) {
-    return parserMessage.length > 200 ? `Syntax error at ${where}` : parserMessage;
-  }
-  const near = /^[^\s,;()]{1,40}|^./.exec(sql.slice(offset))?.[0];
-  return near ? `Syntax error near "${near}" at ${where}` : `Syntax error: the statement ends too early (${where})`;
-}
 
 /**
  * A server with MySQL's NO_BACKSLASH_ESCAPES (or PostgreSQL's
@@ -83,6 +63,7 @@ function analyzeStatement(sql: string, stmt: TokenizedStatement, dialect: SqlDia
   let tables: string[] = [];
   let ast: unknown;
   let tableList: string[] | undefined;
+  let syntaxError: SqlErrorLocation | undefined;
   if (parsed.ok) {
     for (const astVerdict of parsed.verdicts) {
       // The token verdict already explains itself; the AST only adds what it finds worse.
@@ -95,12 +76,12 @@ function analyzeStatement(sql: string, stmt: TokenizedStatement, dialect: SqlDia
   } else {
     // Not SQL we know at all (`SELEC 1`): report the parser's error rather than guess.
     if (!verdict.recognized) {
-      // The statement's first word is what Quarry (and the parser) did not know: point there.
-      const first = stmt.tokens[0];
-      const offset = first?.type === "word" ? first.start : stmt.start + (parsed.offset ?? 0);
-      return { ok: false, error: locate(sql, offset, syntaxErrorMessage(sql, offset, parsed.message)) };
+      return { ok: false, error: describeSyntaxError(sql, stmt, parsed.offset, parsed.message, { unknownFirstWord: true }) };
     }
     verdict.reasons.push(PARSED_WITH_FALLBACK);
+    // It still runs (the parser does not know every valid statement), but if the database
+    // also calls it a syntax error, this is the short, positioned reason to show.
+    syntaxError = describeSyntaxError(sql, stmt, parsed.offset, parsed.message);
   }
   if (tables.length === 0) tables = tablesFromTokens(stmt.tokens);
   const { hasLimit, selectsStar } = limitAndStar(stmt.tokens);
@@ -115,6 +96,7 @@ function analyzeStatement(sql: string, stmt: TokenizedStatement, dialect: SqlDia
     hasLimit,
     selectsStar,
     ...(ast === undefined ? {} : { ast, tableList }),
+    ...(syntaxError ? { syntaxError } : {}),
   };
   const warnings =
     verdict.kind === "read" ? readWarnings({ operation: verdict.operation, hasLimit, selectsStar, tokens: stmt.tokens, ast }) : [];

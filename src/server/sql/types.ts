@@ -31,6 +31,11 @@ export interface AnalyzedStatement {
   ast?: unknown;
   /** The parser's `type::db::table` list for `ast` (CTE names included). */
   tableList?: string[];
+  /**
+   * Keyword-fallback statements: why the parser refused it, positioned in the input. Shown
+   * instead of the database's message when the database calls it a syntax error too.
+   */
+  syntaxError?: SqlErrorLocation;
 }
 
 export interface SqlErrorLocation {

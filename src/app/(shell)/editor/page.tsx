@@ -6,5 +6,5 @@ export const metadata: Metadata = { title: "Editor" };
 
 export default async function EditorPage() {
   const session = await requireSession("/editor");
-  return <WorkbenchClient userEmail={session.user.email} />;
+  return <WorkbenchClient userId={session.user.id} userEmail={session.user.email} />;
 }

@@ -23,7 +23,7 @@ export interface EditorApi {
   replace(text: string, scope: "all" | "selection"): void;
   insertAtCursor(text: string): void;
   showRunning(target: RunTarget | null): void;
-  /** Marks an error; returns its 1-based line and column in the editor, or null. */
+  /** Marks an error where its position is known; returns its 1-based line and column in the editor, or null (nothing marked). */
   markError(target: RunTarget, message: string, details: ErrorDetails | undefined): { line: number; column: number } | null;
   clearMarkers(): void;
   reveal(line: number, column: number): void;
@@ -101,15 +101,13 @@ export function createEditorApi(ed: editor.IStandaloneCodeEditor, monaco: Monaco
       const m = monaco.editor.getModel(monaco.Uri.parse(target.modelUri));
       if (!m) return null;
       const local = errorOffset(target.sql, details) ?? guessOffset(target.sql, message);
-      // Without a position the whole statement is marked, so the squiggle still shows where.
-      const startOffset = target.baseOffset + (local ?? 0);
+      // Without a position nothing is marked: a squiggle under the whole statement says nothing.
+      if (local === null) return null;
+      const startOffset = target.baseOffset + local;
       const start = m.getPositionAt(startOffset);
-      let end = m.getPositionAt(target.baseOffset + target.sql.length);
-      if (local !== null) {
-        const word = m.getWordAtPosition(start);
-        end = word ? new monaco.Position(start.lineNumber, word.endColumn) : m.getPositionAt(startOffset + 1);
-        if (end.lineNumber === start.lineNumber && end.column <= start.column) end = m.getPositionAt(startOffset + 1);
-      }
+      const word = m.getWordAtPosition(start);
+      let end = word && word.startColumn <= start.column ? new monaco.Position(start.lineNumber, word.endColumn) : m.getPositionAt(startOffset + 1);
+      if (end.lineNumber === start.lineNumber && end.column <= start.column) end = m.getPositionAt(startOffset + 1);
       monaco.editor.setModelMarkers(m, OWNER, [
         {
           severity: monaco.MarkerSeverity.Error,
@@ -120,7 +118,7 @@ export function createEditorApi(ed: editor.IStandaloneCodeEditor, monaco: Monaco
           endColumn: end.column,
         },
       ]);
-      return local === null ? null : { line: start.lineNumber, column: start.column };
+      return { line: start.lineNumber, column: start.column };
     },
     clearMarkers() {
       for (const m of monaco.editor.getModels()) monaco.editor.setModelMarkers(m, OWNER, []);

@@ -34,6 +34,12 @@ describe("guessOffset", () => {
     expect(guessOffset(sql, "You have an error in your SQL syntax; ... near 'WHERE' at line 2")).toBe(sql.indexOf("WHERE"));
   });
 
+  it("reads Quarry's own line and column from the message", () => {
+    const sql = "SELECT 'abc\nFROM t";
+    expect(guessOffset("SELECT a,\n  b,\nFROM t", 'Trailing comma before "FROM" at line 3, column 1')).toBe(15);
+    expect(guessOffset(sql, "Unclosed quote: the string at line 1, column 8 never ends")).toBe(7);
+  });
+
   it("gives up on anything else", () => {
     expect(guessOffset("SELECT 1", "no such table: x")).toBeNull();
   });

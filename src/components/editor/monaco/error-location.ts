@@ -23,11 +23,14 @@ export function errorOffset(statement: string, details: ErrorDetails | undefined
 }
 
 /**
- * Without a position, the message may still name the spot: SQLite says `near "FROM"`,
+ * Without a position, the message may still name the spot: Quarry says `at line 2, column 5`, SQLite `near "FROM"`,
  * MySQL `near 'FROM t WHERE' at line 2`. The first match in the statement is a guess,
  * but a better one than marking the whole statement.
  */
 export function guessOffset(statement: string, message: string): number | null {
+  // Quarry's own syntax messages say "at line 3, column 7" (of the statement sent).
+  const quarry = /\bat line (\d+), column (\d+)\b/.exec(message);
+  if (quarry) return errorOffset(statement, { line: Number(quarry[1]), column: Number(quarry[2]) });
   const sqlite = /near "([^"]+)"/.exec(message);
   const mysql = /near '([\s\S]*?)' at line (\d+)/.exec(message);
   if (mysql) {

@@ -1,13 +1,15 @@
 "use client";
-import { ActionIcon, Alert, Group, ScrollArea, Skeleton, Stack, Text, TextInput, Tooltip } from "@mantine/core";
+import { ActionIcon, Alert, Group, ScrollArea, Skeleton, Stack, Text, TextInput, Tooltip, UnstyledButton } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconRefresh, IconSearch, IconX } from "@tabler/icons-react";
+import { IconAlertCircle, IconChevronRight, IconDatabase, IconRefresh, IconSearch, IconX } from "@tabler/icons-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { copyText } from "@/components/ui/clipboard";
+import { groupTables } from "./schema-groups";
 import { SchemaTableRow } from "./schema-table-row";
+import { TablePreview } from "./table-preview";
 import { qualifiedName, quoteIdent } from "../monaco/sql-identifiers";
 import classes from "./sidebar.module.css";
 import { relativeTime } from "@/components/ui/format";
@@ -17,12 +19,14 @@ import type { Engine, SchemaTable } from "../types";
 interface SchemaBrowserProps {
   dataSourceId: string | null;
   engine: Engine | undefined;
+  /** The data source's database: MySQL's tables are grouped under it. */
+  database?: string;
   onInsert: (text: string) => void;
   onQuery: (sql: string, title: string) => void;
 }
 
 /** Tables and views of the chosen data source, from Quarry's schema cache. */
-export function SchemaBrowser({ dataSourceId, engine, onInsert, onQuery }: SchemaBrowserProps) {
+export function SchemaBrowser({ dataSourceId, engine, database, onInsert, onQuery }: SchemaBrowserProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const schema = useQuery(trpc.datasources.schema.queryOptions({ id: dataSourceId ?? "" }, { enabled: !!dataSourceId, staleTime: 5 * 60_000 }));
@@ -38,6 +42,8 @@ export function SchemaBrowser({ dataSourceId, engine, onInsert, onQuery }: Schem
   const [search, setSearch] = useState("");
   const [debounced] = useDebouncedValue(search.trim().toLowerCase(), 120);
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set());
+  const [collapsedGroups, setCollapsedGroups] = useState<Set<string>>(() => new Set());
+  const [preview, setPreview] = useState<SchemaTable | null>(null);
 
   const tables = schema.data?.schema.tables;
   const filtered = useMemo((): { table: SchemaTable; columnFilter: string | null }[] => {
@@ -50,7 +56,17 @@ export function SchemaBrowser({ dataSourceId, engine, onInsert, onQuery }: Schem
     });
   }, [tables, debounced]);
 
-  const onToggle = useCallback((name: string) => {
+  const groups = useMemo(() => groupTables(filtered.map((f) => ({ ...f, schema: f.table.schema, name: f.table.name })), engine, database), [filtered, engine, database]);
+  const toggleGroup = (name: string) =>
+    setCollapsedGroups((current) => {
+      const next = new Set(current);
+      if (next.has(name)) next.delete(name);
+      else next.add(name);
+      return next;
+    });
+
+  const onToggle = useCallback((table: SchemaTable) => {
+    const name = rowKey(table);
     setExpanded((current) => {
       const next = new Set(current);
       if (next.has(name)) next.delete(name);
@@ -122,24 +138,49 @@ export function SchemaBrowser({ dataSourceId, engine, onInsert, onQuery }: Schem
             </Alert>
           )}
           {tables && filtered.length === 0 && <Empty text={debounced ? `Nothing matches “${search.trim()}”.` : "This data source has no tables yet."} />}
-          {filtered.map(({ table, columnFilter }) => (
-            <SchemaTableRow
-              key={`${table.schema ?? ""}.${table.name}`}
-              table={table}
-              expanded={expanded.has(table.name) || columnFilter !== null}
-              columnFilter={columnFilter}
-              onToggle={onToggle}
-              onInsert={insert}
-              onQuery={query}
-              onInsertColumns={insertColumns}
-              onCopyName={copyName}
-            />
-          ))}
+          {(groups ?? [{ name: "", items: filtered }]).map((group) => {
+            const open = !groups || debounced !== "" || !collapsedGroups.has(group.name);
+            const rows = group.items.map(({ table, columnFilter }) => (
+              <SchemaTableRow
+                key={`${table.schema ?? ""}.${table.name}`}
+                table={table}
+                engine={engine}
+                expanded={expanded.has(rowKey(table)) || columnFilter !== null}
+                columnFilter={columnFilter}
+                onToggle={onToggle}
+                onInsert={insert}
+                onQuery={query}
+                onInsertColumns={insertColumns}
+                onCopyName={copyName}
+                onPreview={setPreview}
+              />
+            ));
+            if (!groups) return rows;
+            return (
+              <div key={group.name} data-testid="schema-group" data-group={group.name}>
+                <UnstyledButton className={classes.groupRow} onClick={() => toggleGroup(group.name)} aria-expanded={open}>
+                  <IconChevronRight size={13} className={classes.chevron} data-open={open || undefined} aria-hidden />
+                  <IconDatabase size={13} stroke={1.6} aria-hidden />
+                  <Text size="xs" fw={600} truncate span style={{ flex: 1 }}>
+                    {group.name}
+                  </Text>
+                  <Text size="xs" c="dimmed" span>
+                    {group.items.length}
+                  </Text>
+                </UnstyledButton>
+                {open && rows}
+              </div>
+            );
+          })}
         </div>
       </ScrollArea>
+      <TablePreview dataSourceId={dataSourceId} engine={engine} table={preview} onClose={() => setPreview(null)} />
     </Stack>
   );
 }
+
+/** Two schemas may hold a table of the same name: expansion is per schema and name. */
+const rowKey = (table: SchemaTable) => `${table.schema ?? ""}.${table.name}`;
 
 function Empty({ text }: { text: string }) {
   return (

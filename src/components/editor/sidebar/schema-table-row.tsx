@@ -8,28 +8,34 @@ import {
   IconEye,
   IconKey,
   IconLink,
+  IconLayoutSidebarRightExpand,
   IconPlayerPlay,
   IconTable,
+  IconTextPlus,
 } from "@tabler/icons-react";
 import { memo } from "react";
 import { compactCount } from "@/components/ui/format";
-import type { SchemaTable } from "../types";
+import type { Engine, SchemaTable } from "../types";
+import { rowCountLabel } from "./schema-groups";
 import classes from "./sidebar.module.css";
 
 interface SchemaTableRowProps {
   table: SchemaTable;
+  engine: Engine | undefined;
   expanded: boolean;
   /** When searching by column, only these columns are listed. */
   columnFilter: string | null;
-  onToggle: (name: string) => void;
+  onToggle: (table: SchemaTable) => void;
   onInsert: (text: string, kind: "table" | "column", table: SchemaTable) => void;
   onQuery: (table: SchemaTable) => void;
   onInsertColumns: (table: SchemaTable) => void;
   onCopyName: (table: SchemaTable) => void;
+  onPreview: (table: SchemaTable) => void;
 }
 
 export const SchemaTableRow = memo(function SchemaTableRow(props: SchemaTableRowProps) {
-  const { table, expanded, columnFilter, onToggle, onInsert, onQuery, onInsertColumns, onCopyName } = props;
+  const { table, engine, expanded, columnFilter, onToggle, onInsert, onQuery, onInsertColumns, onCopyName, onPreview } = props;
+  const count = table.approxRowCount === null ? null : rowCountLabel(table.approxRowCount, engine, compactCount);
   const fks = new Map(table.foreignKeys.flatMap((fk) => fk.columns.map((c, i) => [c, `${fk.referencedTable}(${fk.referencedColumns[i] ?? "?"})`] as const)));
   const columns = columnFilter ? table.columns.filter((c) => c.name.toLowerCase().includes(columnFilter)) : table.columns;
   const Icon = table.type === "view" ? IconEye : IconTable;
@@ -40,25 +46,41 @@ export const SchemaTableRow = memo(function SchemaTableRow(props: SchemaTableRow
           size="sm"
           variant="subtle"
           color="gray"
-          onClick={() => onToggle(table.name)}
+          onClick={() => onToggle(table)}
           aria-expanded={expanded}
           aria-label={`${expanded ? "Collapse" : "Expand"} ${table.name}`}
         >
           <IconChevronRight size={14} className={classes.chevron} data-open={expanded || undefined} />
         </ActionIcon>
-        <Tooltip label={`Insert “${table.name}” at the cursor`} openDelay={600} withArrow position="right">
-          <UnstyledButton className={classes.tableName} onClick={() => onInsert(table.name, "table", table)}>
+        <Tooltip label="Click for the columns, double-click to insert the name" openDelay={600} withArrow position="right">
+          <UnstyledButton
+            className={classes.tableName}
+            onClick={() => onToggle(table)}
+            onDoubleClick={() => onInsert(table.name, "table", table)}
+            aria-expanded={expanded}
+            data-testid="schema-table-name"
+          >
             <Icon size={15} stroke={1.6} className={table.type === "view" ? classes.viewIcon : classes.tableIcon} aria-hidden />
             <Text size="sm" truncate span>
               {table.name}
             </Text>
           </UnstyledButton>
         </Tooltip>
-        {table.approxRowCount !== null && (
-          <Text size="xs" c="dimmed" className={classes.rowCount} title={`about ${table.approxRowCount.toLocaleString()} rows`}>
-            {compactCount(table.approxRowCount)}
+        {count && (
+          <Text size="xs" c="dimmed" className={classes.rowCount} title={count.title} data-testid="schema-row-count">
+            {count.text}
           </Text>
         )}
+        <Tooltip label="Insert the name at the cursor" openDelay={400} withArrow>
+          <ActionIcon size="sm" variant="subtle" color="gray" className={classes.rowMenu} onClick={() => onInsert(table.name, "table", table)} aria-label={`Insert ${table.name}`}>
+            <IconTextPlus size={14} />
+          </ActionIcon>
+        </Tooltip>
+        <Tooltip label={`Preview the first rows`} openDelay={400} withArrow>
+          <ActionIcon size="sm" variant="subtle" color="gray" className={classes.rowMenu} onClick={() => onPreview(table)} aria-label={`Preview ${table.name}`}>
+            <IconLayoutSidebarRightExpand size={14} />
+          </ActionIcon>
+        </Tooltip>
         <Menu position="bottom-end" shadow="md" width={240} withinPortal>
           <Menu.Target>
             <ActionIcon size="sm" variant="subtle" color="gray" className={classes.rowMenu} aria-label={`Actions for ${table.name}`}>
@@ -67,6 +89,9 @@ export const SchemaTableRow = memo(function SchemaTableRow(props: SchemaTableRow
           </Menu.Target>
           <Menu.Dropdown>
             <Menu.Label>{table.name}</Menu.Label>
+            <Menu.Item leftSection={<IconLayoutSidebarRightExpand size={15} />} onClick={() => onPreview(table)}>
+              Preview first rows
+            </Menu.Item>
             <Menu.Item leftSection={<IconPlayerPlay size={15} />} onClick={() => onQuery(table)}>
               SELECT * … LIMIT 100
             </Menu.Item>

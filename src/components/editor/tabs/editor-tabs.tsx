@@ -14,7 +14,7 @@ interface EditorTabsProps {
   onRename: (id: string, title: string) => void;
 }
 
-/** Query tabs: click to switch, double-click to rename, middle-click or × to close. */
+/** Query tabs: click to switch, double-click to rename, middle-click or × to close; a dot marks unsaved changes. */
 export function EditorTabs({ tabs, activeId, onSelect, onClose, onNew, onRename }: EditorTabsProps) {
   const [editing, setEditing] = useState<string | null>(null);
 
@@ -46,11 +46,12 @@ export function EditorTabs({ tabs, activeId, onSelect, onClose, onNew, onRename 
               aria-selected={active}
               className={classes.tab}
               data-active={active || undefined}
+              data-dirty={tab.dirty || undefined}
               onClick={() => onSelect(tab.id)}
               onDoubleClick={() => setEditing(tab.id)}
               onAuxClick={(e) => e.button === 1 && onClose(tab.id)}
               onKeyDown={(e) => onKey(e, index)}
-              title={`${tab.title} — double-click to rename`}
+              title={`${tab.title}${tab.dirty ? " (unsaved changes)" : ""} — double-click to rename`}
             >
               <Icon size={14} stroke={1.7} className={classes.tabIcon} aria-hidden />
               {editing === tab.id ? (
@@ -69,6 +70,9 @@ export function EditorTabs({ tabs, activeId, onSelect, onClose, onNew, onRename 
                 />
               ) : (
                 <span className={classes.tabTitle}>{tab.title}</span>
+              )}
+              {tab.dirty && (
+                <span className={classes.tabDirty} role="img" aria-label="Unsaved changes" data-testid="tab-dirty" />
               )}
               <ActionIcon
                 size={18}

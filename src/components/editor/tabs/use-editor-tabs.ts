@@ -1,18 +1,18 @@
 "use client";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { readStored, STORAGE_KEYS, writeStored } from "../storage";
+import { isDirty, parseStoredTabs, tabsStorageKey, type StoredTab, type StoredTabs } from "./tab-storage";
 
 export interface EditorTab {
   id: string;
   title: string;
   /** Set once the tab is saved or opened from Saved queries: Save then adds a version. */
   savedQueryId?: string;
-}
-
-interface Stored {
-  tabs: (EditorTab & { sql: string })[];
-  activeId: string;
-  counter: number;
+  /** The data source this tab runs against. */
+  dataSourceId?: string;
+  /** The text the tab is clean at (saved SQL, or "" for a new draft). */
+  baseline: string;
+  /** Its text differs from `baseline`: closing it asks first. */
+  dirty: boolean;
 }
 
 const WELCOME_SQL = `-- Ctrl+Enter runs the statement under the cursor (or the selection).
@@ -22,37 +22,35 @@ FROM customers
 LIMIT 100;
 `;
 
-function isStored(value: unknown): value is Stored {
-  const v = value as Stored;
-  return (
-    !!v &&
-    Array.isArray(v.tabs) &&
-    v.tabs.length > 0 &&
-    v.tabs.every((t) => typeof t?.id === "string" && typeof t.title === "string" && typeof t.sql === "string") &&
-    typeof v.activeId === "string" &&
-    typeof v.counter === "number"
-  );
-}
-
 const newId = () => Math.random().toString(36).slice(2, 10);
 
 export const modelPath = (tabId: string) => `inmemory://quarry/tab-${tabId}.sql`;
 
-function initial(): Stored {
+function initial(): StoredTabs {
   const id = newId();
-  return { tabs: [{ id, title: "Query 1", sql: WELCOME_SQL }], activeId: id, counter: 1 };
+  return { version: 2, tabs: [{ id, title: "Query 1", sql: WELCOME_SQL, baseline: WELCOME_SQL }], activeId: id, counter: 1 };
 }
 
+function load(key: string): StoredTabs {
+  try {
+    return parseStoredTabs(window.localStorage.getItem(key)) ?? initial();
+  } catch {
+    return initial();
+  }
+}
+
+const toTab = ({ sql, ...t }: StoredTab): EditorTab => ({ ...t, dirty: isDirty(sql, t.baseline) });
+
 /**
- * The editor's tabs. Their text lives in a ref, not in state: typing must not
- * re-render the workbench (and a 10,000-row grid) on every key.
+ * The editor's tabs, kept per signed-in user in localStorage. Their text lives in a
+ * ref, not in state: typing must not re-render the workbench (and a 10,000-row grid)
+ * on every key; only a tab turning dirty or clean does.
  */
-export function useEditorTabs() {
-  const [stored] = useState(() => readStored(STORAGE_KEYS.tabs, initial(), isStored));
-  const [tabs, setTabs] = useState<EditorTab[]>(() => stored.tabs.map(({ sql: _sql, ...tab }) => tab));
-  const [activeId, setActiveId] = useState(() =>
-    stored.tabs.some((t) => t.id === stored.activeId) ? stored.activeId : stored.tabs[0]!.id,
-  );
+export function useEditorTabs(userId: string) {
+  const key = tabsStorageKey(userId);
+  const [stored] = useState(() => load(key));
+  const [tabs, setTabs] = useState<EditorTab[]>(() => stored.tabs.map(toTab));
+  const [activeId, setActiveId] = useState(stored.activeId);
   const counter = useRef(stored.counter);
   const sql = useRef<Record<string, string>>(Object.fromEntries(stored.tabs.map((t) => [t.id, t.sql])));
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -65,16 +63,22 @@ export function useEditorTabs() {
     if (timer.current) clearTimeout(timer.current);
     timer.current = null;
     const { tabs: current, activeId: active } = latest.current;
-    writeStored(STORAGE_KEYS.tabs, {
-      tabs: current.map((t) => ({ ...t, sql: sql.current[t.id] ?? "" })),
+    const value: StoredTabs = {
+      version: 2,
+      tabs: current.map(({ dirty: _dirty, ...t }) => ({ ...t, sql: sql.current[t.id] ?? "" })),
       activeId: active,
       counter: counter.current,
-    } satisfies Stored);
-  }, []);
+    };
+    try {
+      window.localStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      // Quota or disabled storage: the tabs still work, they just do not survive a reload.
+    }
+  }, [key]);
 
   const schedule = useCallback(() => {
     if (timer.current) clearTimeout(timer.current);
-    timer.current = setTimeout(flush, 400);
+    timer.current = setTimeout(flush, 300);
   }, [flush]);
 
   useEffect(() => {
@@ -92,17 +96,23 @@ export function useEditorTabs() {
   const setSql = useCallback(
     (id: string, text: string) => {
       sql.current[id] = text;
+      const tab = latest.current.tabs.find((t) => t.id === id);
+      if (tab && tab.dirty !== isDirty(text, tab.baseline)) {
+        setTabs((current) => current.map((t) => (t.id === id ? { ...t, dirty: isDirty(text, t.baseline) } : t)));
+      }
       schedule();
     },
     [schedule],
   );
 
-  const open = useCallback((init: { title?: string; sql: string; savedQueryId?: string }) => {
+  const open = useCallback((init: { title?: string; sql: string; savedQueryId?: string; dataSourceId?: string }) => {
     const id = newId();
     counter.current += 1;
     sql.current[id] = init.sql;
     const title = init.title ?? `Query ${counter.current}`;
-    setTabs((current) => [...current, { id, title, savedQueryId: init.savedQueryId }]);
+    const baseline = init.savedQueryId ? init.sql : "";
+    const tab: EditorTab = { id, title, savedQueryId: init.savedQueryId, dataSourceId: init.dataSourceId, baseline, dirty: isDirty(init.sql, baseline) };
+    setTabs((current) => [...current, tab]);
     setActiveId(id);
     return id;
   }, []);
@@ -116,7 +126,7 @@ export function useEditorTabs() {
       const fresh = newId();
       counter.current += 1;
       sql.current[fresh] = "";
-      setTabs([{ id: fresh, title: `Query ${counter.current}` }]);
+      setTabs([{ id: fresh, title: `Query ${counter.current}`, dataSourceId: current[0]!.dataSourceId, baseline: "", dirty: false }]);
       setActiveId(fresh);
       return;
     }
@@ -125,15 +135,26 @@ export function useEditorTabs() {
     if (latest.current.activeId === id) setActiveId(rest[Math.min(index, rest.length - 1)]!.id);
   }, []);
 
-  const update = useCallback((id: string, patch: Partial<Omit<EditorTab, "id">>) => {
+  const update = useCallback((id: string, patch: Partial<Pick<EditorTab, "title" | "savedQueryId" | "dataSourceId">>) => {
     setTabs((current) => current.map((t) => (t.id === id ? { ...t, ...patch } : t)));
+  }, []);
+
+  /** The tab was saved with `savedSql`: it is clean until its text changes again. */
+  const markSaved = useCallback((id: string, saved: { title: string; savedQueryId: string; sql: string }) => {
+    setTabs((current) =>
+      current.map((t) =>
+        t.id === id
+          ? { ...t, title: saved.title, savedQueryId: saved.savedQueryId, baseline: saved.sql, dirty: isDirty(sql.current[id] ?? "", saved.sql) }
+          : t,
+      ),
+    );
   }, []);
 
   const activeTab = useMemo(() => tabs.find((t) => t.id === activeId) ?? tabs[0]!, [tabs, activeId]);
   const sqlOf = useCallback((id: string) => sql.current[id] ?? "", []);
 
   return useMemo(
-    () => ({ tabs, activeTab, select: setActiveId, open, close, update, setSql, sqlOf }),
-    [tabs, activeTab, open, close, update, setSql, sqlOf],
+    () => ({ tabs, activeTab, select: setActiveId, open, close, update, markSaved, setSql, sqlOf }),
+    [tabs, activeTab, open, close, update, markSaved, setSql, sqlOf],
   );
 }

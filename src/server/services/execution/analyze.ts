@@ -18,7 +18,7 @@ export function analyzeOrThrow(sql: string, engine: EngineName): Analysis {
   }
   const analysis = analyzeSqlCached(sql, engine); // shared and frozen: never mutate it
   if (!analysis.ok) {
-    throw new AppError("QUERY_FAILED", `Syntax error: ${analysis.error.message}`, {
+    throw new AppError("QUERY_FAILED", analysis.error.message, {
       details: { line: analysis.error.line, column: analysis.error.column, offset: analysis.error.offset },
     });
   }

@@ -12,6 +12,8 @@ import { startTracking, stopTracking } from "./cancel";
 import { connectorFor } from "./connection";
 import { maskingPlanFor } from "./masking";
 import { notAReadError, prepare, type Prepared, type StatementInput } from "./prepare";
+import type { EngineName } from "../datasources/engines";
+import { explainSyntaxFailure } from "./syntax-failure";
 import { completeRun, failRun, publishCompleted, rejectRun, resultWarnings, runOf, startRun, writeRunNow } from "./run-record";
 
 export interface ReadOptions {
@@ -97,7 +99,9 @@ async function runRead(
     run = await completeRun(runId, result);
   } catch (failure) {
     // A reader's error must not quote the personal value that made it fail.
-    const error = maskFailure(failure, masking, prepared.statement.text);
+    // A typo gets a short message with its line and column, not the driver's wording.
+    const explained = explainSyntaxFailure(failure, prepared.dataSource.engine as EngineName, prepared.sql, prepared.statement);
+    const error = maskFailure(explained, masking, prepared.statement.text);
     await failRun(principal, prepared, runId, error, options.signal.aborted);
     throw error;
   } finally {
