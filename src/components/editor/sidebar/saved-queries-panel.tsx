@@ -8,6 +8,7 @@ import { useTRPC } from "@/lib/trpc";
 import { ListSkeleton } from "./history-panel";
 import { SavedQueryItem } from "./saved-query-item";
 import { SavedQueryVersionsModal } from "./saved-query-versions-modal";
+import { FolderBar, type FolderFilter } from "./saved-query-folders";
 import { errorInfo } from "@/components/ui/feedback";
 import type { SavedQuery } from "../types";
 
@@ -31,10 +32,11 @@ export const SavedQueriesPanel = memo(function SavedQueriesPanel({ onOpen }: Sav
   const [sort, setSort] = useState<Sort>("updated");
   const [tag, setTag] = useState<string | null>(null);
   const [versionsOf, setVersionsOf] = useState<SavedQuery | null>(null);
+  const [folder, setFolder] = useState<FolderFilter>("all");
   const [debounced] = useDebouncedValue(search.trim(), 250);
   const list = useQuery(
     trpc.savedQueries.list.queryOptions(
-      { page: 1, pageSize: 100, search: debounced || undefined, tag: tag ?? undefined, sort },
+      { page: 1, pageSize: 100, search: debounced || undefined, tag: tag ?? undefined, sort, folderId: folder === "all" ? undefined : folder },
       { placeholderData: keepPreviousData },
     ),
   );
@@ -57,6 +59,9 @@ export const SavedQueriesPanel = memo(function SavedQueriesPanel({ onOpen }: Sav
               <IconRefresh size={15} />
             </ActionIcon>
           </Tooltip>
+        </Group>
+        <Group gap={6} wrap="nowrap">
+          <FolderBar value={folder} onChange={setFolder} />
         </Group>
         <Group gap={6} wrap="nowrap" justify="space-between">
           <Select
@@ -92,7 +97,7 @@ export const SavedQueriesPanel = memo(function SavedQueriesPanel({ onOpen }: Sav
             <Stack align="center" gap={6} py="xl" px="md">
               <IconBookmarks size={26} stroke={1.4} color="var(--mantine-color-dimmed)" />
               <Text size="sm" c="dimmed" ta="center">
-                {debounced || tag ? "No saved query matches." : "Save a query (Ctrl+S) to keep it here, with its versions."}
+                {debounced || tag || folder !== "all" ? "No saved query matches." : "Save a query (Ctrl+S) to keep it here, with its versions."}
               </Text>
             </Stack>
           )}
