@@ -1,7 +1,7 @@
 "use client";
 import { ActionIcon, Alert, Badge, CloseButton, Group, ScrollArea, Select, Stack, Text, TextInput, Tooltip } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { IconAlertCircle, IconBookmarks, IconRefresh, IconSearch, IconTag } from "@tabler/icons-react";
+import { IconAlertCircle, IconBookmarks, IconLink, IconRefresh, IconSearch, IconTag } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { memo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
@@ -9,6 +9,7 @@ import { ListSkeleton } from "./history-panel";
 import { SavedQueryItem } from "./saved-query-item";
 import { SavedQueryVersionsModal } from "./saved-query-versions-modal";
 import { FolderBar, type FolderFilter } from "./saved-query-folders";
+import { ShareLinksModal } from "./share-links-modal";
 import { errorInfo } from "@/components/ui/feedback";
 import type { SavedQuery } from "../types";
 
@@ -33,6 +34,7 @@ export const SavedQueriesPanel = memo(function SavedQueriesPanel({ onOpen }: Sav
   const [tag, setTag] = useState<string | null>(null);
   const [versionsOf, setVersionsOf] = useState<SavedQuery | null>(null);
   const [folder, setFolder] = useState<FolderFilter>("all");
+  const [linksOpened, setLinksOpened] = useState(false);
   const [debounced] = useDebouncedValue(search.trim(), 250);
   const list = useQuery(
     trpc.savedQueries.list.queryOptions(
@@ -57,6 +59,11 @@ export const SavedQueriesPanel = memo(function SavedQueriesPanel({ onOpen }: Sav
           <Tooltip label="Refresh" withArrow>
             <ActionIcon variant="default" size={30} onClick={() => void list.refetch()} loading={list.isFetching} aria-label="Refresh saved queries">
               <IconRefresh size={15} />
+            </ActionIcon>
+          </Tooltip>
+          <Tooltip label="Your share links" withArrow>
+            <ActionIcon variant="default" size={30} onClick={() => setLinksOpened(true)} aria-label="Your share links">
+              <IconLink size={15} />
             </ActionIcon>
           </Tooltip>
         </Group>
@@ -112,6 +119,7 @@ export const SavedQueriesPanel = memo(function SavedQueriesPanel({ onOpen }: Sav
           ))}
         </Stack>
       </ScrollArea>
+      <ShareLinksModal opened={linksOpened} onClose={() => setLinksOpened(false)} />
       <SavedQueryVersionsModal query={versionsOf} onClose={() => setVersionsOf(null)} onOpen={onOpen} />
     </Stack>
   );

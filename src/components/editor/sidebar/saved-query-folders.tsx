@@ -46,6 +46,7 @@ export function FolderBar({ value, onChange }: { value: FolderFilter; onChange: 
   const create = useMutation(
     trpc.savedQueries.folders.create.mutationOptions({
       onSuccess: (f) => {
+        queryClient.setQueryData(trpc.savedQueries.folders.list.queryKey(), (old) => [...(old ?? []), f]);
         refresh();
         setDialog(null);
         onChange(f.id);
@@ -67,8 +68,8 @@ export function FolderBar({ value, onChange }: { value: FolderFilter; onChange: 
 
   useEffect(() => {
     // A folder deleted elsewhere: back to all queries.
-    if (folders.data && value !== "all" && value !== "none" && !current) onChange("all");
-  }, [folders.data, value, current, onChange]);
+    if (folders.data && !folders.isFetching && value !== "all" && value !== "none" && !current) onChange("all");
+  }, [folders.data, folders.isFetching, value, current, onChange]);
 
   const data = [
     { value: "all", label: "All folders" },
