@@ -51,6 +51,12 @@ function HunkHeader({ hunk, colSpan }: { hunk: Hunk; colSpan: number }) {
 function Unified({ hunks }: { hunks: Hunk[] }) {
   return (
     <table className={classes.diff} data-testid="version-diff-unified">
+      <colgroup>
+        <col className={classes.numCol} />
+        <col className={classes.numCol} />
+        <col className={classes.markCol} />
+        <col />
+      </colgroup>
       <tbody>
         {hunks.map((h, i) => (
           <Fragment key={i}>
@@ -75,6 +81,12 @@ function Unified({ hunks }: { hunks: Hunk[] }) {
 function Split({ hunks }: { hunks: Hunk[] }) {
   return (
     <table className={classes.diff} data-testid="version-diff-split">
+      <colgroup>
+        <col className={classes.numCol} />
+        <col />
+        <col className={classes.numCol} />
+        <col />
+      </colgroup>
       <tbody>
         {hunks.map((h, i) => (
           <Fragment key={i}>
