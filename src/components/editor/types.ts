@@ -13,6 +13,10 @@ export type SchemaColumn = SchemaTable["columns"][number];
 export type QueryRun = Outputs["queries"]["get"];
 export type SavedQuery = Outputs["savedQueries"]["list"]["items"][number];
 export type SavedQueryVersion = Outputs["savedQueries"]["versions"][number];
+export type SavedQueryDiffData = Outputs["savedQueries"]["diff"];
+export type SavedQueryFolder = Outputs["savedQueries"]["folders"]["list"][number];
+export type ShareLinkItem = Outputs["shares"]["list"]["items"][number];
+export type ChartSettings = NonNullable<SavedQuery["chart"]>;
 export type Approval = Extract<Outputs["queries"]["execute"], { type: "approval" }>["approval"];
 export type Engine = DataSource["engine"];
 

@@ -3,6 +3,7 @@ import { Alert, Splitter, VisuallyHidden } from "@mantine/core";
 import { useDisclosure, useHotkeys } from "@mantine/hooks";
 import { IconAlertCircle } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
+import type { ChartSpec } from "@/components/results/chart-suggest";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { parameterNames } from "@/lib/sql-parameters";
 import { useTRPC } from "@/lib/trpc";
@@ -81,6 +82,23 @@ export function Workbench({ userId, userEmail }: { userId: string; userEmail: st
   const actions = useWorkbenchActions({ api, source, sources: sources.data, chooseSource, tabs, runner, parameterValues: paramValues });
   useTemplateOpener(tabs, (defaults) => setParamValues((v) => ({ ...v, ...defaults })));
   useSqlOpener(tabs, chooseSource);
+
+  // The active saved query's chart opens with its results; the chart shown is saved with it.
+  const activeSavedId = tabs.activeTab.savedQueryId;
+  const activeSaved = useQuery(trpc.savedQueries.get.queryOptions({ id: activeSavedId ?? "" }, { enabled: !!activeSavedId, retry: false }));
+  const savedChart = useMemo<ChartSpec | null>(() => {
+    const c = activeSavedId ? activeSaved.data?.chart : null;
+    return c ? { type: c.type, x: c.x, ys: c.y } : null;
+  }, [activeSavedId, activeSaved.data]);
+  // Which tab the chart was shown in: another tab's save must not take it.
+  const shownChart = useRef<{ spec: ChartSpec; tabId: string } | null>(null);
+  const activeTabId = useRef(tabs.activeTab.id);
+  useEffect(() => {
+    activeTabId.current = tabs.activeTab.id;
+  }, [tabs.activeTab.id]);
+  const noteChart = useCallback((spec: ChartSpec) => {
+    shownChart.current = { spec, tabId: activeTabId.current };
+  }, []);
 
   // Monaco's completion provider reads these at completion time.
   const completionState = useRef<{ tables: readonly SchemaTable[]; engine: Engine | undefined; aliases: readonly CompletionAlias[] }>({
@@ -252,6 +270,8 @@ export function Workbench({ userId, userEmail }: { userId: string; userEmail: st
                   errorLocation={actions.errorLocation}
                   onCancel={() => void runner.cancel()}
                   onRevealError={actions.revealError}
+                  savedChart={savedChart}
+                  onChartChange={noteChart}
                 />
               </Splitter.Pane>
             </Splitter>
@@ -266,6 +286,11 @@ export function Workbench({ userId, userEmail }: { userId: string; userEmail: st
         dataSourceId={source?.id ?? null}
         defaultTitle={active.title}
         savedQueryId={active.savedQueryId}
+        getChart={() => {
+          const shown = shownChart.current;
+          if (!shown || shown.tabId !== active.id) return undefined;
+          return { type: shown.spec.type, x: shown.spec.x, y: shown.spec.ys, series: null };
+        }}
         onSaved={(s) => tabs.markSaved(active.id, { title: s.title, savedQueryId: s.id, sql: submittedSql.current ?? tabs.sqlOf(active.id) })}
       />
       <ConfirmModal

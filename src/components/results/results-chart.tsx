@@ -3,7 +3,7 @@ import "@mantine/charts/styles.css";
 import { BarChart, LineChart, PieChart } from "@mantine/charts";
 import { Box, EmptyState, Stack } from "@mantine/core";
 import { IconChartDots3 } from "@tabler/icons-react";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { ChartControls } from "./chart-controls";
 import { chartableColumns, chartData, pieData, suggestChart, type ChartSpec } from "./chart-suggest";
 import type { ResultColumn, ResultRow } from "./types";
@@ -20,17 +20,29 @@ interface ResultsChartProps {
   rows: readonly ResultRow[];
   /** A chart type asked for (the chat's "as a pie chart"); the suggestion's columns stay. */
   preferred?: ChartSpec["type"];
+  /** A chart chosen before (a saved query's): used while its columns are in the result. */
+  initial?: ChartSpec | null;
+  /** Told the chart shown, so it can be saved with the query. */
+  onSpecChange?: (spec: ChartSpec) => void;
 }
 
 /** A chart of the result, starting from the best guess for its column kinds. */
-export default function ResultsChart({ columns, rows, preferred }: ResultsChartProps) {
+export default function ResultsChart({ columns, rows, preferred, initial, onSpecChange }: ResultsChartProps) {
   const suggested = useMemo(() => {
     const s = suggestChart(columns, rows);
     return s && preferred && preferred !== s.type ? { ...s, type: preferred } : s;
   }, [columns, rows, preferred]);
   const options = useMemo(() => chartableColumns(columns, rows), [columns, rows]);
   const [chosen, setChosen] = useState<ChartSpec | null>(null);
-  const spec = chosen ?? suggested;
+  const restored = useMemo(() => {
+    if (!initial) return null;
+    const names = new Set(columns.map((c) => c.name));
+    return names.has(initial.x) && initial.ys.length > 0 && initial.ys.every((y) => options.measures.includes(y)) ? initial : null;
+  }, [initial, columns, options]);
+  const spec = chosen ?? restored ?? suggested;
+  useEffect(() => {
+    if (spec) onSpecChange?.(spec);
+  }, [spec, onSpecChange]);
 
   if (!spec) {
     return (

@@ -9,3 +9,13 @@ export const shareLinkDto = z.object({
   rowCount: z.number(),
   createdAt: z.string(),
 });
+
+export const shareLinkListItemDto = shareLinkDto.extend({
+  queryId: z.string(),
+  sqlPreview: z.string(),
+  dataSourceId: z.string().nullable(),
+  views: z.number(),
+  lastViewedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  status: z.enum(["active", "expired", "revoked"]),
+});

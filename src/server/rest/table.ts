@@ -14,6 +14,8 @@ import { jobRoutes } from "./routes/jobs";
 import { pipelineRoutes } from "./routes/pipelines";
 import { queryOutputRoutes, queryRoutes } from "./routes/queries";
 import { savedQueryRoutes } from "./routes/saved-queries";
+import { savedQueryExtraRoutes } from "./routes/saved-query-extras";
+import { shareLinkRoutes } from "./routes/share-links";
 import { schemaRoutes } from "./routes/schema";
 import { systemRoutes } from "./routes/system";
 import { scheduleRoutes } from "./routes/platform-schedules";
@@ -37,6 +39,8 @@ export const restRoutes: RestRoute[] = [
   ...queryRoutes,
   ...queryOutputRoutes,
   ...savedQueryRoutes,
+  ...savedQueryExtraRoutes,
+  ...shareLinkRoutes,
   ...approvalRoutes,
   ...governanceRoutes,
   ...jobRoutes,

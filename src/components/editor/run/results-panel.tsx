@@ -4,7 +4,8 @@ import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconChartBar, IconTable } from "@tabler/icons-react";
 import dynamic from "next/dynamic";
-import { memo, useCallback, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useRef, useState } from "react";
+import type { ChartSpec } from "@/components/results/chart-suggest";
 import { ResultsActions } from "./results-actions";
 import { ResultsFooter } from "./results-footer";
 import { ResultsGrid, type CopyScope, type ResultsGridHandle } from "@/components/results/results-grid";
@@ -30,6 +31,9 @@ interface ResultsPanelProps {
   errorLocation: { line: number; column: number } | null;
   onCancel: () => void;
   onRevealError: () => void;
+  /** The chart saved with the tab's query: the results open on it. */
+  savedChart?: ChartSpec | null;
+  onChartChange?: (spec: ChartSpec) => void;
 }
 
 const COPY_LABEL: Record<CopyScope, string> = {
@@ -39,8 +43,12 @@ const COPY_LABEL: Record<CopyScope, string> = {
   all: "All rows copied",
 };
 
-export const ResultsPanel = memo(function ResultsPanel({ state, errorLocation, onCancel, onRevealError }: ResultsPanelProps) {
+export const ResultsPanel = memo(function ResultsPanel({ state, errorLocation, onCancel, onRevealError, savedChart, onChartChange }: ResultsPanelProps) {
   const [view, setView] = useState<"grid" | "chart">("grid");
+  const savedChartKey = savedChart ? JSON.stringify(savedChart) : null;
+  useEffect(() => {
+    if (savedChartKey) setView("chart");
+  }, [savedChartKey]);
   const [shareOpened, share] = useDisclosure(false);
   const grid = useRef<ResultsGridHandle>(null);
   const { running, outcome } = state;
@@ -83,7 +91,13 @@ export const ResultsPanel = memo(function ResultsPanel({ state, errorLocation, o
     body = (
       <>
         {gridLayer}
-        {view === "chart" && <ResultsChart key={outcome.result.queryId} columns={outcome.result.columns} rows={outcome.result.rows} />}
+        {view === "chart" && <ResultsChart
+            key={outcome.result.queryId}
+            columns={outcome.result.columns}
+            rows={outcome.result.rows}
+            initial={savedChart}
+            onSpecChange={onChartChange}
+          />}
       </>
     );
 

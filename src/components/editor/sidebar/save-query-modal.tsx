@@ -7,6 +7,7 @@ import { useEffect, useState, type FormEvent } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { errorInfo } from "@/components/ui/feedback";
 import { FormModal } from "@/components/ui/form-modal";
+import type { ChartSettings } from "../types";
 
 interface SaveQueryModalProps {
   opened: boolean;
@@ -17,10 +18,12 @@ interface SaveQueryModalProps {
   defaultTitle: string;
   /** Set when the tab came from a saved query: saving then adds a version. */
   savedQueryId?: string;
+  /** The chart shown with the results, if any: saved with the query. */
+  getChart?: () => ChartSettings | undefined;
   onSaved: (saved: { id: string; title: string }) => void;
 }
 
-export function SaveQueryModal({ opened, onClose, getSql, dataSourceId, defaultTitle, savedQueryId, onSaved }: SaveQueryModalProps) {
+export function SaveQueryModal({ opened, onClose, getSql, dataSourceId, defaultTitle, savedQueryId, getChart, onSaved }: SaveQueryModalProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const existing = useQuery(trpc.savedQueries.get.queryOptions({ id: savedQueryId ?? "" }, { enabled: opened && !!savedQueryId, retry: false }));
@@ -56,7 +59,7 @@ export function SaveQueryModal({ opened, onClose, getSql, dataSourceId, defaultT
     event.preventDefault();
     setTouched(true);
     if (!title.trim()) return;
-    const body = { title: title.trim(), description, tags, sql: getSql(), dataSourceId };
+    const body = { title: title.trim(), description, tags, sql: getSql(), dataSourceId, chart: getChart?.() };
     if (canUpdate && mode === "update" && savedQueryId) update.mutate({ id: savedQueryId, patch: body });
     else create.mutate(body);
   };

@@ -1,13 +1,15 @@
 "use client";
 import { ActionIcon, Alert, Badge, CloseButton, Group, ScrollArea, Select, Stack, Text, TextInput, Tooltip } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { IconAlertCircle, IconBookmarks, IconRefresh, IconSearch, IconTag } from "@tabler/icons-react";
+import { IconAlertCircle, IconBookmarks, IconLink, IconRefresh, IconSearch, IconTag } from "@tabler/icons-react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { memo, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { ListSkeleton } from "./history-panel";
 import { SavedQueryItem } from "./saved-query-item";
 import { SavedQueryVersionsModal } from "./saved-query-versions-modal";
+import { FolderBar, type FolderFilter } from "./saved-query-folders";
+import { ShareLinksModal } from "./share-links-modal";
 import { errorInfo } from "@/components/ui/feedback";
 import type { SavedQuery } from "../types";
 
@@ -31,10 +33,12 @@ export const SavedQueriesPanel = memo(function SavedQueriesPanel({ onOpen }: Sav
   const [sort, setSort] = useState<Sort>("updated");
   const [tag, setTag] = useState<string | null>(null);
   const [versionsOf, setVersionsOf] = useState<SavedQuery | null>(null);
+  const [folder, setFolder] = useState<FolderFilter>("all");
+  const [linksOpened, setLinksOpened] = useState(false);
   const [debounced] = useDebouncedValue(search.trim(), 250);
   const list = useQuery(
     trpc.savedQueries.list.queryOptions(
-      { page: 1, pageSize: 100, search: debounced || undefined, tag: tag ?? undefined, sort },
+      { page: 1, pageSize: 100, search: debounced || undefined, tag: tag ?? undefined, sort, folderId: folder === "all" ? undefined : folder },
       { placeholderData: keepPreviousData },
     ),
   );
@@ -57,6 +61,14 @@ export const SavedQueriesPanel = memo(function SavedQueriesPanel({ onOpen }: Sav
               <IconRefresh size={15} />
             </ActionIcon>
           </Tooltip>
+          <Tooltip label="Your share links" withArrow>
+            <ActionIcon variant="default" size={30} onClick={() => setLinksOpened(true)} aria-label="Your share links">
+              <IconLink size={15} />
+            </ActionIcon>
+          </Tooltip>
+        </Group>
+        <Group gap={6} wrap="nowrap">
+          <FolderBar value={folder} onChange={setFolder} />
         </Group>
         <Group gap={6} wrap="nowrap" justify="space-between">
           <Select
@@ -92,7 +104,7 @@ export const SavedQueriesPanel = memo(function SavedQueriesPanel({ onOpen }: Sav
             <Stack align="center" gap={6} py="xl" px="md">
               <IconBookmarks size={26} stroke={1.4} color="var(--mantine-color-dimmed)" />
               <Text size="sm" c="dimmed" ta="center">
-                {debounced || tag ? "No saved query matches." : "Save a query (Ctrl+S) to keep it here, with its versions."}
+                {debounced || tag || folder !== "all" ? "No saved query matches." : "Save a query (Ctrl+S) to keep it here, with its versions."}
               </Text>
             </Stack>
           )}
@@ -107,6 +119,7 @@ export const SavedQueriesPanel = memo(function SavedQueriesPanel({ onOpen }: Sav
           ))}
         </Stack>
       </ScrollArea>
+      <ShareLinksModal opened={linksOpened} onClose={() => setLinksOpened(false)} />
       <SavedQueryVersionsModal query={versionsOf} onClose={() => setVersionsOf(null)} onOpen={onOpen} />
     </Stack>
   );

@@ -2,7 +2,7 @@
 import { ActionIcon, Badge, Button, Group, Menu, Modal, Stack, Text, UnstyledButton } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { IconCalendarTime, IconDots, IconExternalLink, IconHistory, IconTrash } from "@tabler/icons-react";
+import { IconCalendarTime, IconDots, IconExternalLink, IconFolderSymlink, IconHistory, IconTrash, IconUsersGroup } from "@tabler/icons-react";
 import { ScheduleModal } from "@/components/schedules/schedule-modal";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/lib/trpc";
@@ -10,6 +10,8 @@ import classes from "./sidebar.module.css";
 import { absoluteTime, relativeTime } from "@/components/ui/format";
 import { errorInfo } from "@/components/ui/feedback";
 import type { SavedQuery } from "../types";
+import { MoveToFolderModal } from "./saved-query-move-modal";
+import { ShareWithGroupsModal } from "./saved-query-share-groups-modal";
 
 interface SavedQueryItemProps {
   query: SavedQuery;
@@ -23,6 +25,8 @@ export function SavedQueryItem({ query, onOpen, onTag, onVersions }: SavedQueryI
   const queryClient = useQueryClient();
   const [confirming, confirm] = useDisclosure(false);
   const [scheduling, schedule] = useDisclosure(false);
+  const [moving, moveModal] = useDisclosure(false);
+  const [sharing, shareModal] = useDisclosure(false);
   const remove = useMutation(
     trpc.savedQueries.remove.mutationOptions({
       onSuccess: () => {
@@ -71,6 +75,20 @@ export function SavedQueryItem({ query, onOpen, onTag, onVersions }: SavedQueryI
             v{query.version} · {relativeTime(query.updatedAt)}
             {mine ? "" : ` · ${query.ownerEmail}`}
           </Text>
+          {(query.permission === "read" || query.sharedWithGroups.length > 0) && (
+            <Group gap={4}>
+              {query.permission === "read" && (
+                <Badge size="xs" variant="outline" color="gray" radius="sm" style={{ textTransform: "none" }}>
+                  read-only
+                </Badge>
+              )}
+              {query.sharedWithGroups.map((g) => (
+                <Badge key={g.groupId} size="xs" variant="light" color="grape" radius="sm" style={{ textTransform: "none" }} leftSection={<IconUsersGroup size={10} />}>
+                  {g.name}
+                </Badge>
+              ))}
+            </Group>
+          )}
         </Stack>
       </UnstyledButton>
       <Menu position="bottom-end" shadow="md" width={190}>
@@ -90,6 +108,16 @@ export function SavedQueryItem({ query, onOpen, onTag, onVersions }: SavedQueryI
             Schedule…
           </Menu.Item>
           {mine && (
+            <Menu.Item leftSection={<IconFolderSymlink size={15} />} onClick={moveModal.open}>
+              Move to folder…
+            </Menu.Item>
+          )}
+          {mine && (
+            <Menu.Item leftSection={<IconUsersGroup size={15} />} onClick={shareModal.open}>
+              Share with groups…
+            </Menu.Item>
+          )}
+          {mine && (
             <>
               <Menu.Divider />
               <Menu.Item color="red" leftSection={<IconTrash size={15} />} onClick={confirm.open}>
@@ -99,6 +127,8 @@ export function SavedQueryItem({ query, onOpen, onTag, onVersions }: SavedQueryI
           )}
         </Menu.Dropdown>
       </Menu>
+      {moving && <MoveToFolderModal query={query} onClose={moveModal.close} />}
+      {sharing && <ShareWithGroupsModal query={query} onClose={shareModal.close} />}
       {scheduling && <ScheduleModal opened onClose={schedule.close} savedQueryId={query.id} title={query.title} />}
       <Modal opened={confirming} onClose={confirm.close} title="Delete saved query?" centered size="sm">
         <Stack gap="md">

@@ -6,9 +6,11 @@ import {
   deleteSavedQuery,
   getSavedQuery,
   listSavedQueries,
+  moveSavedQuery,
   shareSavedQuery,
   updateSavedQuery,
 } from "../../services/saved-queries";
+import { chartSettingsDto } from "../../dto/saved-queries";
 import { pageWindow, pagingQuery, totalPages } from "../pagination";
 import { defineRoute } from "../route";
 
@@ -16,14 +18,17 @@ import { defineRoute } from "../route";
 type Saved = z.infer<typeof savedQueryDto>;
 
 const text = z.string();
-const restSaved = z.object({
+export const restSaved = z.object({
   id: text, title: text, description: text, sql: text, tags: z.array(text), database_id: text.nullable(), version: z.number(),
   created_by: text, owner_email: text, permission: z.enum(["owner", "read", "edit"]),
   shared_with: z.array(z.object({ user_id: text, email: text, permission: z.enum(["read", "edit"]) })),
+  shared_with_groups: z.array(z.object({ group_id: text, name: text })),
+  folder_id: text.nullable(),
+  chart: z.object({ type: z.enum(["bar", "line", "pie"]), x: text, y: z.array(text), series: text.nullable() }).nullable(),
   created_at: text, updated_at: text,
 });
 
-const insightSaved = (q: Saved): z.infer<typeof restSaved> => ({
+export const insightSaved = (q: Saved): z.infer<typeof restSaved> => ({
   id: q.id,
   title: q.title,
   description: q.description,
@@ -35,6 +40,9 @@ const insightSaved = (q: Saved): z.infer<typeof restSaved> => ({
   owner_email: q.ownerEmail,
   permission: q.permission,
   shared_with: q.sharedWith.map((s) => ({ user_id: s.userId, email: s.email, permission: s.permission })),
+  shared_with_groups: q.sharedWithGroups.map((g) => ({ group_id: g.groupId, name: g.name })),
+  folder_id: q.folderId,
+  chart: q.chart,
   created_at: q.createdAt,
   updated_at: q.updatedAt,
 });
@@ -46,6 +54,9 @@ const body = z.object({
   sql: z.string({ error: "sql is required" }).min(1, "sql is required").max(200_000),
   tags: z.array(z.string().max(50)).max(30).optional(),
   database_id: z.string().max(100).nullable().optional(),
+  /** The chart shown with its results: `{ type, x, y, series }`. */
+  chart: chartSettingsDto.nullable().optional(),
+  folder_id: z.string().max(100).nullable().optional(),
 });
 
 export const savedQueryRoutes = [
@@ -54,7 +65,9 @@ export const savedQueryRoutes = [
     summary: "Save a query", body, successStatus: 201, response: restSaved,
     exampleBody: { title: "Top customers", sql: "SELECT name FROM customers LIMIT 10", tags: ["sales"] },
     async handle({ principal, body }) {
-      const q = await createSavedQuery(principal, { title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id });
+      const q = await createSavedQuery(principal, {
+        title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id, chart: body.chart, folderId: body.folder_id,
+      });
       return { body: insightSaved(q) };
     },
   }),
@@ -67,10 +80,14 @@ export const savedQueryRoutes = [
       search: z.string().max(200).optional(),
       tag: z.string().max(50).optional(),
       scope: z.enum(["all", "mine", "shared"]).default("all"),
+      /** One of your folders, or `none` for queries in no folder. */
+      folder_id: z.string().min(1).max(100).optional(),
     }),
     async handle({ principal, query }) {
       const { page, pageSize } = pageWindow(query, 20);
-      const { items, total } = await listSavedQueries(principal, { page, pageSize, sort: query.sort, search: query.search, tag: query.tag, scope: query.scope });
+      const { items, total } = await listSavedQueries(principal, {
+        page, pageSize, sort: query.sort, search: query.search, tag: query.tag, scope: query.scope, folderId: query.folder_id,
+      });
       const paging = { page, pageSize, total };
       return {
         body: { saved_queries: items.map(insightSaved), total, page, limit: pageSize, total_pages: totalPages(paging) },
@@ -89,8 +106,9 @@ export const savedQueryRoutes = [
     method: "PUT", path: "/saved-queries/:id", format: "insight", auth: "user", procedure: "savedQueries.update", tag,
     summary: "Change a saved query (a new version is kept)", body: body.partial(), response: restSaved,
     async handle({ principal, params, body }) {
+      if (body.folder_id !== undefined) await moveSavedQuery(principal, params.id!, body.folder_id);
       const q = await updateSavedQuery(principal, params.id!, {
-        title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id,
+        title: body.title, description: body.description, sql: body.sql, tags: body.tags, dataSourceId: body.database_id, chart: body.chart,
       });
       return { body: insightSaved(q) };
     },

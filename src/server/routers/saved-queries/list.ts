@@ -14,6 +14,8 @@ export const list = authedProcedure
       tag: z.string().max(50).optional(),
       sort: z.enum(["recent", "oldest", "title", "updated"]).default("recent"),
       scope: z.enum(["all", "mine", "shared"]).default("all"),
+      /** One of the caller's folders, or "none" for queries in no folder. */
+      folderId: z.string().min(1).max(100).optional(),
     }),
   )
   .output(z.object({ items: z.array(savedQueryDto), total: z.number() }))

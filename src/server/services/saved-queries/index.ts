@@ -1,19 +1,24 @@
 import "server-only";
-import type { Prisma, SavedQuery, SavedQueryVersion } from "@prisma/client";
-import { createTwoFilesPatch } from "diff";
+import type { Prisma, SavedQuery } from "@prisma/client";
 import { db } from "../../db";
 import { containsText } from "../../db/text-filter";
-import { forbidden, notFound, validationFailed } from "../../errors";
+import { validationFailed } from "../../errors";
 import { assertAccess } from "../access";
 import { recordAudit } from "../audit";
-import type { SessionUser } from "../auth/session";
 import { auditActorOf, requireActingUser, type Principal } from "../principal";
+import { load, memberGroupIds, normalizeTags, parseTags, storeChart, toView, visibleTo, withRelations, type ChartSettings, type SavedQueryView, type SharePermission } from "./access";
+import { ownFolder } from "./folders";
+import { findVersion } from "./versions";
 
 /**
- * Saved queries: title, description, tags, SQL and data source, shared with users as
- * read or edit. Every change is kept as a version that can be diffed and reverted.
+ * Saved queries: title, description, tags, SQL, data source and chart settings, shared
+ * with users (read or edit) and groups (read). Every change is kept as a version that
+ * can be diffed and reverted; the owner files them in folders.
  */
-export type SharePermission = "read" | "edit";
+export type { ChartSettings, SavedQueryView, SharePermission } from "./access";
+export { diffVersions, listVersions, lineHunks, type DiffHunk, type VersionDiff, type VersionView } from "./versions";
+export { createFolder, deleteFolder, listFolders, moveSavedQuery, renameFolder, type FolderView } from "./folders";
+export { shareSavedQueryWithGroups } from "./group-shares";
 
 export interface SavedQueryInput {
   title: string;
@@ -21,78 +26,8 @@ export interface SavedQueryInput {
   sql: string;
   tags?: string[];
   dataSourceId?: string | null;
-}
-
-export interface SavedQueryView {
-  id: string;
-  title: string;
-  description: string;
-  sql: string;
-  tags: string[];
-  dataSourceId: string | null;
-  version: number;
-  ownerId: string;
-  ownerEmail: string;
-  permission: "owner" | SharePermission;
-  sharedWith: { userId: string; email: string; permission: SharePermission }[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-const withRelations = {
-  owner: { select: { email: true } },
-  shares: { include: { user: { select: { email: true } } } },
-} satisfies Prisma.SavedQueryInclude;
-
-type Loaded = Prisma.SavedQueryGetPayload<{ include: typeof withRelations }>;
-
-const parseTags = (tags: string): string[] => {
-  try {
-    const parsed = JSON.parse(tags) as unknown;
-    return Array.isArray(parsed) ? parsed.map(String) : [];
-  } catch {
-    return [];
-  }
-};
-
-const normalizeTags = (tags: string[] = []) =>
-  [...new Set(tags.map((t) => t.trim().toLowerCase()).filter(Boolean))].slice(0, 30);
-
-function permissionOf(user: SessionUser, q: Loaded): "owner" | SharePermission | null {
-  if (q.ownerId === user.id) return "owner";
-  const share = q.shares.find((s) => s.userId === user.id)?.permission as SharePermission | undefined;
-  if (share) return share;
-  return user.role === "admin" ? "edit" : null;
-}
-
-function toView(user: SessionUser, q: Loaded): SavedQueryView {
-  return {
-    id: q.id,
-    title: q.title,
-    description: q.description,
-    sql: q.sql,
-    tags: parseTags(q.tags),
-    dataSourceId: q.dataSourceId,
-    version: q.version,
-    ownerId: q.ownerId,
-    ownerEmail: q.owner.email,
-    permission: permissionOf(user, q) ?? "read",
-    sharedWith: q.shares.map((s) => ({ userId: s.userId, email: s.user.email, permission: s.permission as SharePermission })),
-    createdAt: q.createdAt.toISOString(),
-    updatedAt: q.updatedAt.toISOString(),
-  };
-}
-
-async function load(user: SessionUser, id: string, need: "read" | "edit" | "owner"): Promise<Loaded> {
-  const q = await db.savedQuery.findUnique({ where: { id }, include: withRelations });
-  const permission = q ? permissionOf(user, q) : null;
-  if (!q || !permission) throw notFound("Saved query", id);
-  const ok =
-    need === "read" ||
-    (need === "edit" && permission !== "read") ||
-    (need === "owner" && (permission === "owner" || user.role === "admin"));
-  if (!ok) throw forbidden(need === "owner" ? "Only the owner may do this" : "This query is shared with you read-only");
-  return q;
+  chart?: ChartSettings | null;
+  folderId?: string | null;
 }
 
 function snapshot(q: SavedQuery, editedById: string): Prisma.SavedQueryVersionCreateManyInput {
@@ -104,6 +39,7 @@ function snapshot(q: SavedQuery, editedById: string): Prisma.SavedQueryVersionCr
     sql: q.sql,
     tags: q.tags,
     dataSourceId: q.dataSourceId,
+    chart: q.chart,
     editedById,
   };
 }
@@ -111,6 +47,7 @@ function snapshot(q: SavedQuery, editedById: string): Prisma.SavedQueryVersionCr
 export async function createSavedQuery(principal: Principal, input: SavedQueryInput): Promise<SavedQueryView> {
   const user = requireActingUser(principal);
   if (input.dataSourceId) await assertAccess(user, input.dataSourceId, "canRead");
+  if (input.folderId) await ownFolder(user.id, input.folderId);
   const created = await db.$transaction(async (tx) => {
     const q = await tx.savedQuery.create({
       data: {
@@ -120,6 +57,8 @@ export async function createSavedQuery(principal: Principal, input: SavedQueryIn
         sql: input.sql,
         tags: JSON.stringify(normalizeTags(input.tags)),
         dataSourceId: input.dataSourceId ?? null,
+        chart: storeChart(input.chart),
+        folderId: input.folderId ?? null,
       },
     });
     await tx.savedQueryVersion.create({ data: snapshot(q, user.id) });
@@ -131,7 +70,8 @@ export async function createSavedQuery(principal: Principal, input: SavedQueryIn
 
 export async function getSavedQuery(principal: Principal, id: string): Promise<SavedQueryView> {
   const user = requireActingUser(principal);
-  return toView(user, await load(user, id, "read"));
+  const { q, groupIds } = await load(user, id, "read");
+  return toView(user, q, groupIds);
 }
 
 export interface SavedQueryListInput {
@@ -141,16 +81,17 @@ export interface SavedQueryListInput {
   tag?: string;
   sort: "recent" | "oldest" | "title" | "updated";
   scope?: "all" | "mine" | "shared";
+  /** One of the caller's folders, or "none" for queries in no folder. */
+  folderId?: string;
 }
 
 export async function listSavedQueries(principal: Principal, input: SavedQueryListInput) {
   const user = requireActingUser(principal);
-  const visible: Prisma.SavedQueryWhereInput =
-    input.scope === "mine"
-      ? { ownerId: user.id }
-      : input.scope === "shared"
-        ? { shares: { some: { userId: user.id } } }
-        : { OR: [{ ownerId: user.id }, { shares: { some: { userId: user.id } } }] };
+  const shared: Prisma.SavedQueryWhereInput = {
+    ownerId: { not: user.id },
+    OR: [{ shares: { some: { userId: user.id } } }, { groupShares: { some: { group: { members: { some: { userId: user.id } } } } } }],
+  };
+  const visible = input.scope === "mine" ? { ownerId: user.id } : input.scope === "shared" ? shared : visibleTo(user.id);
   const filters: Prisma.SavedQueryWhereInput[] = [visible];
   if (input.search) {
     filters.push({
@@ -158,19 +99,25 @@ export async function listSavedQueries(principal: Principal, input: SavedQueryLi
     });
   }
   if (input.tag) filters.push({ tags: { contains: JSON.stringify(input.tag.trim().toLowerCase()) } });
+  if (input.folderId === "none") filters.push({ OR: [{ folderId: null }, { ownerId: { not: user.id } }] });
+  else if (input.folderId) {
+    await ownFolder(user.id, input.folderId);
+    filters.push({ folderId: input.folderId, ownerId: user.id });
+  }
   const where: Prisma.SavedQueryWhereInput = { AND: filters };
   const orderBy: Prisma.SavedQueryOrderByWithRelationInput =
     input.sort === "title" ? { title: "asc" } : input.sort === "oldest" ? { createdAt: "asc" } : input.sort === "updated" ? { updatedAt: "desc" } : { createdAt: "desc" };
-  const [rows, total] = await Promise.all([
+  const [rows, total, groupIds] = await Promise.all([
     db.savedQuery.findMany({ where, orderBy, skip: (input.page - 1) * input.pageSize, take: input.pageSize, include: withRelations }),
     db.savedQuery.count({ where }),
+    memberGroupIds(user.id),
   ]);
-  return { items: rows.map((q) => toView(user, q)), total };
+  return { items: rows.map((q) => toView(user, q, groupIds)), total };
 }
 
 export async function updateSavedQuery(principal: Principal, id: string, patch: Partial<SavedQueryInput>): Promise<SavedQueryView> {
   const user = requireActingUser(principal);
-  const current = await load(user, id, "edit");
+  const { q: current } = await load(user, id, "edit");
   if (patch.dataSourceId) await assertAccess(user, patch.dataSourceId, "canRead");
   await db.$transaction(async (tx) => {
     const q = await tx.savedQuery.update({
@@ -181,6 +128,7 @@ export async function updateSavedQuery(principal: Principal, id: string, patch: 
         sql: patch.sql ?? current.sql,
         tags: patch.tags ? JSON.stringify(normalizeTags(patch.tags)) : current.tags,
         dataSourceId: patch.dataSourceId === undefined ? current.dataSourceId : patch.dataSourceId,
+        chart: patch.chart === undefined ? current.chart : storeChart(patch.chart),
         version: { increment: 1 },
       },
     });
@@ -204,7 +152,7 @@ export async function shareSavedQuery(
   permission: SharePermission | "none",
 ): Promise<SavedQueryView> {
   const user = requireActingUser(principal);
-  const q = await load(user, id, "owner");
+  const { q } = await load(user, id, "owner");
   const users = await db.user.findMany({ where: { id: { in: userIds }, deletedAt: null }, select: { id: true } });
   const unknown = userIds.filter((u) => !users.some((x) => x.id === u));
   if (unknown.length) throw validationFailed([{ field: "user_ids", message: `unknown users: ${unknown.join(", ")}` }]);
@@ -227,64 +175,17 @@ export async function shareSavedQuery(
   return getSavedQuery(principal, id);
 }
 
-export interface VersionView {
-  version: number;
-  title: string;
-  description: string;
-  sql: string;
-  tags: string[];
-  dataSourceId: string | null;
-  editedBy: string | null;
-  createdAt: string;
-}
-
-const toVersionView = (v: SavedQueryVersion & { editedBy: { email: string } | null }): VersionView => ({
-  version: v.version,
-  title: v.title,
-  description: v.description,
-  sql: v.sql,
-  tags: parseTags(v.tags),
-  dataSourceId: v.dataSourceId,
-  editedBy: v.editedBy?.email ?? null,
-  createdAt: v.createdAt.toISOString(),
-});
-
-export async function listVersions(principal: Principal, id: string): Promise<VersionView[]> {
-  const user = requireActingUser(principal);
-  await load(user, id, "read");
-  const versions = await db.savedQueryVersion.findMany({
-    where: { savedQueryId: id },
-    orderBy: { version: "desc" },
-    include: { editedBy: { select: { email: true } } },
-  });
-  return versions.map(toVersionView);
-}
-
-async function version(id: string, n: number) {
-  const v = await db.savedQueryVersion.findUnique({ where: { savedQueryId_version: { savedQueryId: id, version: n } } });
-  if (!v) throw notFound(`Version ${n} of saved query`, id);
-  return v;
-}
-
-/** A unified diff of the SQL between two versions (plus which other fields changed). */
-export async function diffVersions(principal: Principal, id: string, from: number, to: number) {
-  const user = requireActingUser(principal);
-  await load(user, id, "read");
-  const [a, b] = await Promise.all([version(id, from), version(id, to)]);
-  const changed = (["title", "description", "tags", "dataSourceId"] as const).filter((k) => a[k] !== b[k]);
-  return { from, to, sqlDiff: createTwoFilesPatch(`v${from}`, `v${to}`, a.sql, b.sql), changedFields: changed };
-}
-
 /** Reverting writes a new version with the old content; history is never rewritten. */
 export async function revertToVersion(principal: Principal, id: string, n: number): Promise<SavedQueryView> {
   const user = requireActingUser(principal);
   await load(user, id, "edit");
-  const v = await version(id, n);
+  const v = await findVersion(id, n);
   return updateSavedQuery(principal, id, {
     title: v.title,
     description: v.description,
     sql: v.sql,
     tags: parseTags(v.tags),
     dataSourceId: v.dataSourceId,
+    chart: v.chart ? JSON.parse(v.chart) : null,
   });
 }

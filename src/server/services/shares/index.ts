@@ -119,6 +119,7 @@ export async function openShareLink(principal: ShareLinkPrincipal, password: str
   // Masked again on the way out, so links made before lineage masking cannot leak either.
   const columns = JSON.parse(link.columns) as ResultColumn[];
   const rows = await maskStoredRows(null, { dataSourceId: link.queryRun.dataSourceId, sql: link.sql }, columns, JSON.parse(link.rows), "public");
+  await db.shareLink.update({ where: { id }, data: { views: { increment: 1 }, lastViewedAt: new Date() }, select: { id: true } });
   await recordAudit(auditActorOf(principal), { action: "open_share_link", resourceType: "query", resourceId: link.queryRunId });
   return {
     sql: link.sql,
@@ -137,4 +138,59 @@ export async function revokeShareLink(principal: Principal, id: string): Promise
   if (!link || (link.createdById !== user.id && user.role !== "admin")) throw notFound("Share link", id);
   await db.shareLink.update({ where: { id }, data: { revokedAt: new Date() } });
   await recordAudit(auditActorOf(principal), { action: "revoke_share_link", resourceType: "query", resourceId: link.queryRunId });
+}
+
+export interface ShareLinkListItem extends ShareLinkView {
+  queryId: string;
+  /** The shared SQL's first line, to tell links apart. */
+  sqlPreview: string;
+  dataSourceId: string | null;
+  views: number;
+  lastViewedAt: string | null;
+  revokedAt: string | null;
+  status: "active" | "expired" | "revoked";
+}
+
+/** The caller's share links, newest first, with their views; revoked ones say so. */
+export async function listShareLinks(
+  principal: Principal,
+  options: { page: number; pageSize: number; status?: "active" | "all" },
+): Promise<{ items: ShareLinkListItem[]; total: number }> {
+  const user = requireActingUser(principal);
+  const now = new Date();
+  const where =
+    options.status === "active"
+      ? { createdById: user.id, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] }
+      : { createdById: user.id };
+  const [rows, total] = await Promise.all([
+    db.shareLink.findMany({
+      where,
+      orderBy: { createdAt: "desc" },
+      skip: (options.page - 1) * options.pageSize,
+      take: options.pageSize,
+      select: {
+        id: true, queryRunId: true, sql: true, rowCount: true, passwordHash: true, expiresAt: true, revokedAt: true,
+        views: true, lastViewedAt: true, createdAt: true, queryRun: { select: { dataSourceId: true } },
+      },
+    }),
+    db.shareLink.count({ where }),
+  ]);
+  return {
+    total,
+    items: rows.map((l) => ({
+      id: l.id,
+      path: `/share/${l.id}`,
+      queryId: l.queryRunId,
+      sqlPreview: (l.sql.split("\n").find((line) => line.trim()) ?? "").trim().slice(0, 160),
+      dataSourceId: l.queryRun.dataSourceId,
+      expiresAt: l.expiresAt?.toISOString() ?? null,
+      hasPassword: !!l.passwordHash,
+      rowCount: l.rowCount,
+      views: l.views,
+      lastViewedAt: l.lastViewedAt?.toISOString() ?? null,
+      revokedAt: l.revokedAt?.toISOString() ?? null,
+      status: l.revokedAt ? "revoked" : l.expiresAt && l.expiresAt < now ? "expired" : "active",
+      createdAt: l.createdAt.toISOString(),
+    })),
+  };
 }
