@@ -142,13 +142,20 @@ test("the audit tab shows who by name, and downloads the filtered log as CSV and
   expect((await request.get("/api/audit/export", { headers: { authorization: `Bearer ${analystToken}` } })).status()).toBe(403);
 });
 
+/** Moves keyboard focus to the start of the document, as a fresh page load has it. */
+function focusDocumentStart() {
+  document.body.tabIndex = -1;
+  document.body.focus();
+  document.body.removeAttribute("tabindex");
+}
+
 test("the skip link is the first tab stop and moves focus past the navigation to the page", async ({ page }) => {
   await page.setViewportSize({ width: 1440, height: 900 });
   await signInAsAdmin(page);
   await expect(page.getByTestId("sql-editor").locator(".monaco-editor")).toBeVisible({ timeout: 30_000 });
   // The editor takes focus once Monaco is ready; start from the top of the document instead.
-  await expect(page.locator(".monaco-editor textarea")).toBeFocused();
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await expect.poll(() => page.evaluate(() => Boolean(document.activeElement?.closest(".monaco-editor")))).toBe(true);
+  await page.evaluate(focusDocumentStart);
   await page.keyboard.press("Tab");
   const skip = page.getByRole("link", { name: "Skip to main content" });
   await expect(skip).toBeFocused();
@@ -166,7 +173,7 @@ test("the skip link is the first tab stop and moves focus past the navigation to
   // Elsewhere it lands on the page itself.
   await page.goto("/templates");
   await expect(page.locator("h1")).toHaveCount(1);
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.evaluate(focusDocumentStart);
   await page.keyboard.press("Tab");
   await expect(skip).toBeFocused();
   await page.keyboard.press("Enter");
