@@ -212,3 +212,36 @@ test("at 800 px wide the navigation is a burger and no page scrolls sideways", a
   }
   expect(overflow).toEqual([]);
 });
+
+test("a monthly series charts on a time axis, titled, with the small measure on a right axis", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signInAsAdmin(page);
+  await expect(page.getByTestId("sql-editor").locator(".monaco-editor")).toBeVisible({ timeout: 30_000 });
+  const select = page.getByRole("combobox", { name: "Data source" });
+  await select.click();
+  if (await select.isEditable()) await select.fill("Demo retail");
+  await page.getByRole("option", { name: /^Demo retail \(SQLite\)/ }).click();
+  await page.getByTestId("sql-editor").locator(".monaco-editor .view-lines").click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText("SELECT month, revenue, orders FROM monthly_revenue");
+  await page.keyboard.press("Escape");
+  await page.getByTestId("run-button").click();
+  await page.getByRole("tab", { name: "Chart" }).click();
+  const area = page.getByTestId("chart-area");
+  await expect(area).toHaveAttribute("data-time-axis", "true");
+  await expect(area).toHaveAttribute("data-right-axis", "orders");
+  const labels = area.locator(".recharts-label");
+  await expect(labels.filter({ hasText: /^month$/ })).toHaveCount(1);
+  await expect(labels.filter({ hasText: /^revenue$/ })).toHaveCount(1);
+  await expect(labels.filter({ hasText: /^orders$/ })).toHaveCount(1);
+  // Ticks read as dates, not epoch numbers.
+  await expect(area.locator(".recharts-xAxis .recharts-cartesian-axis-tick-value").first()).toHaveText(/^[A-Z][a-z]{2}\b|\d{4}/);
+  // The tooltip over a point names its date.
+  const box = (await area.locator(".recharts-surface").first().boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await expect(page.locator(".recharts-tooltip-wrapper")).toContainText(/\d{4}/);
+  expect(errors).toEqual([]);
+});

@@ -93,5 +93,8 @@ describe("time ticks", () => {
     expect(f.label(Date.UTC(2024, 0, 1))).toBe("Jan 1, 2024");
     const withTime = timeFormatters([{ d: Date.UTC(2024, 0, 1, 9, 30) }], "d", "en-US");
     expect(withTime.label(Date.UTC(2024, 0, 1, 9, 30))).toMatch(/Jan 1, 2024.*9:30/);
+    // The chart asks for a label before the pointer is over a point.
+    expect(f.label(Number(undefined))).toBe("");
+    expect(f.tick(Number.NaN)).toBe("");
   });
 });

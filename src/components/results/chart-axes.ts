@@ -109,12 +109,13 @@ export function timeTickOptions(spanMs: number): Intl.DateTimeFormatOptions {
   return { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" };
 }
 
-/** Formats ticks and tooltip labels of a time axis over these points. */
+/** Formats ticks and tooltip labels of a time axis over these points; anything but an instant formats as "". */
 export function timeFormatters(points: readonly ChartPoint[], x: string, locale?: string): { tick: (ms: number) => string; label: (ms: number) => string } {
   const times = points.map((p) => p[x] as number);
   const span = times.length ? Math.max(...times) - Math.min(...times) : 0;
   const tick = new Intl.DateTimeFormat(locale, timeTickOptions(span));
   const hasTime = points.some((p) => (p[x] as number) % DAY !== 0);
   const label = new Intl.DateTimeFormat(locale, hasTime ? { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" } : { dateStyle: "medium", timeZone: "UTC" });
-  return { tick: (ms) => tick.format(ms), label: (ms) => label.format(ms) };
+  const safe = (format: Intl.DateTimeFormat) => (ms: number) => (Number.isFinite(ms) ? format.format(ms) : "");
+  return { tick: safe(tick), label: safe(label) };
 }
