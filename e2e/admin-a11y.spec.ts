@@ -233,12 +233,14 @@ test("a monthly series charts on a time axis, titled, with the small measure on 
   const area = page.getByTestId("chart-area");
   await expect(area).toHaveAttribute("data-time-axis", "true");
   await expect(area).toHaveAttribute("data-right-axis", "orders");
-  const labels = area.locator(".recharts-label");
+  // Axis titles are SVG text (the legend is HTML).
+  const labels = area.locator("svg text");
   await expect(labels.filter({ hasText: /^month$/ })).toHaveCount(1);
   await expect(labels.filter({ hasText: /^revenue$/ })).toHaveCount(1);
   await expect(labels.filter({ hasText: /^orders$/ })).toHaveCount(1);
   // Ticks read as dates, not epoch numbers.
-  await expect(area.locator(".recharts-xAxis .recharts-cartesian-axis-tick-value").first()).toHaveText(/^[A-Z][a-z]{2}\b|\d{4}/);
+  await expect(labels.filter({ hasText: /^[A-Z][a-z]{2} \d{4}$/ }).first()).toBeVisible();
+  await expect(labels.filter({ hasText: /^\d{12,}$/ })).toHaveCount(0);
   // The tooltip over a point names its date.
   const box = (await area.locator(".recharts-surface").first().boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
