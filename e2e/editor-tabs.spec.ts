@@ -57,7 +57,10 @@ test("a tab with unsaved changes is marked and asks before it is closed", async 
   await expect(second).toBeVisible();
   await expect(editorText(page)).toContainText("SELECT name FROM regions");
 
-  await page.getByRole("button", { name: "Close Query 3" }).click();
+  // From the keyboard: Delete on the focused tab asks the same.
+  await second.focus();
+  await page.keyboard.press("Delete");
+  await expect(dialog).toBeVisible();
   await dialog.getByRole("button", { name: "Discard" }).click();
   await expect(second).toHaveCount(0);
   await expect(tab(page, "Query 1")).toHaveAttribute("aria-selected", "true");
@@ -129,7 +132,7 @@ test("Ctrl+S saves the active tab from outside the editor, never the browser's s
   await expect(saved.getByTestId("tab-dirty")).toHaveCount(0);
 
   // Saved queries list it; editing it again marks the tab.
-  await page.getByRole("tab", { name: "Saved" }).click();
+  await page.getByRole("tab", { name: "Saved", exact: true }).click();
   await expect(page.getByTestId("saved-query").filter({ hasText: title })).toBeVisible();
   await setSql(page, "SELECT count(*) AS n FROM products WHERE price > 10");
   await expect(saved.getByTestId("tab-dirty")).toBeVisible();

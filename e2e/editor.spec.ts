@@ -86,7 +86,7 @@ test("write, run, chart, save and reopen a query", async ({ page }) => {
   // Close it, then find it in the Saved panel and load it back.
   await page.getByRole("button", { name: `Close ${title}` }).click();
   await expect(page.getByRole("tab", { name: title })).toHaveCount(0);
-  await page.getByRole("tab", { name: "Saved" }).click();
+  await page.getByRole("tab", { name: "Saved", exact: true }).click();
   await page.getByRole("textbox", { name: "Search saved queries" }).fill(title.slice(0, 28));
   const item = page.getByTestId("saved-query").filter({ hasText: title });
   await expect(item).toBeVisible();

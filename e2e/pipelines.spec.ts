@@ -58,6 +58,16 @@ test("build a three-node pipeline on the canvas, have its writes approved, run i
   await node(page, "Data Cleaner 2").getByTestId("source-handle").dragTo(node(page, "Database Table 3").getByTestId("target-handle"));
   await expect(page.locator(".react-flow__edge")).toHaveCount(2);
 
+  // A preview of the rows out of any node, before anything runs.
+  await node(page, "Data Cleaner 2").click();
+  await page.getByTestId("node-panel").getByRole("button", { name: "Preview rows" }).click();
+  const previewDialog = page.getByRole("dialog", { name: "Rows out of Data Cleaner 2" });
+  await expect(previewDialog.getByTestId("node-preview")).toContainText("Germany", { timeout: 20_000 });
+  await expect(previewDialog.getByTestId("node-preview-summary")).toContainText("the first 50");
+  await page.keyboard.press("Escape");
+  await expect(previewDialog).toBeHidden();
+  await page.getByTestId("pipeline-canvas").locator(".react-flow__pane").click({ position: { x: 20, y: 280 } });
+
   await page.getByRole("button", { name: "Validate" }).click();
   await expect(page.getByTestId("validation-result")).toContainText("Valid");
 

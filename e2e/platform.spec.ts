@@ -10,7 +10,7 @@ test("schedule a saved query from the editor and find it under Settings", async 
 
   await signInAsAdmin(page);
   await page.goto("/editor");
-  await page.getByRole("tab", { name: "Saved" }).click();
+  await page.getByRole("tab", { name: "Saved", exact: true }).click();
   await page.getByRole("textbox", { name: "Search saved queries" }).fill(title);
   const item = page.getByTestId("saved-query").filter({ hasText: title });
   await expect(item).toBeVisible({ timeout: 30_000 });

@@ -116,7 +116,7 @@ test("versions with a diff, a chart kept with the query, folders, and sharing wi
   await save(page);
 
   // --- The history shows both versions and the diff between them.
-  await page.getByRole("tab", { name: "Saved" }).click();
+  await page.getByRole("tab", { name: "Saved", exact: true }).click();
   const item = page.getByTestId("saved-query").filter({ hasText: title });
   await expect(item).toContainText("v2");
   await itemAction(page, title, "Versions…");
@@ -183,7 +183,7 @@ test("versions with a diff, a chart kept with the query, folders, and sharing wi
 
   // --- The member sees it, read-only, and can open its history but not delete it.
   await signIn(page, member.email, password);
-  await page.getByRole("tab", { name: "Saved" }).click();
+  await page.getByRole("tab", { name: "Saved", exact: true }).click();
   const theirs = page.getByTestId("saved-query").filter({ hasText: title });
   await expect(theirs).toBeVisible();
   await expect(theirs).toContainText("read-only");
@@ -222,7 +222,7 @@ test("a revoked share link stops working in the share page and the API", async (
   expect((await request.get(`/api/v1/share-links/${id}/result`)).status()).toBe(200);
 
   // The link is in the list, opened twice (the page and the API).
-  await page.getByRole("tab", { name: "Saved" }).click();
+  await page.getByRole("tab", { name: "Saved", exact: true }).click();
   await page.getByRole("button", { name: "Your share links" }).click();
   const links = page.getByRole("dialog", { name: "Your share links" });
   const row = links.locator(`[data-testid="share-link-row"][data-link="${path}"]`);

@@ -22,9 +22,10 @@ const quarry: MantineColorsTuple = [
 
 export const theme = createTheme({
   primaryColor: "quarry",
-  // WCAG AA for filled buttons: white on shade 9 is 5.0:1 in light; in dark, shade 6 is
-  // light enough that autoContrast puts dark text on it (8.7:1; white would be 2.4:1).
-  primaryShade: { light: 9, dark: 6 },
+  // WCAG AA for filled buttons, tabs and badges: white on shade 9 is 5.0:1 in both schemes.
+  // (Mantine decides a filled control's text colour once, not per scheme, so a lighter
+  // dark shade got white text on it too: 2.4:1 on shade 6.)
+  primaryShade: { light: 9, dark: 9 },
   autoContrast: true,
   luminanceThreshold: 0.3,
   colors: { quarry },

@@ -59,13 +59,15 @@ export function DictionaryView() {
           </ScrollArea>
         </Paper>
         {detail.data && (
-          <Stack flex={1} gap="xs">
+          <Stack flex={1} gap="xs" miw={0}>
             <Group align="flex-end">
               <TextInput label="Table alias" size="xs" w={240} disabled={!canEdit} value={tableAlias[detail.data.name] ?? detail.data.alias}
                 onChange={(e) => setTableAlias({ ...tableAlias, [detail.data!.name]: e.currentTarget.value })}
                 onBlur={() => { const v = tableAlias[detail.data!.name]; if (v !== undefined && v !== detail.data!.alias) saveTable.mutate({ dataSourceId: source ?? undefined, table: detail.data!.name, patch: { alias: v } }); }} data-testid="table-alias" />
               <Text size="xs" c="dimmed">{detail.data.relationships.map((r) => (r.direction === "outgoing" ? `${r.columns.join(",")} → ${r.referencedTable}` : `${r.table} → here`)).join(" · ")}</Text>
             </Group>
+            {/* A narrow window scrolls the columns table, not the page. */}
+            <Table.ScrollContainer minWidth={640}>
             <Table striped withTableBorder verticalSpacing={4}>
               <Table.Thead><Table.Tr><Table.Th>Column</Table.Th><Table.Th>Alias</Table.Th><Table.Th>Description</Table.Th><Table.Th>Tags</Table.Th><Table.Th>Samples</Table.Th><Table.Th>Proposals</Table.Th></Table.Tr></Table.Thead>
               <Table.Tbody>
@@ -76,6 +78,7 @@ export function DictionaryView() {
                 ))}
               </Table.Tbody>
             </Table>
+            </Table.ScrollContainer>
           </Stack>
         )}
       </Group>

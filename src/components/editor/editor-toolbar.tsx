@@ -26,7 +26,7 @@ interface EditorToolbarProps {
 export function EditorToolbar(props: EditorToolbarProps) {
   const { dataSourcePicker, running, canRun, hasSelection, formatting } = props;
   return (
-    <Group gap="xs" wrap="nowrap" px="sm" py={8} justify="space-between" role="toolbar" aria-label="Editor actions">
+    <Group gap="xs" wrap="nowrap" px="sm" py={8} justify="space-between" role="toolbar" aria-label="Editor actions" data-skip-target>
       <Group gap="xs" wrap="nowrap">
         {dataSourcePicker}
         <Divider orientation="vertical" />

@@ -12,6 +12,7 @@ import { ApprovalNotice } from "./approval-notice";
 import { ExecutionPanel } from "./execution-panel";
 import { DRAG_TYPE, ModulePalette } from "./module-palette";
 import { NodeConfigForm } from "./node-config-form";
+import { NodePreviewButton } from "./node-preview";
 import { PipelineNodeView } from "./pipeline-node";
 import type { ModuleInfo, ModuleNode, StoredEdge, StoredNode } from "./types";
 
@@ -236,6 +237,7 @@ function Canvas({ pipelineId }: { pipelineId: string }) {
                   </Button>
                 </Group>
                 <TextInput label="Label" value={selectedNode.data.label} onChange={(e) => patchSelected({ label: e.currentTarget.value })} />
+                <NodePreviewButton nodeId={selectedNode.id} label={selectedNode.data.label} getConfig={config} params={pipeline.data?.default_params} />
                 <NodeConfigForm
                   schema={selectedModule.config_schema}
                   value={selectedNode.data.config}

@@ -4,6 +4,7 @@ import { BarChart, LineChart, PieChart } from "@mantine/charts";
 import { Box, EmptyState, Stack } from "@mantine/core";
 import { IconChartDots3 } from "@tabler/icons-react";
 import { useEffect, useMemo, useState } from "react";
+import { axisTitles, splitYAxes, timeFormatters, timePoints, usesTimeAxis } from "./chart-axes";
 import { ChartControls } from "./chart-controls";
 import { chartableColumns, chartData, pieData, suggestChart, type ChartSpec } from "./chart-suggest";
 import type { ResultColumn, ResultRow } from "./types";
@@ -43,6 +44,13 @@ export default function ResultsChart({ columns, rows, preferred, initial, onSpec
   useEffect(() => {
     if (spec) onSpecChange?.(spec);
   }, [spec, onSpecChange]);
+  const axes = useMemo(() => (spec ? splitYAxes(spec, rows) : { left: [], right: [] }), [spec, rows]);
+  const timeAxis = useMemo(() => (spec ? usesTimeAxis(spec, options.temporal, rows) : false), [spec, options, rows]);
+  const points = useMemo(
+    () => (!spec || spec.type === "pie" ? [] : timeAxis ? timePoints(rows, spec, MAX_POINTS[spec.type]) : chartData(rows, spec, MAX_POINTS[spec.type])),
+    [spec, rows, timeAxis],
+  );
+  const time = useMemo(() => (spec && timeAxis ? timeFormatters(points, spec.x) : null), [spec, timeAxis, points]);
 
   if (!spec) {
     return (
@@ -61,7 +69,18 @@ export default function ResultsChart({ columns, rows, preferred, initial, onSpec
   }
 
   const limit = MAX_POINTS[spec.type];
-  const series = spec.ys.map((name, i) => ({ name, color: COLORS[i % COLORS.length]! }));
+  const right = new Set(axes.right);
+  const series = spec.ys.map((name, i) => ({ name, color: COLORS[i % COLORS.length]!, ...(right.has(name) ? { yAxisId: "right" } : {}) }));
+  const titles = axisTitles(spec, axes);
+  // Axis titles, and a right axis for measures far smaller than the others (bar and line alike).
+  const axisProps = {
+    xAxisLabel: titles.x,
+    yAxisLabel: titles.left,
+    withRightYAxis: titles.right !== undefined,
+    rightYAxisLabel: titles.right,
+    rightYAxisProps: { tickFormatter: (v: number) => compact.format(v), width: 70 },
+    yAxisProps: { width: 70 },
+  };
   const xOptions = spec.type === "pie" ? options.dimensions : [...options.dimensions, ...options.measures];
   const shown = Math.min(rows.length, limit);
   const note =
@@ -82,7 +101,7 @@ export default function ResultsChart({ columns, rows, preferred, initial, onSpec
         onChange={setChosen}
         note={note}
       />
-      <Box style={{ flex: 1, minHeight: 0 }}>
+      <Box style={{ flex: 1, minHeight: 0 }} data-testid="chart-area" data-time-axis={timeAxis} data-right-axis={axes.right.join(",")}>
         {spec.type === "pie" ? (
           <PieChart
             h="100%"
@@ -99,24 +118,31 @@ export default function ResultsChart({ columns, rows, preferred, initial, onSpec
         ) : spec.type === "line" ? (
           <LineChart
             h="100%"
-            data={chartData(rows, spec, limit)}
+            data={points}
             dataKey={spec.x}
             series={series}
             curveType="monotone"
             withDots={shown <= 60}
             withLegend={series.length > 1}
             valueFormatter={(v) => compact.format(v)}
-            tooltipProps={{ isAnimationActive: false }}
-            xAxisProps={{ minTickGap: 24 }}
+            {...axisProps}
+            tooltipProps={{ isAnimationActive: false, ...(time ? { labelFormatter: (label: unknown) => time.label(Number(label)) } : {}) }}
+            // A time axis places each point at its instant, so gaps in the data show as gaps.
+            xAxisProps={
+              time
+                ? { type: "number", scale: "time", domain: ["dataMin", "dataMax"], tickFormatter: (v: number) => time.tick(v), minTickGap: 40 }
+                : { minTickGap: 24 }
+            }
           />
         ) : (
           <BarChart
             h="100%"
-            data={chartData(rows, spec, limit)}
+            data={points}
             dataKey={spec.x}
             series={series}
             withLegend={series.length > 1}
             valueFormatter={(v) => compact.format(v)}
+            {...axisProps}
             tooltipProps={{ isAnimationActive: false }}
             xAxisProps={{ interval: shown > 30 ? "preserveStartEnd" : 0, angle: shown > 12 ? -35 : 0, textAnchor: shown > 12 ? "end" : "middle", height: shown > 12 ? 70 : 30 }}
             maxBarWidth={48}

@@ -17,6 +17,8 @@ export interface NavItem {
   label: string;
   icon: Icon;
   adminOnly?: boolean;
+  /** The page is not built yet (it shows a FeaturePage plan): the menu marks it "Soon". Every page is built today. */
+  planned?: boolean;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [

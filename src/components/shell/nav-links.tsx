@@ -21,7 +21,7 @@ export function NavLinks({ isAdmin, onNavigate, badges = {} }: NavLinksProps) {
       <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" pb={4}>
         Workspace
       </Text>
-      {items.map(({ href, label, icon: Icon }) => {
+      {items.map(({ href, label, icon: Icon, planned }) => {
         const active = isActive(pathname, href);
         return (
           <NavLink
@@ -29,6 +29,7 @@ export function NavLinks({ isAdmin, onNavigate, badges = {} }: NavLinksProps) {
             component={Link}
             href={href}
             label={label}
+            description={planned ? "Not built yet" : undefined}
             active={active}
             aria-current={active ? "page" : undefined}
             leftSection={<Icon size={18} stroke={1.7} />}
@@ -36,6 +37,10 @@ export function NavLinks({ isAdmin, onNavigate, badges = {} }: NavLinksProps) {
               badges[href] ? (
                 <Badge size="sm" color="orange" variant="filled" circle aria-label={`${badges[href]} waiting for your review`} data-testid={`nav-badge-${href.slice(1)}`}>
                   {badges[href]}
+                </Badge>
+              ) : planned ? (
+                <Badge size="xs" variant="outline" color="gray" radius="sm" data-testid="nav-planned">
+                  Soon
                 </Badge>
               ) : undefined
             }

@@ -67,7 +67,7 @@ export function SystemAnalytics() {
   return (
     <Stack gap="lg" p="md" maw={1280}>
       <Group justify="space-between">
-        <Group gap="sm"><IconChartLine size={24} stroke={1.7} /><Title order={2}>Analytics</Title></Group>
+        <Group gap="sm"><IconChartLine size={24} stroke={1.7} /><Title order={1} size="h2">Analytics</Title></Group>
         <SegmentedControl value={days} onChange={setDays} data={[{ value: "7", label: "7 days" }, { value: "30", label: "30 days" }, { value: "90", label: "90 days" }]} />
       </Group>
       {error && <Alert color="red">{errorInfo(error).message}</Alert>}

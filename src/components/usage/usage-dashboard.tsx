@@ -25,7 +25,7 @@ export function UsageDashboard() {
     <Stack gap="lg" p="md" maw={1280}>
       <Group gap="sm">
         <IconGauge size={24} stroke={1.7} />
-        <Title order={2}>Usage</Title>
+        <Title order={1} size="h2">Usage</Title>
         {l && <Badge color={l.allowed ? "teal" : "red"} variant="light" data-testid="usage-limit-state">{l.allowed ? "within limits" : "limit reached"}</Badge>}
       </Group>
       {l && !l.allowed && <Alert color="red" data-testid="usage-limit-reason">{l.reason}. Questions the built-in engine understands are still answered.</Alert>}

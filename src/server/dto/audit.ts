@@ -15,6 +15,8 @@ export const auditEntryDto = z.object({
   ip: z.string(),
   principalType: z.string(),
   principalId: z.string().nullable(),
+  actorName: z.string(),
+  sql: z.string().nullable(),
   timestamp: z.string(),
   details: z.record(z.string(), z.unknown()),
 });

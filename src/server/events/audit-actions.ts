@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   "test_data_source",
   "sync_schema",
   "clear_cache",
+  "export_audit",
   // queries
   "execute_query",
   "cancel_query",

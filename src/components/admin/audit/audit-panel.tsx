@@ -8,6 +8,7 @@ import {
   Card,
   Code,
   Group,
+  Menu,
   Select,
   SimpleGrid,
   Skeleton,
@@ -18,7 +19,7 @@ import {
   Tooltip,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { IconAlertCircle, IconChevronDown, IconChevronRight, IconFilterOff, IconRefresh } from "@tabler/icons-react";
+import { IconAlertCircle, IconChevronDown, IconChevronRight, IconDownload, IconFilterOff, IconRefresh } from "@tabler/icons-react";
 import { useQuery } from "@tanstack/react-query";
 import { Fragment, useEffect, useState } from "react";
 import { relativeTime, formatDate, humanize } from "@/components/ui/format";
@@ -34,7 +35,7 @@ const ACTIONS = [
   "login", "logout", "register", "change_password", "create_user", "invite_user", "delete_user", "reset_password",
   "change_role", "activate_user", "deactivate_user", "revoke_member", "create_group", "update_group", "delete_group",
   "add_group_member", "remove_group_member", "set_permissions", "set_user_permission", "create_data_source",
-  "update_data_source", "delete_data_source", "test_data_source", "sync_schema", "clear_cache", "execute_query",
+  "update_data_source", "delete_data_source", "test_data_source", "sync_schema", "clear_cache", "export_audit", "execute_query",
   "cancel_query", "export_query", "save_query", "update_saved_query", "delete_saved_query", "share_saved_query",
   "create_share_link", "revoke_share_link", "request_approval", "approval_approve", "approval_reject", "approval_preview",
   "approval_commit", "approval_rollback", "approval_revert",
@@ -78,6 +79,19 @@ export function AuditPanel() {
     }),
     placeholderData: (previous) => previous,
   });
+  const exportHref = (format: "csv" | "json") => {
+    const params = new URLSearchParams({ format });
+    const filters: [string, string | null][] = [
+      ["user_id", userId],
+      ["action", debouncedAction],
+      ["resource_type", resourceType],
+      ["outcome", outcome],
+      ["date_from", dateFrom],
+      ["date_to", dateTo],
+    ];
+    for (const [key, value] of filters) if (value) params.set(key, value);
+    return `/api/audit/export?${params}`;
+  };
   const filtered = Boolean(userId || action || resourceType || outcome || dateFrom || dateTo);
   const total = list.data?.total ?? 0;
 
@@ -103,6 +117,22 @@ export function AuditPanel() {
                 Clear filters
               </Button>
             )}
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <Button variant="default" leftSection={<IconDownload size={16} />} data-testid="audit-export">
+                  Export
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{filtered ? "The filtered entries" : "Every entry"}</Menu.Label>
+                <Menu.Item component="a" href={exportHref("csv")} download>
+                  CSV
+                </Menu.Item>
+                <Menu.Item component="a" href={exportHref("json")} download>
+                  JSON
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
             <Tooltip label="Refresh" withArrow>
               <ActionIcon variant="default" size="lg" onClick={() => void list.refetch()} loading={list.isFetching} aria-label="Refresh audit log">
                 <IconRefresh size={16} />
@@ -117,7 +147,7 @@ export function AuditPanel() {
           placeholder="Anyone"
           searchable
           clearable
-          data={(users.data?.items ?? []).map((u) => ({ value: u.id, label: u.email }))}
+          data={(users.data?.items ?? []).map((u) => ({ value: u.id, label: u.fullName ? `${u.fullName} (${u.email})` : u.email }))}
           value={userId}
           onChange={setUserId}
         />
@@ -157,7 +187,7 @@ export function AuditPanel() {
             ))}
           </Stack>
         ) : (
-          <Table.ScrollContainer minWidth={900}>
+          <Table.ScrollContainer minWidth={1100}>
             <Table verticalSpacing={8} horizontalSpacing="md" highlightOnHover data-testid="audit-table" fz="sm">
               <Table.Thead>
                 <Table.Tr>
@@ -166,6 +196,7 @@ export function AuditPanel() {
                   <Table.Th>Who</Table.Th>
                   <Table.Th>Action</Table.Th>
                   <Table.Th>Resource</Table.Th>
+                  <Table.Th>SQL</Table.Th>
                   <Table.Th>Outcome</Table.Th>
                   <Table.Th>IP</Table.Th>
                 </Table.Tr>
@@ -173,7 +204,7 @@ export function AuditPanel() {
               <Table.Tbody>
                 {list.data.items.length === 0 && (
                   <Table.Tr>
-                    <Table.Td colSpan={7}>
+                    <Table.Td colSpan={8}>
                       <Text c="dimmed" ta="center" py="lg">
                         No entries match these filters.
                       </Text>
@@ -182,7 +213,7 @@ export function AuditPanel() {
                 )}
                 {list.data.items.map((e) => {
                   const open = expanded === e.id;
-                  const hasDetails = Object.keys(e.details).length > 0;
+                  const hasDetails = Object.keys(e.details).length > 0 || e.sql !== null;
                   return (
                     <Fragment key={e.id}>
                       <Table.Tr data-testid="audit-row" data-action={e.action}>
@@ -206,10 +237,15 @@ export function AuditPanel() {
                             {relativeTime(e.timestamp)}
                           </Text>
                         </Table.Td>
-                        <Table.Td maw={240}>
+                        <Table.Td maw={240} data-testid="audit-actor">
                           <Text size="sm" truncate>
-                            {e.actor || "—"}
+                            {e.actorName || "—"}
                           </Text>
+                          {e.actor && e.actor !== e.actorName && (
+                            <Text size="xs" c="dimmed" truncate title={e.actor}>
+                              {e.actor}
+                            </Text>
+                          )}
                         </Table.Td>
                         <Table.Td>
                           <Badge variant="light" color={actionColor(e.action)} radius="sm" tt="none" ff="monospace" fw={500} style={NO_SHRINK}>
@@ -221,6 +257,17 @@ export function AuditPanel() {
                           {e.resourceId && (
                             <Text size="xs" c="dimmed" ff="monospace" truncate title={e.resourceId}>
                               {e.resourceId}
+                            </Text>
+                          )}
+                        </Table.Td>
+                        <Table.Td maw={260} data-testid="audit-sql">
+                          {e.sql ? (
+                            <Text size="xs" ff="monospace" truncate title={e.sql}>
+                              {e.sql}
+                            </Text>
+                          ) : (
+                            <Text size="xs" c="dimmed">
+                              —
                             </Text>
                           )}
                         </Table.Td>
@@ -238,10 +285,17 @@ export function AuditPanel() {
                       {open && (
                         <Table.Tr>
                           <Table.Td />
-                          <Table.Td colSpan={6}>
-                            <Code block fz="xs" data-testid="audit-details">
-                              {JSON.stringify(e.details, null, 2)}
-                            </Code>
+                          <Table.Td colSpan={7}>
+                            <Stack gap="xs">
+                              {e.sql && (
+                                <Code block fz="xs" data-testid="audit-full-sql">
+                                  {e.sql}
+                                </Code>
+                              )}
+                              <Code block fz="xs" data-testid="audit-details">
+                                {JSON.stringify(e.details, null, 2)}
+                              </Code>
+                            </Stack>
                           </Table.Td>
                         </Table.Tr>
                       )}

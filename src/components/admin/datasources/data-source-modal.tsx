@@ -1,7 +1,9 @@
 "use client";
 import {
   Alert,
+  Button,
   Divider,
+  Group,
   NumberInput,
   PasswordInput,
   SegmentedControl,
@@ -13,7 +15,7 @@ import {
   TextInput,
   Textarea,
 } from "@mantine/core";
-import { IconAlertTriangle } from "@tabler/icons-react";
+import { IconAlertTriangle, IconPlugConnectedX } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { notifySuccess, errorInfo } from "@/components/ui/feedback";
@@ -71,11 +73,14 @@ export function DataSourceModal({ dataSource, opened, onClose, onSaved }: Props)
   const [draft, setDraft] = useState<Draft>(() => draftOf(dataSource));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
+  /** Why the last connection test of these exact settings failed; cleared by any edit. */
+  const [testFailure, setTestFailure] = useState<string | null>(null);
   const editing = dataSource !== null;
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
     setErrors((e) => ({ ...e, [key]: "" }));
+    setTestFailure(null);
   };
 
   function failed(error: unknown) {
@@ -92,19 +97,41 @@ export function DataSourceModal({ dataSource, opened, onClose, onSaved }: Props)
 
   const create = useMutation(trpc.datasources.create.mutationOptions({ onSuccess: (ds) => saved(ds, true), onError: failed }));
   const update = useMutation(trpc.datasources.update.mutationOptions({ onSuccess: (ds) => saved(ds, false), onError: failed }));
-  const busy = create.isPending || update.isPending;
+  const testDraft = useMutation(trpc.datasources.testDraft.mutationOptions({ onError: failed }));
+  const busy = create.isPending || update.isPending || testDraft.isPending;
   const sqlite = draft.engine === "sqlite";
 
+  function save(input: NonNullable<ReturnType<typeof inputOf>>) {
+    if (editing) update.mutate({ id: dataSource.id, patch: input });
+    else create.mutate(input);
+  }
+
+  /** Tests the settings first: a source that cannot connect is saved only by an explicit "Save anyway". */
   function submit(event: FormEvent) {
     event.preventDefault();
+    const input = inputOf();
+    if (!input) return;
+    setTestFailure(null);
+    testDraft.mutate(
+      { draft: input, ...(editing ? { existingId: dataSource.id } : {}) },
+      { onSuccess: (result) => (result.ok ? save(input) : setTestFailure(result.message || "The connection test failed")) },
+    );
+  }
+
+  function saveAnyway() {
+    const input = inputOf();
+    if (input) save(input);
+  }
+
+  function inputOf() {
     const local: Record<string, string> = {};
     if (!draft.name.trim()) local.name = "Name is required";
     if (!draft.database.trim()) local.database = sqlite ? "The database file is required" : "The database name is required";
     if (!sqlite && !draft.host.trim()) local.host = "Host is required";
     setErrors(local);
     setFormError(null);
-    if (Object.keys(local).length) return;
-    const input = {
+    if (Object.keys(local).length) return null;
+    return {
       name: draft.name.trim(),
       engine: draft.engine,
       database: draft.database.trim(),
@@ -124,8 +151,6 @@ export function DataSourceModal({ dataSource, opened, onClose, onSaved }: Props)
             ...(draft.password || !editing ? { password: draft.password || null } : {}),
           }),
     };
-    if (editing) update.mutate({ id: dataSource.id, patch: input });
-    else create.mutate(input);
   }
 
   return (
@@ -138,7 +163,24 @@ export function DataSourceModal({ dataSource, opened, onClose, onSaved }: Props)
       onSubmit={submit}
       busy={busy}
       error={formError}
-      submitLabel={editing ? "Save changes" : "Add data source"}
+      submitLabel={testFailure ? "Test again" : editing ? "Save changes" : "Add data source"}
+      intro={
+        testFailure && (
+          <Alert color="red" variant="light" icon={<IconPlugConnectedX size={18} />} title="The connection test failed" role="alert" data-testid="ds-test-failure">
+            <Stack gap="xs">
+              <Text size="sm" style={{ overflowWrap: "anywhere" }}>
+                {testFailure}
+              </Text>
+              <Text size="sm">Fix the settings and test again, or save them as they are: queries on this source fail until it connects.</Text>
+              <Group>
+                <Button size="xs" color="red" variant="outline" onClick={saveAnyway} loading={create.isPending || update.isPending}>
+                  Save anyway
+                </Button>
+              </Group>
+            </Stack>
+          </Alert>
+        )
+      }
     >
       {editing && dataSource.warnings.length > 0 && (
         <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} title="This login can do more than read" data-testid="ds-warnings">

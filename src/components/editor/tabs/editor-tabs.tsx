@@ -23,6 +23,12 @@ export function EditorTabs({ tabs, activeId, onSelect, onClose, onNew, onRename 
     setEditing(null);
   };
   const onKey = (event: KeyboardEvent<HTMLDivElement>, index: number) => {
+    if (event.key === "Delete") {
+      event.preventDefault();
+      const tab = tabs[index];
+      if (tab) onClose(tab.id);
+      return;
+    }
     const next = event.key === "ArrowRight" ? index + 1 : event.key === "ArrowLeft" ? index - 1 : null;
     if (next === null) return;
     const tab = tabs[(next + tabs.length) % tabs.length];
@@ -51,7 +57,8 @@ export function EditorTabs({ tabs, activeId, onSelect, onClose, onNew, onRename 
               onDoubleClick={() => setEditing(tab.id)}
               onAuxClick={(e) => e.button === 1 && onClose(tab.id)}
               onKeyDown={(e) => onKey(e, index)}
-              title={`${tab.title}${tab.dirty ? " (unsaved changes)" : ""} — double-click to rename`}
+              aria-keyshortcuts="Delete"
+              title={`${tab.title}${tab.dirty ? " (unsaved changes)" : ""} — double-click to rename, Delete to close`}
             >
               <Icon size={14} stroke={1.7} className={classes.tabIcon} aria-hidden />
               {editing === tab.id ? (
@@ -74,10 +81,10 @@ export function EditorTabs({ tabs, activeId, onSelect, onClose, onNew, onRename 
               {tab.dirty && (
                 <span className={classes.tabDirty} role="img" aria-label="Unsaved changes" data-testid="tab-dirty" />
               )}
-              <ActionIcon
-                size={18}
-                variant="subtle"
-                color="gray"
+              {/* Not focusable: a tab may hold no focusable control (axe nested-interactive). The keyboard
+                  closes the focused tab with Delete instead (aria-keyshortcuts on the tab). */}
+              <span
+                role="button"
                 className={classes.tabClose}
                 aria-label={`Close ${tab.title}`}
                 onClick={(e) => {
@@ -85,8 +92,8 @@ export function EditorTabs({ tabs, activeId, onSelect, onClose, onNew, onRename 
                   onClose(tab.id);
                 }}
               >
-                <IconX size={12} />
-              </ActionIcon>
+                <IconX size={12} aria-hidden />
+              </span>
             </div>
           );
         })}

@@ -8,6 +8,7 @@ import { remove } from "./remove";
 import { requestSync } from "./request-sync";
 import { schema, sync, table } from "./schema";
 import { testConnection } from "./test-connection";
+import { testDraft } from "./test-draft";
 import { update } from "./update";
 
 export const datasourcesRouter = createTRPCRouter({
@@ -17,6 +18,7 @@ export const datasourcesRouter = createTRPCRouter({
   update,
   remove,
   testConnection,
+  testDraft,
   health,
   schema,
   table,

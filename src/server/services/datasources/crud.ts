@@ -38,7 +38,7 @@ export interface DataSourceInput {
 export type DataSourcePatch = Partial<DataSourceInput>;
 
 /** Required fields per engine, then where the source points (see target-policy.ts). */
-async function checkShape(input: DataSourceInput): Promise<void> {
+export async function checkShape(input: DataSourceInput): Promise<void> {
   if (input.readRole && input.engine !== "postgres") {
     throw validationFailed([
       {
