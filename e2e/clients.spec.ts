@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { openEditor, setSql } from "./editor-fixtures";
 import { E2E_ADMIN, signInAsAdmin } from "./fixtures";
 
 /**
@@ -15,12 +16,6 @@ async function adminToken(request: APIRequestContext): Promise<string> {
   return (await res.json()).access_token as string;
 }
 
-async function openEditor(page: Page): Promise<void> {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await signInAsAdmin(page);
-  await expect(page.getByTestId("sql-editor").locator(".monaco-editor")).toBeVisible({ timeout: 30_000 });
-}
-
 async function pick(page: Page, name: string): Promise<void> {
   const select = page.getByRole("combobox", { name: "Data source" });
   await select.click();
@@ -28,14 +23,6 @@ async function pick(page: Page, name: string): Promise<void> {
   if (await select.isEditable()) await select.fill(name);
   await page.getByRole("option", { name: new RegExp(`^${name.replace(/[()]/g, "\\$&")}`) }).click();
   await expect(select).toHaveValue(name);
-}
-
-async function setSql(page: Page, sql: string): Promise<void> {
-  await page.getByTestId("sql-editor").locator(".monaco-editor .view-lines").click();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(sql);
-  await page.keyboard.press("Escape");
 }
 
 const grid = (page: Page) => page.getByTestId("results-grid");

@@ -1,35 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signInAsAdmin } from "./fixtures";
-
-const DEMO = "Demo retail (SQLite)";
-
-async function openEditor(page: Page): Promise<void> {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await signInAsAdmin(page);
-  await expect(page.getByTestId("sql-editor").locator(".monaco-editor")).toBeVisible({ timeout: 30_000 });
-}
-
-async function pickDemo(page: Page): Promise<void> {
-  const select = page.getByRole("combobox", { name: "Data source" });
-  await select.click();
-  await page.getByRole("option", { name: DEMO }).click();
-  await expect(select).toHaveValue(DEMO);
-  await expect(page.getByTestId("schema-browser").locator('[data-table="customers"]')).toBeVisible();
-}
-
-/** Replaces the editor's text (pasted, so completion does not interfere). */
-async function setSql(page: Page, sql: string): Promise<void> {
-  await page.getByTestId("sql-editor").locator(".monaco-editor .view-lines").click();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(sql);
-  await page.keyboard.press("Escape");
-}
+import { DEMO } from "./api-fixtures";
+import { newTab, openEditor, pickDemo, setSql } from "./editor-fixtures";
 
 const editorText = (page: Page) => page.getByTestId("sql-editor").locator(".view-lines");
 const queryTabs = (page: Page) => page.getByRole("tablist", { name: "Query tabs" });
 const tab = (page: Page, title: string) => queryTabs(page).getByRole("tab", { name: title });
-const newTab = (page: Page) => page.getByRole("button", { name: "New query tab" }).click();
 
 test("a tab with unsaved changes is marked and asks before it is closed", async ({ page }) => {
   await openEditor(page);

@@ -1,39 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
-import { signInAsAdmin } from "./fixtures";
+import { newTab, openEditor, pickDemo, setSql } from "./editor-fixtures";
 
 const SCREENSHOTS = "test-results/screenshots";
-const DEMO = "Demo retail (SQLite)";
 const BY_COUNTRY = "SELECT c.country, count(*) AS customers FROM customers c GROUP BY c.country ORDER BY customers DESC";
-
-async function openEditor(page: Page): Promise<void> {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await signInAsAdmin(page);
-  // Monaco's first load fetches a few megabytes from /vendor/monaco; later loads hit the cache.
-  await expect(page.getByTestId("sql-editor").locator(".monaco-editor")).toBeVisible({ timeout: 30_000 });
-}
-
-async function pickDemo(page: Page): Promise<void> {
-  const select = page.getByRole("combobox", { name: "Data source" });
-  await select.click();
-  await page.getByRole("option", { name: DEMO }).click();
-  await expect(select).toHaveValue(DEMO);
-  // The schema browser follows the data source.
-  await expect(page.getByTestId("schema-browser").locator('[data-table="customers"]')).toBeVisible();
-}
-
-/** Replaces the editor's text; `typed` goes key by key (completion and all), else pasted. */
-async function setSql(page: Page, sql: string, typed = false): Promise<void> {
-  await page.getByTestId("sql-editor").locator(".monaco-editor .view-lines").click();
-  await page.keyboard.press("ControlOrMeta+A");
-  await page.keyboard.press("Delete");
-  if (typed) await page.keyboard.type(sql, { delay: 5 });
-  else await page.keyboard.insertText(sql);
-  await page.keyboard.press("Escape");
-}
-
-async function newTab(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "New query tab" }).click();
-}
 
 const grid = (page: Page) => page.getByTestId("results-grid");
 const footer = (page: Page) => page.getByTestId("results-footer");

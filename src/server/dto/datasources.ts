@@ -107,3 +107,13 @@ export const toSchemaTableDto = (t: SchemaTable): SchemaTableDto => ({
 export const toSchemaDto = (snapshot: SchemaSnapshot): { tables: SchemaTableDto[] } => ({
   tables: snapshot.tables.map(toSchemaTableDto),
 });
+
+/** A connection test's answer (of a saved source or of settings not saved yet). */
+export const connectionTestDto = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  latencyMs: z.number(),
+  version: z.string(),
+  checkedAt: z.string(),
+  warnings: z.array(z.string()),
+});

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { pipelineApprovalDto } from "../../dto/pipeline-approvals";
 import { EXECUTION_STATUSES, PIPELINE_STATUSES, TRIGGER_TYPES } from "../../services/pipelines";
 
 /**
@@ -129,23 +130,7 @@ export const restModuleList = z.object({
 export const restModuleSchema = z.object({ schema: jsonSchema, defaults: record });
 
 /** A pipeline version's approval (Quarry's addition: writes never run unreviewed). */
-export const restPipelineApproval = z.object({
-  pipeline_id: text,
-  pipeline_name: text,
-  version: num,
-  required: z.boolean(),
-  status: z.enum(["not_required", "not_requested", "pending", "approved", "rejected"]),
-  targets: z.array(z.object({ data_source_id: text, data_source_name: text, node_id: text, table: text, mode: text })),
-  owner_id: text,
-  owner_name: text.nullable(),
-  requested_by: text.nullable(),
-  requested_by_name: text.nullable(),
-  decided_by: text.nullable(),
-  decided_by_name: text.nullable(),
-  decided_at: text.nullable(),
-  comment: text,
-  nodes: z.array(z.object({ id: text, type: text, module: text, summary: text })),
-});
+export const restPipelineApproval = pipelineApprovalDto;
 export const restPipelineApprovalList = z.object({ approvals: z.array(restPipelineApproval), total: num });
 
 export const restNodePreview = z.object({

@@ -1,19 +1,9 @@
 import "server-only";
-import { z } from "zod";
 import { testDataSource } from "../../services/datasources/status";
 import { authedProcedure } from "../../trpc";
-import { idInput } from "./dto";
+import { connectionTestDto, idInput } from "./dto";
 
 export const testConnection = authedProcedure
   .input(idInput)
-  .output(
-    z.object({
-      ok: z.boolean(),
-      message: z.string(),
-      latencyMs: z.number(),
-      version: z.string(),
-      checkedAt: z.string(),
-      warnings: z.array(z.string()),
-    }),
-  )
+  .output(connectionTestDto)
   .mutation(({ ctx, input }) => testDataSource(ctx.principal, input.id));

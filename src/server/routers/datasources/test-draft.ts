@@ -2,19 +2,10 @@ import "server-only";
 import { z } from "zod";
 import { testDataSourceDraft } from "../../services/datasources/draft-test";
 import { adminProcedure } from "../../trpc";
-import { dataSourceInput } from "./dto";
+import { connectionTestDto, dataSourceInput } from "./dto";
 
 /** Tests settings that are not saved yet (the form tests before it saves). */
 export const testDraft = adminProcedure
   .input(z.object({ draft: dataSourceInput, existingId: z.string().min(1).max(100).optional() }))
-  .output(
-    z.object({
-      ok: z.boolean(),
-      message: z.string(),
-      latencyMs: z.number(),
-      version: z.string(),
-      checkedAt: z.string(),
-      warnings: z.array(z.string()),
-    }),
-  )
+  .output(connectionTestDto)
   .mutation(({ ctx, input }) => testDataSourceDraft(ctx.principal, input.draft, input.existingId));
