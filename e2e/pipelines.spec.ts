@@ -87,8 +87,15 @@ test("build a three-node pipeline on the canvas, have its writes approved, run i
   const card = approverPage.getByTestId("pipeline-approval-card").filter({ hasText: `German customers ${table}` });
   await expect(card).toContainText(`create ${table} on ${DEMO}`, { timeout: 20_000 });
   await expect(card).toContainText("country = 'Germany'");
+  // The menu's count includes it (other specs may have left statements waiting on the demo source).
+  const badge = approverPage.getByTestId("nav-badge-approvals");
+  await expect(badge).toBeVisible();
+  const waiting = Number(await badge.textContent());
+  expect(waiting).toBeGreaterThanOrEqual(1);
   await card.getByRole("button", { name: "Approve pipeline" }).click();
   await expect(card).toBeHidden();
+  if (waiting > 1) await expect(badge).toHaveText(String(waiting - 1));
+  else await expect(badge).toHaveCount(0);
   await approverPage.close();
 
   await expect(page.getByTestId("pipeline-approval")).toContainText("approved by Abe Prover", { timeout: 20_000 });

@@ -7,12 +7,15 @@ import { useTRPC } from "@/lib/trpc";
 /**
  * The signed-in user's live notifications (server-sent events): approvers get a toast when
  * a request arrives, requesters when theirs moves, and every approval view refreshes, so
- * counts and statuses change without a reload. Answers the pending count to review.
+ * counts and statuses change without a reload. Answers the count waiting for review:
+ * statements and pipeline versions.
  */
 export function useLiveNotifications(): number {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const pending = useQuery(trpc.approvals.counts.queryOptions({ scope: "to_review" }, { refetchInterval: 60_000 }));
+  // Pipeline versions waiting for this approver count too (polled: they are rare and not urgent to the second).
+  const pipelines = useQuery(trpc.pipelines.pendingApprovals.queryOptions(undefined, { refetchInterval: 30_000 }));
   useSubscription(
     trpc.notifications.stream.subscriptionOptions(undefined, {
       onData: (n) => {
@@ -27,5 +30,5 @@ export function useLiveNotifications(): number {
       },
     }),
   );
-  return pending.data?.pending ?? 0;
+  return (pending.data?.pending ?? 0) + (pipelines.data?.length ?? 0);
 }
