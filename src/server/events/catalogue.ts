@@ -33,6 +33,10 @@ export interface EventCatalogue {
   "pipeline.progress": PipelineProgressEvent;
   /** A log line of an execution (keyed by the pipeline's id). */
   "pipeline.log": PipelineLogEvent;
+  /** A version that writes into data sources asked its approvers (keyed by the pipeline's id). */
+  "pipeline.approval_requested": PipelineApprovalEvent;
+  /** An approver approved or rejected a pipeline version (keyed by the pipeline's id). */
+  "pipeline.approval_decided": PipelineApprovalEvent;
 }
 
 export type EventName = keyof EventCatalogue;
@@ -112,6 +116,17 @@ export interface PipelineRunEvent {
   runId: string;
   userId: string;
   error?: string;
+}
+
+export interface PipelineApprovalEvent {
+  pipelineId: string;
+  version: number;
+  /** Who asked or decided. */
+  userId: string;
+  ownerId: string;
+  status: "pending" | "approved" | "rejected";
+  /** The data sources the version writes to. */
+  dataSourceIds: string[];
 }
 
 export interface PipelineProgressEvent {

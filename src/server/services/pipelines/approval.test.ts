@@ -1,7 +1,9 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
+import { subscribeAny } from "@/server/events/bus";
 import { jobQueue, startJobs, stopJobs } from "@/server/jobs";
+import { ownerMaySee, webhookEventOf } from "@/server/services/webhooks/events";
 import { userPrincipal, type UserPrincipal } from "@/server/services/principal";
 import { demoDatabaseFile, grant } from "@/test/fixtures";
 import { jobUser } from "@/test/jobs";
@@ -132,6 +134,31 @@ describe("pipeline approvals", () => {
     const p = await createPipeline(admin, { name: "admin's own", config: graph(ds, [loadInto("dst", ds, `pl_admin_${Date.now().toString(36)}`)]) });
     await expect(decidePipelineVersion(admin, { pipelineId: p.id, version: 1, decision: "approve" })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(executePipeline(admin, p.id)).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("requests and decisions are catalogue events webhooks deliver, to the owner and the target's approvers only", async () => {
+    const seen: { name: string; payload: Record<string, unknown> }[] = [];
+    const stops = (["pipeline.approval_requested", "pipeline.approval_decided"] as const).map((name) =>
+      subscribeAny(name, (payload) => void seen.push({ name, payload: payload as unknown as Record<string, unknown> })),
+    );
+    try {
+      const p = await createPipeline(author, { name: "events", config: graph(ds, [loadInto("dst", ds, `pl_events_${Date.now().toString(36)}`)]) });
+      await expect(executePipeline(author, p.id)).rejects.toMatchObject({ code: "CONFLICT" });
+      await decidePipelineVersion(approver, { pipelineId: p.id, version: 1, decision: "reject", comment: "no" });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const mine = seen.filter((e) => e.payload.pipelineId === p.id);
+      expect(mine.map((e) => [e.name, e.payload.status])).toEqual([
+        ["pipeline.approval_requested", "pending"],
+        ["pipeline.approval_decided", "rejected"],
+      ]);
+      const decided = webhookEventOf("pipeline.approval_decided", mine[1]!.payload as never)!;
+      expect(decided.event).toBe("pipeline.approval.decided");
+      expect(await ownerMaySee(author.user, decided.event, decided.data)).toBe(true);
+      expect(await ownerMaySee(approver.user, decided.event, decided.data)).toBe(true);
+      expect(await ownerMaySee(stranger.user, decided.event, decided.data)).toBe(false);
+    } finally {
+      for (const stop of stops) stop();
+    }
   });
 
   it("a pipeline that writes only files runs without approval", async () => {

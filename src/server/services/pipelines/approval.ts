@@ -2,6 +2,7 @@ import "server-only";
 import type { Pipeline, PipelineVersion } from "@prisma/client";
 import { db } from "../../db";
 import { AppError, conflict, forbidden, notFound } from "../../errors";
+import { publish } from "../../events/bus";
 import { accessTo } from "../access";
 import { recordAudit } from "../audit";
 import type { SessionUser } from "../auth/session";
@@ -155,6 +156,14 @@ export async function requireApprovedVersion(principal: Principal, pipeline: Pip
       data: { approvalStatus: "pending", approvalRequestedById: user.id },
     });
     if (filed.count > 0) {
+      publish("pipeline.approval_requested", pipeline.id, {
+        pipelineId: pipeline.id,
+        version: version.version,
+        userId: user.id,
+        ownerId: pipeline.ownerId,
+        status: "pending",
+        dataSourceIds: [...new Set(targets.map((t) => t.dataSourceId))],
+      });
       await recordAudit(auditActorOf(principal), {
         action: "request_pipeline_approval",
         resourceType: "pipeline",
@@ -220,6 +229,14 @@ export async function decidePipelineVersion(
     data: { approvalStatus: status, approvalDecidedById: user.id, approvalDecidedAt: new Date(), approvalComment: input.comment?.trim() ?? "" },
   });
   if (decided.count === 0) throw conflict(`Version ${version.version} was decided meanwhile`);
+  publish("pipeline.approval_decided", version.pipelineId, {
+    pipelineId: version.pipelineId,
+    version: version.version,
+    userId: user.id,
+    ownerId: version.pipeline.ownerId,
+    status,
+    dataSourceIds: [...new Set(targets.map((t) => t.dataSourceId))],
+  });
   await recordAudit(auditActorOf(principal), {
     action: input.decision === "approve" ? "approve_pipeline" : "reject_pipeline",
     resourceType: "pipeline",

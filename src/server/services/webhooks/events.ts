@@ -18,6 +18,8 @@ export const WEBHOOK_EVENTS = [
   "schedule.run",
   "pipeline.finished",
   "pipeline.failed",
+  "pipeline.approval.requested",
+  "pipeline.approval.decided",
 ] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -48,13 +50,17 @@ export function webhookEventOf<E extends EventName>(name: E, payload: EventPaylo
       return { event: "pipeline.finished", data: p };
     case "pipeline.failed":
       return { event: "pipeline.failed", data: p };
+    case "pipeline.approval_requested":
+      return { event: "pipeline.approval.requested", data: p };
+    case "pipeline.approval_decided":
+      return { event: "pipeline.approval.decided", data: p };
     default:
       return null;
   }
 }
 
 /** The catalogue events the dispatcher listens to. */
-export const SOURCE_EVENTS: EventName[] = ["query.status", "approval.submitted", "approval.reviewed", "approval.committed", "schedule.run", "pipeline.finished", "pipeline.failed"];
+export const SOURCE_EVENTS: EventName[] = ["query.status", "approval.submitted", "approval.reviewed", "approval.committed", "schedule.run", "pipeline.finished", "pipeline.failed", "pipeline.approval_requested", "pipeline.approval_decided"];
 
 /**
  * Whether a webhook's owner may learn of this event: their own queries, schedules and
@@ -70,6 +76,14 @@ export async function ownerMaySee(owner: SessionUser, event: WebhookEvent, data:
     const request = await db.approvalRequest.findUnique({ where: { id: String(data.approvalId) }, select: { requestedById: true, dataSourceId: true } });
     if (!request) return false;
     return request.requestedById === owner.id || (await accessTo(owner, request.dataSourceId)).canApprove;
+  }
+  if (event.startsWith("pipeline.approval.")) {
+    // The pipeline's owner, and whoever may approve on every source it writes to.
+    if (data.ownerId === owner.id) return true;
+    const sources = Array.isArray(data.dataSourceIds) ? (data.dataSourceIds as string[]) : [];
+    if (sources.length === 0) return false;
+    for (const id of sources) if (!(await accessTo(owner, id)).canApprove) return false;
+    return true;
   }
   return data.userId === owner.id;
 }
