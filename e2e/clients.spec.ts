@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { apiLogin } from "./api-fixtures";
 import { openEditor, setSql } from "./editor-fixtures";
 import { E2E_ADMIN, signInAsAdmin } from "./fixtures";
 
@@ -10,11 +11,7 @@ import { E2E_ADMIN, signInAsAdmin } from "./fixtures";
  */
 const DEMO = "Demo retail (SQLite)";
 
-async function adminToken(request: APIRequestContext): Promise<string> {
-  const res = await request.post("/api/v1/auth/login", { data: { email: E2E_ADMIN.email, password: E2E_ADMIN.password } });
-  expect(res.status()).toBe(200);
-  return (await res.json()).access_token as string;
-}
+const adminToken = (request: APIRequestContext) => apiLogin(request, E2E_ADMIN.email, E2E_ADMIN.password);
 
 async function pick(page: Page, name: string): Promise<void> {
   const select = page.getByRole("combobox", { name: "Data source" });

@@ -9,6 +9,7 @@ import type { SessionUser } from "../auth/session";
 import { auditActorOf, requireActingUser, type Principal } from "../principal";
 import { loadPipeline } from "./crud";
 import { graphOf } from "./graph";
+import type { PipelineGraph } from "./types";
 
 /**
  * Writes never run unreviewed, pipelines included: a version whose loaders write into
@@ -49,8 +50,12 @@ interface Target {
 
 /** The data-source writes of a graph (database loaders), in node order. */
 export function writeTargets(config: unknown): Target[] {
-  return graphOf(config)
-    .nodes.filter((n) => n.type === "loader" && n.module === "database" && typeof n.config.connection_id === "string")
+  return targetsOf(graphOf(config));
+}
+
+function targetsOf(graph: PipelineGraph): Target[] {
+  return graph.nodes
+    .filter((n) => n.type === "loader" && n.module === "database" && typeof n.config.connection_id === "string")
     .map((n) => ({ dataSourceId: n.config.connection_id as string, nodeId: n.id, table: String(n.config.table ?? ""), mode: String(n.config.mode ?? "append") }));
 }
 
@@ -98,8 +103,8 @@ function summary(node: { module: string; config: Record<string, unknown> }): str
 }
 
 async function view(pipeline: Pipeline, version: PipelineVersion): Promise<PipelineApprovalView> {
-  const config = JSON.parse(version.config) as unknown;
-  const targets = writeTargets(config);
+  const graph = graphOf(JSON.parse(version.config));
+  const targets = targetsOf(graph);
   const sourceIds = [...new Set(targets.map((t) => t.dataSourceId))];
   const userIds = [pipeline.ownerId, version.approvalRequestedById, version.approvalDecidedById].filter((id): id is string => Boolean(id));
   const [sources, users] = await Promise.all([
@@ -124,7 +129,7 @@ async function view(pipeline: Pipeline, version: PipelineVersion): Promise<Pipel
     decided_by_name: nameOf(version.approvalDecidedById),
     decided_at: version.approvalDecidedAt?.toISOString() ?? null,
     comment: version.approvalComment,
-    nodes: graphOf(config).nodes.map((n) => ({ id: n.id, type: n.type, module: n.module, summary: summary(n) })),
+    nodes: graph.nodes.map((n) => ({ id: n.id, type: n.type, module: n.module, summary: summary(n) })),
   };
 }
 

@@ -21,7 +21,8 @@ export const previewInput = z.object({
   params: z.record(z.string(), z.unknown()).optional(),
   limit: z.number().int().min(1).max(500).default(50),
 });
-export type PreviewInput = z.input<typeof previewInput>;
+/** As the transports parse it (`limit` may be left out by in-process callers). */
+export type PreviewInput = Omit<z.output<typeof previewInput>, "limit"> & { limit?: number };
 
 export interface NodePreview {
   node_id: string;
@@ -46,9 +47,9 @@ function upstreamOf(graph: PipelineGraph, nodeId: string): Set<string> {
   return keep;
 }
 
-export async function previewNode(principal: Principal, raw: PreviewInput): Promise<NodePreview> {
+export async function previewNode(principal: Principal, input: PreviewInput): Promise<NodePreview> {
   requireActingUser(principal);
-  const input = previewInput.parse(raw);
+  const limit = input.limit ?? 50;
   const graph = graphOf(input.config);
   const target = graph.nodes.find((n) => n.id === input.node_id);
   if (!target) throw new AppError("NOT_FOUND", `The graph has no node '${input.node_id}'`);
@@ -65,11 +66,11 @@ export async function previewNode(principal: Principal, raw: PreviewInput): Prom
     edges: [...graph.edges.filter((e) => keep.has(e.source) && keep.has(e.target)), { id: `${feeding}->${SINK}`, source: feeding, target: SINK }],
   };
   const params = input.params ?? {};
-  const report = validatePipeline({ nodes: sub.nodes.filter((n) => n.id !== SINK).map((n) => ({ ...n })), edges: sub.edges.filter((e) => e.target !== SINK) }, { params, requireParams: true });
-  const blocking = report.errors.filter((e) => e.type !== "empty_pipeline");
-  if (blocking.length) {
-    throw new AppError("VALIDATION_ERROR", `Cannot preview: ${blocking[0]!.message}`, {
-      fields: blocking.map((e) => ({ field: e.field ?? e.node_id ?? "config", message: e.message })),
+  // The upstream part as it stands (the sink is not a registered module, so it is left out).
+  const { errors } = validatePipeline({ nodes: sub.nodes.filter((n) => n.id !== SINK), edges: sub.edges.filter((e) => e.target !== SINK) }, { params, requireParams: true });
+  if (errors.length) {
+    throw new AppError("VALIDATION_ERROR", `Cannot preview: ${errors[0]!.message}`, {
+      fields: errors.map((e) => ({ field: e.field ?? e.node_id ?? "config", message: e.message })),
     });
   }
 
@@ -90,7 +91,7 @@ export async function previewNode(principal: Principal, raw: PreviewInput): Prom
       for await (const batch of inputs[0]!) {
         if (columns.length === 0) columns = batch.columns;
         for (const row of batch.rows) {
-          if (rows.length >= input.limit) {
+          if (rows.length >= limit) {
             truncated = true;
             stop.abort();
             return { rowsWritten: rows.length, target: "preview" };
@@ -111,7 +112,7 @@ export async function previewNode(principal: Principal, raw: PreviewInput): Prom
     pushdown: planPushdown(sub, params),
     hooks: { log: () => undefined, node: () => undefined },
     extraModules: [sink],
-    maxBufferRows: Math.max(input.limit * 2, 1000),
+    maxBufferRows: Math.max(limit * 2, 1000),
   });
   if (result.status === "failed") throw new AppError("QUERY_FAILED", `The preview failed: ${result.error}`);
   if (result.status === "cancelled" && !truncated) throw new AppError("INTERNAL", "The preview stopped before it had its rows");

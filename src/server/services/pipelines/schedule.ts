@@ -27,7 +27,7 @@ export async function dropPipelineSchedule(pipelineId: string): Promise<void> {
 /**
  * After a scheduled run failed: when the pipeline's last `stop_after_failures` scheduled
  * runs all failed, it is paused (no new version: nothing that runs changed) and its
- * schedule disarmed, so a broken pipeline stops retrying every tick. Answers whether it paused.
+ * schedule disarmed, so a broken pipeline stops retrying every tick. Answers the failure count it paused at, or null.
  */
 export async function pauseAfterRepeatedFailures(principal: Principal, pipelineId: string): Promise<number | null> {
   const pipeline = await db.pipeline.findUnique({ where: { id: pipelineId } });
