@@ -37,9 +37,14 @@ test("changing the password keeps this browser signed in and retires the old pas
   await page.getByTestId("user-menu").click();
   await page.getByRole("menuitem", { name: "Change password" }).click();
   const dialog = page.getByRole("dialog", { name: "Change password" });
-  await dialog.getByRole("textbox", { name: "Current password" }).fill("wrong-current-pass");
+  const current = dialog.getByRole("textbox", { name: "Current password" });
+  // The dialog focuses this field once its opening transition is over; typing before
+  // that races the menu handing focus back to its button on a busy machine.
+  await expect(current).toBeFocused();
+  await current.fill("wrong-current-pass");
   await dialog.getByRole("textbox", { name: "New password", exact: true }).fill(newPassword);
   await dialog.getByRole("textbox", { name: "Confirm new password" }).fill(newPassword);
+  await expect(current).toHaveValue("wrong-current-pass");
   await dialog.getByRole("button", { name: "Change password" }).click();
   await expect(dialog.getByRole("alert")).toContainText("current password is not correct");
 
