@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO, apiLogin, demoSourceId, writerAndApprover } from "./api-fixtures";
+import { DEMO, apiCall, apiLogin, demoSourceId, writerAndApprover } from "./api-fixtures";
 import { E2E_ADMIN, signInAsAdmin, submitLogin } from "./fixtures";
 const node = (page: Page, label: string) => page.getByTestId(`pipeline-node-${label}`);
 
@@ -129,4 +129,50 @@ test("build a three-node pipeline on the canvas, have its writes approved, run i
   const grid = page.getByTestId("results-grid");
   await expect(grid.getByRole("gridcell", { name: String(extracted), exact: true })).toBeVisible({ timeout: 45_000 });
   await expect(grid.getByRole("gridcell", { name: "Germany" })).toBeVisible();
+});
+
+test("a pipeline made over the API without positions is laid out left to right, and saving it unchanged keeps its version", async ({ page, request }) => {
+  const admin = await apiLogin(request, E2E_ADMIN.email, E2E_ADMIN.password);
+  const ds = await demoSourceId(request, admin);
+  const nodes = [
+    { id: "orders", type: "extractor", module: "sqlite", description: "orders", config: { connection_id: ds, query: "SELECT id, customer_id FROM orders" } },
+    { id: "customers", type: "extractor", module: "sqlite", description: "customers", config: { connection_id: ds, query: "SELECT id, country FROM customers" } },
+    { id: "joined", type: "transformer", module: "join", description: "orders with their customer", config: { left_on: ["customer_id"], right_on: ["id"], how: "inner" } },
+    { id: "out", type: "loader", module: "csv", description: "to a file", config: { path: `layout-${Date.now()}.csv` } },
+  ];
+  const edges = [
+    { source: "orders", target: "joined", targetHandle: "left" },
+    { source: "customers", target: "joined", targetHandle: "right" },
+    { source: "joined", target: "out" },
+  ];
+  const created = await apiCall<{ id: string }>(request, admin, "POST", "/pipelines", { name: `Laid out ${Date.now()}`, config: { nodes, edges } });
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await signInAsAdmin(page);
+  await page.goto(`/pipelines/${created.id}`);
+
+  const boxes = new Map<string, { x: number; y: number; width: number; height: number }>();
+  for (const n of nodes) {
+    await expect(node(page, n.id)).toBeVisible();
+    boxes.set(n.id, (await node(page, n.id).boundingBox())!);
+  }
+  const all = [...boxes.values()];
+  for (const [i, a] of all.entries())
+    for (const b of all.slice(i + 1)) {
+      const overlap = a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+      expect(overlap, "no two nodes cover each other").toBe(false);
+    }
+  // Data flows left to right: each node sits right of what feeds it.
+  for (const e of edges) expect(boxes.get(e.target)!.x).toBeGreaterThan(boxes.get(e.source)!.x + boxes.get(e.source)!.width / 2);
+
+  await expect(page.getByText("v1", { exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Pipeline saved")).toBeVisible();
+  // The first save stores the positions it drew: a change, so one new version.
+  await expect(page.getByText("v2", { exact: true })).toBeVisible();
+  const saved = page.waitForResponse((r) => r.url().includes("pipelines.update") && r.request().method() === "POST");
+  await page.getByRole("button", { name: "Save" }).click();
+  expect((await saved).ok()).toBe(true);
+  const again = await apiCall<{ version: string; config: { nodes: { id: string; description?: string; position?: unknown }[] } }>(request, admin, "GET", `/pipelines/${created.id}`);
+  expect(again.version).toBe("2.0.0");
+  expect(again.config.nodes.find((n) => n.id === "joined")).toMatchObject({ description: "orders with their customer", position: { x: expect.any(Number), y: expect.any(Number) } });
 });

@@ -9,6 +9,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 import { notifyError, notifySuccess } from "@/components/ui/feedback";
 import { ApprovalNotice } from "./approval-notice";
+import { withPositions } from "./auto-layout";
 import { ExecutionPanel } from "./execution-panel";
 import { DRAG_TYPE, ModulePalette } from "./module-palette";
 import { NodeConfigForm } from "./node-config-form";
@@ -33,11 +34,11 @@ function toFlowNode(n: StoredNode, modules: ModuleInfo[]): ModuleNode {
     id: n.id,
     type: "module",
     position: n.position ?? { x: 0, y: 0 },
-    data: { nodeType: n.type as ModuleInfo["type"], module: name, label: n.label ?? n.data?.label ?? n.id, config: n.config ?? n.data?.config ?? {}, color: m?.color ?? "#888", displayName: m?.display_name ?? name },
+    data: { nodeType: n.type as ModuleInfo["type"], module: name, label: n.label ?? n.data?.label ?? n.id, description: n.description, config: n.config ?? n.data?.config ?? {}, color: m?.color ?? "#888", displayName: m?.display_name ?? name },
   };
 }
 
-const toStoredNode = (n: ModuleNode): StoredNode => ({ id: n.id, type: n.data.nodeType, module: n.data.module, position: n.position, config: n.data.config, label: n.data.label, description: n.data.label });
+const toStoredNode = (n: ModuleNode): StoredNode => ({ id: n.id, type: n.data.nodeType, module: n.data.module, position: n.position, config: n.data.config, label: n.data.label, description: n.data.description ?? n.data.label });
 
 /**
  * The pipeline canvas: modules from the palette (drag or click), edges by dragging from
@@ -64,7 +65,7 @@ function Canvas({ pipelineId }: { pipelineId: string }) {
   useEffect(() => {
     if (loaded || !pipeline.data || !modulesQuery.data) return;
     const config = pipeline.data.config as { nodes: StoredNode[]; edges: StoredEdge[] };
-    setNodes(config.nodes.map((n) => toFlowNode(n, modules)));
+    setNodes(withPositions(config.nodes, config.edges).map((n) => toFlowNode(n, modules)));
     setEdges(config.edges.map((e, i) => ({ id: e.id ?? `e-${i}`, source: e.source, target: e.target, targetHandle: e.targetHandle ?? undefined })));
     setLoaded(true);
     // A stored graph is framed once it is drawn; a new one starts at 100 % (nodes are added at known places).

@@ -23,6 +23,8 @@ export interface ModuleNodeData extends Record<string, unknown> {
   nodeType: ModuleInfo["type"];
   module: string;
   label: string;
+  /** The stored node's own description (the document's field), kept through a save. */
+  description?: string;
   config: Record<string, unknown>;
   color: string;
   displayName: string;

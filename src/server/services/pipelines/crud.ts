@@ -129,7 +129,34 @@ export async function getPipeline(principal: Principal, id: string): Promise<Pip
   return (await withLast([await loadPipeline(principal, id)]))[0]!;
 }
 
-/** Every change makes a new version (kept); executions name the version they ran. */
+/** The same JSON whatever order its keys were sent in, so a resent graph compares equal. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+/** True when the patch would leave every stored field as it is (a canvas saving an unchanged graph). */
+function changesNothing(current: Pipeline, patch: Partial<PipelineInput>, next: { config: unknown; schedule: string | null; defaultParams: Record<string, unknown> }): boolean {
+  const same = <T>(sent: T | undefined, stored: T) => sent === undefined || sent === stored;
+  return (
+    canonicalJson(next.config) === canonicalJson(JSON.parse(current.config)) &&
+    canonicalJson(next.defaultParams) === canonicalJson(JSON.parse(current.defaultParams)) &&
+    next.schedule === current.schedule &&
+    same(patch.name, current.name) &&
+    same(patch.description, current.description) &&
+    same(patch.status, current.status) &&
+    same(patch.is_scheduled ?? (patch.schedule !== undefined ? Boolean(next.schedule) : undefined), current.isScheduled) &&
+    same(patch.max_concurrent, current.maxConcurrent) &&
+    (patch.tags === undefined || canonicalJson(patch.tags) === current.tags)
+  );
+}
+
+/**
+ * Every change makes a new version (kept); executions name the version they ran. A save
+ * that changes nothing makes none, so saving before each Run does not pile up versions
+ * (nor ask again for an approval the version already has).
+ */
 export async function updatePipeline(principal: Principal, id: string, patch: Partial<PipelineInput>): Promise<PipelineView> {
   const user = canAuthor(principal);
   const current = await loadPipeline(principal, id);
@@ -137,6 +164,7 @@ export async function updatePipeline(principal: Principal, id: string, patch: Pa
   const schedule = patch.schedule === undefined ? current.schedule : patch.schedule || null;
   const defaultParams = patch.default_params ?? (JSON.parse(current.defaultParams) as Record<string, unknown>);
   checkSavable({ config, schedule, status: patch.status ?? current.status, default_params: defaultParams });
+  if (changesNothing(current, patch, { config, schedule, defaultParams })) return getPipeline(principal, id);
   const version = current.version + 1;
   const row = await db.$transaction(async (tx) => {
     const updated = await tx.pipeline.update({

@@ -57,6 +57,24 @@ describe("executions", () => {
     expect(started.version).toBe(2);
   });
 
+  it("a save that changes nothing makes no version, whatever order the graph's keys come in", async () => {
+    const graph = config();
+    const p = await createPipeline(author, { name: "no-op saves", config: graph, tags: ["x", "y"], default_params: { limit: 5 } });
+    // The canvas resends everything it holds; the API may send the same graph with its keys reordered.
+    const reversed = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).reverse()) as T;
+    const reordered = reversed({ ...graph, nodes: graph.nodes.map((n) => reversed({ ...n, config: reversed(n.config) })) });
+    for (const patch of [{}, { config: graph }, { config: reordered, name: "no-op saves", tags: ["x", "y"], default_params: { limit: 5 }, schedule: null }]) {
+      expect((await updatePipeline(author, p.id, patch)).version_number).toBe(1);
+    }
+    expect(await db.pipelineVersion.count({ where: { pipelineId: p.id } })).toBe(1);
+    // Each field that does change still makes one.
+    expect((await updatePipeline(author, p.id, { tags: ["y", "x"] })).version_number).toBe(2);
+    expect((await updatePipeline(author, p.id, { default_params: { limit: 6 } })).version_number).toBe(3);
+    const moved = { ...graph, nodes: graph.nodes.map((n, i) => (i === 0 ? { ...n, position: { x: 10, y: 20 } } : n)) };
+    expect((await updatePipeline(author, p.id, { config: moved })).version_number).toBe(4);
+    expect(await db.pipelineVersion.count({ where: { pipelineId: p.id } })).toBe(4);
+  });
+
   it("a draft may keep incomplete configs, but active needs a valid pipeline", async () => {
     const draft = await createPipeline(author, { name: "draft", config: { nodes: [{ id: "x", type: "extractor", module: "sqlite", config: {} }], edges: [] } });
     expect(draft.status).toBe("draft");
