@@ -48,6 +48,7 @@ function PipelineApprovalCard({ approval: a }: { approval: Approval }) {
       onSuccess: (done) => {
         notifySuccess(done.status === "approved" ? "Pipeline approved" : "Pipeline rejected", `${done.pipeline_name}, version ${done.version}`);
         void queryClient.invalidateQueries({ queryKey: trpc.pipelines.pendingApprovals.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.pipelines.pendingApprovalCount.queryKey() });
       },
       onError: (error) => notifyError("Could not record the decision", error),
     }),

@@ -15,7 +15,7 @@ export function useLiveNotifications(): number {
   const queryClient = useQueryClient();
   const pending = useQuery(trpc.approvals.counts.queryOptions({ scope: "to_review" }, { refetchInterval: 60_000 }));
   // Pipeline versions waiting for this approver count too (polled: they are rare and not urgent to the second).
-  const pipelines = useQuery(trpc.pipelines.pendingApprovals.queryOptions(undefined, { refetchInterval: 30_000 }));
+  const pipelines = useQuery(trpc.pipelines.pendingApprovalCount.queryOptions(undefined, { refetchInterval: 30_000 }));
   useSubscription(
     trpc.notifications.stream.subscriptionOptions(undefined, {
       onData: (n) => {
@@ -30,5 +30,5 @@ export function useLiveNotifications(): number {
       },
     }),
   );
-  return (pending.data?.pending ?? 0) + (pipelines.data?.length ?? 0);
+  return (pending.data?.pending ?? 0) + (pipelines.data?.count ?? 0);
 }

@@ -18,6 +18,7 @@ import {
   listVersions,
   moduleSchema,
   moduleSummary,
+  pendingPipelineApprovalCount,
   pendingPipelineApprovals,
   pipelineApproval,
   previewInput,
@@ -73,6 +74,8 @@ export const pipelinesRouter = createTRPCRouter({
   approval: authedProcedure.input(id).output(approvalDto).query(({ ctx, input }) => pipelineApproval(ctx.principal, input.id)),
   /** Pipeline versions waiting for this user's decision (the approvals inbox). */
   pendingApprovals: authedProcedure.output(z.array(approvalDto)).query(({ ctx }) => pendingPipelineApprovals(ctx.principal)),
+  /** Their number (the navigation badge). */
+  pendingApprovalCount: authedProcedure.output(z.object({ count: z.number().int() })).query(async ({ ctx }) => ({ count: await pendingPipelineApprovalCount(ctx.principal) })),
   decide: authedProcedure
     .input(id.extend({ version: z.number().int().min(1), decision: z.enum(["approve", "reject"]), comment: z.string().max(2000).optional() }))
     .output(approvalDto)

@@ -8,7 +8,7 @@ import { userPrincipal, type UserPrincipal } from "@/server/services/principal";
 import { demoDatabaseFile, grant } from "@/test/fixtures";
 import { jobUser } from "@/test/jobs";
 import { pipelineAuthor } from "@/test/pipelines";
-import { createPipeline, decidePipelineVersion, executePipeline, getExecution, pendingPipelineApprovals, pipelineApproval, updatePipeline } from ".";
+import { createPipeline, decidePipelineVersion, executePipeline, getExecution, pendingPipelineApprovalCount, pendingPipelineApprovals, pipelineApproval, updatePipeline } from ".";
 
 /**
  * Writes never run unreviewed, pipelines included: a version that loads into a data
@@ -87,6 +87,9 @@ describe("pipeline approvals", () => {
     expect((await pendingPipelineApprovals(approver)).map((a) => a.pipeline_id)).toContain(p.id);
     expect((await pendingPipelineApprovals(author)).map((a) => a.pipeline_id)).not.toContain(p.id);
     expect((await pendingPipelineApprovals(stranger)).map((a) => a.pipeline_id)).not.toContain(p.id);
+    // The badge's count is the inbox's length for each of them.
+    for (const who of [approver, author, stranger]) expect(await pendingPipelineApprovalCount(who)).toBe((await pendingPipelineApprovals(who)).length);
+    expect(await pendingPipelineApprovalCount(approver)).toBeGreaterThan(0);
 
     const decided = await decidePipelineVersion(approver, { pipelineId: p.id, version: 1, decision: "approve", comment: "looks right" });
     expect(decided).toMatchObject({ status: "approved", decided_by: approver.user.id, comment: "looks right" });

@@ -192,18 +192,28 @@ async function mayDecide(user: SessionUser, pipeline: Pipeline, version: Pipelin
   return null;
 }
 
-/** Pipeline versions waiting for this user's decision. */
-export async function pendingPipelineApprovals(principal: Principal): Promise<PipelineApprovalView[]> {
-  const user = requireActingUser(principal);
+/** The current versions waiting for this user's decision, oldest first. */
+async function waitingFor(user: SessionUser) {
   const pending = await db.pipelineVersion.findMany({ where: { approvalStatus: "pending" }, include: { pipeline: true }, orderBy: { createdAt: "asc" }, take: 200 });
-  const mine: PipelineApprovalView[] = [];
+  const mine: typeof pending = [];
   for (const version of pending) {
     if (version.version !== version.pipeline.version) continue; // superseded by a later change
     const targets = writeTargets(JSON.parse(version.config));
     if (targets.length === 0) continue;
-    if ((await mayDecide(user, version.pipeline, version, targets)) === null) mine.push(await view(version.pipeline, version));
+    if ((await mayDecide(user, version.pipeline, version, targets)) === null) mine.push(version);
   }
   return mine;
+}
+
+/** Pipeline versions waiting for this user's decision (the approvals inbox). */
+export async function pendingPipelineApprovals(principal: Principal): Promise<PipelineApprovalView[]> {
+  const versions = await waitingFor(requireActingUser(principal));
+  return Promise.all(versions.map((v) => view(v.pipeline, v)));
+}
+
+/** How many there are (the navigation badge, polled): no views built. */
+export async function pendingPipelineApprovalCount(principal: Principal): Promise<number> {
+  return (await waitingFor(requireActingUser(principal))).length;
 }
 
 /** Approves or rejects the pipeline's current version (404 for a pipeline the user may not review). */

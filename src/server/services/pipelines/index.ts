@@ -3,7 +3,7 @@ import "server-only";
 /** ETL/ELT pipelines: CRUD, validation, runs (jobs), executions, modules. */
 export { createPipeline, deletePipeline, getPipeline, listPipelines, listVersions, pipelineInput, pipelinePatch, PIPELINE_STATUSES, updatePipeline } from "./crud";
 export type { PipelineInput } from "./crud";
-export { decidePipelineVersion, pendingPipelineApprovals, pipelineApproval, writeTargets } from "./approval";
+export { decidePipelineVersion, pendingPipelineApprovalCount, pendingPipelineApprovals, pipelineApproval, writeTargets } from "./approval";
 export type { PipelineApprovalView } from "./approval";
 export { cancelExecution, executePipeline, executionLogs, executionMetrics, EXECUTION_STATUSES, getExecution, listExecutions, TRIGGER_TYPES, validateStoredPipeline } from "./executions";
 export { findModule, moduleSchema, moduleSummary, pipelineModules } from "./modules";
