@@ -16,6 +16,8 @@ import { columnsOf, rowsOf, toRowValue } from "./duckdb-rows";
 const settings = () => ({
   threads: process.env.QUARRY_DUCKDB_THREADS || "2",
   memory_limit: process.env.QUARRY_DUCKDB_MEMORY_LIMIT || "512MB",
+  // DuckDB's own default is 90% of the free disk.
+  max_temp_directory_size: process.env.QUARRY_DUCKDB_MAX_TEMP_SIZE || "8GB",
   // Extensions come only from the binary: never downloaded, never loaded on demand.
   autoinstall_known_extensions: "false",
   autoload_known_extensions: "false",
