@@ -76,7 +76,6 @@ const base64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset
 /** One DuckDB value as a row value (recursing into lists, structs and maps). */
 export const toRowValue: DuckDBValueConverter<unknown> = (value, type, converter) => {
   if (value === null) return null;
-  if (type.alias === "JSON") return parseJson(value);
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
       return value;
@@ -287,10 +286,6 @@ export class StagingTable {
   rows = 0;
 
   constructor(private readonly connection: DuckDBConnection, readonly table: string, private readonly label: string) {}
-
-  get shape(): Column[] {
-    return this.columns ?? [];
-  }
 
   async add(batch: Batch): Promise<void> {
     if (!this.columns) {

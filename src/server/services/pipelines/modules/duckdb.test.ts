@@ -56,7 +56,7 @@ const columns: Column[] = [
 const rows: Row[] = [
   { id: 1, price: 9.5, big: "9007199254740993", name: "Zoë 🦆 北京", active: true, born: "1990-02-03", seen: "2024-05-06T07:08:09.123Z", tags: { a: [1, "x"], b: null }, raw: Buffer.from("hi").toString("base64") },
   { id: 2, price: -0.25, big: 12, name: "O'Brien \"q\"", active: false, born: "2000-12-31", seen: "2025-01-01T00:00:00.000Z", tags: ["a"], raw: Buffer.from([0, 255]).toString("base64") },
-  { id: 3, price: null, big: null, name: null, active: null, born: null, seen: null, tags: null, raw: null },
+  { id: 3, price: null, big: null, name: null, active: null, born: null, seen: null, tags: "123", raw: null },
 ];
 
 describe("Parquet loader and extractor", () => {
@@ -169,6 +169,27 @@ describe("SQL transformer", () => {
     ]);
     expect(logs).toContain("The SQL turned 4 rows into 3");
     expect(leftovers()).toEqual([]);
+  });
+
+  it("turns DuckDB's own types into JSON-safe values and our kinds", async () => {
+    const { ctx } = context();
+    const out = await sql(
+      ctx,
+      `SELECT 12.34::DECIMAL(10,2) AS dec2, 123456789012345678901234.5::DECIMAL(38,1) AS wide, 170141183460469231731687303715884105727::HUGEINT AS huge,
+        42::HUGEINT AS small, 'infinity'::DOUBLE AS inf, TIMESTAMP '2024-01-02 03:04:05.5' AS ts, TIMESTAMPTZ '2024-01-02 03:04:05+02' AS tstz,
+        TIME '10:11:12' AS t, [1, 2] AS list, {'k': 1::BIGINT, 'd': DATE '2024-02-03'} AS obj, '\\x00\\xFF'::BLOB AS bytes,
+        '00000000-0000-0000-0000-000000000001'::UUID AS id, NULL AS nothing FROM input LIMIT 1`,
+      source(peopleCols, people),
+    );
+    expect(Object.fromEntries(out.columns.map((c) => [c.name, c.kind]))).toEqual({
+      dec2: "number", wide: "number", huge: "number", small: "number", inf: "number", ts: "date", tstz: "date", t: "string",
+      list: "json", obj: "json", bytes: "binary", id: "string", nothing: "number", // DuckDB types a bare NULL as INTEGER
+    });
+    expect(out.rows[0]).toEqual({
+      dec2: 12.34, wide: "123456789012345678901234.5", huge: "170141183460469231731687303715884105727", small: 42, inf: "Infinity",
+      ts: "2024-01-02T03:04:05.5", tstz: "2024-01-02T01:04:05.000Z", t: "10:11:12", list: [1, 2], obj: { k: 1, d: "2024-02-03" },
+      bytes: Buffer.from([0, 255]).toString("base64"), id: "00000000-0000-0000-0000-000000000001", nothing: null,
+    });
   });
 
   it("joins two inputs, as input1/input2 or \"left\"/\"right\"", async () => {

@@ -101,7 +101,8 @@ export const parquetLoader: LoaderModule<z.infer<typeof parquetWriteConfig>> = {
           table.close();
         }
         rows = table.rows;
-        await connection.run(`COPY ${quoteIdent("staged")} TO ${quoteText(temp)} (FORMAT parquet, COMPRESSION ${config.compression})`);
+        // A cancelled run fails at the commit gate below; the file is not worth writing.
+        if (!ctx.signal.aborted) await connection.run(`COPY ${quoteIdent("staged")} TO ${quoteText(temp)} (FORMAT parquet, COMPRESSION ${config.compression})`);
       } finally {
         await ws?.close();
       }
