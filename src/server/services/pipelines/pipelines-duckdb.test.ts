@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startJobs, stopJobs } from "@/server/jobs";
 import type { UserPrincipal } from "@/server/services/principal";
 import { pipelineAuthor, runPipeline } from "@/test/pipelines";
+import { previewNode } from ".";
 import { executeGraph } from "./executor";
 import { graphOf } from "./graph";
 import { findModule } from "./modules";
@@ -143,5 +144,23 @@ describe("DuckDB modules in a pipeline run", () => {
     expect(existsSync(path.join(dir(), "cancelled.parquet"))).toBe(false);
     expect(readdirSync(dir()).filter((f) => f.startsWith("cancelled.parquet"))).toEqual([]);
     expect(leftovers(executionId)).toEqual([]);
+  });
+
+  it("a node preview of the SQL stops early and leaves no workspace behind", async () => {
+    const preview = await previewNode(author, {
+      config: {
+        nodes: [
+          node("src", "extractor", "csv", { path: `duckdb-${tag}/sales.csv` }),
+          node("q", "transformer", "sql", { sql: "SELECT input.*, i FROM input, range(1000) r(i)" }),
+        ],
+        edges: [{ source: "src", target: "q" }],
+      },
+      node_id: "q",
+      limit: 5,
+    });
+    expect(preview.rows).toHaveLength(5);
+    expect(preview.truncated).toBe(true);
+    expect(preview.columns.map((c) => c.name)).toEqual(["region", "amount", "day", "i"]);
+    expect(leftovers("preview-")).toEqual([]);
   });
 });
