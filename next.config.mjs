@@ -16,6 +16,8 @@ const nextConfig = {
   // Native or Node-only packages are loaded from node_modules at run time, not bundled.
   serverExternalPackages: [
     "better-sqlite3",
+    "@duckdb/node-api",
+    "@duckdb/node-bindings",
     "@prisma/client",
     "@prisma/adapter-better-sqlite3",
     "@prisma/adapter-pg",

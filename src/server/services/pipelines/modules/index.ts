@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import type { NodeType, PipelineModule } from "../types";
+import { parquetExtractor, parquetLoader, sqlTransformer } from "./duckdb";
 import { csvExtractor, mysqlExtractor, postgresExtractor, sqliteExtractor } from "./extractors";
 import { csvLoader, databaseLoader } from "./loaders";
 import { aggregate, cleaner, derived, filter, join, select } from "./transformers";
@@ -14,14 +15,17 @@ export const pipelineModules: PipelineModule[] = [
   mysqlExtractor,
   sqliteExtractor,
   csvExtractor,
+  parquetExtractor,
   cleaner,
   filter,
   select,
   derived,
   aggregate,
   join,
+  sqlTransformer,
   databaseLoader,
   csvLoader,
+  parquetLoader,
 ];
 
 export function findModule(type: string, name: string): PipelineModule | undefined {
