@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { NodeType, PipelineModule } from "../types";
 import { csvExtractor, mysqlExtractor, postgresExtractor, sqliteExtractor } from "./extractors";
 import { csvLoader, databaseLoader } from "./loaders";
+import { s3Loader } from "./s3";
 import { aggregate, cleaner, derived, filter, join, select } from "./transformers";
 
 /**
@@ -22,6 +23,7 @@ export const pipelineModules: PipelineModule[] = [
   join,
   databaseLoader,
   csvLoader,
+  s3Loader,
 ];
 
 export function findModule(type: string, name: string): PipelineModule | undefined {
