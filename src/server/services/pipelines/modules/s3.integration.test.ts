@@ -2,9 +2,11 @@ import { createServer } from "node:net";
 import { CreateBucketCommand, CreateMultipartUploadCommand, DeleteBucketCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { buildApp } from "fauxqs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { resetConfigForTests } from "../../../config";
 import { isAppError } from "../../../errors";
-import type { Batch, BatchStream, LogLevel, ModuleContext } from "../types";
+import { executeGraph } from "../executor";
+import type { Batch, BatchStream, ExtractorModule, LoaderModule, LogLevel, ModuleContext, PipelineGraph } from "../types";
 import { validatePipeline } from "../validate";
 import { expandKey, s3Loader } from "./s3";
 
@@ -23,6 +25,8 @@ const S3_ENV = ["QUARRY_S3_ENDPOINT", "QUARRY_S3_REGION", "QUARRY_S3_FORCE_PATH_
 let app: ReturnType<typeof buildApp>;
 let endpoint = "";
 let client: S3Client;
+/** While set, the server holds UploadPart requests until it resolves (a slow or congested endpoint). */
+let partsHeld: Promise<void> | null = null;
 const traffic: { method: string; url: string; status: number }[] = [];
 const logs: { level: LogLevel; message: string; metadata?: Record<string, unknown> }[] = [];
 let bucketCount = 0;
@@ -41,6 +45,9 @@ const serverEnv = () => ({
 
 beforeAll(async () => {
   app = buildApp({ logger: false });
+  app.addHook("preHandler", async (request: { method: string; url: string }) => {
+    if (partsHeld && request.method === "PUT" && /[?&]partNumber=/.test(request.url)) await partsHeld;
+  });
   app.addHook("onResponse", async (request: { method: string; url: string }, reply: { statusCode: number }) => {
     traffic.push({ method: request.method, url: request.url, status: reply.statusCode });
   });
@@ -203,6 +210,35 @@ describe("S3 object loader", () => {
     expect(object.text === input.expected()).toBe(true);
   });
 
+  it("holds its input back while the endpoint is slow: memory follows the parts in flight, not the rows", async () => {
+    const bucket = await freshBucket();
+    let release!: () => void;
+    partsHeld = new Promise((r) => (release = r));
+    let produced = 0;
+    const input = bigInput(40, async (b) => {
+      produced = (b + 1) * 1000 * 110;
+    });
+    try {
+      const running = s3Loader.run(context(committed()), parse({ bucket, key: "slow.csv" }), [input.stream()]);
+      // Four parts in flight (the queue) and the next one being gathered: then the loader stops pulling rows.
+      let seen = -1;
+      let since = Date.now();
+      await until(() => {
+        if (produced !== seen) [seen, since] = [produced, Date.now()];
+        return produced > 0 && Date.now() - since > 300;
+      }, "the input stops being read");
+      const MiB = 1024 * 1024;
+      expect(produced).toBeGreaterThan(20 * MiB);
+      expect(produced).toBeLessThan(27 * MiB);
+      release();
+      await expect(running).resolves.toMatchObject({ rowsWritten: input.rows });
+      expect((await readObject(bucket, "slow.csv")).text === input.expected()).toBe(true);
+    } finally {
+      release();
+      partsHeld = null;
+    }
+  });
+
   it("leaves no object and no multipart upload when the commit is refused (another node failed)", async () => {
     for (const mebibytes of [12, 0.1]) {
       const bucket = await freshBucket();
@@ -239,6 +275,55 @@ describe("S3 object loader", () => {
     await expect(client.send(new HeadObjectCommand({ Bucket: bucket, Key: "cancelled.csv" }))).rejects.toThrow();
     expect(multipart(bucket)).toMatchObject({ created: 1, completed: 0, aborted: 1 });
     await expect(deleteBucket(bucket)).resolves.toBeDefined();
+  });
+
+  it("in a real run, completes only when every node succeeded: another loader failing or a cancel leaves nothing", async () => {
+    const rowsOf = (mebibytes: number, onBatch?: (index: number) => Promise<void>): ExtractorModule => ({
+      type: "extractor", name: "rows", displayName: "Rows", description: "", icon: "", color: "", config: z.object({}), inputs: [0, 0],
+      run: () => bigInput(mebibytes, onBatch).stream(),
+    });
+    const refusing: LoaderModule = {
+      type: "loader", name: "refusing", displayName: "Refusing", description: "", icon: "", color: "", config: z.object({}), inputs: [1, 1],
+      async run(_ctx, _config, [input]) {
+        for await (const batch of input!) void batch;
+        throw new Error("the other target refused its rows");
+      },
+    };
+    const graph = (bucket: string, withRefusing: boolean): PipelineGraph => ({
+      nodes: [
+        { id: "src", type: "extractor", module: "rows", config: {} },
+        { id: "obj", type: "loader", module: "s3", config: { bucket, key: "run.csv" } },
+        ...(withRefusing ? [{ id: "other", type: "loader" as const, module: "refusing", config: {} }] : []),
+      ],
+      edges: [{ id: "e1", source: "src", target: "obj" }, ...(withRefusing ? [{ id: "e2", source: "src", target: "other" }] : [])],
+    });
+    const run = (bucket: string, withRefusing: boolean, signal = new AbortController().signal, source = rowsOf(11)) =>
+      executeGraph({
+        graph: graph(bucket, withRefusing), principal: context(committed()).principal, executionId: "exec-1", params: {}, signal, pushdown: new Map(),
+        hooks: { log: () => undefined, node: () => undefined }, extraModules: [source, refusing],
+      });
+
+    const ok = await freshBucket();
+    expect((await run(ok, false)).status).toBe("success");
+    expect((await readObject(ok, "run.csv")).text === bigInput(11).expected()).toBe(true);
+
+    const refused = await freshBucket();
+    const failed = await run(refused, true);
+    expect(failed).toMatchObject({ status: "failed", error: "the other target refused its rows" });
+    expect(multipart(refused)).toMatchObject({ created: 1, completed: 0, aborted: 1 });
+    await expect(deleteBucket(refused)).resolves.toBeDefined();
+
+    const cancelledBucket = await freshBucket();
+    const abort = new AbortController();
+    // The user cancels after ~8 MiB, once a part is stored.
+    const source = rowsOf(20, async (b) => {
+      if (b !== 75) return;
+      await until(() => multipart(cancelledBucket).partsStored >= 1, "a part is stored");
+      abort.abort();
+    });
+    expect((await run(cancelledBucket, false, abort.signal, source)).status).toBe("cancelled");
+    expect(multipart(cancelledBucket)).toMatchObject({ completed: 0, aborted: 1 });
+    await expect(deleteBucket(cancelledBucket)).resolves.toBeDefined();
   });
 
   it("the bucket check sees an unfinished multipart upload (so the two tests above can fail)", async () => {
