@@ -69,6 +69,20 @@ const envSchema = z.object({
   QUARRY_CORS_ORIGINS: z.string().optional(),
   /** How long browsers may cache a CORS preflight answer, in seconds. */
   QUARRY_CORS_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(600),
+  /** Object storage for the pipelines' `s3` loader (object-storage.ts); unset endpoint: AWS. */
+  QUARRY_S3_ENDPOINT: z.string().url().optional(),
+  QUARRY_S3_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, "a region name such as us-east-1").default("us-east-1"),
+  QUARRY_S3_FORCE_PATH_STYLE: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+  QUARRY_S3_ACCESS_KEY_ID: z.string().optional(),
+  QUARRY_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Comma-separated buckets pipelines may write to (unset: any the credentials reach). */
+  QUARRY_S3_BUCKETS: z.string().optional(),
+}).refine((env) => !env.QUARRY_S3_ACCESS_KEY_ID === !env.QUARRY_S3_SECRET_ACCESS_KEY, {
+  message: "set QUARRY_S3_ACCESS_KEY_ID and QUARRY_S3_SECRET_ACCESS_KEY together (or neither, for the AWS default credential chain)",
+  path: ["QUARRY_S3_ACCESS_KEY_ID"],
 });
 
 export type QuarryConfig = z.infer<typeof envSchema> & { dataDir: string; keysDir: string };

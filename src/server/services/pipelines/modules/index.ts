@@ -4,6 +4,7 @@ import type { NodeType, PipelineModule } from "../types";
 import { parquetExtractor, parquetLoader, sqlTransformer } from "./duckdb";
 import { csvExtractor, mysqlExtractor, postgresExtractor, sqliteExtractor } from "./extractors";
 import { csvLoader, databaseLoader } from "./loaders";
+import { s3Loader } from "./s3";
 import { aggregate, cleaner, derived, filter, join, select } from "./transformers";
 
 /**
@@ -26,6 +27,7 @@ export const pipelineModules: PipelineModule[] = [
   databaseLoader,
   csvLoader,
   parquetLoader,
+  s3Loader,
 ];
 
 export function findModule(type: string, name: string): PipelineModule | undefined {
