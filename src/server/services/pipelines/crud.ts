@@ -137,7 +137,11 @@ function canonicalJson(value: unknown): string {
 }
 
 /** True when the patch would leave every stored field as it is (a canvas saving an unchanged graph). */
-function changesNothing(current: Pipeline, patch: Partial<PipelineInput>, next: { config: unknown; schedule: string | null; defaultParams: Record<string, unknown> }): boolean {
+function changesNothing(
+  current: Pipeline,
+  patch: Partial<PipelineInput>,
+  next: { config: unknown; schedule: string | null; isScheduled: boolean | undefined; defaultParams: Record<string, unknown> },
+): boolean {
   const same = <T>(sent: T | undefined, stored: T) => sent === undefined || sent === stored;
   return (
     canonicalJson(next.config) === canonicalJson(JSON.parse(current.config)) &&
@@ -146,7 +150,7 @@ function changesNothing(current: Pipeline, patch: Partial<PipelineInput>, next: 
     same(patch.name, current.name) &&
     same(patch.description, current.description) &&
     same(patch.status, current.status) &&
-    same(patch.is_scheduled ?? (patch.schedule !== undefined ? Boolean(next.schedule) : undefined), current.isScheduled) &&
+    same(next.isScheduled, current.isScheduled) &&
     same(patch.max_concurrent, current.maxConcurrent) &&
     (patch.tags === undefined || canonicalJson(patch.tags) === current.tags)
   );
@@ -164,7 +168,8 @@ export async function updatePipeline(principal: Principal, id: string, patch: Pa
   const schedule = patch.schedule === undefined ? current.schedule : patch.schedule || null;
   const defaultParams = patch.default_params ?? (JSON.parse(current.defaultParams) as Record<string, unknown>);
   checkSavable({ config, schedule, status: patch.status ?? current.status, default_params: defaultParams });
-  if (changesNothing(current, patch, { config, schedule, defaultParams })) return getPipeline(principal, id);
+  const isScheduled = patch.is_scheduled ?? (patch.schedule !== undefined ? Boolean(schedule) : undefined);
+  if (changesNothing(current, patch, { config, schedule, isScheduled, defaultParams })) return (await withLast([current]))[0]!;
   const version = current.version + 1;
   const row = await db.$transaction(async (tx) => {
     const updated = await tx.pipeline.update({
@@ -175,7 +180,7 @@ export async function updatePipeline(principal: Principal, id: string, patch: Pa
         status: patch.status,
         config: JSON.stringify(config),
         schedule,
-        isScheduled: patch.is_scheduled ?? (patch.schedule !== undefined ? Boolean(schedule) : undefined),
+        isScheduled,
         tags: patch.tags ? JSON.stringify(patch.tags) : undefined,
         defaultParams: JSON.stringify(defaultParams),
         maxConcurrent: patch.max_concurrent,

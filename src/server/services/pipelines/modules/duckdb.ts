@@ -6,6 +6,7 @@ import { AppError } from "../../../errors";
 import type { BatchStream, ExtractorModule, LoaderModule, ModuleContext, TransformerModule } from "../types";
 import { fromDuckDBError, interruptOnAbort, lockDown, openWorkspace, prepareRead, resultBatches, type DuckDBWorkspace } from "./duckdb-engine";
 import { quoteIdent, quoteText, StagingTable } from "./duckdb-rows";
+import { batchSizeField, pipelineFileField } from "./fields";
 import { pipelineFilesDir, resolvePipelineFile } from "./files";
 
 /**
@@ -13,8 +14,6 @@ import { pipelineFilesDir, resolvePipelineFile } from "./files";
  * the pipeline files folder, and SQL over a node's inputs.
  */
 
-const pathField = z.string().min(1, "path is required").max(1000).describe("File inside the pipeline files folder").meta({ title: "File path" });
-const batchSizeField = z.number().int().min(1).max(50_000).default(1000).describe("Rows per batch").meta({ title: "Batch size" });
 
 /** DuckDB reads a path with `*`, `?` or `[` as a glob: a config names one file. */
 function parquetFile(relative: string): string {
@@ -27,7 +26,7 @@ function parquetFile(relative: string): string {
 /** Paths DuckDB's messages may carry, shown relative to the files folder instead. */
 const hidden = (ws: DuckDBWorkspace | null) => [...(ws ? [ws.dir] : []), pipelineFilesDir() + path.sep];
 
-const parquetReadConfig = z.object({ path: pathField, batch_size: batchSizeField });
+const parquetReadConfig = z.object({ path: pipelineFileField, batch_size: batchSizeField });
 
 export const parquetExtractor: ExtractorModule<z.infer<typeof parquetReadConfig>> = {
   type: "extractor",
@@ -65,7 +64,7 @@ export const parquetExtractor: ExtractorModule<z.infer<typeof parquetReadConfig>
 };
 
 const parquetWriteConfig = z.object({
-  path: pathField,
+  path: pipelineFileField,
   compression: z.enum(["snappy", "zstd", "gzip", "uncompressed"]).default("snappy").meta({ title: "Compression" }),
 });
 

@@ -2,6 +2,7 @@ import "server-only";
 import { createReadStream } from "node:fs";
 import { parse } from "csv-parse";
 import { z } from "zod";
+import { batchSizeField, pipelineFileField } from "./fields";
 import { AppError } from "../../../errors";
 import { execution } from "../../execution";
 import { bindParameters, ParamList } from "../params";
@@ -17,7 +18,7 @@ const queryConfig = z.object({
     .default("SELECT * FROM table_name")
     .describe("A read; :name placeholders take the run's parameters")
     .meta({ title: "SQL Query", format: "code", language: "sql" }),
-  batch_size: z.number().int().min(1).max(50_000).default(1000).describe("Rows per batch").meta({ title: "Batch size" }),
+  batch_size: batchSizeField,
 });
 export type QueryConfig = z.infer<typeof queryConfig>;
 
@@ -81,10 +82,10 @@ export const mysqlExtractor = databaseExtractor("mysql", "MySQL Extractor", ["my
 export const sqliteExtractor = databaseExtractor("sqlite", "SQLite Extractor", ["sqlite"], "#003B57");
 
 const csvConfig = z.object({
-  path: z.string().min(1, "path is required").max(1000).describe("File inside the pipeline files folder").meta({ title: "File path" }),
+  path: pipelineFileField,
   delimiter: z.string().min(1).max(1).default(",").meta({ title: "Delimiter" }),
   header: z.boolean().default(true).describe("The first line names the columns").meta({ title: "Header row" }),
-  batch_size: z.number().int().min(1).max(50_000).default(1000).meta({ title: "Batch size" }),
+  batch_size: batchSizeField,
 });
 
 export const csvExtractor: ExtractorModule<z.infer<typeof csvConfig>> = {

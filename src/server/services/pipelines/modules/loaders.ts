@@ -3,6 +3,7 @@ import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
+import { pipelineFileField } from "./fields";
 import { execution } from "../../execution";
 import type { BatchStream, LoaderModule } from "../types";
 import { resolvePipelineFile } from "./files";
@@ -55,7 +56,7 @@ export const databaseLoader: LoaderModule<z.infer<typeof tableConfig>> = {
 };
 
 const csvConfig = z.object({
-  path: z.string().min(1, "path is required").max(1000).describe("File inside the pipeline files folder").meta({ title: "File path" }),
+  path: pipelineFileField,
   delimiter: z.string().min(1).max(1).default(",").meta({ title: "Delimiter" }),
   header: z.boolean().default(true).meta({ title: "Header row" }),
 });
