@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
+import pg from "pg";
 import { appDatabaseProvider, appDatabaseUrl } from "../config/app-database";
 import { noteOperation } from "./changes";
 
@@ -17,7 +18,7 @@ import { noteOperation } from "./changes";
  *
  * Kept on globalThis so Next's dev reloads and the custom server share one client.
  */
-const globalForPrisma = globalThis as unknown as { __quarryPrisma?: PrismaClient };
+const globalForPrisma = globalThis as unknown as { __quarryPrisma?: PrismaClient; __quarryPgPool?: pg.Pool };
 
 /** How long a write waits for another connection's lock (migrations, the CLI) before failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -65,8 +66,17 @@ function createPostgresClient(): PrismaClient {
   // loaded at run time so a SQLite-only install never needs it resolved by the bundler.
   const require = createRequire(import.meta.url);
   const generated = require(/*turbopackIgnore: true*/ ".prisma/client-postgresql") as { PrismaClient: typeof PrismaClient };
-  const adapter = new PrismaPg({ connectionString: appDatabaseUrl(), max: POSTGRES_POOL_SIZE });
+  const adapter = new PrismaPg(appPostgresPool());
   return watchWrites(new generated.PrismaClient({ adapter }));
+}
+
+/**
+ * The connection pool to a PostgreSQL app database: Prisma's adapter draws from it, and
+ * so do the write-behind batches (db/bulk-insert.ts), so one process keeps one limit.
+ */
+export function appPostgresPool(): pg.Pool {
+  globalForPrisma.__quarryPgPool ??= new pg.Pool({ connectionString: appDatabaseUrl(), max: POSTGRES_POOL_SIZE });
+  return globalForPrisma.__quarryPgPool;
 }
 
 function createClient(): PrismaClient {

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { QueryRun } from "@prisma/client";
 import { db } from "../../db";
-import { insertManyStatements } from "../../db/insert-many";
+import { insertBatches } from "../../db/bulk-insert";
 import { processState } from "../../process-state";
 
 /**
@@ -174,22 +174,23 @@ function write(allRunning: boolean): Promise<void> {
 }
 
 async function writeBatch(inserts: Pending[], updates: Pending[]): Promise<void> {
-  if (inserts.length === 0 && updates.length === 0) return;
-  const results = [...inserts, ...updates].filter((e) => e.result);
-  try {
-    // Multi-row INSERTs (db/insert-many.ts): Prisma's createMany cost more CPU per row than the query itself.
-    await db.$transaction([
-      ...insertManyStatements("QueryRun", inserts.map((e) => e.run)),
-      ...updates.map((e) => endedUpdate(e.run)),
-      ...insertManyStatements("QueryResult", results.map((e) => ({ queryRunId: e.run.id, columns: e.result!.columns, rows: e.result!.rows }))),
-    ]);
-    return;
-  } catch {
-    // One bad record (its user or data source was deleted meanwhile) must not cost the others.
+  if (inserts.length > 0) {
+    try {
+      // Through the driver (db/bulk-insert.ts): through Prisma, writing the batch cost more CPU than the reads it records.
+      await insertBatches([
+        { table: "QueryRun", rows: inserts.map((e) => e.run) },
+        { table: "QueryResult", rows: inserts.filter((e) => e.result).map(resultRow) },
+      ]);
+    } catch {
+      // One bad record (its user or data source was deleted meanwhile) must not cost the others.
+      for (const entry of inserts) await writeOne(entry, "insert");
+    }
   }
-  for (const entry of inserts) await writeOne(entry, "insert");
+  // Runs written as `running` by an earlier flush (those longer than LONG_RUN_MS: few) end with an update.
   for (const entry of updates) await writeOne(entry, "update");
 }
+
+const resultRow = (entry: Pending) => ({ queryRunId: entry.run.id, columns: entry.result!.columns, rows: entry.result!.rows });
 
 /** Only a run still running: a cancel of an orphaned run may have ended it already. */
 const endedUpdate = (run: QueryRun) => {
