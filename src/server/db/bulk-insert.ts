@@ -1,5 +1,6 @@
 import "server-only";
-import Database from "better-sqlite3";
+import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { processState } from "../process-state";
 import { appDatabaseProvider, appDatabaseUrl } from "../config/app-database";
 import { appPostgresPool } from "./index";
@@ -19,12 +20,13 @@ import { appPostgresPool } from "./index";
  * not filled in here) and all of a table's rows the same keys. Identifiers are the
  * schema's model and field names, double-quoted (both providers accept it).
  *
- * SQLite: a second connection to the app database file (WAL lets it write between the
- * Prisma connection's statements). better-sqlite3 is synchronous, so its transaction
- * never interleaves with anything else in this process; when another connection holds
- * the write lock (a Prisma transaction awaiting its next statement, the CLI, another
- * process) it fails at once instead of blocking the event loop in a busy wait, and is
- * retried on a timer. PostgreSQL: the pool Prisma's adapter uses (db/index.ts).
+ * SQLite: a writer thread (db/sqlite-writer.worker.mjs) with its own connection to the
+ * app database file (WAL lets it write between the Prisma connection's statements), so
+ * the inserts, commits and WAL checkpoints (the profile's next largest item once Prisma
+ * was out of the way) leave the request thread; when another connection holds the write
+ * lock (a Prisma transaction awaiting its next statement, the CLI, another process) the
+ * thread waits for it, not the event loop. PostgreSQL: the pool Prisma's adapter uses
+ * (db/index.ts).
  */
 export interface InsertBatch {
   table: string;
@@ -34,9 +36,6 @@ export interface InsertBatch {
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535. */
 const MAX_PARAMETERS = 30_000;
-/** How long a batch waits in total for another connection's write lock on SQLite. */
-const SQLITE_LOCK_WAIT_MS = 5_000;
-const PREPARED_CACHE_SIZE = 64;
 
 const quoted = (name: string) => {
   if (!IDENTIFIER.test(name)) throw new Error(`not a plain identifier: ${name}`);
@@ -85,62 +84,57 @@ const sqliteValue = (value: unknown): unknown => {
   return value;
 };
 
+interface WriterRequest {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+// Once per process (process-state.ts): every bundle's batches go to one writer thread.
 const sqlite = processState("db.bulk-insert.sqlite", () => ({
-  connection: null as Database.Database | null,
-  url: "",
-  prepared: new Map<string, Database.Statement>(),
+  worker: null as Worker | null,
+  file: "",
+  nextId: 0,
+  waiting: new Map<number, WriterRequest>(),
 }));
 
-function sqliteConnection(): Database.Database {
-  const url = appDatabaseUrl();
-  if (sqlite.connection && sqlite.url === url) return sqlite.connection;
-  sqlite.connection?.close();
-  // timeout 0: a held lock fails at once (SQLITE_BUSY) and is waited for on a timer below.
-  const connection = new Database(url.replace(/^file:/, ""), { timeout: 0 });
-  connection.pragma("journal_mode = WAL");
-  connection.pragma("synchronous = NORMAL");
-  connection.pragma("foreign_keys = ON"); // as Prisma's connection enforces them
-  sqlite.connection = connection;
-  sqlite.url = url;
-  sqlite.prepared.clear();
-  return connection;
-}
-
-function prepared(connection: Database.Database, sql: string): Database.Statement {
-  let statement = sqlite.prepared.get(sql);
-  if (!statement) {
-    if (sqlite.prepared.size >= PREPARED_CACHE_SIZE) sqlite.prepared.delete(sqlite.prepared.keys().next().value!);
-    statement = connection.prepare(sql);
-    sqlite.prepared.set(sql, statement);
-  }
-  return statement;
-}
-
-const isBusy = (error: unknown) => /^SQLITE_(BUSY|LOCKED)/.test((error as { code?: string }).code ?? "");
-
-async function insertOnSqlite(batches: InsertBatch[]): Promise<void> {
-  const statements = batches.flatMap((batch) => statementsOf(batch, sqliteValue));
-  const connection = sqliteConnection();
-  const write = connection.transaction(() => {
-    for (const statement of statements) prepared(connection, statement.sql(() => "?")).run(statement.values);
+/** The writer thread (db/sqlite-writer.worker.mjs) for the current app database file. */
+function sqliteWriter(): Worker {
+  const file = appDatabaseUrl().replace(/^file:/, "");
+  if (sqlite.worker && sqlite.file === file) return sqlite.worker;
+  void sqlite.worker?.terminate();
+  // By path at run time: the worker runs outside Next's bundle, from the project's files.
+  const script = path.join(/*turbopackIgnore: true*/ process.cwd(), "src/server/db/sqlite-writer.worker.mjs");
+  const worker = new Worker(script, { workerData: { file } });
+  worker.unref(); // an idle writer never keeps the process alive; a waiting batch does (below)
+  worker.on("message", ({ id, error }: { id: number; error?: { message: string; code?: string } }) => {
+    const request = sqlite.waiting.get(id);
+    if (!request) return;
+    sqlite.waiting.delete(id);
+    if (sqlite.waiting.size === 0) worker.unref();
+    if (error) request.reject(Object.assign(new Error(error.message), { code: error.code }));
+    else request.resolve();
   });
-  const giveUpAt = Date.now() + SQLITE_LOCK_WAIT_MS;
-  for (let wait = 2; ; wait = Math.min(wait * 2, 100)) {
-    try {
-      write.immediate();
-      return;
-    } catch (error) {
-      if (!isBusy(error) || Date.now() + wait > giveUpAt) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
+  const fail = (error: Error) => {
+    for (const request of sqlite.waiting.values()) request.reject(error);
+    sqlite.waiting.clear();
+    if (sqlite.worker === worker) sqlite.worker = null;
+  };
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`the app database writer thread stopped (exit code ${code})`)));
+  sqlite.worker = worker;
+  sqlite.file = file;
+  return worker;
 }
 
-/** Closes this module's SQLite connection (tests that swap the app database file). */
-export function closeBulkInsertConnection(): void {
-  sqlite.connection?.close();
-  sqlite.connection = null;
-  sqlite.prepared.clear();
+function insertOnSqlite(batches: InsertBatch[]): Promise<void> {
+  const statements = batches.flatMap((batch) => statementsOf(batch, sqliteValue)).map((s) => ({ sql: s.sql(() => "?"), values: s.values }));
+  const worker = sqliteWriter();
+  const id = ++sqlite.nextId;
+  return new Promise<void>((resolve, reject) => {
+    sqlite.waiting.set(id, { resolve, reject });
+    worker.ref();
+    worker.postMessage({ id, statements });
+  });
 }
 
 // --- PostgreSQL --------------------------------------------------------------------
