@@ -13,8 +13,13 @@ describe("servesFromNode", () => {
     }
   });
 
+  it("takes /health, the unauthenticated alias of /api/v1/health", () => {
+    expect(servesFromNode("/health")).toBe(true);
+    expect(servesFromNode("/health?probe=1")).toBe(true);
+  });
+
   it("leaves to Next what Next normalises or redirects first", () => {
-    for (const url of ["/api/v1/", "/api/v1/queries/", "/api/v1//queries", "/api/v1/./queries", "/api/v1/a/../queries", "/api/v1/..", "/api/v10/x", "/api/v1x", "/health", "/", undefined]) {
+    for (const url of ["/api/v1/", "/api/v1/queries/", "/api/v1//queries", "/api/v1/./queries", "/api/v1/a/../queries", "/api/v1/..", "/api/v10/x", "/api/v1x", "/health/", "/healthz", "/health/x", "/", undefined]) {
       expect(servesFromNode(url), String(url)).toBe(false);
     }
   });
@@ -52,6 +57,18 @@ describe("serveRestFromNode", () => {
       expect(comparable(direct.headers), path).toEqual(comparable(expected.headers));
       const withoutTime = (text: string) => text.replace(/"timestamp":"[^"]+"/, '"timestamp":"T"');
       expect(withoutTime(await direct.text()), path).toBe(withoutTime(await expected.text()));
+    }
+  });
+
+  it("answers /health as the adapter answers /api/v1/health, without credentials", async () => {
+    const origin = base.slice(0, -"/api/v1".length);
+    for (const path of ["/health", "/health?probe=1"]) {
+      const direct = await fetch(`${origin}${path}`);
+      const expected = await viaAdapter(path); // viaAdapter prefixes /api/v1
+      expect(direct.status, path).toBe(200);
+      expect(direct.status, path).toBe(expected.status);
+      expect(comparable(direct.headers), path).toEqual(comparable(expected.headers));
+      expect(Object.keys(await direct.json()).sort(), path).toEqual(Object.keys(await expected.json()).sort());
     }
   });
 

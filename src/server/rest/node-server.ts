@@ -15,10 +15,14 @@ import { API_PREFIX, handleRest } from "./handler";
  */
 const PLAIN_API_PATH = /^\/api\/v1(?:\/[A-Za-z0-9\-._~%:@!$&'()*+,;=]+)*$/;
 
+/** `/health` is `/api/v1/health` (app/health/route.ts says the same for Next's way). */
+const HEALTH_PATH = "/health";
+
 export function servesFromNode(url: string | undefined): boolean {
   if (!url) return false;
   const queryAt = url.indexOf("?");
   const pathname = queryAt === -1 ? url : url.slice(0, queryAt);
+  if (pathname === HEALTH_PATH) return true;
   if (!pathname.startsWith(API_PREFIX)) return false;
   if (!PLAIN_API_PATH.test(pathname)) return false;
   // `.` and `..` segments are normalised by URL parsing; leave them to Next.
@@ -41,8 +45,10 @@ export async function serveRestFromNode(req: IncomingMessage, res: ServerRespons
 
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
+  const target = req.url ?? "/";
+  const path = target === HEALTH_PATH || target.startsWith(`${HEALTH_PATH}?`) ? `${API_PREFIX}${target}` : target;
   const reply = await handleRest({
-    url: `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`,
+    url: `http://${req.headers.host ?? "localhost"}${path}`,
     method,
     headers,
     body: hasBody ? req : null,
