@@ -164,6 +164,26 @@ describe("pipeline approvals", () => {
     }
   });
 
+  it("shows the approver each node's SQL, the target and the mode, SQL transforms included", async () => {
+    const table = `pl_appr_sum_${Date.now().toString(36)}`;
+    const transform = "SELECT id, upper(name) AS name FROM input WHERE id > 1";
+    const config = {
+      nodes: [
+        { ...extract, config: { ...extract.config, connection_id: ds } },
+        { id: "shape", type: "transformer", module: "sql", description: "shape", config: { sql: transform } },
+        { ...loadInto("dst", ds, table), config: { connection_id: ds, table, mode: "append" } },
+      ],
+      edges: [{ source: "src", target: "shape" }, { source: "shape", target: "dst" }],
+    };
+    const p = await createPipeline(author, { name: "reviewed transform", config });
+    const view = await pipelineApproval(author, p.id);
+    expect(view.nodes).toEqual([
+      { id: "src", type: "extractor", module: "sqlite", summary: extract.config.query },
+      { id: "shape", type: "transformer", module: "sql", summary: transform },
+      { id: "dst", type: "loader", module: "database", summary: `append into ${table}` },
+    ]);
+  });
+
   it("a pipeline that writes only files runs without approval", async () => {
     const out = `pl-approval-${Date.now().toString(36)}.csv`; // inside the pipeline files folder
     const p = await createPipeline(author, {

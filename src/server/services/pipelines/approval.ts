@@ -96,7 +96,10 @@ async function currentVersion(pipeline: Pipeline): Promise<PipelineVersion> {
 
 function summary(node: { module: string; config: Record<string, unknown> }): string {
   const c = node.config;
+  // What an approver must read to judge the write: the SQL that shapes the rows first.
   if (typeof c.query === "string") return c.query;
+  if (typeof c.sql === "string") return c.sql;
+  if (typeof c.bucket === "string") return `s3://${c.bucket}/${String(c.key ?? "")}`;
   if (typeof c.table === "string") return `${String(c.mode ?? "append")} into ${c.table}`;
   if (typeof c.path === "string") return String(c.path);
   return node.module;
