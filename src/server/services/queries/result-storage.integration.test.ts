@@ -6,11 +6,18 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { config, resetConfigForTests } from "@/server/config";
 import { db } from "@/server/db";
+import { insertBatches } from "@/server/db/bulk-insert";
 import { flushRuns } from "@/server/services/execution/run-records";
 import { queryResultDto } from "@/server/routers/queries/dto";
 import { grant } from "@/test/fixtures";
 import { rest, signedInUser } from "@/test/rest-client";
 import { serviceAvailable, services } from "@/test/services";
+
+// The real writer, wrapped so one test can make a batch fail as a full disk would.
+vi.mock("@/server/db/bulk-insert", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/server/db/bulk-insert")>();
+  return { ...real, insertBatches: vi.fn(real.insertBatches) };
+});
 
 /**
  * Huge results through the whole query service: capped at the cursor, only a first page
@@ -155,13 +162,11 @@ describe("the run is never left running", () => {
     // Records are written behind the response (run-records.ts), so the caller gets the rows either way.
     const res = await execute("sqlite", "SELECT 42 AS answer");
     expect(res.status).toBe(200);
-    const spy = vi.spyOn(db, "$transaction").mockRejectedValueOnce(new Error("SQLITE_FULL: database or disk is full"));
-    try {
-      await flushRuns();
-      expect(spy).toHaveBeenCalled();
-    } finally {
-      spy.mockRestore();
-    }
+    const batch = vi.mocked(insertBatches);
+    batch.mockClear();
+    batch.mockRejectedValueOnce(new Error("SQLITE_FULL: database or disk is full"));
+    await flushRuns();
+    expect(batch).toHaveBeenCalledWith(expect.arrayContaining([expect.objectContaining({ table: "QueryRun" })]));
     expect(await run(res.body.id)).toMatchObject({ status: "completed", rowCount: 1, storedRows: 1 });
     const stored = await db.queryResult.findUniqueOrThrow({ where: { queryRunId: res.body.id } });
     expect(JSON.parse(stored.rows)).toEqual([{ answer: 42 }]);
