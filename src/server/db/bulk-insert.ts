@@ -3,7 +3,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { processState } from "../process-state";
 import { appDatabaseProvider, appDatabaseUrl } from "../config/app-database";
-import { appPostgresPool } from "./index";
+import { appPostgresPool, BUSY_TIMEOUT_MS } from "./index";
 
 /**
  * Multi-row INSERTs for the write-behind batches (run records, audit entries), in one
@@ -43,12 +43,15 @@ const quoted = (name: string) => {
 };
 
 interface Statement {
-  sql: (placeholder: (index: number) => string) => string;
+  sql: string;
   values: unknown[];
 }
 
-/** The statements of one batch: a multi-row INSERT per MAX_PARAMETERS values. */
-function statementsOf({ table, rows }: InsertBatch, mapValue: (value: unknown) => unknown): Statement[] {
+/**
+ * The statements of one batch: a multi-row INSERT per MAX_PARAMETERS values, with the
+ * provider's placeholders (`?` or `$n`) and its value mapping.
+ */
+function statementsOf({ table, rows }: InsertBatch, placeholder: (index: number) => string, mapValue: (value: unknown) => unknown): Statement[] {
   if (rows.length === 0) return [];
   const columns = Object.keys(rows[0]!);
   const head = `INSERT INTO ${quoted(table)} (${columns.map(quoted).join(", ")}) VALUES `;
@@ -56,15 +59,10 @@ function statementsOf({ table, rows }: InsertBatch, mapValue: (value: unknown) =
   const statements: Statement[] = [];
   for (let at = 0; at < rows.length; at += perStatement) {
     const slice = rows.slice(at, at + perStatement);
+    let index = 0;
+    const tuples = slice.map(() => `(${columns.map(() => placeholder(++index)).join(", ")})`);
     const values = slice.flatMap((row) => columns.map((column) => mapValue(row[column] ?? null)));
-    statements.push({
-      values,
-      sql: (placeholder) => {
-        let index = 0;
-        const tuples = slice.map(() => `(${columns.map(() => placeholder(++index)).join(", ")})`);
-        return head + tuples.join(", ");
-      },
-    });
+    statements.push({ sql: head + tuples.join(", "), values });
   }
   return statements;
 }
@@ -92,19 +90,20 @@ interface WriterRequest {
 // Once per process (process-state.ts): every bundle's batches go to one writer thread.
 const sqlite = processState("db.bulk-insert.sqlite", () => ({
   worker: null as Worker | null,
-  file: "",
   nextId: 0,
   waiting: new Map<number, WriterRequest>(),
 }));
 
-/** The writer thread (db/sqlite-writer.worker.mjs) for the current app database file. */
+/**
+ * The writer thread (db/sqlite-writer.worker.mjs), started at the first batch. The file
+ * is resolved then, once: appDatabaseUrl() checks the file's modes on disk each call.
+ */
 function sqliteWriter(): Worker {
+  if (sqlite.worker) return sqlite.worker;
   const file = appDatabaseUrl().replace(/^file:/, "");
-  if (sqlite.worker && sqlite.file === file) return sqlite.worker;
-  void sqlite.worker?.terminate();
   // By path at run time: the worker runs outside Next's bundle, from the project's files.
   const script = path.join(/*turbopackIgnore: true*/ process.cwd(), "src/server/db/sqlite-writer.worker.mjs");
-  const worker = new Worker(script, { workerData: { file } });
+  const worker = new Worker(script, { workerData: { file, busyTimeoutMs: BUSY_TIMEOUT_MS } });
   worker.unref(); // an idle writer never keeps the process alive; a waiting batch does (below)
   worker.on("message", ({ id, error }: { id: number; error?: { message: string; code?: string } }) => {
     const request = sqlite.waiting.get(id);
@@ -122,12 +121,11 @@ function sqliteWriter(): Worker {
   worker.on("error", fail);
   worker.on("exit", (code) => fail(new Error(`the app database writer thread stopped (exit code ${code})`)));
   sqlite.worker = worker;
-  sqlite.file = file;
   return worker;
 }
 
 function insertOnSqlite(batches: InsertBatch[]): Promise<void> {
-  const statements = batches.flatMap((batch) => statementsOf(batch, sqliteValue)).map((s) => ({ sql: s.sql(() => "?"), values: s.values }));
+  const statements = batches.flatMap((batch) => statementsOf(batch, () => "?", sqliteValue));
   const worker = sqliteWriter();
   const id = ++sqlite.nextId;
   return new Promise<void>((resolve, reject) => {
@@ -143,11 +141,11 @@ function insertOnSqlite(batches: InsertBatch[]): Promise<void> {
 const postgresValue = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : value);
 
 async function insertOnPostgres(batches: InsertBatch[]): Promise<void> {
-  const statements = batches.flatMap((batch) => statementsOf(batch, postgresValue));
+  const statements = batches.flatMap((batch) => statementsOf(batch, (index) => `$${index}`, postgresValue));
   const client = await appPostgresPool().connect();
   try {
     await client.query("BEGIN");
-    for (const statement of statements) await client.query(statement.sql((index) => `$${index}`), statement.values);
+    for (const statement of statements) await client.query(statement.sql, statement.values);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);

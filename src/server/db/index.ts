@@ -21,7 +21,7 @@ import { noteOperation } from "./changes";
 const globalForPrisma = globalThis as unknown as { __quarryPrisma?: PrismaClient; __quarryPgPool?: pg.Pool };
 
 /** How long a write waits for another connection's lock (migrations, the CLI) before failing. */
-const BUSY_TIMEOUT_MS = 5000;
+export const BUSY_TIMEOUT_MS = 5000;
 /** Connections per process to a PostgreSQL app database (N web processes + M workers share its limit). */
 const POSTGRES_POOL_SIZE = 10;
 

@@ -6,11 +6,11 @@
 import Database from "better-sqlite3";
 import { parentPort, workerData } from "node:worker_threads";
 
-/** How long a batch waits for another connection's write lock; blocking is fine on this thread. */
-const LOCK_WAIT_MS = 5_000;
 const PREPARED_CACHE_SIZE = 64;
 
-const connection = new Database(workerData.file, { timeout: LOCK_WAIT_MS });
+// Waits for another connection's write lock as Prisma's connection does (db/index.ts);
+// blocking is fine on this thread.
+const connection = new Database(workerData.file, { timeout: workerData.busyTimeoutMs });
 connection.pragma("journal_mode = WAL");
 connection.pragma("synchronous = NORMAL");
 connection.pragma("foreign_keys = ON"); // as Prisma's connection enforces them

@@ -15,7 +15,7 @@ import { API_PREFIX, handleRest } from "./handler";
  */
 const PLAIN_API_PATH = /^\/api\/v1(?:\/[A-Za-z0-9\-._~%:@!$&'()*+,;=]+)*$/;
 
-/** `/health` is `/api/v1/health` (app/health/route.ts says the same for Next's way). */
+/** `/health` is `/api/v1/health`: the adapter routes a path with or without the prefix alike. */
 const HEALTH_PATH = "/health";
 
 export function servesFromNode(url: string | undefined): boolean {
@@ -45,10 +45,8 @@ export async function serveRestFromNode(req: IncomingMessage, res: ServerRespons
 
   const method = req.method ?? "GET";
   const hasBody = method !== "GET" && method !== "HEAD";
-  const target = req.url ?? "/";
-  const path = target === HEALTH_PATH || target.startsWith(`${HEALTH_PATH}?`) ? `${API_PREFIX}${target}` : target;
   const reply = await handleRest({
-    url: `http://${req.headers.host ?? "localhost"}${path}`,
+    url: `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`,
     method,
     headers,
     body: hasBody ? req : null,
