@@ -132,13 +132,20 @@ describe.skipIf(!available)("pipelines over REST and /ws/pipeline/:id", () => {
     expect(done).toMatchObject({ status: "success", rows_processed: 2, trigger_type: "api", params: { start_date: "2025-01-15" }, pipeline_name: "New Data Pipeline" });
     expect(await sql(`SELECT email FROM ${out} ORDER BY email`)).toEqual([{ email: "a@x.test" }, { email: "c@x.test" }]);
 
-    const logs = await rest("GET", `/executions/${done.id}/logs?level=INFO&node_id=node-2`, { token });
-    expect(logs.body.logs[0]).toMatchObject({ level: "INFO", node_id: "node-2", message: "Removed 1 duplicate rows", metadata: { rows_before: 3, rows_after: 2 } });
+    // Extractor, cleaner and loader are one PostgreSQL source: the whole run was one INSERT … SELECT.
+    expect(done.pushdown).toEqual([expect.objectContaining({ extractor: "node-1", absorbed: ["node-2"], loader: "node-3" })]);
+    const logs = await rest("GET", `/executions/${done.id}/logs?level=INFO&node_id=node-1`, { token });
+    expect(logs.body.logs[0]).toMatchObject({
+      level: "INFO",
+      node_id: "node-1",
+      message: "Pushed down into the query of 'node-1': 'node-2' (cleaner); 'node-3' runs it as INSERT … SELECT inside the database",
+      metadata: { absorbed: ["node-2"], loader: "node-3", sql: expect.stringContaining("DISTINCT ON") },
+    });
     const metrics = await rest("GET", `/executions/${done.id}/metrics`, { token });
-    expect(metrics.body.nodes.map((n: { node_id: string; rows_input: number; rows_output: number }) => [n.node_id, n.rows_input, n.rows_output])).toEqual([
-      ["node-1", 0, 3],
-      ["node-2", 3, 2],
-      ["node-3", 2, 2],
+    expect(metrics.body.nodes.map((n: { node_id: string; status: string; rows_input: number; rows_output: number }) => [n.node_id, n.status, n.rows_input, n.rows_output])).toEqual([
+      ["node-1", "pushed_down", 0, 2],
+      ["node-2", "pushed_down", 0, 2],
+      ["node-3", "success", 2, 2],
     ]);
     const executions = await rest("GET", `/executions?pipeline_id=${id}&status=success`, { token });
     expect(executions.body).toMatchObject({ total: 1, executions: [{ id: done.id, duration_seconds: expect.any(Number) }] });

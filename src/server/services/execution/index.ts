@@ -1,6 +1,7 @@
 import "server-only";
 import { analyzeOrThrow, singleStatement } from "./analyze";
 import { cancelRun, runningQuery } from "./cancel";
+import { describe } from "./describe";
 import { closeAllConnections, evictDataSourceConnector, introspect, probeConnection, testConnection } from "./connection";
 import { assessWrite, explain, previewDecision } from "./explain";
 import { load } from "./load";
@@ -36,6 +37,8 @@ export const execution = {
   read,
   /** A read's full result as a stream (export, pipeline extract). */
   stream,
+  /** The columns a read would return, without running it for rows (pipeline pushdown). */
+  describe,
   /** The planner's estimate of a read (validation). */
   explain,
   /** What an approval request is filed with: preview decision, estimate, plan. */

@@ -1,12 +1,14 @@
 import "server-only";
 import { config } from "../../config";
-import type { Connector, Transaction, ValueKind } from "../../connectors/types";
+import type { Connector, ResultColumn, Transaction, ValueKind } from "../../connectors/types";
 import { AppError, forbidden } from "../../errors";
 import type { AuditRecord } from "../audit";
 import type { Principal } from "../principal";
 import { audit } from "./audit";
 import { connectorFor } from "./connection";
-import { permission } from "./prepare";
+import { describe } from "./describe";
+import { maskingPlanFor } from "./masking";
+import { permission, prepareRead } from "./prepare";
 
 /**
  * The bulk-load step of the pipe (pipeline loaders): rows into one table of a data
@@ -26,7 +28,13 @@ export interface LoadRequest {
   keys: string[];
   /** append/replace/upsert: create the table when it does not exist. */
   createIfMissing: boolean;
-  batches: AsyncIterable<{ columns: { name: string; kind: ValueKind }[]; rows: Record<string, unknown>[] }>;
+  /** The rows, batch by batch (the first names the columns); or, instead, `select`. */
+  batches?: AsyncIterable<{ columns: { name: string; kind: ValueKind }[]; rows: Record<string, unknown>[] }>;
+  /**
+   * A read of this same data source whose rows go in as INSERT … SELECT, never leaving
+   * the database (a pushed-down pipeline). It passes the read path's checks first.
+   */
+  select?: { sql: string; params: unknown[] };
   /** Called with the rows written so far once all are in; the returned promise decides commit (resolve) or rollback (reject). */
   ready(rowsWritten: number): Promise<void>;
   signal: AbortSignal;
@@ -56,9 +64,10 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
   const target = parts.map(q).join(".");
   const engine = connector.engine;
 
-  const iterator = request.batches[Symbol.asyncIterator]();
+  const select = request.select ? await selectSource(principal, request.dataSourceId, request.select) : null;
+  const iterator = (request.batches ?? noBatches())[Symbol.asyncIterator]();
   let first = await iterator.next();
-  const columns = first.done ? [] : first.value.columns;
+  const columns = select ? select.columns : first.done ? [] : first.value.columns;
   // The first batch may name the columns only: the column types of a new table come from real rows.
   while (!first.done && first.value.rows.length === 0) {
     const next = await iterator.next();
@@ -81,7 +90,7 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
   if (missingKeys.length) throw new AppError("VALIDATION_ERROR", `Key column${missingKeys.length > 1 ? "s" : ""} ${missingKeys.join(", ")} not in the incoming rows`);
 
   const firstRows = first.done ? [] : first.value.rows;
-  const createSql = existing ? null : createTable(engine, target, columns, firstRows, request.mode === "upsert" ? request.keys : [], q);
+  const createSql = existing ? null : select ? createTableOfTypes(target, select.columns, q) : createTable(engine, target, columns, firstRows, request.mode === "upsert" ? request.keys : [], q);
   const timeoutMs = config().QUARRY_QUERY_TIMEOUT_MS;
   const run = (tx: Transaction, sql: string, params?: unknown[]) => tx.run(sql, { maxRows: 1, timeoutMs, params });
   // MySQL commits around DDL: the table is created on its own and dropped again on failure.
@@ -108,7 +117,16 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
           written += chunk.length;
         }
       };
-      if (names.length && tx.copyFrom && request.mode !== "upsert") {
+      if (select) {
+        const list = names.map(q).join(", ");
+        const inserted = await tx.run(`INSERT INTO ${target} (${list}) SELECT ${list} FROM (\n${select.sql}\n) quarry_source`, {
+          maxRows: 1,
+          timeoutMs: config().QUARRY_EXPORT_TIMEOUT_MS,
+          params: select.params,
+          signal: request.signal,
+        });
+        written = inserted.affectedRows ?? 0;
+      } else if (names.length && tx.copyFrom && request.mode !== "upsert") {
         // PostgreSQL: the rows go in through COPY FROM STDIN, as CSV, batch by batch.
         const signal = request.signal;
         async function* csv(): AsyncIterable<string> {
@@ -140,8 +158,30 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
     await audit(principal, { ...request.audit, outcome: "failure", details: { ...request.audit.details, table: request.table, error: (error as Error).message } });
     throw error;
   }
-  await audit(principal, { ...request.audit, details: { ...request.audit.details, table: request.table, rowsWritten: written, mode: request.mode } });
+  await audit(principal, { ...request.audit, details: { ...request.audit.details, table: request.table, rowsWritten: written, mode: request.mode, ...(select ? { insertSelect: select.sql } : {}) } });
   return { rowsWritten: written, created: createSql !== null, table: request.table };
+}
+
+async function* noBatches(): AsyncIterable<{ columns: { name: string; kind: ValueKind }[]; rows: Record<string, unknown>[] }> {}
+
+/**
+ * The read of an INSERT … SELECT: the read path's permission, analysis and policy, and
+ * its columns. Its rows are never masked on the way (they never reach Quarry), so a read
+ * whose plan would mask anything is refused; writers' reads are not masked, and a load
+ * needs write permission, so this holds wherever the planner chooses it.
+ */
+async function selectSource(principal: Principal, dataSourceId: string, select: { sql: string; params: unknown[] }) {
+  const prepared = await prepareRead(principal, { dataSourceId, sql: select.sql });
+  const plan = await maskingPlanFor(prepared);
+  if (plan.mode !== "off") throw forbidden("This pipeline's rows would need masking on the way; they cannot be copied inside the database");
+  return { sql: prepared.statement.text, params: select.params, columns: await describe(principal, { dataSourceId, sql: select.sql, params: select.params }) };
+}
+
+/** A new table for an INSERT … SELECT: the engine's own types of the query's columns. */
+function createTableOfTypes(target: string, columns: ResultColumn[], q: (n: string) => string): string {
+  if (columns.length === 0) throw new AppError("VALIDATION_ERROR", "The query names no columns; nothing to create a table from");
+  // An unnamed type (a bare OID) falls back to text rather than failing the CREATE.
+  return `CREATE TABLE ${target} (${columns.map((c) => `${q(c.name)} ${/^\d+$/.test(c.type) || !c.type ? "TEXT" : c.type}`).join(", ")})`;
 }
 
 const NEEDS_QUOTES = /^$|[",\n\r\\]|^\s|\s$/;

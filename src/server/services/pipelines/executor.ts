@@ -81,13 +81,21 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
   else input.signal.addEventListener("abort", onCancel, { once: true });
 
   const absorbed = new Map<string, string>(); // absorbed node → its extractor
-  for (const [extractor, plan] of input.pushdown) for (const id of plan.absorbed) absorbed.set(id, extractor);
+  const selectLoaders = new Map<string, PushedQuery>(); // loader running INSERT … SELECT → its plan
+  for (const [extractor, plan] of input.pushdown) {
+    for (const id of plan.absorbed) absorbed.set(id, extractor);
+    if (plan.loader) {
+      absorbed.set(extractor, extractor);
+      selectLoaders.set(plan.loader, plan);
+    }
+  }
   const outputNodeOf = (id: string) => input.pushdown.get(id)?.outputNode ?? id;
+  const pushdownOf = (id: string) => selectLoaders.get(id) ?? input.pushdown.get(id);
 
-  // One channel per edge, except edges inside a pushed-down chain.
+  // One channel per edge, except edges inside a pushed-down chain (and into a loader that runs the query itself).
   const channels = new Map<string, Channel>();
   for (const edge of graph.edges) {
-    if (absorbed.has(edge.target)) continue;
+    if (absorbed.has(edge.target) || selectLoaders.has(edge.target)) continue;
     channels.set(edge.id, new Channel(unboundedLeft(graph, edge.target, edge.id) ? Number.POSITIVE_INFINITY : maxRows, maxBytes));
   }
 
@@ -96,7 +104,9 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
     metrics.set(node.id, { nodeId: node.id, module: node.module, status: absorbed.has(node.id) ? "pushed_down" : "pending", rowsIn: 0, rowsOut: 0, rowsFiltered: 0, bytesOut: 0, durationMs: 0, peakMemoryMb: 0, cpuPercent: 0, error: null });
   }
   for (const [extractor, plan] of input.pushdown) {
-    hooks.log("INFO", extractor, `Pushed down into the query of '${extractor}': ${plan.absorbed.map((id) => `'${id}' (${graph.nodes.find((n) => n.id === id)?.module})`).join(", ")}`, { sql: plan.sql, absorbed: plan.absorbed });
+    const steps = plan.absorbed.map((id) => `'${id}' (${graph.nodes.find((n) => n.id === id)?.module})`).join(", ");
+    const into = plan.loader ? `; '${plan.loader}' runs it as INSERT … SELECT inside the database` : "";
+    hooks.log("INFO", extractor, `Pushed down into the query of '${extractor}': ${steps || "no transformer"}${into}`, { sql: plan.sql, absorbed: plan.absorbed, ...(plan.loader ? { loader: plan.loader } : {}) });
   }
 
   const loaders = graph.nodes.filter((n) => n.type === "loader");
@@ -144,7 +154,7 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
       nodeId: node.id,
       params: input.params,
       signal: abort.signal,
-      pushdown: input.pushdown.get(node.id),
+      pushdown: pushdownOf(node.id),
       log: (level: LogLevel, message: string, metadata?: Record<string, unknown>) => hooks.log(level, node.id, message, metadata),
       awaitCommit: () => {
         if (!committed) {
@@ -154,7 +164,7 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
         return gate.promise;
       },
     };
-    const inputs: BatchStream[] = inputEdges(graph, node.id).map((edge) => counting(channels.get(edge.id)!, (batch) => {
+    const inputs: BatchStream[] = inputEdges(graph, node.id).filter((edge) => channels.has(edge.id)).map((edge) => counting(channels.get(edge.id)!, (batch) => {
       m.rowsIn += batch.rows.length;
       report();
     }));
@@ -201,9 +211,15 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
   const nodes = [...metrics.values()];
   // A pushed-down node did its work inside the extractor's query: it shows the rows the query returned.
   for (const [extractor, plan] of input.pushdown) {
-    const rows = metrics.get(extractor)!.rowsOut;
-    for (const id of plan.absorbed) {
-      Object.assign(metrics.get(id)!, { rowsOut: id === plan.outputNode ? rows : 0 });
+    const loader = plan.loader ? metrics.get(plan.loader)! : null;
+    const rows = loader ? loader.rowsOut : metrics.get(extractor)!.rowsOut;
+    if (loader) {
+      loader.rowsIn = rows;
+      hooks.node({ ...loader });
+    }
+    for (const id of loader ? [extractor, ...plan.absorbed] : plan.absorbed) {
+      // The extractor of an INSERT … SELECT reports the query's rows, as a streaming one does.
+      Object.assign(metrics.get(id)!, { rowsOut: id === plan.outputNode || id === extractor ? rows : 0 });
       hooks.node({ ...metrics.get(id)! });
     }
   }

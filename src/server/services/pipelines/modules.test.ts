@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { Channel } from "./channel";
 import { findModule, moduleSchema, pipelineModules } from "./modules";
 import { bindParameters, ParamList, parameterNames } from "./params";
-import { planPushdown } from "./pushdown";
 import { graphOf } from "./graph";
 import type { Batch, BatchStream, ModuleContext, TransformerModule } from "./types";
 import { validatePipeline } from "./validate";
@@ -143,29 +142,6 @@ describe("validation", () => {
 
   it("refuses a cron expression that does not parse", () => {
     expect(validatePipeline({ nodes: [ext, load], edges: [{ source: "a", target: "z" }] }, { schedule: "every tuesday" }).errors[0]!.type).toBe("invalid_schedule");
-  });
-});
-
-describe("pushdown planning", () => {
-  it("compiles filter → select → aggregate after a database extractor, and stops at what SQL cannot do", () => {
-    const graph = graphOf({
-      nodes: [
-        { id: "a", type: "extractor", module: "postgres", config: { connection_id: "c", query: "SELECT * FROM t WHERE d > :since;" } },
-        { id: "f", type: "transformer", module: "filter", config: { conditions: [{ column: "x", operator: "gt", value: 3 }] } },
-        { id: "s", type: "transformer", module: "select", config: { columns: ["x", "g"], rename: { x: "y" } } },
-        { id: "g", type: "transformer", module: "aggregate", config: { group_by: ["g"], aggregations: [{ function: "sum", column: "y" }] } },
-        { id: "c", type: "transformer", module: "cleaner", config: { trim: true } },
-        { id: "z", type: "loader", module: "database", config: { connection_id: "c", table: "t2" } },
-      ],
-      edges: [{ source: "a", target: "f" }, { source: "f", target: "s" }, { source: "s", target: "g" }, { source: "g", target: "c" }, { source: "c", target: "z" }],
-    });
-    const plan = planPushdown(graph, { since: "2025-01-01" }).get("a")!;
-    expect(plan.absorbed).toEqual(["f", "s", "g"]);
-    expect(plan.outputNode).toBe("g");
-    expect(plan.params).toEqual(["2025-01-01", 3]);
-    expect(plan.sql).toBe(
-      'SELECT "g", SUM("y") AS "sum_y" FROM (SELECT "x" AS "y", "g" AS "g" FROM (SELECT * FROM (SELECT * FROM t WHERE d > $1) q0 WHERE ("x" > $2)) q1) q2 GROUP BY "g"',
-    );
   });
 });
 

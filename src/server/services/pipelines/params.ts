@@ -10,11 +10,27 @@ export type ParamStyle = "dollar" | "question";
  */
 export class ParamList {
   readonly values: unknown[] = [];
-  constructor(readonly style: ParamStyle) {}
+  /** `marker`: placeholders numbered later, in text order, by `numberMarkers` (pushdown builds text inside out). */
+  constructor(readonly style: ParamStyle | "marker") {}
   add(value: unknown): string {
     this.values.push(value);
+    if (this.style === "marker") return `\u0000${this.values.length - 1}\u0000`;
     return this.style === "dollar" ? `$${this.values.length}` : "?";
   }
+}
+
+/**
+ * A statement built with `marker` placeholders as the engine takes it: `?` binds by
+ * position, so values are ordered as their placeholders appear in the text (a value in
+ * a select list comes before those of the subquery it wraps).
+ */
+export function numberMarkers(sql: string, values: readonly unknown[], style: ParamStyle): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const text = sql.replace(/\u0000(\d+)\u0000/g, (_, index: string) => {
+    params.push(values[Number(index)]);
+    return style === "dollar" ? `$${params.length}` : "?";
+  });
+  return { sql: text, params };
 }
 
 /** Names of the `:name` placeholders in `sql` (outside strings, quoted names, comments and `::` casts). */

@@ -133,4 +133,33 @@ describe.skipIf(!available)("pipelines on MariaDB and files", () => {
     expect(execution.error_message).toMatch(/outside the pipeline files folder/);
     expect(existsSync(path.join(pipelineFilesDir(), `x-${tag}.csv`))).toBe(false);
   });
+
+  it("pushes trim, dedupe (ROW_NUMBER), a join and derived columns into one MariaDB query, with the rows Node gives", async () => {
+    const people = target("people");
+    await sql(`CREATE TABLE ${people} (id int PRIMARY KEY, name varchar(50), city varchar(50))`);
+    await sql(`INSERT INTO ${people} VALUES (1, ' ann\t', 'Lyon'), (2, 'ann', 'Lyon'), (3, 'bob ', ''), (4, 'cyd', 'Nice')`);
+    const nodes = (out: string) => [
+      { id: "p", type: "extractor", module: "mysql", description: "p", config: { connection_id: ds, query: `SELECT name, city FROM ${people}` } },
+      { id: "c", type: "transformer", module: "cleaner", description: "c", config: { trim: true, empty_as_null: true, remove_duplicates: true, columns: ["name"] } },
+      { id: "s", type: "extractor", module: "mysql", description: "s", config: { connection_id: ds, query: `SELECT name AS who, amount FROM ${source} WHERE amount < :max` } },
+      { id: "j", type: "transformer", module: "join", description: "j", config: { how: "left", left_on: ["name"], right_on: ["who"] } },
+      { id: "d", type: "transformer", module: "derive", description: "d", config: { columns: [{ name: "tag", op: "upper", args: [{ column: "name" }] }, { name: "place", op: "coalesce", args: [{ column: "city" }, { value: "unknown" }] }, { name: "half", op: "divide", args: [{ column: "amount" }, { value: 2 }] }] } },
+      loadInto(out, { mode: "create" }),
+    ];
+    const edges = [{ source: "p", target: "c" }, { source: "c", target: "j", targetHandle: "left" }, { source: "s", target: "j", targetHandle: "right" }, { source: "j", target: "d" }, { source: "d", target: "dst" }];
+    const pushed = target("pushed");
+    const a = await runPipeline(author, { name: "my elt", config: { nodes: nodes(pushed), edges }, default_params: { max: 25 } });
+    expect(a.execution.status).toBe("success");
+    expect(a.execution.pushdown).toEqual([expect.objectContaining({ extractor: "p", absorbed: ["c", "s", "j", "d"] })]);
+    const inNode = target("in_node");
+    const b = await runPipeline(author, { name: "my etl", config: { nodes: nodes(inNode), edges, pushdown: false }, default_params: { max: 25 } });
+    expect(b.execution.status).toBe("success");
+    const rows = (t: string) => sql(`SELECT name, city, who, CAST(amount AS DOUBLE) AS amount, tag, place, CAST(half AS DOUBLE) AS half FROM ${t} ORDER BY name`);
+    expect(await rows(pushed)).toEqual([
+      { name: "ann", city: "Lyon", who: "ann", amount: 10.5, tag: "ANN", place: "Lyon", half: 5.25 },
+      { name: "bob", city: null, who: "bob", amount: 20, tag: "BOB", place: "unknown", half: 10 },
+      { name: "cyd", city: "Nice", who: null, amount: null, tag: "CYD", place: "Nice", half: null },
+    ]);
+    expect(await rows(inNode)).toEqual(await rows(pushed));
+  });
 });

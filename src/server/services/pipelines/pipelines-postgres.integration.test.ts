@@ -65,6 +65,7 @@ describe.skipIf(!available)("pipelines on PostgreSQL", () => {
         config: {
           nodes: [extract("src", `SELECT id, email, city FROM ${people} WHERE id >= :min_id ORDER BY id`), step("clean", "cleaner", { trim: true, remove_duplicates: true, columns: ["email"] }), loadInto("dst", out, { mode: "create" })],
           edges: chain("src", "clean", "dst"),
+          pushdown: false, // the cleaner's own metrics and log, in Node (its pushdown is tested below)
         },
         default_params: { min_id: 100 },
       },
@@ -195,7 +196,8 @@ describe.skipIf(!available)("pipelines on PostgreSQL", () => {
     const out = target("cancelled");
     const p = await createPipeline(author, {
       name: "big",
-      config: { nodes: [extract("src", "SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 3000000) g"), loadInto("dst", out, { mode: "create" })], edges: chain("src", "dst") },
+      // Streamed through Node (without pushdown the loader would run it as one INSERT … SELECT, cancelled below).
+      config: { nodes: [extract("src", "SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 3000000) g"), loadInto("dst", out, { mode: "create" })], edges: chain("src", "dst"), pushdown: false },
     });
     await approveCurrentVersion(author, p.id);
     const started = await executePipeline(author, p.id);
@@ -208,6 +210,66 @@ describe.skipIf(!available)("pipelines on PostgreSQL", () => {
     const row = await db.pipelineExecution.findUniqueOrThrow({ where: { id: started.execution_id } });
     await jobQueue().waitUntilFinished(row.jobId!, 30_000);
     const done = await getExecution(author, started.execution_id);
+    expect(done.status).toBe("cancelled");
+    expect(await exists(out)).toBe(false);
+  });
+
+  it("pushes the cleaner, a join of two extractors and derived columns into one query the loader runs as INSERT … SELECT, with the rows Node gives", async () => {
+    const nodes = (out: string) => [
+      extract("p", `SELECT id, email, city FROM ${people} ORDER BY id DESC`),
+      step("clean", "cleaner", { trim: true, empty_as_null: true, remove_duplicates: true, columns: ["email"] }),
+      extract("o", `SELECT order_id, person_id, total FROM ${orders} WHERE total < :max_total`),
+      step("j", "join", { how: "left", left_on: ["id"], right_on: ["person_id"] }),
+      step("d", "derive", { columns: [{ name: "label", op: "concat", args: [{ column: "city" }, { value: " / " }, { column: "email" }] }, { name: "double_total", op: "multiply", args: [{ column: "total" }, { value: 2 }] }, { name: "share", op: "divide", args: [{ column: "total" }, { column: "person_id" }] }] }),
+      loadInto("dst", out, { mode: "create" }),
+    ];
+    const edges = [...chain("p", "clean"), { source: "clean", target: "j", targetHandle: "left" }, { source: "o", target: "j", targetHandle: "right" }, ...chain("j", "d", "dst")];
+    const pushed = target("elt");
+    const a = await runPipeline(author, { name: "elt", config: { nodes: nodes(pushed), edges }, default_params: { max_total: 50 } });
+    expect(a.execution.status).toBe("success");
+    expect(a.execution.pushdown).toEqual([expect.objectContaining({ extractor: "p", absorbed: ["clean", "o", "j", "d"], loader: "dst" })]);
+    const logs = await executionLogs(author, a.execution.id, { nodeId: "dst" });
+    expect(logs.logs.map((l) => l.message)).toContain(`Running INSERT … SELECT into ${pushed}: the rows stay in the database`);
+    const metrics = await executionMetrics(author, a.execution.id);
+    expect(metrics.nodes.find((n) => n.node_id === "dst")).toMatchObject({ status: "success", rows_output: 4 });
+    expect(metrics.nodes.find((n) => n.node_id === "clean")).toMatchObject({ status: "pushed_down" });
+
+    const inNode = target("etl");
+    const b = await runPipeline(author, { name: "etl", config: { nodes: nodes(inNode), edges, pushdown: false }, default_params: { max_total: 50 } });
+    expect(b.execution.status).toBe("success");
+    const rows = (t: string) => sql(`SELECT id::int, email, city, order_id::int, total::float8, label, double_total::float8, share::float8 FROM ${t} ORDER BY id, order_id`);
+    // Dedupe kept the first of each email in the query's order (id 2 before id 1 when sorted DESC).
+    expect(await rows(pushed)).toEqual([
+      { id: 2, email: "a@x.test", city: "Paris", order_id: null, total: null, label: "Paris / a@x.test", double_total: null, share: null },
+      { id: 3, email: "b@x.test", city: "Lyon", order_id: 12, total: 2, label: "Lyon / b@x.test", double_total: 4, share: 2 / 3 },
+      { id: 4, email: "c@x.test", city: "Nice", order_id: 13, total: 1, label: "Nice / c@x.test", double_total: 2, share: 0.25 },
+      { id: 5, email: "d@x.test", city: "Lyon", order_id: null, total: null, label: "Lyon / d@x.test", double_total: null, share: null },
+    ]);
+    expect(await rows(inNode)).toEqual(await rows(pushed));
+  });
+
+  it("cancel stops an INSERT … SELECT inside the database and leaves no table", async () => {
+    const out = target("cancelled_elt");
+    const p = await createPipeline(author, {
+      name: "big elt",
+      config: {
+        nodes: [extract("src", "SELECT g AS id, md5(g::text) AS h FROM generate_series(1, 50000000) g"), step("c", "cleaner", { trim: true }), loadInto("dst", out, { mode: "create" })],
+        edges: chain("src", "c", "dst"),
+      },
+    });
+    await approveCurrentVersion(author, p.id);
+    const started = await executePipeline(author, p.id);
+    for (let i = 0; i < 100; i++) {
+      const m = await db.pipelineNodeMetric.findFirst({ where: { executionId: started.execution_id, nodeId: "dst", status: "running" } });
+      if (m) break;
+      await sleep(100);
+    }
+    await sleep(500);
+    await cancelExecution(author, started.execution_id);
+    const row = await db.pipelineExecution.findUniqueOrThrow({ where: { id: started.execution_id } });
+    await jobQueue().waitUntilFinished(row.jobId!, 30_000);
+    const done = await getExecution(author, started.execution_id);
+    expect(done.pushdown).toEqual([expect.objectContaining({ loader: "dst" })]);
     expect(done.status).toBe("cancelled");
     expect(await exists(out)).toBe(false);
   });

@@ -63,4 +63,27 @@ describe("pipelines on SQLite", () => {
     expect(again.execution.error_message).toMatch(/exists already/);
     expect(query("SELECT country, customers FROM pl_pushed ORDER BY country")).toEqual(query("SELECT country, customers FROM pl_in_node ORDER BY country"));
   });
+
+  it("pushes trim, whole-row dedupe, a join and derived columns into one SQLite query, with the rows Node gives", async () => {
+    const nodes = (table: string) => [
+      { id: "c", type: "extractor", module: "sqlite", description: "c", config: { connection_id: ds, query: "SELECT ' ' || city || ' ' AS city, country, segment FROM customers" } },
+      { id: "clean", type: "transformer", module: "cleaner", description: "clean", config: { trim: true, remove_duplicates: true } },
+      { id: "n", type: "extractor", module: "sqlite", description: "n", config: { connection_id: ds, query: "SELECT country AS land, count(*) AS customers FROM customers GROUP BY country" } },
+      { id: "j", type: "transformer", module: "join", description: "j", config: { left_on: ["country"], right_on: ["land"] } },
+      { id: "d", type: "transformer", module: "derive", description: "d", config: { columns: [{ name: "label", op: "concat", args: [{ column: "country" }, { value: ": " }, { column: "segment" }] }, { name: "shout", op: "upper", args: [{ column: "country" }] }] } },
+      { id: "dst", type: "loader", module: "database", description: "dst", config: { connection_id: ds, table, mode: "create" } },
+    ];
+    // Derive and join first: after the cleaner's typeof() expressions SQLite no longer knows the columns are text.
+    const edges = [{ source: "c", target: "j", targetHandle: "left" }, { source: "n", target: "j", targetHandle: "right" }, { source: "j", target: "d" }, { source: "d", target: "clean" }, { source: "clean", target: "dst" }];
+    const pushed = await runPipeline(author, { name: "sqlite elt", config: { nodes: nodes("pl_elt_pushed"), edges } });
+    expect(pushed.execution.status).toBe("success");
+    expect(pushed.execution.pushdown).toEqual([expect.objectContaining({ extractor: "c", absorbed: ["n", "j", "d", "clean"] })]);
+    const inNode = await runPipeline(author, { name: "sqlite etl", config: { nodes: nodes("pl_elt_in_node"), edges, pushdown: false } });
+    expect(inNode.execution.status).toBe("success");
+    const rows = (t: string) => query(`SELECT city, country, segment, land, customers, label, shout FROM ${t} ORDER BY city, country, segment`);
+    const expected = query("SELECT DISTINCT city, country, segment FROM customers ORDER BY city, country, segment");
+    expect(rows("pl_elt_pushed")).toHaveLength(expected.length);
+    expect(rows("pl_elt_pushed").map((r) => (r as { city: string }).city)).toEqual(expected.map((r) => (r as { city: string }).city));
+    expect(rows("pl_elt_in_node")).toEqual(rows("pl_elt_pushed"));
+  });
 });

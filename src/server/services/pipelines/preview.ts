@@ -5,7 +5,7 @@ import { AppError } from "../../errors";
 import { requireActingUser, type Principal } from "../principal";
 import { executeGraph } from "./executor";
 import { graphOf, inputEdges } from "./graph";
-import { planPushdown } from "./pushdown";
+import { describeAs, planPushdown } from "./pushdown";
 import type { Column, LoaderModule, PipelineGraph, Row } from "./types";
 import { validatePipeline } from "./validate";
 
@@ -109,7 +109,7 @@ export async function previewNode(principal: Principal, input: PreviewInput): Pr
     executionId: `preview-${randomUUID()}`,
     params,
     signal: stop.signal,
-    pushdown: planPushdown(sub, params),
+    pushdown: await planPushdown(sub, params, describeAs(principal)),
     hooks: { log: () => undefined, node: () => undefined },
     extraModules: [sink],
     maxBufferRows: Math.max(limit * 2, 1000),

@@ -8,7 +8,7 @@ import type { PipelineProgressEvent } from "../../events/catalogue";
 import type { Principal } from "../principal";
 import { executeGraph, messageOf, type NodeMetrics } from "./executor";
 import { graphOf } from "./graph";
-import { planPushdown } from "./pushdown";
+import { describeAs, planPushdown } from "./pushdown";
 import { pauseAfterRepeatedFailures } from "./schedule";
 import type { LogLevel, PushedQuery } from "./types";
 
@@ -53,11 +53,16 @@ export async function runExecution(principal: Principal, executionId: string, si
   recorder.progress("running", null);
 
   let pushdown = new Map<string, PushedQuery>();
-  if (config.pushdown !== false) pushdown = planPushdown(graph, params);
-  else recorder.log("INFO", null, "Pushdown is off for this pipeline: every transformer runs in Node");
+  if (config.pushdown !== false) {
+    // A planner failure costs the pushdown, never the run: every node can run in Node.
+    pushdown = await planPushdown(graph, params, describeAs(principal)).catch((error: unknown) => {
+      recorder.log("WARNING", null, `Pushdown planning failed, so every transformer runs in Node: ${messageOf(error)}`);
+      return new Map<string, PushedQuery>();
+    });
+  } else recorder.log("INFO", null, "Pushdown is off for this pipeline: every transformer runs in Node");
   await db.pipelineExecution.update({
     where: { id: executionId },
-    data: { pushdown: JSON.stringify([...pushdown].map(([extractor, p]) => ({ extractor, absorbed: p.absorbed, sql: p.sql }))) },
+    data: { pushdown: JSON.stringify([...pushdown].map(([extractor, p]) => ({ extractor, absorbed: p.absorbed, sql: p.sql, ...(p.loader ? { loader: p.loader } : {}) }))) },
   });
 
   let result;

@@ -37,7 +37,7 @@ export interface ModuleContext {
    * targets or none.
    */
   awaitCommit(): Promise<void>;
-  /** A pushdown the planner compiled into this extractor's query (extractors only). */
+  /** A pushdown the planner compiled into this extractor's query (or, with `loader`, this loader's INSERT … SELECT). */
   pushdown?: PushedQuery;
 }
 
@@ -49,6 +49,11 @@ export interface PushedQuery {
   absorbed: string[];
   /** The node whose output the query's rows are. */
   outputNode: string;
+  /**
+   * A database loader into the same data source that runs the query itself as
+   * INSERT … SELECT: then the extractor does not run and no row passes through Node.
+   */
+  loader?: string;
 }
 
 export type LogLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR";

@@ -36,13 +36,16 @@ export const databaseLoader: LoaderModule<z.infer<typeof tableConfig>> = {
   engines: ["postgres", "mysql", "sqlite"],
   async run(ctx, config, [input]) {
     const seen = { rows: 0 };
+    // The planner compiled the rows' whole way here into one query on this same data source.
+    const insertSelect = ctx.pushdown?.loader === ctx.nodeId ? { sql: ctx.pushdown.sql, params: ctx.pushdown.params } : undefined;
+    if (insertSelect) ctx.log("INFO", `Running INSERT … SELECT into ${config.table}: the rows stay in the database`, { sql: insertSelect.sql });
     const outcome = await execution.load(ctx.principal, {
       dataSourceId: config.connection_id,
       table: config.table,
       mode: config.mode,
       keys: config.keys,
       createIfMissing: config.create_if_missing,
-      batches: counted(input!, seen),
+      ...(insertSelect ? { select: insertSelect } : { batches: counted(input!, seen) }),
       signal: ctx.signal,
       ready: (rows) => {
         ctx.log("DEBUG", `Wrote ${rows} rows to ${config.table}; waiting for the other nodes before committing`);

@@ -24,7 +24,7 @@ async function* mapBatches(
 }
 
 export const CAST_TYPES = ["string", "integer", "number", "boolean", "date"] as const;
-type CastType = (typeof CAST_TYPES)[number];
+export type CastType = (typeof CAST_TYPES)[number];
 const kindOfCast: Record<CastType, ColumnKind> = { string: "string", integer: "number", number: "number", boolean: "boolean", date: "date" };
 
 /** A value as `type`, or null where it does not convert (a coercion never fails the run). */
