@@ -16,9 +16,10 @@ import { serviceAvailable } from "@/test/services";
 const available = (await serviceAvailable("postgres")) && (await serviceAvailable("redis"));
 
 /**
- * Scale-out on loopback: two web processes (QUARRY_ROLE=web) and two workers
+ * Scale-out on loopback: two web processes (QUARRY_ROLE=web) and three workers
  * (QUARRY_ROLE=worker), each `node server.mjs` with its own data dir, sharing only a
- * fresh PostgreSQL app database and a Redis key prefix. Needs the production build
+ * fresh PostgreSQL app database and a Redis key prefix. Two tests SIGKILL a worker each;
+ * the third worker keeps the later ones served. Needs the production build
  * (`npm test` builds first; run `npx next build` before running this file alone).
  */
 const root = path.resolve(import.meta.dirname, "../..");
@@ -27,6 +28,9 @@ const database = randomDatabaseName("quarry_scale");
 const prefix = randomRedisPrefix("scale");
 const RATE_LIMIT = 30;
 const STALLED_MS = 2000;
+/** Jobs one worker runs at once: fewer than RUNS, so RUNS running pipeline runs need two workers. */
+const CONCURRENCY = 2;
+const RUNS = 3;
 const ADMIN = { email: "scale-admin@example.test", password: "scale-out-password-1" };
 
 interface Proc {
@@ -73,6 +77,7 @@ async function start(name: string, role: "web" | "worker"): Promise<Proc> {
       QUARRY_DEMO: "false",
       QUARRY_RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT),
       QUARRY_JOB_STALLED_MS: String(STALLED_MS),
+      QUARRY_JOB_CONCURRENCY: String(CONCURRENCY),
       QUARRY_DATASOURCE_HOSTS_DENY: "none",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -129,7 +134,7 @@ describe.skipIf(!available)("several web processes and workers", () => {
     if (!built) throw new Error("Run `npx next build` first: this test starts server.mjs processes from the production build");
     await createDatabase(database);
     // A cron schedule the workers arm when they start: three ticks two seconds apart, far
-    // enough ahead for all four processes to be up. It runs as a user that does not exist,
+    // enough ahead for all five processes to be up. It runs as a user that does not exist,
     // so each tick's job fails at once (no retry): the count is what is tested.
     await migratePostgres(pgUrl(database));
     let first = new Date(Math.ceil((Date.now() + CRON_LEAD_MS) / 1000) * 1000);
@@ -145,7 +150,7 @@ describe.skipIf(!available)("several web processes and workers", () => {
       return rows[0].id as string;
     });
     // Started together: the migrator's advisory lock and the key fingerprint record race here.
-    [web1, web2] = await Promise.all([start("web1", "web"), start("web2", "web"), start("worker1", "worker"), start("worker2", "worker")]);
+    [web1, web2] = await Promise.all([start("web1", "web"), start("web2", "web"), start("worker1", "worker"), start("worker2", "worker"), start("worker3", "worker")]);
     const login = await api(web1, "POST", "/auth/login", { email: ADMIN.email, password: ADMIN.password });
     expect(login.status).toBe(200);
     token = login.body.access_token;
@@ -200,7 +205,7 @@ describe.skipIf(!available)("several web processes and workers", () => {
     expect(statuses.at(-1)).toBe("completed"); // the end, published on web1, through Redis
   });
 
-  it("fires a cron schedule's three ticks exactly three times with two workers", async () => {
+  it("fires a cron schedule's three ticks exactly three times with three workers", async () => {
     const last = cronTicks.at(-1)!.getTime();
     await new Promise((r) => setTimeout(r, Math.max(0, last - Date.now()) + 6000));
     const jobs = await poll(
@@ -210,6 +215,94 @@ describe.skipIf(!available)("several web processes and workers", () => {
     );
     expect(jobs.map((j) => j.idempotencyKey).sort()).toEqual(cronTicks.map((t) => `scale-cron:${t.toISOString()}`));
     expect(jobs.every((j) => j.attempts === 1 && j.status === "failed")).toBe(true);
+  }, 120_000);
+
+  it("shares pipeline runs between workers, and fails (never leaves running) a run whose worker was killed", async () => {
+    // Every run reads from the black hole, so it stays running (connecting) for the
+    // connector's connect timeout (10 s): long enough to see who holds it and to kill one.
+    const port = (blackHole.address() as AddressInfo).port;
+    const ds = await api(web1, "POST", "/datasources", { name: "Black hole for pipelines", type: "postgres", host: "127.0.0.1", port, database: "none", username: "nobody" }, token);
+    expect(ds.status).toBe(201);
+    const created = await api(web2, "POST", "/pipelines", {
+      name: "Scale-out runs",
+      max_concurrent: RUNS,
+      config: {
+        nodes: [
+          { id: "extract", type: "extractor", module: "postgres", config: { connection_id: ds.body.id, query: "SELECT 1 AS n" } },
+          { id: "load", type: "loader", module: "csv", config: { path: "scale/out.csv" } },
+        ],
+        edges: [{ source: "extract", target: "load" }],
+      },
+    }, token);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const pipelineId = created.body.id as string;
+    const execute = async (count: number) => {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i += 1) {
+        const started = await api(i % 2 ? web2 : web1, "POST", `/pipelines/${pipelineId}/execute`, {}, token);
+        expect(started.status, JSON.stringify(started.body)).toBeLessThan(300);
+        ids.push(started.body.execution_id as string);
+      }
+      return ids;
+    };
+    const executions = (ids: string[]) =>
+      appDb(async (c) => (await c.query(`SELECT e.id, e.status, e.error, e."jobId", j.status AS "jobStatus" FROM "PipelineExecution" e LEFT JOIN "Job" j ON j.id = e."jobId" WHERE e.id = ANY($1)`, [ids])).rows);
+    const cancelAll = async (ids: string[]) => {
+      for (const id of ids) expect((await api(web2, "POST", `/executions/${id}/cancel`, undefined, token)).status).toBe(200);
+    };
+
+    const runs = await execute(RUNS);
+    // All of them running (the execution row, not just its delivery) before a worker dies.
+    const rows = await poll(() => executions(runs), (r) => r.length === RUNS && r.every((e) => e.status === "running" && e.jobStatus === "running"), 20_000);
+    const executionOfJob = new Map(rows.map((r) => [r.jobId as string, r.id as string]));
+    const { Queue } = await import("bullmq");
+    const queue = new Queue("jobs", { connection: { url: TEST_REDIS_URL } as never, prefix: `${prefix}bull` });
+    let holders: Map<string, number>; // execution → pid of the worker running it
+    try {
+      const active = await poll(
+        () => queue.getActive(),
+        (a) => a.filter((j) => executionOfJob.has(j.data.jobId) && j.processedBy).length === RUNS,
+        10_000,
+      );
+      holders = new Map(active.filter((j) => executionOfJob.has(j.data.jobId)).map((j) => [executionOfJob.get(j.data.jobId)!, Number(j.processedBy!.split(":").pop())]));
+    } finally {
+      await queue.close();
+    }
+    // Shared: no worker runs more than CONCURRENCY jobs, so RUNS > CONCURRENCY running at once
+    // are held by at least two worker processes (one worker alone would leave a run waiting).
+    const pids = new Set(holders.values());
+    expect(pids.size).toBeGreaterThanOrEqual(2);
+    for (const pid of pids) expect(procs.find((p) => p.child.pid === pid)?.name).toMatch(/^worker/);
+
+    const victimPid = holders.get(runs[0]!)!;
+    const victim = procs.find((p) => p.child.pid === victimPid)!;
+    const killed = runs.filter((id) => holders.get(id) === victimPid);
+    const others = runs.filter((id) => holders.get(id) !== victimPid);
+    victim.child.kill("SIGKILL");
+    const killedAt = Date.now();
+    await cancelAll(others); // their runs end at the connect timeout, cancelled
+
+    // The stalled check hands the dead worker's jobs to a live one, which fails them
+    // (pipeline runs have one attempt).
+    await poll(() => executions(killed), (r) => r.every((e) => e.jobStatus === "failed"), STALLED_MS * 4 + 5000);
+    expect(Date.now() - killedAt).toBeLessThan(STALLED_MS * 4 + 5000);
+    const ended = await poll(() => executions(others), (r) => r.every((e) => !["pending", "running"].includes(e.status)), 20_000);
+    expect(ended.map((e) => e.status)).toEqual(others.map(() => "cancelled"));
+
+    // The dead runs hold no slot of the pipeline's limit: RUNS new runs start (the limit
+    // reconciles them; it used to count them as running until someone read them).
+    const again = await execute(RUNS);
+    await cancelAll(again);
+
+    // Read back: failed, saying why, never running.
+    for (const id of killed) {
+      const read = await api(web1, "GET", `/executions/${id}`, undefined, token);
+      expect(read.status).toBe(200);
+      expect(read.body).toMatchObject({ id, status: "failed", completed_at: expect.any(String) });
+      expect(read.body.error_message).toMatch(/worker running it stopped/);
+    }
+    // The new runs end too (cancelled, or failed at the connect timeout), so none outlives the test.
+    await poll(() => executions(again), (r) => r.every((e) => !["pending", "running"].includes(e.status)), 20_000);
   }, 120_000);
 
   it("retries or fails a job whose worker was killed mid-run, within the stall interval", async () => {
@@ -247,9 +340,10 @@ describe.skipIf(!available)("several web processes and workers", () => {
     expect(status.body.jobs).toMatchObject({ backend: "bullmq", status: "ok", error: null });
     expect(status.body.redis).toMatchObject({ configured: true, status: "ok", error: null });
     expect(status.body.redis.latency_ms).toBeGreaterThan(0);
-    // Two workers started; one was killed in the test before (Redis drops its connections).
-    expect(status.body.jobs.workers.length).toBeGreaterThanOrEqual(1);
-    expect(status.body.jobs.workers.length).toBeLessThanOrEqual(2);
+    // Three workers started; the tests before killed two (Redis drops their connections).
+    const live = procs.filter((p) => p.name.startsWith("worker") && p.child.exitCode === null && p.child.signalCode === null).length;
+    expect(live).toBe(1);
+    expect(status.body.jobs.workers.length).toBe(live);
     expect(status.body.jobs.queue_depth).toEqual(expect.objectContaining({ waiting: expect.any(Number), delayed: expect.any(Number), running: expect.any(Number) }));
   });
 });
