@@ -124,11 +124,11 @@ export type TransactionRunOptions = Omit<RunOptions, "readOnly">;
 export interface Transaction {
   run(sql: string, opts: TransactionRunOptions): Promise<RunResult>;
   /**
-   * Bulk load (pipeline loaders): `COPY … FROM STDIN` fed with the CSV text `data`
+   * Bulk load (pipeline loaders): `COPY … FROM STDIN` fed with the CSV text (or bytes) `data`
    * yields, in this transaction. Present where the engine has it (PostgreSQL); answers
    * the rows copied.
    */
-  copyFrom?(sql: string, data: AsyncIterable<string>): Promise<number>;
+  copyFrom?(sql: string, data: AsyncIterable<string | Buffer>): Promise<number>;
 }
 
 export interface TransactionOptions {

@@ -45,6 +45,8 @@ export interface LoadOutcome {
   rowsWritten: number;
   created: boolean;
   table: string;
+  /** How the rows went in: from the batches, or from `select` as INSERT … SELECT or the server's COPY TO piped into COPY FROM. */
+  method: "rows" | "insert-select" | "copy";
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -97,6 +99,7 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
   const separateDdl = createSql !== null && !connector.capabilities.transactionalDdl;
   if (separateDdl) await connector.transaction((tx) => run(tx, createSql!));
   let written = 0;
+  let method: LoadOutcome["method"] = "rows";
   try {
     await connector.transaction(async (tx) => {
       if (createSql && !separateDdl) await run(tx, createSql);
@@ -119,13 +122,22 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
       };
       if (select) {
         const list = names.map(q).join(", ");
-        const inserted = await tx.run(`INSERT INTO ${target} (${list}) SELECT ${list} FROM (\n${select.sql}\n) quarry_source`, {
-          maxRows: 1,
-          timeoutMs: config().QUARRY_EXPORT_TIMEOUT_MS,
-          params: select.params,
-          signal: request.signal,
-        });
-        written = inserted.affectedRows ?? 0;
+        const exportTimeoutMs = config().QUARRY_EXPORT_TIMEOUT_MS;
+        if (select.parallel && connector.exportCsv && tx.copyFrom) {
+          // The server's CSV straight into COPY FROM: the read keeps its read-only session and its parallel plan.
+          method = "copy";
+          const csv = connector.exportCsv(select.sql, { readOnly: true, timeoutMs: exportTimeoutMs, signal: request.signal });
+          written = await tx.copyFrom(`COPY ${target} (${list}) FROM STDIN WITH (FORMAT csv, HEADER true)`, csv);
+        } else {
+          method = "insert-select";
+          const inserted = await tx.run(`INSERT INTO ${target} (${list}) SELECT ${list} FROM (\n${select.sql}\n) quarry_source`, {
+            maxRows: 1,
+            timeoutMs: exportTimeoutMs,
+            params: select.params,
+            signal: request.signal,
+          });
+          written = inserted.affectedRows ?? 0;
+        }
       } else if (names.length && tx.copyFrom && request.mode !== "upsert") {
         // PostgreSQL: the rows go in through COPY FROM STDIN, as CSV, batch by batch.
         const signal = request.signal;
@@ -158,8 +170,8 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
     await audit(principal, { ...request.audit, outcome: "failure", details: { ...request.audit.details, table: request.table, error: (error as Error).message } });
     throw error;
   }
-  await audit(principal, { ...request.audit, details: { ...request.audit.details, table: request.table, rowsWritten: written, mode: request.mode, ...(select ? { insertSelect: select.sql } : {}) } });
-  return { rowsWritten: written, created: createSql !== null, table: request.table };
+  await audit(principal, { ...request.audit, details: { ...request.audit.details, table: request.table, rowsWritten: written, mode: request.mode, ...(select ? { method, sourceSql: select.sql } : {}) } });
+  return { rowsWritten: written, created: createSql !== null, table: request.table, method };
 }
 
 async function* noBatches(): AsyncIterable<{ columns: { name: string; kind: ValueKind }[]; rows: Record<string, unknown>[] }> {}
@@ -174,7 +186,19 @@ async function selectSource(principal: Principal, dataSourceId: string, select: 
   const prepared = await prepareRead(principal, { dataSourceId, sql: select.sql });
   const plan = await maskingPlanFor(prepared);
   if (plan.mode !== "off") throw forbidden("This pipeline's rows would need masking on the way; they cannot be copied inside the database");
-  return { sql: prepared.statement.text, params: select.params, columns: await describe(principal, { dataSourceId, sql: select.sql, params: select.params }) };
+  const columns = await describe(principal, { dataSourceId, sql: select.sql, params: select.params });
+  return { sql: prepared.statement.text, params: select.params, columns, parallel: await plansInParallel(connectorFor(prepared.dataSource), prepared.statement.text, select.params) };
+}
+
+/**
+ * PostgreSQL runs INSERT … SELECT serially. Where the SELECT alone would get parallel
+ * workers (a big sort, a DISTINCT ON) and binds no parameters (COPY takes none), the
+ * server's COPY TO piped into COPY FROM is faster, as psql's own pipe is.
+ */
+async function plansInParallel(connector: Connector, sql: string, params: unknown[]): Promise<boolean> {
+  if (params.length > 0 || !connector.exportCsv || !connector.explainPlan) return false;
+  const plan = await connector.explainPlan(sql, { timeoutMs: config().QUARRY_QUERY_TIMEOUT_MS }).catch(() => "");
+  return /\bGather\b/.test(plan);
 }
 
 /** A new table for an INSERT … SELECT: the engine's own types of the query's columns. */

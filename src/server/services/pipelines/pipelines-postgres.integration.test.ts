@@ -229,7 +229,8 @@ describe.skipIf(!available)("pipelines on PostgreSQL", () => {
     expect(a.execution.status).toBe("success");
     expect(a.execution.pushdown).toEqual([expect.objectContaining({ extractor: "p", absorbed: ["clean", "o", "j", "d"], loader: "dst" })]);
     const logs = await executionLogs(author, a.execution.id, { nodeId: "dst" });
-    expect(logs.logs.map((l) => l.message)).toContain(`Running INSERT … SELECT into ${pushed}: the rows stay in the database`);
+    // It binds a parameter, so the rows go in by INSERT … SELECT (COPY takes no parameters).
+    expect(logs.logs.map((l) => l.message)).toContain(`Loaded 4 rows into ${pushed} by INSERT … SELECT (created)`);
     const metrics = await executionMetrics(author, a.execution.id);
     expect(metrics.nodes.find((n) => n.node_id === "dst")).toMatchObject({ status: "success", rows_output: 4 });
     expect(metrics.nodes.find((n) => n.node_id === "clean")).toMatchObject({ status: "pushed_down" });
@@ -246,6 +247,28 @@ describe.skipIf(!available)("pipelines on PostgreSQL", () => {
       { id: 5, email: "d@x.test", city: "Lyon", order_id: null, total: null, label: "Lyon / d@x.test", double_total: null, share: null },
     ]);
     expect(await rows(inNode)).toEqual(await rows(pushed));
+  });
+
+  it("pipes the server's COPY TO into COPY FROM where the pushed-down query reads in parallel", async () => {
+    const big = target("big_src");
+    await sql(`CREATE TABLE ${big} AS SELECT g AS id, '  c ' || (g % 5000) || ' ' AS customer, md5(g::text) || md5((g + 1)::text) AS pad, md5((g % 250000)::text) AS note FROM generate_series(1, 500000) g`);
+    await sql(`ANALYZE ${big}`);
+    // The planner's choice is what is tested: make sure this server reads the compiled shape in parallel.
+    expect(JSON.stringify(await sql(`EXPLAIN SELECT DISTINCT ON (note) * FROM (SELECT id, btrim(customer) AS customer, pad, btrim(note) AS note FROM ${big}) q`))).toMatch(/Gather/);
+    const piped = target("piped");
+    const { execution } = await runPipeline(author, {
+      name: "piped",
+      config: {
+        nodes: [extract("src", `SELECT id, customer, pad, note FROM ${big}`), step("c", "cleaner", { trim: true, remove_duplicates: true, columns: ["note"] }), loadInto("dst", piped, { mode: "create" })],
+        edges: chain("src", "c", "dst"),
+      },
+    });
+    expect(execution.status).toBe("success");
+    const logs = await executionLogs(author, execution.id, { nodeId: "dst" });
+    expect(logs.logs.map((l) => l.message)).toContain(`Loaded 250000 rows into ${piped} by COPY TO → COPY FROM (the query read in parallel) (created)`);
+    const digest = (t: string, note: string) => sql(`SELECT count(DISTINCT ${note})::int AS keys, md5(string_agg(DISTINCT ${note}, ',' ORDER BY ${note})) AS notes, bool_and(customer = btrim(customer)) AS trimmed FROM ${t}`);
+    expect(await sql(`SELECT count(*)::int AS n FROM ${piped}`)).toEqual([{ n: 250000 }]);
+    expect(await digest(piped, "note")).toEqual([{ ...(await digest(big, "note"))[0], trimmed: true }]);
   });
 
   it("cancel stops an INSERT … SELECT inside the database and leaves no table", async () => {

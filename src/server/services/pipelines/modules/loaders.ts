@@ -38,7 +38,7 @@ export const databaseLoader: LoaderModule<z.infer<typeof tableConfig>> = {
     const seen = { rows: 0 };
     // The planner compiled the rows' whole way here into one query on this same data source.
     const insertSelect = ctx.pushdown?.loader === ctx.nodeId ? { sql: ctx.pushdown.sql, params: ctx.pushdown.params } : undefined;
-    if (insertSelect) ctx.log("INFO", `Running INSERT … SELECT into ${config.table}: the rows stay in the database`, { sql: insertSelect.sql });
+    if (insertSelect) ctx.log("INFO", `Loading the pushed-down query's rows into ${config.table} inside the database`, { sql: insertSelect.sql });
     const outcome = await execution.load(ctx.principal, {
       dataSourceId: config.connection_id,
       table: config.table,
@@ -53,7 +53,8 @@ export const databaseLoader: LoaderModule<z.infer<typeof tableConfig>> = {
       },
       audit: { action: "pipeline_load", resourceType: "pipeline_execution", resourceId: ctx.executionId, details: { nodeId: ctx.nodeId, dataSourceId: config.connection_id } },
     });
-    ctx.log("INFO", `Loaded ${outcome.rowsWritten} rows into ${config.table}${outcome.created ? " (created)" : ""}`, { rows: outcome.rowsWritten, mode: config.mode });
+    const how = { rows: "", "insert-select": " by INSERT … SELECT", copy: " by COPY TO → COPY FROM (the query read in parallel)" }[outcome.method];
+    ctx.log("INFO", `Loaded ${outcome.rowsWritten} rows into ${config.table}${how}${outcome.created ? " (created)" : ""}`, { rows: outcome.rowsWritten, mode: config.mode, method: outcome.method });
     return { rowsWritten: outcome.rowsWritten, target: config.table };
   },
 };
