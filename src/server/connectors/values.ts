@@ -42,6 +42,8 @@ export function integerText(text: string): number | string {
  */
 export function decimalText(text: string): number | string {
   if (!/^[-+]?\d*\.?\d+$/.test(text)) return text;
+  // At most 15 characters hold at most 15 digits: the common case needs no counting.
+  if (text.length <= 15) return Number(text);
   const digits = text.replace(/[-+.]/g, "").replace(/^0+/, "");
   if (digits.length > 15) return text;
   return Number(text);

@@ -74,14 +74,22 @@ export class FrameGuard {
       }
       if (this.rowLeft > 0) {
         // A DataRow: Int16 column count, then per column Int32 length (-1 = NULL) and bytes.
-        const n = Math.min(this.fieldNeed - this.fieldLength, chunk.length - i);
-        chunk.copy(this.field, this.fieldLength, i, i + n);
-        this.fieldLength += n;
-        this.rowLeft -= n;
-        i += n;
-        if (this.fieldLength < this.fieldNeed) continue;
+        let length: number;
+        if (this.fieldLength === 0 && i + this.fieldNeed <= chunk.length) {
+          // The whole field header is in this chunk (nearly always): read in place, no copy per value.
+          length = this.fieldNeed === 4 ? chunk.readInt32BE(i) : 0;
+          this.rowLeft -= this.fieldNeed;
+          i += this.fieldNeed;
+        } else {
+          const n = Math.min(this.fieldNeed - this.fieldLength, chunk.length - i);
+          chunk.copy(this.field, this.fieldLength, i, i + n);
+          this.fieldLength += n;
+          this.rowLeft -= n;
+          i += n;
+          if (this.fieldLength < this.fieldNeed) continue;
+          length = this.fieldNeed === 4 ? this.field.readInt32BE(0) : 0;
+        }
         if (this.fieldNeed === 4) {
-          const length = this.field.readInt32BE(0);
           if (length > this.limits.maxValueBytes) this.trip(this.limits.maxValueBytes, "value");
           else if (length > 0) this.skip = length;
         }
@@ -89,14 +97,22 @@ export class FrameGuard {
         this.fieldLength = 0;
         continue;
       }
-      const n = Math.min(5 - this.headerLength, chunk.length - i);
-      chunk.copy(this.header, this.headerLength, i, i + n);
-      this.headerLength += n;
-      i += n;
-      if (this.headerLength < 5) continue;
-      this.headerLength = 0;
-      const type = this.header[0]!;
-      const body = this.header.readUInt32BE(1) - 4;
+      let type: number;
+      let body: number;
+      if (this.headerLength === 0 && i + 5 <= chunk.length) {
+        type = chunk[i]!;
+        body = chunk.readUInt32BE(i + 1) - 4;
+        i += 5;
+      } else {
+        const n = Math.min(5 - this.headerLength, chunk.length - i);
+        chunk.copy(this.header, this.headerLength, i, i + n);
+        this.headerLength += n;
+        i += n;
+        if (this.headerLength < 5) continue;
+        this.headerLength = 0;
+        type = this.header[0]!;
+        body = this.header.readUInt32BE(1) - 4;
+      }
       if (type === DATA_ROW && body > 0) {
         // Read on into the row even when it is over the message cap: an oversize value
         // in it is the better explanation, and is found before much is buffered.

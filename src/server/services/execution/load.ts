@@ -208,7 +208,13 @@ function createTableOfTypes(target: string, columns: ResultColumn[], q: (n: stri
   return `CREATE TABLE ${target} (${columns.map((c) => `${q(c.name)} ${/^\d+$/.test(c.type) || !c.type ? "TEXT" : c.type}`).join(", ")})`;
 }
 
-const NEEDS_QUOTES = /^$|[",\n\r\\]|^\s|\s$/;
+const QUOTED_CHARS = /[",\n\r\\]/;
+const SPACE = /\s/;
+/** `\s` of one character, without a regular expression for ASCII. */
+const isSpaceAt = (text: string, i: number) => {
+  const c = text.charCodeAt(i);
+  return c < 128 ? c === 32 || (c >= 9 && c <= 13) : SPACE.test(text[i]!);
+};
 
 /** One CSV field for COPY: unquoted empty is NULL, so an empty string is quoted. */
 function csvValue(value: unknown): string {
@@ -217,7 +223,8 @@ function csvValue(value: unknown): string {
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   const text = typeof value === "object" ? JSON.stringify(value) : String(value);
   // Quoted: empty text (else NULL), separators, edge whitespace, and backslashes (`\\.` ends the data).
-  return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  const quoted = text === "" || QUOTED_CHARS.test(text) || isSpaceAt(text, 0) || isSpaceAt(text, text.length - 1);
+  return quoted ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 function bindable(value: unknown, engine: string): unknown {

@@ -87,26 +87,39 @@ export const cleaner: TransformerModule<z.infer<typeof cleanerConfig>> = {
     // Rows are shared with any other node reading the same input: copied only when changed.
     const copies = textWork || coerce.length > 0 || config.null_handling === "fill";
     const keyColumns = config.columns;
-    const keyOf = (row: Row): string => {
+    // A single key column: its strings are their own keys (no prefix to build per row); other values are typed.
+    const seenText = new Set<string>();
+    const isDuplicate = (row: Row): boolean => {
+      let key: string;
       if (keyColumns.length === 1) {
         const v = row[keyColumns[0]!];
-        return v === null || v === undefined ? "\u0000" : typeof v === "string" ? `s${v}` : `${typeof v}${JSON.stringify(v)}`;
-      }
-      return JSON.stringify(keyColumns.length ? keyColumns.map((c) => row[c] ?? null) : Object.values(row));
+        if (typeof v === "string") {
+          if (seenText.has(v)) return true;
+          seenText.add(v);
+          return false;
+        }
+        key = v === null || v === undefined ? "\u0000" : `${typeof v}${JSON.stringify(v)}`;
+      } else key = JSON.stringify(keyColumns.length ? keyColumns.map((c) => row[c] ?? null) : Object.values(row));
+      if (seen.has(key)) return true;
+      seen.add(key);
+      return false;
     };
     let seenColumns: Column[] | null = null;
     let columns: Column[] = [];
+    // Text work touches the columns that can hold text; dates, numbers and JSON never have edge whitespace.
+    let textColumns: string[] = [];
     for await (const batch of input!) {
       rowsIn += batch.rows.length;
       if (batch.columns !== seenColumns) {
         seenColumns = batch.columns;
         columns = batch.columns.map((c) => (config.coerce[c.name] ? { ...c, kind: kindOfCast[config.coerce[c.name]!] } : c));
+        textColumns = batch.columns.length ? batch.columns.filter((c) => c.kind === "string" || c.kind === "unknown").map((c) => c.name) : [];
       }
       const rows: Row[] = [];
       for (const original of batch.rows) {
         const row: Row = copies ? { ...original } : original;
         if (textWork) {
-          for (const k in row) {
+          for (const k of batch.columns.length ? textColumns : Object.keys(row)) {
             let value = row[k];
             if (typeof value !== "string") continue;
             if (config.trim) value = value.trim();
@@ -123,13 +136,9 @@ export const cleaner: TransformerModule<z.infer<typeof cleanerConfig>> = {
           }
           for (const c of nulls) row[c] = config.fill_value ?? null;
         }
-        if (config.remove_duplicates) {
-          const key = keyOf(row);
-          if (seen.has(key)) {
-            duplicates += 1;
-            continue;
-          }
-          seen.add(key);
+        if (config.remove_duplicates && isDuplicate(row)) {
+          duplicates += 1;
+          continue;
         }
         rows.push(row);
       }
