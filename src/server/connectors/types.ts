@@ -114,6 +114,8 @@ export interface StreamOptions {
   batchSize?: number;
   /** A single value larger than this fails the stream instead of being buffered. */
   maxValueBytes?: number;
+  /** exportCsv only: `text` is COPY's own text format, no header (cheaper for a COPY FROM on the other end). */
+  copyFormat?: "csv" | "text";
 }
 
 /** First chunk is always `{ columns }`, then zero or more `{ rows }` batches. */

@@ -85,7 +85,9 @@ export function toRecords(
     for (let i = 0; i < keys.length; i++) {
       const value = row[i];
       const convert = converters[i];
-      record[keys[i]!] = value === null || value === undefined ? null : jsonSafe(convert ? convert(value) : value);
+      const v = convert && value !== null && value !== undefined ? convert(value) : value;
+      // Strings are the bulk of most results: no call for them.
+      record[keys[i]!] = typeof v === "string" ? v : jsonSafe(v);
     }
     return record;
   });

@@ -125,7 +125,7 @@ export async function* exportCsvPostgres(ctx: PgContext, sql: string, opts: Stre
     await beginReadOnly(ctx, lease, control);
     // The newline ends a trailing `--` comment; a trailing semicolon would break the wrapper.
     const body = sql.trim().replace(/;+\s*$/, "");
-    copy = new CopyOut(`COPY (${body}\n) TO STDOUT WITH (FORMAT csv, HEADER true)`);
+    copy = new CopyOut(`COPY (${body}\n) TO STDOUT${opts.copyFormat === "text" ? "" : " WITH (FORMAT csv, HEADER true)"}`);
     lease.client.query(copy);
     for await (const chunk of copy.chunksOut()) {
       control.throwIfStopped();

@@ -94,15 +94,14 @@ export const cleaner: TransformerModule<z.infer<typeof cleanerConfig>> = {
       if (keyColumns.length === 1) {
         const v = row[keyColumns[0]!];
         if (typeof v === "string") {
-          if (seenText.has(v)) return true;
-          seenText.add(v);
-          return false;
+          // One hash lookup, not two (has, then add): the size says whether it was there.
+          const before = seenText.size;
+          return seenText.add(v).size === before;
         }
         key = v === null || v === undefined ? "\u0000" : `${typeof v}${JSON.stringify(v)}`;
       } else key = JSON.stringify(keyColumns.length ? keyColumns.map((c) => row[c] ?? null) : Object.values(row));
-      if (seen.has(key)) return true;
-      seen.add(key);
-      return false;
+      const before = seen.size;
+      return seen.add(key).size === before;
     };
     let seenColumns: Column[] | null = null;
     let columns: Column[] = [];
