@@ -94,7 +94,7 @@ try {
     for (;;) {
       execution = await api("GET", `/executions/${started.execution_id}`, token);
       if (!["pending", "running"].includes(execution.status)) break;
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 50));
     }
     const ms = performance.now() - t;
     if (execution.status !== "success") throw new Error(`the run ${execution.status}: ${execution.error_message}`);
