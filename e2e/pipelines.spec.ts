@@ -39,7 +39,11 @@ test("build a three-node pipeline on the canvas, have its writes approved, run i
     const panel = page.getByTestId("node-panel");
     await panel.getByRole("combobox", { name: "Connection" }).click();
     await page.getByRole("option", { name: DEMO }).click();
-    await panel.getByRole("textbox", { name: "SQL Query" }).fill("SELECT id, city, country FROM customers WHERE country = 'Germany'");
+    // The SQL is a Monaco editor in the panel, as in the workbench.
+    const code = panel.getByTestId("sql-code-field").locator(".monaco-editor .view-lines");
+    await expect(code).toBeVisible({ timeout: 30_000 });
+    await code.click();
+    await page.keyboard.insertText("SELECT id, city, country FROM customers WHERE country = 'Germany'");
   });
   await configure(page, "Data Cleaner 2", async () => {
     await page.getByTestId("node-panel").getByRole("switch", { name: "Trim text" }).check({ force: true });

@@ -1,6 +1,7 @@
 "use client";
-import { JsonInput, NumberInput, Select, Stack, Switch, Textarea, TextInput } from "@mantine/core";
+import { JsonInput, NumberInput, Select, Stack, Switch, TextInput } from "@mantine/core";
 import { useEffect, useState } from "react";
+import { SqlCodeField } from "./sql-code-field";
 
 interface Property {
   type?: string | string[];
@@ -51,7 +52,7 @@ export function NodeConfigForm({ schema, value, onChange, dataSources, engines }
           return <Select key={key} {...common} data={p.enum.map(String)} value={current === undefined ? null : String(current)} onChange={(v) => set(key, v ?? undefined)} />;
         }
         if (p.format === "code") {
-          return <Textarea key={key} {...common} autosize minRows={4} styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }} value={(value[key] as string) ?? ""} placeholder={p.default as string | undefined} onChange={(e) => set(key, e.currentTarget.value)} />;
+          return <SqlCodeField key={key} {...common} value={(value[key] as string) ?? ""} placeholder={p.default as string | undefined} onChange={(v) => set(key, v)} />;
         }
         if (p.type === "boolean") return <Switch key={key} label={label} description={p.description} checked={Boolean(current)} onChange={(e) => set(key, e.currentTarget.checked)} />;
         if (p.type === "integer" || p.type === "number") {
