@@ -6,7 +6,7 @@ import type { AuditRecord } from "../audit";
 import type { Principal } from "../principal";
 import { audit } from "./audit";
 import { connectorFor } from "./connection";
-import { describe } from "./describe";
+import { describePrepared } from "./describe";
 import { maskingPlanFor } from "./masking";
 import { permission, prepareRead } from "./prepare";
 
@@ -187,8 +187,8 @@ async function selectSource(principal: Principal, dataSourceId: string, select: 
   const prepared = await prepareRead(principal, { dataSourceId, sql: select.sql });
   const plan = await maskingPlanFor(prepared);
   if (plan.mode !== "off") throw forbidden("This pipeline's rows would need masking on the way; they cannot be copied inside the database");
-  const columns = await describe(principal, { dataSourceId, sql: select.sql, params: select.params });
-  return { sql: prepared.statement.text, params: select.params, columns, parallel: await plansInParallel(connectorFor(prepared.dataSource), prepared.statement.text, select.params) };
+  const [columns, parallel] = await Promise.all([describePrepared(prepared, select.params), plansInParallel(connectorFor(prepared.dataSource), prepared.statement.text, select.params)]);
+  return { sql: prepared.statement.text, params: select.params, columns, parallel };
 }
 
 /**
