@@ -124,9 +124,9 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
         const list = names.map(q).join(", ");
         const exportTimeoutMs = config().QUARRY_EXPORT_TIMEOUT_MS;
         if (select.parallel && connector.exportCsv && tx.copyFrom) {
-          // The server's CSV straight into COPY FROM: the read keeps its read-only session and its parallel plan.
+          // The server's COPY TO straight into COPY FROM, in COPY's text format both ways (as psql's pipe):
+          // the read keeps its read-only session and its parallel plan.
           method = "copy";
-          // COPY's text format both ways, as psql's pipe: cheaper to write and to parse than CSV.
           const rows = connector.exportCsv(select.sql, { readOnly: true, timeoutMs: exportTimeoutMs, signal: request.signal, copyFormat: "text" });
           written = await tx.copyFrom(`COPY ${target} (${list}) FROM STDIN`, rows);
         } else {

@@ -46,8 +46,8 @@ export async function executePipeline(
   await requireApprovedVersion(principal, pipeline);
   // A run whose worker died stays `running` in its row until something reconciles it; the
   // limit must not count it, or a dead run blocks the pipeline (its schedule too) for good.
-  await reconcile(await db.pipelineExecution.findMany({ where: { pipelineId: id, status: { in: ["pending", "running"] } }, select: { id: true, status: true, jobId: true } }));
-  const active = await db.pipelineExecution.count({ where: { pipelineId: id, status: { in: ["pending", "running"] } } });
+  const open = await db.pipelineExecution.findMany({ where: { pipelineId: id, status: { in: ["pending", "running"] } }, select: { id: true, status: true, jobId: true } });
+  const active = (await reconcile(open)) ? await db.pipelineExecution.count({ where: { pipelineId: id, status: { in: ["pending", "running"] } } }) : open.length;
   if (active >= pipeline.maxConcurrent) {
     throw new AppError("CONFLICT", `The pipeline already has ${active} execution${active > 1 ? "s" : ""} pending or running (limit ${pipeline.maxConcurrent})`);
   }

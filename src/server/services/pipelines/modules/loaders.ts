@@ -5,7 +5,7 @@ import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import { pipelineFileField } from "./fields";
 import { execution } from "../../execution";
-import type { BatchStream, LoaderModule } from "../types";
+import type { LoaderModule } from "../types";
 import { resolvePipelineFile } from "./files";
 
 const tableConfig = z.object({
@@ -15,14 +15,6 @@ const tableConfig = z.object({
   keys: z.array(z.string().min(1)).default([]).describe("Upsert key columns").meta({ title: "Keys" }),
   create_if_missing: z.boolean().default(true).describe("append/replace/upsert: create the table when it does not exist").meta({ title: "Create if missing" }),
 });
-
-/** Counts what passes, for the loader's own log line. */
-async function* counted(input: BatchStream, into: { rows: number }): BatchStream {
-  for await (const batch of input) {
-    into.rows += batch.rows.length;
-    yield batch;
-  }
-}
 
 export const databaseLoader: LoaderModule<z.infer<typeof tableConfig>> = {
   type: "loader",
@@ -35,17 +27,16 @@ export const databaseLoader: LoaderModule<z.infer<typeof tableConfig>> = {
   inputs: [1, 1],
   engines: ["postgres", "mysql", "sqlite"],
   async run(ctx, config, [input]) {
-    const seen = { rows: 0 };
     // The planner compiled the rows' whole way here into one query on this same data source.
-    const insertSelect = ctx.pushdown?.loader === ctx.nodeId ? { sql: ctx.pushdown.sql, params: ctx.pushdown.params } : undefined;
-    if (insertSelect) ctx.log("INFO", `Loading the pushed-down query's rows into ${config.table} inside the database`, { sql: insertSelect.sql });
+    const inDatabase = ctx.pushdown?.loader === ctx.nodeId ? { sql: ctx.pushdown.sql, params: ctx.pushdown.params } : undefined;
+    if (inDatabase) ctx.log("INFO", `Loading the pushed-down query's rows into ${config.table} inside the database`, { sql: inDatabase.sql });
     const outcome = await execution.load(ctx.principal, {
       dataSourceId: config.connection_id,
       table: config.table,
       mode: config.mode,
       keys: config.keys,
       createIfMissing: config.create_if_missing,
-      ...(insertSelect ? { select: insertSelect } : { batches: counted(input!, seen) }),
+      ...(inDatabase ? { select: inDatabase } : { batches: input! }),
       signal: ctx.signal,
       ready: (rows) => {
         ctx.log("DEBUG", `Wrote ${rows} rows to ${config.table}; waiting for the other nodes before committing`);

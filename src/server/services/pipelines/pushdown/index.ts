@@ -145,20 +145,16 @@ function stepContext(source: Source, list: ParamList, describe: DescribeQuery): 
     async columnsOf(relation) {
       if (relation.columns) return relation.columns;
       const { sql, params } = numberMarkers(relation.sql, list.values, source.dialect.paramStyle);
-      relation.columns = await describe(source.connectionId, sql, params).catch(() => null);
+      relation.columns = await describe(source.connectionId, sql, params).catch(() => null); // the engine could not say: no pushdown for this step
       return relation.columns;
     },
   };
 }
 
-/** Describes a compiled query through the execution pipe, as the pipeline's owner; null when the engine cannot. */
+/** Describes a compiled query through the execution pipe, as the pipeline's owner (a refusal or failure: the step stays in Node). */
 export const describeAs =
   (principal: Principal): DescribeQuery =>
   async (connectionId, sql, params) => {
-    try {
-      const columns = await execution.describe(principal, { dataSourceId: connectionId, sql, params });
-      return columns.map((c) => ({ name: c.name, kind: c.kind, type: c.type }));
-    } catch {
-      return null;
-    }
+    const columns = await execution.describe(principal, { dataSourceId: connectionId, sql, params });
+    return columns.map((c) => ({ name: c.name, kind: c.kind, type: c.type }));
   };

@@ -40,7 +40,9 @@ type CleanerConfig = {
   coerce: Record<string, string>;
 };
 
-const from = (relation: Relation, ctx: StepContext) => `(\n${relation.sql}\n) ${ctx.alias()}`;
+/** `(sql) alias`, the inner SQL on lines of its own: a trailing `--` comment in it must not swallow the rest. */
+const subquery = (sql: string, alias: string) => `(\n${sql}\n) ${alias}`;
+const from = (relation: Relation, ctx: StepContext) => subquery(relation.sql, ctx.alias());
 
 export async function compileStep(node: PipelineNode, input: Relation, ctx: StepContext): Promise<Relation | null> {
   const parsed = findModule("transformer", node.module)?.config.safeParse(node.config);
@@ -138,7 +140,7 @@ async function cleanerStep(c: CleanerConfig, input: Relation, ctx: StepContext):
     exprs.push(`${e} AS ${q(col.name)}`);
   }
   let sql = `SELECT ${exprs.join(", ")} FROM ${from(input, ctx)}`;
-  if (c.null_handling === "drop_rows") sql = `SELECT * FROM (\n${sql}\n) ${ctx.alias()} WHERE ${nullColumns.map((n) => `${q(n)} IS NOT NULL`).join(" AND ")}`;
+  if (c.null_handling === "drop_rows") sql = `SELECT * FROM ${subquery(sql, ctx.alias())} WHERE ${nullColumns.map((n) => `${q(n)} IS NOT NULL`).join(" AND ")}`;
   if (c.remove_duplicates) {
     const keys = c.columns.length ? c.columns : names;
     if (keys.some((k) => !names.includes(k))) return null;
@@ -154,12 +156,12 @@ async function cleanerStep(c: CleanerConfig, input: Relation, ctx: StepContext):
     if (ordered) {
       if (!dialect.distinctOn) return null; // MySQL may drop a derived table's ORDER BY; SQLite does not promise it
       const [a, b, d] = [ctx.alias(), ctx.alias(), ctx.alias()];
-      sql = `SELECT ${names.map(q).join(", ")} FROM (SELECT DISTINCT ON (${keyList}) * FROM (SELECT ${a}.*, ROW_NUMBER() OVER () AS ${q(rn)} FROM (\n${sql}\n) ${a}) ${b} ORDER BY ${keyList}, ${q(rn)}) ${d} ORDER BY ${q(rn)}`;
-    } else if (!c.columns.length) sql = `SELECT DISTINCT * FROM (\n${sql}\n) ${ctx.alias()}`;
-    else if (dialect.distinctOn) sql = `SELECT DISTINCT ON (${keyList}) * FROM (\n${sql}\n) ${ctx.alias()}`;
+      sql = `SELECT ${names.map(q).join(", ")} FROM (SELECT DISTINCT ON (${keyList}) * FROM (SELECT ${a}.*, ROW_NUMBER() OVER () AS ${q(rn)} FROM ${subquery(sql, a)}) ${b} ORDER BY ${keyList}, ${q(rn)}) ${d} ORDER BY ${q(rn)}`;
+    } else if (!c.columns.length) sql = `SELECT DISTINCT * FROM ${subquery(sql, ctx.alias())}`;
+    else if (dialect.distinctOn) sql = `SELECT DISTINCT ON (${keyList}) * FROM ${subquery(sql, ctx.alias())}`;
     else {
       const inner = ctx.alias();
-      sql = `SELECT ${names.map(q).join(", ")} FROM (SELECT ${inner}.*, ROW_NUMBER() OVER (PARTITION BY ${keyList}) AS ${q(rn)} FROM (\n${sql}\n) ${inner}) ${ctx.alias()} WHERE ${q(rn)} = 1`;
+      sql = `SELECT ${names.map(q).join(", ")} FROM (SELECT ${inner}.*, ROW_NUMBER() OVER (PARTITION BY ${keyList}) AS ${q(rn)} FROM ${subquery(sql, inner)}) ${ctx.alias()} WHERE ${q(rn)} = 1`;
     }
   }
   return { sql, columns: null };
@@ -200,9 +202,9 @@ async function deriveStep(derivations: Derivation[], input: Relation, ctx: StepC
       case "copy":
       case "value": {
         const first = args[0];
+        if (!first?.column && first?.family === "null") return null; // an untyped NULL column
         expr = first?.sql ?? "NULL";
         result = first?.column ? { ...first.column, name: d.name } : { name: d.name, kind: first?.family === "number" ? "number" : first?.family === "text" ? "string" : "unknown", text: first?.family === "text" };
-        if (!first?.column && first?.family === "null") return null; // an untyped NULL column
         break;
       }
       case "concat":
@@ -233,13 +235,13 @@ async function deriveStep(derivations: Derivation[], input: Relation, ctx: StepC
       }
     }
     const kept = columns.filter((c) => c.name !== d.name);
-    sql = `SELECT ${[...kept.map((c) => q(c.name)), `${expr} AS ${q(d.name)}`].join(", ")} FROM (\n${sql}\n) ${ctx.alias()}`;
+    sql = `SELECT ${[...kept.map((c) => q(c.name)), `${expr} AS ${q(d.name)}`].join(", ")} FROM ${subquery(sql, ctx.alias())}`;
     columns = [...kept, result];
   }
   // The module's column order: the input's (less the derived names), then the derived ones in order.
   const derivedNames = derivations.map((d) => d.name);
   const order = [...described.map((c) => c.name).filter((n) => !derivedNames.includes(n)), ...derivedNames];
-  return { sql: `SELECT ${order.map(q).join(", ")} FROM (\n${sql}\n) ${ctx.alias()}`, columns: order.map((n) => columns.find((c) => c.name === n)!) };
+  return { sql: `SELECT ${order.map(q).join(", ")} FROM ${subquery(sql, ctx.alias())}`, columns: order.map((n) => columns.find((c) => c.name === n)!) };
 }
 
 /**
@@ -266,7 +268,7 @@ export async function joinStep(c: JoinConfig, left: Relation, right: Relation, c
   const list = [...lc.map((x) => `${la}.${q(x.name)} AS ${q(x.name)}`), ...renamed.map((r) => `${ra}.${q(r.from)} AS ${q(r.to)}`)];
   const on = c.left_on.map((k, i) => `${la}.${q(k)} = ${ra}.${q(c.right_on[i]!)}`).join(" AND ");
   const how = { inner: "INNER JOIN", left: "LEFT JOIN", right: "RIGHT JOIN", full: "FULL JOIN" }[c.how];
-  return { sql: `SELECT ${list.join(", ")} FROM (\n${left.sql}\n) ${la} ${how} (\n${right.sql}\n) ${ra} ON ${on}`, columns: null };
+  return { sql: `SELECT ${list.join(", ")} FROM ${subquery(left.sql, la)} ${how} ${subquery(right.sql, ra)} ON ${on}`, columns: null };
 }
 
 const INTEGER_TYPE = /^(int[248]?|integer|bigint|smallint|tinyint|mediumint|tiny|short|long|longlong|int24)\b/i;
