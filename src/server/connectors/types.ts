@@ -45,7 +45,7 @@ export interface Capabilities {
    * KILL QUERY, `interrupt` = the query runs in a child process that is killed.
    */
   cancel: "backend" | "kill-query" | "interrupt";
-  /** `exportCsv` is available (server-side COPY). */
+  /** `copyOut` is available (server-side COPY … TO STDOUT). */
   copyExport: boolean;
   /** Tables live in named schemas (SchemaTable.schema is set). */
   schemas: boolean;
@@ -114,8 +114,14 @@ export interface StreamOptions {
   batchSize?: number;
   /** A single value larger than this fails the stream instead of being buffered. */
   maxValueBytes?: number;
-  /** exportCsv only: `text` is COPY's own text format, no header (cheaper for a COPY FROM on the other end). */
-  copyFormat?: "csv" | "text";
+  /**
+   * copyOut only: `csv` (default) is CSV with a header; `text` is COPY's own text format
+   * and `binary` its binary format, both without a header, for a COPY FROM on the other
+   * end (binary only into columns of exactly the types the query yields).
+   */
+  copyFormat?: "csv" | "text" | "binary";
+  /** copyOut only: yield the protocol's CopyData messages themselves, for `Transaction.copyFrom(…, { framed: true })` to send on unchanged. */
+  copyFrames?: boolean;
 }
 
 /** First chunk is always `{ columns }`, then zero or more `{ rows }` batches. */
@@ -128,9 +134,10 @@ export interface Transaction {
   /**
    * Bulk load (pipeline loaders): `COPY … FROM STDIN` fed with the CSV text (or bytes) `data`
    * yields, in this transaction. Present where the engine has it (PostgreSQL); answers
-   * the rows copied.
+   * the rows copied. `framed`: `data` is CopyData messages already (a `copyOut` with
+   * `copyFrames` of the same engine), written to the server as they are.
    */
-  copyFrom?(sql: string, data: AsyncIterable<string | Buffer>): Promise<number>;
+  copyFrom?(sql: string, data: AsyncIterable<string | Buffer>, opts?: { framed?: boolean }): Promise<number>;
 }
 
 export interface TransactionOptions {
@@ -250,8 +257,8 @@ export interface Connector {
   describeRelations?(names: string[], dependentsOf: string[]): Promise<RelationFacts[]>;
   /** The planner's plan (EXPLAIN without ANALYZE) as text, run in a read-only transaction; nothing is executed. */
   explainPlan?(sql: string, opts?: { timeoutMs?: number }): Promise<string>;
-  /** CSV bytes (with header) produced by the server; present when `capabilities.copyExport`. */
-  exportCsv?(sql: string, opts: StreamOptions): AsyncIterable<Buffer>;
+  /** The bytes of the server's `COPY (sql) TO STDOUT` (CSV with a header unless `copyFormat` says otherwise); present when `capabilities.copyExport`. */
+  copyOut?(sql: string, opts: StreamOptions): AsyncIterable<Buffer>;
   /**
    * The engine's own catalogue of functions, operators, types and views, for the read
    * policy. Cached by the connector; `refresh` asks for a newer copy after a miss.

@@ -138,7 +138,7 @@ describe.skipIf(!available)("pipelines over REST and /ws/pipeline/:id", () => {
     expect(logs.body.logs[0]).toMatchObject({
       level: "INFO",
       node_id: "node-1",
-      message: "Pushed down into the query of 'node-1': 'node-2' (cleaner); 'node-3' runs it as INSERT … SELECT inside the database",
+      message: "Pushed down into the query of 'node-1': 'node-2' (cleaner); 'node-3' loads its rows inside the database",
       metadata: { absorbed: ["node-2"], loader: "node-3", sql: expect.stringContaining("DISTINCT ON") },
     });
     const metrics = await rest("GET", `/executions/${done.id}/metrics`, { token });

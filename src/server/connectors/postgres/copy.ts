@@ -3,6 +3,7 @@ import type pg from "pg";
 import { AppError } from "../../errors";
 import { RunControl } from "../control";
 import type { StreamOptions } from "../types";
+import { CopyFrameCollector, parserTapOf, type ParserTap } from "./copy-relay";
 import { isFatalForClient } from "./dialect";
 import { beginReadOnly, checkout, endSession, pgRunError, release, stopHandlers, type PgContext } from "./run";
 
@@ -17,45 +18,74 @@ interface PgConnection {
 /**
  * COPY … TO STDOUT sent over the extended protocol (pg-copy-streams uses the simple
  * one, which would run `SELECT 1) TO STDOUT; COMMIT; DROP …` as three statements).
- * CopyData arrives through pg's own message parser; the socket is paused while the
- * consumer is behind, so memory stays flat.
+ * The socket is paused while the consumer is behind, so memory stays flat.
+ *
+ * Plain: the rows' bytes, which arrive as CopyData messages through pg's parser.
+ * Framed (`copyFrames`): the CopyData messages themselves, taken off the socket before
+ * pg's parser (copy-relay.ts), for a COPY FROM on another connection to send on as
+ * they are; only whole messages are handed on.
  */
 const MIN_BLOCK = 256 * 1024;
+const MAX_QUEUED = 1 << 20;
 
 class CopyOut implements pg.Submittable {
   private chunks: Buffer[] = [];
   private block = Buffer.allocUnsafe(MIN_BLOCK);
   private used = 0;
   private queued = 0;
+  /** Framed: how many of the queued bytes end at a message boundary. */
+  private whole = 0;
   private done = false;
   private error: unknown;
   private wake?: () => void;
   private connection?: PgConnection;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly framed: boolean,
+    private readonly tap: ParserTap | undefined,
+  ) {}
 
   submit(connection: pg.Connection): void {
     const c = connection as unknown as PgConnection;
     this.connection = c;
+    if (this.framed && this.tap) this.tap.divert(new CopyFrameCollector((bytes, whole) => this.takeFrames(bytes, whole)));
     c.parse({ text: this.text }, true);
     c.bind({ values: [] }, true);
     c.execute({ rows: 0 }, true);
     c.sync();
   }
 
+  /** Framed, off the socket: views of its chunks, which are never reused, so kept as they are. */
+  private takeFrames(bytes: Buffer, whole: number): void {
+    this.chunks.push(bytes);
+    if (whole > 0) this.whole = this.queued + whole;
+    this.queued += bytes.length;
+    this.backpressure();
+  }
+
   handleCopyData(msg: { chunk: Buffer }): void {
     // pg's parser reuses its buffer for the next socket read, so rows are copied (once)
-    // into blocks instead of being kept as views.
+    // into blocks instead of being kept as views. Framed without a tap: framed here.
     const row = msg.chunk;
-    if (row.length > this.block.length - this.used) this.sealBlock();
-    if (row.length >= this.block.length) this.chunks.push(Buffer.from(row));
-    else {
-      row.copy(this.block, this.used);
-      this.used += row.length;
+    const size = row.length + (this.framed ? 5 : 0);
+    if (size > this.block.length - this.used) this.sealBlock();
+    if (size > this.block.length) this.block = Buffer.allocUnsafe(size);
+    if (this.framed) {
+      this.block[this.used] = 0x64; // 'd'
+      this.block.writeUInt32BE(row.length + 4, this.used + 1);
+      this.used += 5;
     }
-    this.queued += row.length;
-    if (this.queued > 1 << 20) this.connection?.stream.pause();
-    if (this.queued >= MIN_BLOCK) this.notify();
+    row.copy(this.block, this.used);
+    this.used += row.length;
+    this.queued += size;
+    this.whole = this.queued;
+    this.backpressure();
+  }
+
+  private backpressure(): void {
+    if (this.queued > MAX_QUEUED) this.connection?.stream.pause();
+    if (this.whole >= MIN_BLOCK) this.notify();
   }
 
   handleError(err: unknown): void {
@@ -82,6 +112,7 @@ class CopyOut implements pg.Submittable {
 
   private finish(): void {
     this.done = true;
+    this.tap?.release();
     this.connection?.stream.resume();
     this.notify();
   }
@@ -92,16 +123,25 @@ class CopyOut implements pg.Submittable {
     wake?.();
   }
 
+  /** The queued bytes up to the last message boundary; a partial message stays queued. */
+  private takeWhole(): Buffer {
+    this.sealBlock();
+    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.queued);
+    const out = all.subarray(0, this.whole);
+    const rest = all.subarray(this.whole);
+    this.chunks = rest.length ? [rest] : [];
+    this.queued = rest.length;
+    this.whole = 0;
+    return out;
+  }
+
   async *chunksOut(): AsyncGenerator<Buffer> {
     for (;;) {
       // CopyData messages are one row each; handing them on one by one costs more than
       // the copy itself, so rows are passed on in blocks of at least MIN_BLOCK bytes.
-      if (this.queued > 0 && (this.queued >= MIN_BLOCK || this.done || this.error)) {
-        this.sealBlock();
-        const chunk = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-        this.chunks = [];
-        this.queued = 0;
-        if (!this.done) this.connection?.stream.resume();
+      if (this.whole > 0 && (this.whole >= MIN_BLOCK || this.done || this.error)) {
+        const chunk = this.takeWhole();
+        if (!this.done && this.queued < MAX_QUEUED) this.connection?.stream.resume();
         yield chunk;
         continue;
       }
@@ -112,7 +152,9 @@ class CopyOut implements pg.Submittable {
   }
 }
 
-export async function* exportCsvPostgres(ctx: PgContext, sql: string, opts: StreamOptions): AsyncGenerator<Buffer> {
+const COPY_OPTIONS = { csv: " WITH (FORMAT csv, HEADER true)", text: "", binary: " WITH (FORMAT binary)" } as const;
+
+export async function* copyOutPostgres(ctx: PgContext, sql: string, opts: StreamOptions): AsyncGenerator<Buffer> {
   if (opts.params?.length) throw new AppError("BAD_REQUEST", "COPY export does not take parameters");
   const control = RunControl.start(ctx.inflight, opts, 1_000);
   const lease = await checkout(ctx).catch((err) => {
@@ -125,7 +167,7 @@ export async function* exportCsvPostgres(ctx: PgContext, sql: string, opts: Stre
     await beginReadOnly(ctx, lease, control);
     // The newline ends a trailing `--` comment; a trailing semicolon would break the wrapper.
     const body = sql.trim().replace(/;+\s*$/, "");
-    copy = new CopyOut(`COPY (${body}\n) TO STDOUT${opts.copyFormat === "text" ? "" : " WITH (FORMAT csv, HEADER true)"}`);
+    copy = new CopyOut(`COPY (${body}\n) TO STDOUT${COPY_OPTIONS[opts.copyFormat ?? "csv"]}`, opts.copyFrames === true, opts.copyFrames ? parserTapOf(lease.client) : undefined);
     lease.client.query(copy);
     for await (const chunk of copy.chunksOut()) {
       control.throwIfStopped();

@@ -2,6 +2,7 @@ import "server-only";
 import type { Duplex } from "node:stream";
 import pg from "pg";
 import { HARD_VALUE_CEILING, valueTooLarge } from "../limits";
+import { installParserTap } from "./copy-relay";
 
 /**
  * pg buffers a whole protocol message before parsing it, and decodes each value into
@@ -136,7 +137,8 @@ export function frameGuardOf(client: pg.ClientBase): FrameGuard | undefined {
 
 /**
  * A pg.Client whose connection gets a FrameGuard on whichever stream pg parses (the
- * TCP socket, or the TLS stream after an SSL upgrade), from the first byte on.
+ * TCP socket, or the TLS stream after an SSL upgrade), from the first byte on, and a
+ * ParserTap in front of pg's parser (for relaying COPY without parsing it).
  */
 export class GuardedClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
@@ -146,7 +148,9 @@ export class GuardedClient extends pg.Client {
     connection.attachListeners = (stream: Duplex) => {
       guards.set(this, new FrameGuard(stream));
       coalesceWrites(stream);
+      const before = new Set(stream.listeners("data"));
       attach(stream);
+      installParserTap(this, stream, stream.listeners("data").filter((l) => !before.has(l)) as ((chunk: Buffer) => void)[]);
     };
   }
 }

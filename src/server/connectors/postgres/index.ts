@@ -6,7 +6,7 @@ import { connectionFailed } from "../errors";
 import { assertPostgresReadable } from "../guard";
 import type { Capabilities, ConnectionConfig, ConnectionTest, Connector } from "../types";
 import { catalogCache } from "./catalog";
-import { exportCsvPostgres } from "./copy";
+import { copyOutPostgres } from "./copy";
 import { createPgKysely, createPgPool, isFatalForClient, pgClientConfig, PgTypeNames } from "./dialect";
 import { introspectPostgres } from "./introspect";
 import { checkPostgresLogin } from "./privileges";
@@ -75,7 +75,7 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
 
     run: (sql, opts) => runPostgres(ctx, sql, opts),
     stream: (sql, opts) => streamPostgres(ctx, sql, opts),
-    exportCsv: (sql, opts) => exportCsvPostgres(ctx, sql, opts),
+    copyOut: (sql, opts) => copyOutPostgres(ctx, sql, opts),
     transaction: (fn, opts) => transactionPostgres(ctx, fn, opts).finally(() => catalog.invalidate()),
     cancel: (queryTag) => cancelByTag(ctx.inflight, queryTag),
     functionCatalog: (options) => catalog.get(options),

@@ -288,12 +288,12 @@ describe.skipIf(!available)("postgres connector", () => {
 
   it("exports CSV through COPY and refuses to be smuggled a second statement", async () => {
     let csv = "";
-    for await (const chunk of connector.exportCsv!("SELECT id, name FROM items ORDER BY id;", { readOnly: true, timeoutMs: 10_000 })) {
+    for await (const chunk of connector.copyOut!("SELECT id, name FROM items ORDER BY id;", { readOnly: true, timeoutMs: 10_000 })) {
       csv += chunk.toString();
     }
     expect(csv).toBe("id,name\n1,one\n2,two\n");
     const smuggle = async () => {
-      for await (const _ of connector.exportCsv!("SELECT 1) TO STDOUT; DROP TABLE items; --", { readOnly: true, timeoutMs: 10_000 })) {
+      for await (const _ of connector.copyOut!("SELECT 1) TO STDOUT; DROP TABLE items; --", { readOnly: true, timeoutMs: 10_000 })) {
         // drain
       }
     };
@@ -301,7 +301,7 @@ describe.skipIf(!available)("postgres connector", () => {
     expect((await connector.run("SELECT count(*)::int AS n FROM items", read())).rows).toEqual([{ n: 2 }]);
 
     let bytes = 0;
-    for await (const chunk of connector.exportCsv!("SELECT g, md5(g::text) FROM generate_series(1, 500000) g", {
+    for await (const chunk of connector.copyOut!("SELECT g, md5(g::text) FROM generate_series(1, 500000) g", {
       readOnly: true,
       timeoutMs: 30_000,
     })) {
@@ -326,7 +326,7 @@ describe.skipIf(!available)("postgres connector", () => {
     const hash = createHash("sha256");
     let lines = 0;
     let n = 0;
-    for await (const chunk of connector.exportCsv!("SELECT g, md5(g::text) AS h FROM generate_series(1, 200000) g ORDER BY g", {
+    for await (const chunk of connector.copyOut!("SELECT g, md5(g::text) AS h FROM generate_series(1, 200000) g ORDER BY g", {
       readOnly: true,
       timeoutMs: 60_000,
     })) {

@@ -76,7 +76,7 @@ describe.skipIf(!available)("postgres result caps", () => {
   it("bounds a COPY export's row too: an oversize row fails the export instead of being buffered whole", async () => {
     const before = process.memoryUsage().rss;
     const err = await failure((async () => {
-      for await (const chunk of connector.exportCsv!("SELECT repeat('c', 140 * 1024 * 1024) AS v", { readOnly: true, timeoutMs: 60_000 })) void chunk;
+      for await (const chunk of connector.copyOut!("SELECT repeat('c', 140 * 1024 * 1024) AS v", { readOnly: true, timeoutMs: 60_000 })) void chunk;
     })());
     expect(err.details).toMatchObject({ reason: "value_too_large" });
     expect(process.memoryUsage().rss - before).toBeLessThan(100 * MB);

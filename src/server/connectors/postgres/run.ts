@@ -260,9 +260,11 @@ export async function transactionPostgres<T>(
             control.finish();
           }
         },
-        copyFrom: async (sql, data) => {
+        copyFrom: async (sql, data, copyOpts) => {
           try {
             const stream = lease.client.query(copyFrom(sql));
+            // Framed data is CopyData messages already: written on without a second header.
+            if (copyOpts?.framed) sendFramesAsTheyAre(stream);
             await pipeline(Readable.from(data), stream);
             return stream.rowCount ?? 0;
           } catch (err) {
@@ -325,4 +327,9 @@ export async function* streamPostgres(ctx: PgContext, sql: string, opts: StreamO
       release(lease);
     }
   }
+}
+
+function sendFramesAsTheyAre(stream: ReturnType<typeof copyFrom>): void {
+  const copy = stream as unknown as { connection: { stream: { write(chunk: Buffer): boolean } } | null; flushChunk(chunk: Buffer): boolean };
+  copy.flushChunk = (chunk) => copy.connection!.stream.write(chunk);
 }

@@ -211,7 +211,7 @@ describe.skipIf(!available)("postgres session reset and read role", () => {
       expect(await sessionState(c)).toEqual(before);
 
       const exportLink = dblink ? `, dblink_connect('from_export', 'dbname=${dbName} user=${svc.user}')` : "";
-      const csv = Buffer.concat(await drain(c.exportCsv!(`SELECT pg_advisory_lock(13) AS l${exportLink}`, { readOnly: true, timeoutMs: 10_000 })));
+      const csv = Buffer.concat(await drain(c.copyOut!(`SELECT pg_advisory_lock(13) AS l${exportLink}`, { readOnly: true, timeoutMs: 10_000 })));
       expect(csv.toString()).toMatch(/^l/);
       expect(await sessionState(c)).toEqual(before);
 
@@ -346,7 +346,7 @@ describe.skipIf(!available)("postgres session reset and read role", () => {
       }
       // Streams, exports and EXPLAIN run as the role too.
       expect((await failure(drain(asRole.stream("SELECT * FROM secret_notes", { readOnly: true, timeoutMs: 10_000 })))).message).toMatch(/permission denied/i);
-      expect((await failure(drain(asRole.exportCsv!("SELECT * FROM secret_notes", { readOnly: true, timeoutMs: 10_000 })))).message).toMatch(/permission denied/i);
+      expect((await failure(drain(asRole.copyOut!("SELECT * FROM secret_notes", { readOnly: true, timeoutMs: 10_000 })))).message).toMatch(/permission denied/i);
       expect((await failure(asRole.explainEstimate("SELECT * FROM secret_notes"))).message).toMatch(/permission denied/i);
       // The role is transaction-local: writes still run as the login.
       await asRole.run("INSERT INTO written (note) VALUES ('as login')", write());

@@ -47,6 +47,8 @@ export interface LoadOutcome {
   table: string;
   /** How the rows went in: from the batches, or from `select` as INSERT … SELECT or the server's COPY TO piped into COPY FROM. */
   method: "rows" | "insert-select" | "copy";
+  /** The COPY pipe's format: binary where every target column's type has binary I/O. */
+  copyFormat?: "binary" | "text";
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -100,6 +102,7 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
   if (separateDdl) await connector.transaction((tx) => run(tx, createSql!));
   let written = 0;
   let method: LoadOutcome["method"] = "rows";
+  let copyFormat: LoadOutcome["copyFormat"];
   try {
     await connector.transaction(async (tx) => {
       if (createSql && !separateDdl) await run(tx, createSql);
@@ -123,12 +126,19 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
       if (select) {
         const list = names.map(q).join(", ");
         const exportTimeoutMs = config().QUARRY_EXPORT_TIMEOUT_MS;
-        if (select.parallel && connector.exportCsv && tx.copyFrom) {
-          // The server's COPY TO straight into COPY FROM, in COPY's text format both ways (as psql's pipe):
-          // the read keeps its read-only session and its parallel plan.
+        if (select.parallel && connector.copyOut && tx.copyFrom) {
+          // The server's COPY TO straight into COPY FROM: the read keeps its read-only session
+          // and its parallel plan. Both ends are the same server, so where each column is cast
+          // to the target column's own type, COPY's binary format carries the values without
+          // formatting and parsing each one as text (psql's pipe does); text otherwise.
           method = "copy";
-          const rows = connector.exportCsv(select.sql, { readOnly: true, timeoutMs: exportTimeoutMs, signal: request.signal, copyFormat: "text" });
-          written = await tx.copyFrom(`COPY ${target} (${list}) FROM STDIN`, rows);
+          const types = await binaryTypesOf(tx, target, names, timeoutMs);
+          const sql = types
+            ? `SELECT ${names.map((n, i) => `CAST(quarry_source.${q(n)} AS ${types[i]}) AS ${q(n)}`).join(", ")} FROM (\n${select.sql}\n) quarry_source`
+            : select.sql;
+          copyFormat = types ? "binary" : "text";
+          const frames = connector.copyOut(sql, { readOnly: true, timeoutMs: exportTimeoutMs, signal: request.signal, copyFormat, copyFrames: true });
+          written = await tx.copyFrom(`COPY ${target} (${list}) FROM STDIN${types ? " WITH (FORMAT binary)" : ""}`, frames, { framed: true });
         } else {
           method = "insert-select";
           const inserted = await tx.run(`INSERT INTO ${target} (${list}) SELECT ${list} FROM (\n${select.sql}\n) quarry_source`, {
@@ -171,8 +181,8 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
     await audit(principal, { ...request.audit, outcome: "failure", details: { ...request.audit.details, table: request.table, error: (error as Error).message } });
     throw error;
   }
-  await audit(principal, { ...request.audit, details: { ...request.audit.details, table: request.table, rowsWritten: written, mode: request.mode, ...(select ? { method, sourceSql: select.sql } : {}) } });
-  return { rowsWritten: written, created: createSql !== null, table: request.table, method };
+  await audit(principal, { ...request.audit, details: { ...request.audit.details, table: request.table, rowsWritten: written, mode: request.mode, ...(select ? { method, copyFormat, sourceSql: select.sql } : {}) } });
+  return { rowsWritten: written, created: createSql !== null, table: request.table, method, copyFormat };
 }
 
 async function* noBatches(): AsyncIterable<{ columns: { name: string; kind: ValueKind }[]; rows: Record<string, unknown>[] }> {}
@@ -197,9 +207,27 @@ async function selectSource(principal: Principal, dataSourceId: string, select: 
  * server's COPY TO piped into COPY FROM is faster, as psql's own pipe is.
  */
 async function plansInParallel(connector: Connector, sql: string, params: unknown[]): Promise<boolean> {
-  if (params.length > 0 || !connector.exportCsv || !connector.explainPlan) return false;
+  if (params.length > 0 || !connector.copyOut || !connector.explainPlan) return false;
   const plan = await connector.explainPlan(sql, { timeoutMs: config().QUARRY_QUERY_TIMEOUT_MS }).catch(() => "");
   return /\bGather\b/.test(plan);
+}
+
+/**
+ * The target columns' types (as `format_type` spells them, typmods included) for a
+ * binary COPY, in `names` order; null when a column is missing or its type has no
+ * binary send/receive functions (some extension types), so the pipe falls back to text.
+ * Asked inside the load's transaction, which sees a table it has just created.
+ */
+async function binaryTypesOf(tx: Transaction, target: string, names: string[], timeoutMs: number): Promise<string[] | null> {
+  const result = await tx.run(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, (t.typsend::oid <> 0 AND t.typreceive::oid <> 0) AS binary
+       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+      WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
+    { maxRows: 10_000, timeoutMs, params: [target] },
+  );
+  const byName = new Map(result.rows.map((r) => [String(r.name), r]));
+  const types = names.map((n) => byName.get(n));
+  return types.every((t) => t && t.binary === true) ? types.map((t) => String(t!.type)) : null;
 }
 
 /** A new table for an INSERT … SELECT: the engine's own types of the query's columns. */

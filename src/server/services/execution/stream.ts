@@ -57,8 +57,8 @@ export async function stream(principal: Principal, request: StreamRequest): Prom
   };
   const connector = connectorFor(prepared.dataSource);
   // COPY bypasses row objects, so a stream whose columns may need masking goes row by row.
-  if (request.serverCsv && connector.exportCsv && plan.mode === "off") {
-    return { runId: run.id, kind: "csv", bytes: recorder.follow(connector.exportCsv(prepared.statement.text, options)) };
+  if (request.serverCsv && connector.copyOut && plan.mode === "off") {
+    return { runId: run.id, kind: "csv", bytes: recorder.follow(connector.copyOut(prepared.statement.text, options)) };
   }
   return { runId: run.id, kind: "rows", batches: recorder.follow(masked(plan, connector.stream(prepared.statement.text, options))) };
 }

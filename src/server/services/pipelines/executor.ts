@@ -105,7 +105,7 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
   }
   for (const [extractor, plan] of input.pushdown) {
     const steps = plan.absorbed.map((id) => `'${id}' (${graph.nodes.find((n) => n.id === id)?.module})`).join(", ");
-    const into = plan.loader ? `; '${plan.loader}' runs it as INSERT … SELECT inside the database` : "";
+    const into = plan.loader ? `; '${plan.loader}' loads its rows inside the database` : "";
     hooks.log("INFO", extractor, `Pushed down into the query of '${extractor}': ${steps || "no transformer"}${into}`, { sql: plan.sql, absorbed: plan.absorbed, ...(plan.loader ? { loader: plan.loader } : {}) });
   }
 

@@ -265,10 +265,28 @@ describe.skipIf(!available)("pipelines on PostgreSQL", () => {
     });
     expect(execution.status).toBe("success");
     const logs = await executionLogs(author, execution.id, { nodeId: "dst" });
-    expect(logs.logs.map((l) => l.message)).toContain(`Loaded 250000 rows into ${piped} by COPY TO → COPY FROM (the query read in parallel) (created)`);
+    expect(logs.logs.map((l) => l.message)).toContain(`Loaded 250000 rows into ${piped} by COPY TO → COPY FROM in binary format (the query read in parallel) (created)`);
     const digest = (t: string, note: string) => sql(`SELECT count(DISTINCT ${note})::int AS keys, md5(string_agg(DISTINCT ${note}, ',' ORDER BY ${note})) AS notes, bool_and(customer = btrim(customer)) AS trimmed FROM ${t}`);
     expect(await sql(`SELECT count(*)::int AS n FROM ${piped}`)).toEqual([{ n: 250000 }]);
     expect(await digest(piped, "note")).toEqual([{ ...(await digest(big, "note"))[0], trimmed: true }]);
+
+    // Appended into columns of other (assignable) types than the query's: each value is
+    // cast to the target's type on the way, so the binary format still fits.
+    const typed = target("piped_typed");
+    await sql(`CREATE TABLE ${typed} (id numeric(12, 0), customer varchar(40), pad text, note varchar(32))`);
+    const appended = await runPipeline(author, {
+      name: "piped typed",
+      config: {
+        nodes: [extract("src", `SELECT id, customer, pad, note FROM ${big}`), step("c", "cleaner", { trim: true, remove_duplicates: true, columns: ["note"] }), loadInto("dst", typed, { mode: "append" })],
+        edges: chain("src", "c", "dst"),
+      },
+    });
+    expect(appended.execution.status).toBe("success");
+    const typedLogs = await executionLogs(author, appended.execution.id, { nodeId: "dst" });
+    expect(typedLogs.logs.map((l) => l.message)).toContain(`Loaded 250000 rows into ${typed} by COPY TO → COPY FROM in binary format (the query read in parallel)`);
+    expect(await digest(typed, "note")).toEqual(await digest(piped, "note"));
+    // Which of a note's two rows survives is the engine's choice; each kept row is a source row, trimmed.
+    expect(await sql(`SELECT count(*)::int AS n FROM ${typed} t JOIN ${big} b ON b.id = t.id AND btrim(b.customer) = t.customer AND b.pad = t.pad AND b.note = t.note`)).toEqual([{ n: 250000 }]);
   });
 
   it("cancel stops an INSERT … SELECT inside the database and leaves no table", async () => {

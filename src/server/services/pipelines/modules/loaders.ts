@@ -44,7 +44,7 @@ export const databaseLoader: LoaderModule<z.infer<typeof tableConfig>> = {
       },
       audit: { action: "pipeline_load", resourceType: "pipeline_execution", resourceId: ctx.executionId, details: { nodeId: ctx.nodeId, dataSourceId: config.connection_id } },
     });
-    const how = { rows: "", "insert-select": " by INSERT … SELECT", copy: " by COPY TO → COPY FROM (the query read in parallel)" }[outcome.method];
+    const how = { rows: "", "insert-select": " by INSERT … SELECT", copy: ` by COPY TO → COPY FROM in ${outcome.copyFormat ?? "text"} format (the query read in parallel)` }[outcome.method];
     ctx.log("INFO", `Loaded ${outcome.rowsWritten} rows into ${config.table}${how}${outcome.created ? " (created)" : ""}`, { rows: outcome.rowsWritten, mode: config.mode, method: outcome.method });
     return { rowsWritten: outcome.rowsWritten, target: config.table };
   },
