@@ -68,6 +68,13 @@ export interface SqlContext {
   quote(name: string): string;
   params: ParamList;
   engine: string;
+  /**
+   * How a column's values compare: `text` exactly (as `exact` spells it), `number` as
+   * numbers, `typed` per value (SQLite), `other` as the engine compares them; null: it
+   * cannot be told, so no comparison with it is compiled.
+   */
+  kindOf(column: string): "text" | "number" | "typed" | "other" | null;
+  exact(expr: string): string;
 }
 
 /** The conditions as a WHERE clause (values bound), or null when one cannot be compiled. */
@@ -78,21 +85,31 @@ export function conditionsSql(conditions: Condition[], combine: "and" | "or", sq
     const ops: Record<string, string> = { eq: "=", ne: "<>", gt: ">", gte: ">=", lt: "<", lte: "<=" };
     if (c.operator === "is_null") parts.push(`${col} IS NULL`);
     else if (c.operator === "not_null") parts.push(`${col} IS NOT NULL`);
-    else if (c.operator === "in" || c.operator === "not_in") {
+    else {
+      const kind = sql.kindOf(c.column);
+      if (kind === null) return null;
+      const text = kind === "text";
+      if (c.operator === "contains" || c.operator === "starts_with") {
+        // Text matching without LIKE wildcards in the value: position/instr agree across engines.
+        const p = sql.params.add(String(c.value ?? ""));
+        const hay = text ? sql.exact(col) : sql.engine === "postgres" ? `CAST(${col} AS TEXT)` : col;
+        const needle = text && sql.engine !== "postgres" ? sql.exact(p) : p;
+        const at = sql.engine === "postgres" ? `strpos(${hay}, ${needle})` : `instr(${hay}, ${needle})`;
+        parts.push(c.operator === "contains" ? `${at} > 0` : `${at} = 1`);
+        continue;
+      }
       const list = Array.isArray(c.value) ? c.value : [c.value];
-      if (list.length === 0) return null;
-      parts.push(`${col} ${c.operator === "in" ? "IN" : "NOT IN"} (${list.map((v) => sql.params.add(v)).join(", ")})`);
-    } else if (c.operator === "contains" || c.operator === "starts_with") {
-      // Text matching without LIKE wildcards in the value: position/instr agree across engines.
-      const value = String(c.value ?? "");
-      const p = sql.params.add(value);
-      const text = sql.engine === "postgres" ? `CAST(${col} AS TEXT)` : col;
-      if (sql.engine === "postgres") parts.push(c.operator === "contains" ? `strpos(${text}, ${p}) > 0` : `strpos(${text}, ${p}) = 1`);
-      else parts.push(c.operator === "contains" ? `instr(${text}, ${p}) > 0` : `instr(${text}, ${p}) = 1`);
-    } else {
-      if (Array.isArray(c.value) || isNullish(c.value)) return null;
-      // A number compared with a text column would be compared differently in Node; keep pushdown to like-typed literals.
-      parts.push(`${col} ${ops[c.operator]} ${sql.params.add(c.value)}`);
+      if (list.length === 0 || list.some(isNullish)) return null;
+      if (c.operator !== "in" && c.operator !== "not_in" && Array.isArray(c.value)) return null;
+      // compareValues: numbers as numbers wherever both sides look numeric, else the text.
+      // A text column is compared exactly with literals that never look numeric; a
+      // number column with numbers; anything else could compare otherwise in the engine.
+      if (text && !list.every((v) => typeof v === "string" && numeric(v) === null)) return null;
+      if (kind === "number" && !list.every((v) => typeof v !== "boolean" && numeric(v) !== null)) return null;
+      const lhs = text ? sql.exact(col) : col;
+      const rhs = (v: unknown) => (text ? sql.exact(sql.params.add(v)) : sql.params.add(v));
+      if (c.operator === "in" || c.operator === "not_in") parts.push(`${lhs} ${c.operator === "in" ? "IN" : "NOT IN"} (${list.map(rhs).join(", ")})`);
+      else parts.push(`${lhs} ${ops[c.operator]} ${rhs(list[0])}`);
     }
   }
   if (parts.length === 0) return "1=1";

@@ -162,4 +162,61 @@ describe.skipIf(!available)("pipelines on MariaDB and files", () => {
     ]);
     expect(await rows(inNode)).toEqual(await rows(pushed));
   });
+
+  it("compares text exactly when pushed down, as Node does, though the table's collation folds case and trailing spaces", async () => {
+    const names = target("names");
+    const cities = target("cities");
+    await sql(`CREATE TABLE ${names} (id int PRIMARY KEY, name varchar(50), city varchar(50)) DEFAULT CHARSET utf8mb4 COLLATE utf8mb4_general_ci`);
+    await sql(`INSERT INTO ${names} VALUES (1, 'Ann', 'Lyon'), (2, 'ann', 'lyon'), (3, 'ann ', 'Lyon'), (4, 'ANN', 'LYON'), (5, 'ann', 'Nice'), (6, 'Bob', 'Lyon'), (7, 'bob', NULL)`);
+    await sql(`CREATE TABLE ${cities} (city varchar(50), country varchar(50)) DEFAULT CHARSET latin1 COLLATE latin1_swedish_ci`);
+    await sql(`INSERT INTO ${cities} VALUES ('Lyon', 'FR'), ('NICE', 'FR?'), ('Nice', 'FR')`);
+    const extractNames = { id: "p", type: "extractor", module: "mysql", description: "p", config: { connection_id: ds, query: `SELECT id, name, city FROM ${names}` } };
+    const shapes: Record<string, { nodes: Record<string, unknown>[]; edges: Record<string, unknown>[]; absorbed: string[]; order: string; select?: string }> = {
+      dedupe: {
+        nodes: [extractNames, { id: "c", type: "transformer", module: "cleaner", description: "c", config: { remove_duplicates: true, columns: ["name"] } }],
+        edges: [{ source: "p", target: "c" }, { source: "c", target: "dst" }],
+        absorbed: ["c"],
+        // Which of two 'ann' rows survives is either engine's choice: the names are compared.
+        order: "CAST(name AS BINARY)",
+        select: "name",
+      },
+      filter: {
+        nodes: [extractNames, { id: "f", type: "transformer", module: "filter", description: "f", config: { combine: "or", conditions: [{ column: "name", operator: "in", value: ["ann", "Bob"] }, { column: "city", operator: "starts_with", value: "LY" }] } }],
+        edges: [{ source: "p", target: "f" }, { source: "f", target: "dst" }],
+        absorbed: ["f"],
+        order: "id",
+      },
+      aggregate: {
+        nodes: [extractNames, { id: "g", type: "transformer", module: "aggregate", description: "g", config: { group_by: ["name"], aggregations: [{ function: "count", column: "*" }, { function: "count_distinct", column: "city" }] } }],
+        edges: [{ source: "p", target: "g" }, { source: "g", target: "dst" }],
+        absorbed: ["g"],
+        // BINARY: the loaded table's own collation would tie 'ann' with 'ANN'.
+        order: "CAST(name AS BINARY)",
+      },
+      join: {
+        nodes: [
+          extractNames,
+          { id: "k", type: "extractor", module: "mysql", description: "k", config: { connection_id: ds, query: `SELECT city AS town, country FROM ${cities}` } },
+          { id: "j", type: "transformer", module: "join", description: "j", config: { how: "inner", left_on: ["city"], right_on: ["town"] } },
+        ],
+        edges: [{ source: "p", target: "j", targetHandle: "left" }, { source: "k", target: "j", targetHandle: "right" }, { source: "j", target: "dst" }],
+        absorbed: ["k", "j"],
+        order: "id",
+      },
+    };
+    for (const [shape, { nodes, edges, absorbed, order, select = "*" }] of Object.entries(shapes)) {
+      const run = async (pushdown: boolean) => {
+        const out = target(`${shape}_${pushdown ? "pushed" : "node"}`);
+        const { execution } = await runPipeline(author, { name: `exact ${shape} ${pushdown}`, config: { nodes: [...nodes, loadInto(out, { mode: "create" })], edges, pushdown } });
+        expect(execution.status, shape).toBe("success");
+        if (pushdown) expect(execution.pushdown, shape).toEqual([expect.objectContaining({ extractor: "p", absorbed })]);
+        return sql(`SELECT ${select} FROM ${out} ORDER BY ${order}`);
+      };
+      const inNode = await run(false);
+      expect(await run(true), shape).toEqual(inNode);
+      if (shape === "dedupe") expect(inNode.map((r) => r.name)).toEqual(["ANN", "Ann", "Bob", "ann", "ann ", "bob"]);
+      if (shape === "filter") expect(inNode.map((r) => r.id)).toEqual([2, 4, 5, 6]);
+      if (shape === "join") expect(inNode.map((r) => [r.id, r.country])).toEqual([[1, "FR"], [3, "FR"], [5, "FR"], [6, "FR"]]);
+    }
+  });
 });

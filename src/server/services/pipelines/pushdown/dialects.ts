@@ -23,6 +23,13 @@ export interface PushdownDialect {
   /** Both ends of a text trimmed of ASCII whitespace (what JavaScript's trim removes, bar Unicode spaces). */
   trim(expr: string): string;
   concat(parts: string[]): string;
+  /**
+   * A text expression compared as JavaScript compares strings: equal only when every
+   * character is (no case folding, no PAD SPACE, whatever the column's collation), and
+   * ordered by code point. MariaDB's default collations fold case and ignore trailing
+   * spaces; the Node modules never do.
+   */
+  exact(expr: string): string;
   /** Whether a column's values are text, so text functions apply (a uuid is shown as text but is no text type). */
   isText(column: RelationColumn): boolean;
   /** Values carry their own types (SQLite): text is recognised per value with typeof(), whatever the column says. */
@@ -45,6 +52,8 @@ export const PUSHDOWN_DIALECTS: Record<string, PushdownDialect> = {
     casts: { string: "TEXT", integer: "BIGINT", number: "DOUBLE PRECISION", boolean: "BOOLEAN", date: "TIMESTAMPTZ" },
     trim: (e) => `btrim(${e}, ${WHITESPACE_CODES.map((c) => `chr(${c})`).join(" || ")})`,
     concat: (parts) => `(${parts.join(" || ")})`,
+    // Through text, since citext compares folded whatever the collation.
+    exact: (e) => `(CAST(${e} AS TEXT) COLLATE "C")`,
     isText: (c) => c.kind === "string" && PG_TEXT_TYPES.has((c.type ?? "").toLowerCase()),
     typedValues: false,
     distinctOn: true,
@@ -58,6 +67,8 @@ export const PUSHDOWN_DIALECTS: Record<string, PushdownDialect> = {
     // TRIM() removes spaces only; the regular expression takes tabs and line ends too.
     trim: (e) => `REGEXP_REPLACE(${e}, '^[[:space:]]+|[[:space:]]+$', '')`,
     concat: (parts) => `CONCAT(${parts.join(", ")})`,
+    // Bytes of one character set, so a latin1 column and a utf8mb4 literal compare alike.
+    exact: (e) => `CAST(CONVERT(${e} USING utf8mb4) AS BINARY)`,
     isText: (c) => c.kind === "string",
     typedValues: false,
     distinctOn: false,
@@ -70,6 +81,7 @@ export const PUSHDOWN_DIALECTS: Record<string, PushdownDialect> = {
     casts: { string: "TEXT", integer: "INTEGER", number: "REAL" },
     trim: (e) => `trim(${e}, ${WHITESPACE_CODES.map((c) => `char(${c})`).join(" || ")})`,
     concat: (parts) => `(${parts.join(" || ")})`,
+    exact: (e) => `(${e} COLLATE BINARY)`,
     isText: (c) => c.kind === "string",
     typedValues: true,
     distinctOn: false,

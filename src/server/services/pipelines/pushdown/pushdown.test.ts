@@ -29,28 +29,77 @@ const chain = (...ids: string[]) => ids.slice(1).map((id, i) => ({ source: ids[i
 const placeholders = (sql: string) => sql.match(/\$\d+|\?/g) ?? [];
 
 describe("pushdown planning", () => {
-  it("compiles filter → select → aggregate with their parameters in order, and needs no columns for them", async () => {
-    const describe = describing(null);
+  it("compiles filter → select → aggregate with their parameters in order, a text group by its exact value", async () => {
+    const describe = describing([
+      { name: "x", kind: "number", type: "int4" },
+      { name: "y", kind: "number", type: "int4" },
+      { name: "g", kind: "string", type: "text" },
+    ]);
     const graph = graphOf({
       nodes: [
         ext("a", "SELECT * FROM t WHERE d > :since;"),
         step("f", "filter", { conditions: [{ column: "x", operator: "gt", value: 3 }] }),
         step("s", "select", { columns: ["x", "g"], rename: { x: "y" } }),
         step("g", "aggregate", { group_by: ["g"], aggregations: [{ function: "sum", column: "y" }] }),
-        step("c", "cleaner", { trim: true }),
         { id: "z", type: "loader", module: "csv", config: { path: "out.csv" } },
       ],
-      edges: chain("a", "f", "s", "g", "c", "z"),
+      edges: chain("a", "f", "s", "g", "z"),
     });
     const plan = (await planPushdown(graph, { since: "2025-01-01" }, describe)).get("a")!;
-    // The cleaner needs the columns and the engine could not say: it stays in Node.
     expect(plan.absorbed).toEqual(["f", "s", "g"]);
     expect(plan.outputNode).toBe("g");
     expect(plan.loader).toBeUndefined();
     expect(plan.params).toEqual(["2025-01-01", 3]);
     expect(plan.sql.replace(/\s+/g, " ")).toBe(
-      'SELECT "g", SUM("y") AS "sum_y" FROM ( SELECT "x" AS "y", "g" AS "g" FROM ( SELECT * FROM ( SELECT * FROM t WHERE d > $1 ) quarry_q0 WHERE ("x" > $2) ) quarry_q1 ) quarry_q2 GROUP BY "g"',
+      'SELECT MIN("g") AS "g", SUM("y") AS "sum_y" FROM ( SELECT "x" AS "y", "g" AS "g" FROM ( SELECT * FROM ( SELECT * FROM t WHERE d > $1 ) quarry_q0 WHERE ("x" > $2) ) quarry_q1 ) quarry_q2 GROUP BY (CAST("g" AS TEXT) COLLATE "C")',
     );
+  });
+
+  it("compiles a null test without the columns, and leaves comparisons to Node when the engine cannot say what they compare", async () => {
+    const graph = (operator: string) =>
+      graphOf({
+        nodes: [ext("a", "SELECT * FROM t"), step("f", "filter", { conditions: [{ column: "x", operator, value: 3 }] }), step("c", "cleaner", { trim: true })],
+        edges: chain("a", "f", "c"),
+      });
+    const plain = (await planPushdown(graph("not_null"), {}, describing(null))).get("a")!;
+    // The cleaner needs the columns and the engine could not say: it stays in Node.
+    expect(plain.absorbed).toEqual(["f"]);
+    expect(plain.sql.replace(/\s+/g, " ")).toContain('WHERE ("x" IS NOT NULL)');
+    expect((await planPushdown(graph("gt"), {}, describing(null))).size).toBe(0);
+  });
+
+  it("compares text exactly in keys, groups and filters on MySQL (its collations fold case and trailing spaces), and refuses what would compare otherwise", async () => {
+    const cols: RelationColumn[] = [
+      { name: "id", kind: "number", type: "LONGLONG" },
+      { name: "email", kind: "string", type: "VAR_STRING" },
+      { name: "odd", kind: "unknown" },
+    ];
+    const exact = (c: string) => `CAST(CONVERT(\`${c}\` USING utf8mb4) AS BINARY)`;
+    const planOf = async (...steps: ReturnType<typeof step>[]) => {
+      const graph = graphOf({ nodes: [ext("a", "SELECT id, email, odd FROM people", "c", "mysql"), ...steps], edges: chain("a", ...steps.map((x) => x.id)) });
+      return (await planPushdown(graph, {}, describing(cols))).get("a");
+    };
+    const dedupe = await planOf(step("c", "cleaner", { remove_duplicates: true, columns: ["email", "id"] }));
+    expect(dedupe!.sql).toContain(`PARTITION BY ${exact("email")}, \`id\``);
+    const filtered = await planOf(step("f", "filter", { conditions: [{ column: "email", operator: "in", value: ["a@x.test", "B@x.test"] }, { column: "id", operator: "gte", value: "2" }] }));
+    expect(filtered!.sql).toContain(`${exact("email")} IN (CAST(CONVERT(? USING utf8mb4) AS BINARY), CAST(CONVERT(? USING utf8mb4) AS BINARY))`);
+    expect(filtered!.sql).toContain("(`id` >= ?)");
+    const counted = await planOf(step("g", "aggregate", { group_by: ["email"], aggregations: [{ function: "count_distinct", column: "email" }, { function: "max", column: "id" }] }));
+    expect(counted!.sql).toContain(`MIN(\`email\`) AS \`email\`, COUNT(DISTINCT ${exact("email")}) AS`);
+    expect(counted!.sql).toContain(`GROUP BY ${exact("email")}`);
+    // The module compares numeric-looking text as numbers, orders text by its own rules,
+    // and cannot tell an unknown column's kind: each stays in Node.
+    for (const refused of [
+      step("f", "filter", { conditions: [{ column: "email", operator: "eq", value: "10" }] }),
+      step("f", "filter", { conditions: [{ column: "id", operator: "eq", value: "ten" }] }),
+      step("f", "filter", { conditions: [{ column: "odd", operator: "eq", value: "x" }] }),
+      step("g", "aggregate", { group_by: [], aggregations: [{ function: "min", column: "email" }] }),
+      step("g", "aggregate", { group_by: [], aggregations: [{ function: "sum", column: "email" }] }),
+      step("g", "aggregate", { group_by: ["odd"], aggregations: [{ function: "count", column: "*" }] }),
+      step("c", "cleaner", { remove_duplicates: true, columns: ["odd"] }),
+    ]) {
+      expect(await planOf(refused), JSON.stringify(refused.config)).toBeUndefined();
+    }
   });
 
   it("compiles the cleaner (trim text types only, empty as null, dedupe on a column) and hands the query to a loader on the same source", async () => {
@@ -61,7 +110,7 @@ describe("pushdown planning", () => {
     const plan = (await planPushdown(graph, {}, describing(people))).get("a")!;
     expect(plan.absorbed).toEqual(["c"]);
     expect(plan.loader).toBe("z");
-    expect(plan.sql).toContain('SELECT DISTINCT ON ("email") *');
+    expect(plan.sql).toContain('SELECT DISTINCT ON ((CAST("email" AS TEXT) COLLATE "C")) *');
     expect(plan.sql).toContain('NULLIF(btrim("email"');
     expect(plan.sql).toContain('NULLIF(btrim("city"');
     expect(plan.sql).toContain('"token" AS "token"'); // a uuid is shown as text but has no btrim

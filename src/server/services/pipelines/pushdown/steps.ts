@@ -44,16 +44,27 @@ type CleanerConfig = {
 const subquery = (sql: string, alias: string) => `(\n${sql}\n) ${alias}`;
 const from = (relation: Relation, ctx: StepContext) => subquery(relation.sql, ctx.alias());
 
+/**
+ * A column as a key (dedupe, join, group) compared as the modules compare it: text
+ * exactly, whatever its collation; null for a column of unknown kind, which might be
+ * text folded by its collation (SQLite's typed values are compared exactly as they are).
+ */
+function keyOf(col: RelationColumn | undefined, expr: string, dialect: PushdownDialect): string | null {
+  if (!col) return null;
+  if (dialect.typedValues || col.kind === "string") return dialect.exact(expr);
+  return col.kind === "unknown" ? null : expr;
+}
+
 export async function compileStep(node: PipelineNode, input: Relation, ctx: StepContext): Promise<Relation | null> {
   const parsed = findModule("transformer", node.module)?.config.safeParse(node.config);
   if (!parsed?.success) return null;
   switch (node.module) {
     case "filter":
-      return filterStep(parsed.data as { conditions: Condition[]; combine: "and" | "or" }, input, ctx);
+      return await filterStep(parsed.data as { conditions: Condition[]; combine: "and" | "or" }, input, ctx);
     case "select":
       return selectStep(parsed.data as SelectConfig, input, ctx);
     case "aggregate":
-      return aggregateStep(parsed.data as AggregateConfig, input, ctx);
+      return await aggregateStep(parsed.data as AggregateConfig, input, ctx);
     case "cleaner":
       return cleanerStep(parsed.data as CleanerConfig, input, ctx);
     case "derive":
@@ -63,9 +74,20 @@ export async function compileStep(node: PipelineNode, input: Relation, ctx: Step
   }
 }
 
-function filterStep(c: { conditions: Condition[]; combine: "and" | "or" }, input: Relation, ctx: StepContext): Relation | null {
-  const q = ctx.dialect.quote;
-  const where = conditionsSql(c.conditions, c.combine, { quote: q, params: ctx.params, engine: ctx.engine });
+async function filterStep(c: { conditions: Condition[]; combine: "and" | "or" }, input: Relation, ctx: StepContext): Promise<Relation | null> {
+  const { dialect } = ctx;
+  const q = dialect.quote;
+  // Comparisons depend on the column's kind (the module compares numbers as numbers, else text exactly).
+  const compares = c.conditions.some((x) => x.operator !== "is_null" && x.operator !== "not_null");
+  const columns = compares && !dialect.typedValues ? await ctx.columnsOf(input) : null;
+  if (compares && !dialect.typedValues && !columns) return null;
+  const kindOf = (name: string) => {
+    if (dialect.typedValues) return "typed" as const;
+    const col = columns?.find((x) => x.name === name);
+    if (!col) return compares ? null : ("other" as const);
+    return col.kind === "string" ? ("text" as const) : col.kind === "number" ? ("number" as const) : col.kind === "unknown" ? null : ("other" as const);
+  };
+  const where = conditionsSql(c.conditions, c.combine, { quote: q, params: ctx.params, engine: ctx.engine, kindOf, exact: dialect.exact });
   return where ? { sql: `SELECT * FROM ${from(input, ctx)} WHERE ${where}`, columns: input.columns } : null;
 }
 
@@ -84,20 +106,54 @@ async function selectStep(c: SelectConfig, input: Relation, ctx: StepContext): P
   return { sql: `SELECT ${parts.join(", ")} FROM ${from(input, ctx)}`, columns: null };
 }
 
-function aggregateStep(c: AggregateConfig, input: Relation, ctx: StepContext): Relation | null {
-  const q = ctx.dialect.quote;
+async function aggregateStep(c: AggregateConfig, input: Relation, ctx: StepContext): Promise<Relation | null> {
+  const { dialect } = ctx;
+  const q = dialect.quote;
+  const needsKinds = c.group_by.length > 0 || c.aggregations.some((a) => a.column !== "*");
+  const columns = needsKinds ? await ctx.columnsOf(input) : [];
+  if (!columns) return null;
+  const colOf = (name: string) => columns.find((x) => x.name === name);
   const fn = (a: AggregateConfig["aggregations"][number]) => {
     if (a.column === "*") return a.function === "count" ? "COUNT(*)" : null;
+    const column = colOf(a.column);
+    if (!column || column.kind === "unknown" || dialect.typedValues) {
+      return a.function === "count" && column ? `COUNT(${q(a.column)})` : null;
+    }
     const col = q(a.column);
-    return { count: `COUNT(${col})`, count_distinct: `COUNT(DISTINCT ${col})`, sum: `SUM(${col})`, avg: `AVG(${col})`, min: `MIN(${col})`, max: `MAX(${col})` }[a.function];
+    const numeric = column.kind === "number";
+    switch (a.function) {
+      case "count":
+        return `COUNT(${col})`;
+      case "count_distinct": {
+        const key = keyOf(column, col, dialect);
+        return key && column.kind !== "json" && column.kind !== "binary" ? `COUNT(DISTINCT ${key})` : null;
+      }
+      // The module sums what Number() makes of a value and orders numeric-looking text as numbers.
+      case "sum":
+        return numeric ? `SUM(${col})` : null;
+      case "avg":
+        return numeric ? `AVG(${col})` : null;
+      case "min":
+        return numeric ? `MIN(${col})` : null;
+      case "max":
+        return numeric ? `MAX(${col})` : null;
+    }
   };
   const aggs = c.aggregations.map((a) => {
     const f = fn(a);
     return f ? `${f} AS ${q(aggregateAlias(a))}` : null;
   });
   if (aggs.some((a) => a === null)) return null;
-  const groups = c.group_by.map(q);
-  return { sql: `SELECT ${[...groups, ...aggs].join(", ")} FROM ${from(input, ctx)}${groups.length ? ` GROUP BY ${groups.join(", ")}` : ""}`, columns: null };
+  // Text groups by its exact value; each group's rows then hold one value, which MIN() names.
+  const groups: { by: string; out: string }[] = [];
+  for (const name of c.group_by) {
+    const column = colOf(name);
+    const by = keyOf(column, q(name), dialect);
+    if (!by || column!.kind === "json" || column!.kind === "binary") return null;
+    groups.push({ by, out: by === q(name) ? q(name) : `MIN(${q(name)}) AS ${q(name)}` });
+  }
+  const list = [...groups.map((g) => g.out), ...aggs].join(", ");
+  return { sql: `SELECT ${list} FROM ${from(input, ctx)}${groups.length ? ` GROUP BY ${groups.map((g) => g.by).join(", ")}` : ""}`, columns: null };
 }
 
 /**
@@ -148,7 +204,10 @@ async function cleanerStep(c: CleanerConfig, input: Relation, ctx: StepContext):
     if (columns.some((col) => keys.includes(col.name) && (col.kind === "json" || col.kind === "binary"))) return null;
     let rn = "quarry_row_number";
     while (names.includes(rn)) rn += "_";
-    const keyList = keys.map(q).join(", ");
+    const keyExprs = keys.map((k) => keyOf(columns.find((col) => col.name === k), q(k), dialect));
+    if (keyExprs.some((e) => e === null)) return null;
+    const keyList = keyExprs.join(", ");
+    const plainKeys = keyExprs.every((e, i) => e === q(keys[i]!));
     // The module keeps the first of each key in the order the rows came. Where the query
     // orders them (ORDER BY anywhere in it, to be safe), that order is numbered and kept;
     // where nothing orders them, any one of the duplicates is as good.
@@ -157,7 +216,7 @@ async function cleanerStep(c: CleanerConfig, input: Relation, ctx: StepContext):
       if (!dialect.distinctOn) return null; // MySQL may drop a derived table's ORDER BY; SQLite does not promise it
       const [a, b, d] = [ctx.alias(), ctx.alias(), ctx.alias()];
       sql = `SELECT ${names.map(q).join(", ")} FROM (SELECT DISTINCT ON (${keyList}) * FROM (SELECT ${a}.*, ROW_NUMBER() OVER () AS ${q(rn)} FROM ${subquery(sql, a)}) ${b} ORDER BY ${keyList}, ${q(rn)}) ${d} ORDER BY ${q(rn)}`;
-    } else if (!c.columns.length) sql = `SELECT DISTINCT * FROM ${subquery(sql, ctx.alias())}`;
+    } else if (!c.columns.length && plainKeys) sql = `SELECT DISTINCT * FROM ${subquery(sql, ctx.alias())}`;
     else if (dialect.distinctOn) sql = `SELECT DISTINCT ON (${keyList}) * FROM ${subquery(sql, ctx.alias())}`;
     else {
       const inner = ctx.alias();
@@ -266,7 +325,13 @@ export async function joinStep(c: JoinConfig, left: Relation, right: Relation, c
   if (new Set(out).size !== out.length) return null; // a prefixed name clashes again: the module would overwrite it
   const [la, ra] = [ctx.alias(), ctx.alias()];
   const list = [...lc.map((x) => `${la}.${q(x.name)} AS ${q(x.name)}`), ...renamed.map((r) => `${ra}.${q(r.from)} AS ${q(r.to)}`)];
-  const on = c.left_on.map((k, i) => `${la}.${q(k)} = ${ra}.${q(c.right_on[i]!)}`).join(" AND ");
+  const on = c.left_on
+    .map((k, i) => {
+      const [l, r] = [`${la}.${q(k)}`, `${ra}.${q(c.right_on[i]!)}`];
+      const text = dialect.typedValues || lc.find((x) => x.name === k)!.kind === "string";
+      return text ? `${dialect.exact(l)} = ${dialect.exact(r)}` : `${l} = ${r}`;
+    })
+    .join(" AND ");
   const how = { inner: "INNER JOIN", left: "LEFT JOIN", right: "RIGHT JOIN", full: "FULL JOIN" }[c.how];
   return { sql: `SELECT ${list.join(", ")} FROM ${subquery(left.sql, la)} ${how} ${subquery(right.sql, ra)} ON ${on}`, columns: null };
 }
