@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { AppError } from "../../../errors";
 import { conditionSchema, derivationSchema, derive, rowMatches } from "../expressions";
+import { KeySet } from "../key-set";
 import type { Batch, BatchStream, Column, ColumnKind, ModuleContext, Row, TransformerModule } from "../types";
 import { aggregateConfig, aggregateRows } from "./aggregate";
 import { joinConfig, joinStreams } from "./join";
@@ -78,7 +79,7 @@ export const cleaner: TransformerModule<z.infer<typeof cleanerConfig>> = {
   config: cleanerConfig,
   inputs: [1, 1],
   async *run(ctx, config, [input]) {
-    const seen = new Set<string>();
+    const seen = new KeySet();
     let dropped = 0;
     let duplicates = 0;
     let rowsIn = 0;
@@ -88,20 +89,14 @@ export const cleaner: TransformerModule<z.infer<typeof cleanerConfig>> = {
     const copies = textWork || coerce.length > 0 || config.null_handling === "fill";
     const keyColumns = config.columns;
     // A single key column: its strings are their own keys (no prefix to build per row); other values are typed.
-    const seenText = new Set<string>();
+    const seenText = new KeySet();
     const isDuplicate = (row: Row): boolean => {
-      let key: string;
       if (keyColumns.length === 1) {
         const v = row[keyColumns[0]!];
-        if (typeof v === "string") {
-          // One hash lookup, not two (has, then add): the size says whether it was there.
-          const before = seenText.size;
-          return seenText.add(v).size === before;
-        }
-        key = v === null || v === undefined ? "\u0000" : `${typeof v}${JSON.stringify(v)}`;
-      } else key = JSON.stringify(keyColumns.length ? keyColumns.map((c) => row[c] ?? null) : Object.values(row));
-      const before = seen.size;
-      return seen.add(key).size === before;
+        if (typeof v === "string") return !seenText.add(v);
+        return !seen.add(v === null || v === undefined ? "\u0000" : `${typeof v}${JSON.stringify(v)}`);
+      }
+      return !seen.add(JSON.stringify(keyColumns.length ? keyColumns.map((c) => row[c] ?? null) : Object.values(row)));
     };
     let seenColumns: Column[] | null = null;
     let columns: Column[] = [];
