@@ -8,6 +8,7 @@ import { auditActorOf, requireActingUser, type Principal } from "../principal";
 import { carriedApproval } from "./approval";
 import { dropPipelineSchedule, syncPipelineSchedule } from "./schedule";
 import { validatePipeline, type ValidationIssue } from "./validate";
+import { reconcile } from "./reconcile";
 import { pipelineView, type PipelineView } from "./views";
 
 export const PIPELINE_STATUSES = ["draft", "active", "paused", "archived"] as const;
@@ -70,6 +71,11 @@ async function withLast(rows: Pipeline[]): Promise<PipelineView[]> {
   const last = await db.pipelineExecution.findMany({ where: { pipelineId: { in: rows.map((r) => r.id) } }, orderBy: { createdAt: "desc" } });
   const latest = new Map<string, (typeof last)[number]>();
   for (const e of last) if (!latest.has(e.pipelineId)) latest.set(e.pipelineId, e);
+  // A last run whose worker died is shown failed, not running, from the first look on.
+  if (await reconcile([...latest.values()])) {
+    const fresh = await db.pipelineExecution.findMany({ where: { id: { in: [...latest.values()].map((e) => e.id) } } });
+    for (const e of fresh) latest.set(e.pipelineId, e);
+  }
   return rows.map((r) => pipelineView(r, latest.get(r.id) ?? null));
 }
 

@@ -41,6 +41,8 @@ describe("executions", () => {
     await db.pipelineExecution.update({ where: { id: row.id }, data: { status: "running", startedAt: new Date() } });
     // What the jobs backend's reconciliation leaves when the process running a job died.
     await db.job.update({ where: { id: row.jobId! }, data: { status: "failed", error: "The worker stopped while the job was running", finishedAt: new Date() } });
+    // The pipeline's own view is the first place to look: it shows the run failed already.
+    expect((await getPipeline(author, p.id)).last_execution).toMatchObject({ id: second.execution_id, status: "failed" });
     const seen = await getExecution(author, second.execution_id);
     expect(seen).toMatchObject({ status: "failed", error_message: "The worker stopped while the job was running" });
     const listed = await listExecutions(author, { pipelineId: p.id, skip: 0, take: 10 });

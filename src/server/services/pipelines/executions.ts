@@ -8,6 +8,7 @@ import { pipelineRunJob } from "../../jobs/definitions/pipeline-run";
 import { recordAudit } from "../audit";
 import { auditActorOf, requireActingUser, type Principal } from "../principal";
 import { loadPipeline } from "./crud";
+import { reconcile } from "./reconcile";
 import { abortLocalRun } from "./run";
 import { validatePipeline } from "./validate";
 import { executionView, logView, nodeMetricView, validationView, type ExecutionView } from "./views";
@@ -59,26 +60,6 @@ export async function executePipeline(
   await db.pipelineExecution.update({ where: { id: execution.id }, data: { jobId: job.id } });
   await recordAudit(auditActorOf(principal), { action: "execute_pipeline", resourceType: "pipeline", resourceId: id, details: { executionId: execution.id, version: pipeline.version } });
   return { execution_id: execution.id, pipeline_id: id, status: "pending" as const, started_at: execution.createdAt.toISOString(), version: pipeline.version, message: "Pipeline execution started" };
-}
-
-/**
- * An execution left pending or running by a process that died ends failed (its job is
- * over, its loaders committed nothing), so nothing stays running for ever.
- */
-async function reconcile(rows: { id: string; status: string; jobId: string | null }[]): Promise<boolean> {
-  let changed = false;
-  for (const row of rows) {
-    if (!["pending", "running"].includes(row.status) || !row.jobId) continue;
-    const job = await jobQueue().get(row.jobId);
-    if (job && ["queued", "running"].includes(job.status)) continue;
-    const reason = job?.status === "cancelled" ? "cancelled" : "failed";
-    const updated = await db.pipelineExecution.updateMany({
-      where: { id: row.id, status: { in: ["pending", "running"] } },
-      data: { status: reason, completedAt: new Date(), error: reason === "failed" ? (job?.error?.message ?? "The worker running this execution stopped before it finished") : "The execution was cancelled" },
-    });
-    changed ||= updated.count > 0;
-  }
-  return changed;
 }
 
 async function visibleExecution(principal: Principal, id: string) {
