@@ -4,14 +4,19 @@ import type { Batch } from "./types";
 /** Rough in-memory size of a batch (what the byte bound and the bytes metric count). */
 export function batchBytes(batch: Batch): number {
   let bytes = 0;
+  // Rows of a batch with columns have those keys: no for-in over each row.
+  const names = batch.columns.map((c) => c.name);
+  const nameBytes = names.reduce((sum, n) => sum + n.length, 0);
   for (const row of batch.rows) {
-    for (const key in row) {
-      const v = row[key];
-      bytes += key.length + (typeof v === "string" ? v.length : typeof v === "number" ? 8 : v === null || v === undefined ? 1 : 16);
-    }
+    if (names.length) {
+      bytes += nameBytes;
+      for (let i = 0; i < names.length; i++) bytes += valueBytes(row[names[i]!]);
+    } else for (const key in row) bytes += key.length + valueBytes(row[key]);
   }
   return bytes;
 }
+
+const valueBytes = (v: unknown) => (typeof v === "string" ? v.length : typeof v === "number" ? 8 : v === null || v === undefined ? 1 : 16);
 
 /**
  * A bounded buffer between two nodes (one edge), as Apache Hop's row sets: the producer

@@ -148,6 +148,7 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
       }
     };
     let committed = false;
+    const inEdges = inputEdges(graph, node.id).filter((edge) => channels.has(edge.id));
     const ctx = {
       principal: input.principal,
       executionId: input.executionId,
@@ -155,6 +156,8 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
       params: input.params,
       signal: abort.signal,
       pushdown: pushdownOf(node.id),
+      // Rows read by this node alone may be changed in place; rows other nodes read too must not be.
+      ownsInputs: inEdges.map((edge) => outputEdges(graph, edge.source).length === 1),
       log: (level: LogLevel, message: string, metadata?: Record<string, unknown>) => hooks.log(level, node.id, message, metadata),
       awaitCommit: () => {
         if (!committed) {
@@ -164,7 +167,7 @@ export async function executeGraph(input: ExecuteGraphInput): Promise<ExecuteGra
         return gate.promise;
       },
     };
-    const inputs: BatchStream[] = inputEdges(graph, node.id).filter((edge) => channels.has(edge.id)).map((edge) => counting(channels.get(edge.id)!, (batch) => {
+    const inputs: BatchStream[] = inEdges.map((edge) => counting(channels.get(edge.id)!, (batch) => {
       m.rowsIn += batch.rows.length;
       report();
     }));

@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { startJobs, stopJobs } from "@/server/jobs";
 import type { UserPrincipal } from "@/server/services/principal";
+import { pipelineFilesDir } from "@/server/services/pipelines/modules/files";
 import { demoDatabaseFile, grant } from "@/test/fixtures";
 import { pipelineAuthor, runPipeline } from "@/test/pipelines";
 
@@ -85,5 +88,26 @@ describe("pipelines on SQLite", () => {
     expect(rows("pl_elt_pushed")).toHaveLength(expected.length);
     expect(rows("pl_elt_pushed").map((r) => (r as { city: string }).city)).toEqual(expected.map((r) => (r as { city: string }).city));
     expect(rows("pl_elt_in_node")).toEqual(rows("pl_elt_pushed"));
+  });
+
+  it("a cleaner changes rows in place only where it is their one reader: a second reader of the same rows still gets them as extracted", async () => {
+    const config = {
+      pushdown: false,
+      nodes: [
+        { id: "c", type: "extractor", module: "sqlite", description: "c", config: { connection_id: ds, query: "SELECT id, ' ' || city || ' ' AS city FROM customers" } },
+        { id: "clean", type: "transformer", module: "cleaner", description: "clean", config: { trim: true } },
+        { id: "a", type: "loader", module: "database", description: "a", config: { connection_id: ds, table: "pl_fan_trimmed", mode: "create" } },
+        // A file: two loaders into one SQLite database would wait on each other's write lock.
+        { id: "b", type: "loader", module: "csv", description: "b", config: { path: `fan-raw-${Date.now()}.csv` } },
+      ],
+      edges: [{ source: "c", target: "clean" }, { source: "clean", target: "a" }, { source: "c", target: "b" }],
+    };
+    const { execution } = await runPipeline(author, { name: "fan out", config });
+    expect(execution.status).toBe("success");
+    const expected = query("SELECT id, city FROM customers ORDER BY id") as { id: number; city: string }[];
+    expect(query("SELECT id, city FROM pl_fan_trimmed ORDER BY id")).toEqual(expected);
+    const csv = readFileSync(path.join(pipelineFilesDir(), config.nodes[3]!.config.path as string), "utf8").replace(/\r?\n$/, "").split(/\r?\n/);
+    expect(csv[0]).toBe("id,city");
+    expect(csv.slice(1).sort()).toEqual(expected.map((r) => `${r.id},${r.city.includes(",") ? `" ${r.city} "` : ` ${r.city} `}`).sort());
   });
 });

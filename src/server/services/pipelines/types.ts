@@ -39,6 +39,8 @@ export interface ModuleContext {
   awaitCommit(): Promise<void>;
   /** A pushdown the planner compiled into this extractor's query (or, with `loader`, this loader's INSERT … SELECT). */
   pushdown?: PushedQuery;
+  /** Per input: whether this node is the only reader of its rows, so it may change them in place instead of copying each. */
+  ownsInputs?: boolean[];
 }
 
 export interface PushedQuery {

@@ -85,8 +85,8 @@ export const cleaner: TransformerModule<z.infer<typeof cleanerConfig>> = {
     let rowsIn = 0;
     const coerce = Object.entries(config.coerce);
     const textWork = config.trim || config.empty_as_null;
-    // Rows are shared with any other node reading the same input: copied only when changed.
-    const copies = textWork || coerce.length > 0 || config.null_handling === "fill";
+    // Rows are shared with any other node reading the same input: copied when changed, unless this node alone reads them.
+    const copies = (textWork || coerce.length > 0 || config.null_handling === "fill") && ctx.ownsInputs?.[0] !== true;
     const keyColumns = config.columns;
     // A single key column: its strings are their own keys (no prefix to build per row); other values are typed.
     const seenText = new KeySet();
