@@ -20,6 +20,10 @@ describe("connector values", () => {
     expect(decimalText("-0.000123")).toBe(-0.000123);
     expect(decimalText("123456789012345.6")).toBe("123456789012345.6");
     expect(decimalText("NaN")).toBe("NaN");
+    // Only what the plain decimal pattern matches becomes a number.
+    for (const [text, want] of [["+.5", 0.5], ["-12", -12], ["0.25", 0.25], ["7", 7], ["1.", "1."], [".", "."], ["-", "-"], ["", ""], ["1.2.3", "1.2.3"], ["0x1F", "0x1F"], ["1e5", "1e5"], [" 1", " 1"], ["Infinity", "Infinity"], ["--1", "--1"]] as const) {
+      expect(decimalText(text), text).toBe(want);
+    }
   });
 
   it("gives duplicate column names unique keys", () => {
