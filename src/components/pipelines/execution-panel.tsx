@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 
+const COMPACT = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 const STATUS_COLOR: Record<string, string> = { running: "blue", pending: "gray", success: "teal", failed: "red", cancelled: "gray" };
 
 /** Execution history of a pipeline: per-node rows and time (table and chart) and the log. */
@@ -69,8 +70,12 @@ export function ExecutionPanel({ pipelineId, latest }: { pipelineId: string; lat
             dataKey="node"
             series={[
               { name: "rows", color: "blue.6" },
-              { name: "seconds", color: "orange.6" },
+              // Seconds on their own axis: beside a million rows they would not show at all.
+              { name: "seconds", color: "orange.6", yAxisId: "right" },
             ]}
+            withRightYAxis
+            yAxisProps={{ tickFormatter: (v: number) => COMPACT.format(v), width: 48 }}
+            rightYAxisProps={{ tickFormatter: (v: number) => `${v}s`, width: 40 }}
           />
         )}
       </Group>
