@@ -1,10 +1,16 @@
 import "server-only";
 import { AppError } from "../errors";
 import { configKey, connectionConfigSchema } from "./config";
-import { createMysqlConnector } from "./mysql";
-import { createPostgresConnector } from "./postgres";
-import { createSqliteConnector } from "./sqlite";
-import type { ConnectionConfig, Connector } from "./types";
+import { createMysqlConnector, mysqlCapabilities } from "./mysql";
+import { createPostgresConnector, postgresCapabilities } from "./postgres";
+import { createSqliteConnector, sqliteCapabilities } from "./sqlite";
+import type { Engine } from "../../lib/engine";
+import type { Capabilities, ConnectionConfig, Connector } from "./types";
+
+/** What an engine can do, without a connector (or a connection) for it. */
+export function capabilitiesOf(engine: Engine): Capabilities {
+  return { postgres: postgresCapabilities, mysql: mysqlCapabilities, sqlite: sqliteCapabilities }[engine];
+}
 
 /** A fresh connector (its own pools); callers that reuse connections want `getConnector`. */
 export function createConnector(config: ConnectionConfig): Connector {

@@ -38,6 +38,11 @@ export interface Capabilities {
    * "run then roll back" dry run of DDL would really apply it there.
    */
   transactionalDdl: boolean;
+  /**
+   * One writing transaction at a time for the whole database (SQLite): a second writer
+   * waits until the first commits.
+   */
+  singleWriter: boolean;
   /** `explainEstimate` can return a row estimate. */
   explainEstimates: boolean;
   /**

@@ -13,6 +13,7 @@ import { checkout, exec, explainRows, mysqlQueryError, release, runMysql, stream
 export const mysqlCapabilities: Capabilities = {
   readOnlyTransactions: true,
   transactionalDdl: false,
+  singleWriter: false,
   explainEstimates: true,
   cancel: "kill-query",
   copyExport: false,

@@ -17,6 +17,7 @@ import { describePostgresRelations, explainPostgres } from "./relations";
 export const postgresCapabilities: Capabilities = {
   readOnlyTransactions: true,
   transactionalDdl: true,
+  singleWriter: false,
   explainEstimates: true,
   cancel: "backend",
   copyExport: true,

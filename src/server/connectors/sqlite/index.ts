@@ -19,6 +19,7 @@ import { describeSqliteRelations, explainSqlite } from "./relations";
 export const sqliteCapabilities: Capabilities = {
   readOnlyTransactions: true,
   transactionalDdl: true,
+  singleWriter: true,
   explainEstimates: false,
   cancel: "interrupt",
   copyExport: false,

@@ -25,7 +25,7 @@ import {
   pipelineModules,
   PIPELINE_STATUSES,
   updatePipeline,
-  validatePipeline,
+  validateWithSources,
   validateStoredPipeline,
   validationView,
 } from "../../services/pipelines";
@@ -90,7 +90,7 @@ export const pipelineRoutes = [
     addition: "The ETL Builder's own frontend validates the canvas before saving it",
     body: z.object({ config: z.unknown(), schedule: z.string().max(100).nullable().optional(), default_params: z.record(z.string(), z.unknown()).optional() }).loose(),
     async handle({ body }) {
-      return { body: validationView(validatePipeline(body.config, { schedule: body.schedule, params: body.default_params })) };
+      return { body: validationView(await validateWithSources(body.config, { schedule: body.schedule, params: body.default_params })) };
     },
   }),
   defineRoute({

@@ -28,7 +28,7 @@ import {
   pipelineModules,
   PIPELINE_STATUSES,
   updatePipeline,
-  validatePipeline,
+  validateWithSources,
   validateStoredPipeline,
   validationView,
 } from "../../services/pipelines";
@@ -67,7 +67,7 @@ export const pipelinesRouter = createTRPCRouter({
   validateConfig: authedProcedure
     .input(z.object({ config: z.unknown(), schedule: z.string().max(100).nullable().optional(), params: params.optional() }))
     .output(validationDto)
-    .mutation(({ input }) => validationView(validatePipeline(input.config, { schedule: input.schedule, params: input.params }))),
+    .mutation(async ({ input }) => validationView(await validateWithSources(input.config, { schedule: input.schedule, params: input.params }))),
   /** The first rows out of a node of the graph on the canvas (saved or not), read as the caller. */
   preview: authedProcedure.input(previewInput).output(nodePreviewDto).mutation(({ ctx, input }) => previewNode(ctx.principal, input)),
   /** Whether the current version writes to data sources, and what approvers decided about it. */

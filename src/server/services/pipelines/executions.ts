@@ -10,7 +10,7 @@ import { auditActorOf, requireActingUser, type Principal } from "../principal";
 import { loadPipeline } from "./crud";
 import { reconcile } from "./reconcile";
 import { abortLocalRun } from "./run";
-import { validatePipeline } from "./validate";
+import { validateWithSources } from "./validate-sources";
 import { executionView, logView, nodeMetricView, validationView, type ExecutionView } from "./views";
 
 export const EXECUTION_STATUSES = ["pending", "running", "success", "failed", "cancelled"] as const;
@@ -20,7 +20,7 @@ export const TRIGGER_TYPES = ["manual", "scheduled", "api"] as const;
 export async function validateStoredPipeline(principal: Principal, id: string, params: Record<string, unknown> = {}) {
   const p = await loadPipeline(principal, id);
   const merged = { ...(JSON.parse(p.defaultParams) as Record<string, unknown>), ...params };
-  return validationView(validatePipeline(JSON.parse(p.config), { schedule: p.schedule, params: merged }));
+  return validationView(await validateWithSources(JSON.parse(p.config), { schedule: p.schedule, params: merged }));
 }
 
 /**
@@ -37,7 +37,7 @@ export async function executePipeline(
   const pipeline = await loadPipeline(principal, id);
   if (pipeline.status === "archived") throw new AppError("CONFLICT", "The pipeline is archived; set it to draft or active to run it");
   const params = { ...(JSON.parse(pipeline.defaultParams) as Record<string, unknown>), ...(input.params ?? {}) };
-  const report = validatePipeline(JSON.parse(pipeline.config), { schedule: pipeline.schedule, params, requireParams: true });
+  const report = await validateWithSources(JSON.parse(pipeline.config), { schedule: pipeline.schedule, params, requireParams: true });
   if (!report.valid) {
     throw new AppError("VALIDATION_ERROR", `The pipeline is not valid: ${report.errors[0]!.message}${report.errors.length > 1 ? ` (and ${report.errors.length - 1} more)` : ""}`, {
       fields: report.errors.map((e) => ({ field: e.field ?? e.node_id ?? e.edge_id ?? "config", message: e.message })),

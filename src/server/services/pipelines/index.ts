@@ -8,6 +8,7 @@ export type { PipelineApprovalView } from "./approval";
 export { cancelExecution, executePipeline, executionLogs, executionMetrics, EXECUTION_STATUSES, getExecution, listExecutions, TRIGGER_TYPES, validateStoredPipeline } from "./executions";
 export { findModule, moduleSchema, moduleSummary, pipelineModules } from "./modules";
 export { validatePipeline } from "./validate";
+export { validateWithSources } from "./validate-sources";
 export { validationView } from "./views";
 export { previewInput, previewNode } from "./preview";
 export type { NodePreview } from "./preview";

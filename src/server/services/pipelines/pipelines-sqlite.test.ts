@@ -7,7 +7,8 @@ import { startJobs, stopJobs } from "@/server/jobs";
 import type { UserPrincipal } from "@/server/services/principal";
 import { pipelineFilesDir } from "@/server/services/pipelines/modules/files";
 import { demoDatabaseFile, grant } from "@/test/fixtures";
-import { pipelineAuthor, runPipeline } from "@/test/pipelines";
+import { approveCurrentVersion, pipelineAuthor, runPipeline } from "@/test/pipelines";
+import { createPipeline, executePipeline, validateWithSources } from ".";
 
 /** Pipelines against a real SQLite file (the demo retail database): no server needed. */
 let file = "";
@@ -109,5 +110,25 @@ describe("pipelines on SQLite", () => {
     const csv = readFileSync(path.join(pipelineFilesDir(), config.nodes[3]!.config.path as string), "utf8").replace(/\r?\n$/, "").split(/\r?\n/);
     expect(csv[0]).toBe("id,city");
     expect(csv.slice(1).sort()).toEqual(expected.map((r) => `${r.id},${r.city.includes(",") ? `" ${r.city} "` : ` ${r.city} `}`).sort());
+  });
+
+  it("refuses, before it runs, a run with two database loaders into one SQLite database (the second would wait for ever on the first)", async () => {
+    const config = {
+      nodes: [
+        { id: "c", type: "extractor", module: "sqlite", description: "c", config: { connection_id: ds, query: "SELECT id, city FROM customers" } },
+        { id: "a", type: "loader", module: "database", description: "a", config: { connection_id: ds, table: "pl_two_a", mode: "create" } },
+        { id: "b", type: "loader", module: "database", description: "b", config: { connection_id: ds, table: "pl_two_b", mode: "create" } },
+      ],
+      edges: [{ source: "c", target: "a" }, { source: "c", target: "b" }],
+    };
+    const report = await validateWithSources(config);
+    expect(report.errors).toEqual([expect.objectContaining({ type: "single_writer", node_id: "b", field: "connection_id" })]);
+    expect(report.errors[0]!.message).toMatch(/Loaders 'a' and 'b' both write to .*one writer at a time/);
+    const pipeline = await createPipeline(author, { name: "two sqlite loaders", config });
+    await approveCurrentVersion(author, pipeline.id);
+    await expect(executePipeline(author, pipeline.id)).rejects.toMatchObject({ code: "VALIDATION_ERROR", message: expect.stringMatching(/one writer at a time/) });
+    expect(query("SELECT name FROM sqlite_master WHERE name LIKE 'pl_two_%'")).toEqual([]);
+    // One database loader and a file loader are fine, as are two database loaders into different sources.
+    expect((await validateWithSources({ ...config, nodes: [config.nodes[0], config.nodes[1], { id: "b", type: "loader", module: "csv", description: "b", config: { path: "two.csv" } }] })).errors).toEqual([]);
   });
 });

@@ -31,6 +31,8 @@ export interface ValidateOptions {
   params?: Record<string, unknown>;
   /** Report parameters with no value as errors (a run) rather than warnings (a save). */
   requireParams?: boolean;
+  /** Data sources (id → name) that take one writer at a time; see validate-sources.ts. */
+  singleWriterSources?: Map<string, string>;
 }
 
 export function validatePipeline(config: unknown, options: ValidateOptions = {}): ValidationReport {
@@ -102,6 +104,21 @@ export function validatePipeline(config: unknown, options: ValidateOptions = {})
     errors.push({ type: "invalid_schedule", message: "stop_after_failures must be a whole number from 1 to 100 (or left out)", field: "config.stop_after_failures" });
   }
   if (!graph.nodes.some((n) => n.type === "loader") && graph.nodes.length) warnings.push({ type: "no_loader", message: "The pipeline has no loader; its rows are not written anywhere" });
+  const writers = new Map<string, string>();
+  for (const node of graph.nodes) {
+    const source = node.type === "loader" && node.module === "database" ? node.config.connection_id : undefined;
+    if (typeof source !== "string" || !options.singleWriterSources?.has(source)) continue;
+    const first = writers.get(source);
+    if (first === undefined) writers.set(source, node.id);
+    else {
+      errors.push({
+        type: "single_writer",
+        message: `Loaders '${first}' and '${node.id}' both write to ${options.singleWriterSources.get(source)}, a SQLite database: it takes one writer at a time and a run commits its loaders together, so the second would wait for ever. Load one of them in another run, or into a file`,
+        node_id: node.id,
+        field: "connection_id",
+      });
+    }
+  }
   return { valid: errors.length === 0, errors, warnings };
 }
 
