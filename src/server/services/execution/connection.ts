@@ -1,7 +1,7 @@
 import "server-only";
 import type { DataSource } from "@prisma/client";
-import { closeAllConnectors, createConnector, evictConnector, getConnector } from "../../connectors/registry";
-import type { ConnectionConfig, ConnectionTest, Connector, SchemaSnapshot } from "../../connectors/types";
+import { capabilitiesOf, closeAllConnectors, createConnector, evictConnector, getConnector } from "../../connectors/registry";
+import type { Capabilities, ConnectionConfig, ConnectionTest, Connector, SchemaSnapshot } from "../../connectors/types";
 import { decryptSecret } from "../crypto/secret-box";
 import type { EngineName } from "../datasources/engines";
 
@@ -9,6 +9,11 @@ import type { EngineName } from "../datasources/engines";
  * The only module that reaches the connector registry (a source-scan test holds every
  * other module to that): services ask `execution` to run SQL, never a connector.
  */
+
+/** What an engine can do, without a connector or a connection for it. */
+export function engineCapabilities(engine: EngineName): Capabilities {
+  return capabilitiesOf(engine);
+}
 
 /** The connector config for a stored data source (the secret decrypted only here). */
 export function connectionConfig(row: DataSource): ConnectionConfig {

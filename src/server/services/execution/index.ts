@@ -2,7 +2,7 @@ import "server-only";
 import { analyzeOrThrow, singleStatement } from "./analyze";
 import { cancelRun, runningQuery } from "./cancel";
 import { describe } from "./describe";
-import { closeAllConnections, evictDataSourceConnector, introspect, probeConnection, testConnection } from "./connection";
+import { closeAllConnections, engineCapabilities, evictDataSourceConnector, introspect, probeConnection, testConnection } from "./connection";
 import { assessWrite, explain, previewDecision } from "./explain";
 import { load } from "./load";
 import { maskingPlanFor } from "./masking";
@@ -56,6 +56,8 @@ export const execution = {
   introspect,
   probeConnection,
   evict: evictDataSourceConnector,
+  /** What an engine can do, without connecting (pipeline validation). */
+  capabilities: engineCapabilities,
   closeAll: closeAllConnections,
   /** A run in flight in this process (cancel requests reach it through its controller). */
   running: runningQuery,

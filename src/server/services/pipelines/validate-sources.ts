@@ -1,7 +1,7 @@
 import "server-only";
-import { capabilitiesOf } from "../../connectors";
 import { db } from "../../db";
-import type { Engine } from "../../../lib/engine";
+import type { EngineName } from "../datasources/engines";
+import { execution } from "../execution";
 import { graphOf } from "./graph";
 import { validatePipeline, type ValidateOptions, type ValidationReport } from "./validate";
 
@@ -24,5 +24,5 @@ async function singleWriterSources(config: unknown): Promise<Map<string, string>
   if (targets.length < 2) return new Map();
   const ids = new Set(targets);
   const rows = await db.dataSource.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true, engine: true } });
-  return new Map(rows.filter((r) => capabilitiesOf(r.engine as Engine).singleWriter).map((r) => [r.id, r.name]));
+  return new Map(rows.filter((r) => execution.capabilities(r.engine as EngineName).singleWriter).map((r) => [r.id, r.name]));
 }
