@@ -93,7 +93,7 @@ export function conditionsSql(conditions: Condition[], combine: "and" | "or", sq
         // Text matching without LIKE wildcards in the value: position/instr agree across engines.
         const p = sql.params.add(String(c.value ?? ""));
         const hay = text ? sql.exact(col) : sql.engine === "postgres" ? `CAST(${col} AS TEXT)` : col;
-        const needle = text && sql.engine !== "postgres" ? sql.exact(p) : p;
+        const needle = text ? sql.exact(p) : p;
         const at = sql.engine === "postgres" ? `strpos(${hay}, ${needle})` : `instr(${hay}, ${needle})`;
         parts.push(c.operator === "contains" ? `${at} > 0` : `${at} = 1`);
         continue;

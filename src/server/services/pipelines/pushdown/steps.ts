@@ -84,7 +84,7 @@ async function filterStep(c: { conditions: Condition[]; combine: "and" | "or" },
   const kindOf = (name: string) => {
     if (dialect.typedValues) return "typed" as const;
     const col = columns?.find((x) => x.name === name);
-    if (!col) return compares ? null : ("other" as const);
+    if (!col) return null;
     return col.kind === "string" ? ("text" as const) : col.kind === "number" ? ("number" as const) : col.kind === "unknown" ? null : ("other" as const);
   };
   const where = conditionsSql(c.conditions, c.combine, { quote: q, params: ctx.params, engine: ctx.engine, kindOf, exact: dialect.exact });
@@ -325,11 +325,11 @@ export async function joinStep(c: JoinConfig, left: Relation, right: Relation, c
   if (new Set(out).size !== out.length) return null; // a prefixed name clashes again: the module would overwrite it
   const [la, ra] = [ctx.alias(), ctx.alias()];
   const list = [...lc.map((x) => `${la}.${q(x.name)} AS ${q(x.name)}`), ...renamed.map((r) => `${ra}.${q(r.from)} AS ${q(r.to)}`)];
+  // Both keys are of one kind (comparableKeys), never unknown: the left column says how both compare.
   const on = c.left_on
     .map((k, i) => {
-      const [l, r] = [`${la}.${q(k)}`, `${ra}.${q(c.right_on[i]!)}`];
-      const text = dialect.typedValues || lc.find((x) => x.name === k)!.kind === "string";
-      return text ? `${dialect.exact(l)} = ${dialect.exact(r)}` : `${l} = ${r}`;
+      const col = lc.find((x) => x.name === k);
+      return `${keyOf(col, `${la}.${q(k)}`, dialect)!} = ${keyOf(col, `${ra}.${q(c.right_on[i]!)}`, dialect)!}`;
     })
     .join(" AND ");
   const how = { inner: "INNER JOIN", left: "LEFT JOIN", right: "RIGHT JOIN", full: "FULL JOIN" }[c.how];
