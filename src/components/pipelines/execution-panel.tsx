@@ -6,6 +6,8 @@ import { useState } from "react";
 import { useTRPC } from "@/lib/trpc";
 
 const COMPACT = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+/** Short enough for the axis: under a second in whole milliseconds (0.015 → 15ms). */
+const secondsTick = (v: number) => (v > 0 && v < 1 ? `${Math.round(v * 1000)}ms` : `${v}s`);
 const STATUS_COLOR: Record<string, string> = { running: "blue", pending: "gray", success: "teal", failed: "red", cancelled: "gray" };
 
 /** Execution history of a pipeline: per-node rows and time (table and chart) and the log. */
@@ -75,7 +77,7 @@ export function ExecutionPanel({ pipelineId, latest }: { pipelineId: string; lat
             ]}
             withRightYAxis
             yAxisProps={{ tickFormatter: (v: number) => COMPACT.format(v), width: 48 }}
-            rightYAxisProps={{ tickFormatter: (v: number) => `${v}s`, width: 40 }}
+            rightYAxisProps={{ tickFormatter: secondsTick, width: 48 }}
           />
         )}
       </Group>
