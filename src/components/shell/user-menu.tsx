@@ -12,7 +12,9 @@ export function UserMenu({ user }: { user: ShellUser }) {
   const [passwordOpened, passwordModal] = useDisclosure(false);
   return (
     <>
-      <Menu width={260} position="bottom-end" shadow="md" withinPortal>
+      {/* Every item navigates or opens a dialog: focus handed back to the button on close
+          would land behind the Change password dialog, taking it from its first field. */}
+      <Menu width={260} position="bottom-end" shadow="md" withinPortal returnFocus={false}>
         <Menu.Target>
           {/* Named by its visible text (name and role) plus a hidden "account menu", so speech and sight agree. */}
           <UnstyledButton data-testid="user-menu" px={6} py={4} style={{ borderRadius: 8 }}>
