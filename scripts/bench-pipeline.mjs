@@ -79,7 +79,7 @@ try {
       config: {
         pushdown,
         nodes: [
-          { id: "src", type: "extractor", module: "postgres", description: "src", config: { connection_id: ds.id, query: `SELECT id, customer, amount, created_at, note FROM ${source}`, batch_size: 5000 } },
+          { id: "src", type: "extractor", module: "postgres", description: "src", config: { connection_id: ds.id, query: `SELECT id, customer, amount, created_at, note FROM ${source}` } },
           { id: "clean", type: "transformer", module: "cleaner", description: "clean", config: { remove_duplicates: true, columns: ["note"], trim: true } },
           { id: "dst", type: "loader", module: "database", description: "dst", config: { connection_id: ds.id, table: target, mode: "append" } },
         ],

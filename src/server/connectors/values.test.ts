@@ -26,6 +26,32 @@ describe("connector values", () => {
     }
   });
 
+  it("turns decimal text into a number exactly where 15 significant digits hold it, whatever its length", () => {
+    // The rule as a pattern, the way it read before the one-pass scan: the scan must agree on every text.
+    const byPattern = (text: string) => {
+      if (!/^[-+]?\d*\.?\d+$/.test(text)) return text;
+      return text.replace(/[-+.]/g, "").replace(/^0+/, "").length > 15 ? text : Number(text);
+    };
+    const alphabet = ["0", "1", "5", "9", "0", ".", "-", "+", "e", " "];
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    for (let k = 0; k < 20_000; k++) {
+      const length = Math.floor(next() * 26);
+      let text = "";
+      // Half of the texts are plain decimals (digits, maybe a point and a sign) around the 15-digit edge.
+      const plain = k % 2 === 0;
+      for (let i = 0; i < length; i++) text += plain ? alphabet[Math.floor(next() * 5)] : alphabet[Math.floor(next() * alphabet.length)];
+      if (plain && next() < 0.3) text = "-" + text;
+      expect(decimalText(text), JSON.stringify(text)).toBe(byPattern(text));
+    }
+    // numeric division's scale: long text of few significant digits stays text only past 15.
+    expect(decimalText("123.45000000000000000000")).toBe("123.45000000000000000000");
+    expect(decimalText("0.00000000000000000012345")).toBe(1.2345e-19);
+    expect(decimalText("-000000000000000000001.5")).toBe(-1.5);
+    expect(decimalText("1234567890.12345")).toBe(1234567890.12345);
+    expect(decimalText("1234567890.123456")).toBe("1234567890.123456");
+  });
+
   it("gives duplicate column names unique keys", () => {
     expect(uniqueNames(["id", "id", "name", "id_2", "id"])).toEqual(["id", "id_3", "name", "id_2", "id_4"]);
     expect(toRecords(["a", "b"], [[1, null]], [(v) => Number(v) * 10])).toEqual([{ a: 10, b: null }]);

@@ -38,36 +38,35 @@ export function integerText(text: string): number | string {
 
 /**
  * Decimal text as a number when a double holds it exactly enough (15 significant
- * digits); otherwise kept as text so money and big ids do not silently round.
+ * digits, counted from the first non-zero digit, trailing zeros included); otherwise
+ * kept as text so money and big ids do not silently round. One pass over the
+ * characters: numeric columns are read a million values at a time, and the regular
+ * expressions this replaced were a tenth of a pipeline's time.
  */
 export function decimalText(text: string): number | string {
-  // At most 15 characters hold at most 15 digits: the common case needs no counting,
-  // and one pass over its characters instead of the regular expression.
-  if (text.length <= 15) return plainDecimal(text) ? Number(text) : text;
-  if (!/^[-+]?\d*\.?\d+$/.test(text)) return text;
-  const digits = text.replace(/[-+.]/g, "").replace(/^0+/, "");
-  if (digits.length > 15) return text;
-  return Number(text);
+  return significantDigits(text) <= 15 ? Number(text) : text;
 }
 
-/** What `^[-+]?\d*\.?\d+$` matches: an optional sign, digits with at most one point, a digit last. */
-function plainDecimal(text: string): boolean {
+/**
+ * The significant digits of what `^[-+]?\d*\.?\d+$` matches (an optional sign, digits
+ * with at most one point, a digit last); Infinity for anything else.
+ */
+function significantDigits(text: string): number {
   const n = text.length;
   let i = 0;
   const first = text.charCodeAt(0);
   if (first === 43 || first === 45) i = 1; // + -
-  if (i >= n) return false;
+  if (i >= n || text.charCodeAt(n - 1) === 46) return Infinity;
   let point = false;
+  let digits = 0;
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) continue;
-    if (c === 46 && !point) {
-      point = true;
-      continue;
-    }
-    return false;
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 || c !== 48) digits++;
+    } else if (c === 46 && !point) point = true;
+    else return Infinity;
   }
-  return text.charCodeAt(n - 1) !== 46;
+  return digits;
 }
 
 /** `2024-01-02 03:04:05` (timezone-less engine text) → ISO-like `2024-01-02T03:04:05`. */

@@ -136,6 +136,18 @@ export function readCursor(cursor: Cursor, count: number): Promise<CursorBatch> 
   });
 }
 
+/**
+ * A cursor read started now and awaited later. pg-cursor only sends the Execute while
+ * idle (a read queued while busy is never sent), which it is as soon as the last batch
+ * was handed over. A failure is kept for the await, not reported as unhandled while the
+ * consumer holds the batch before.
+ */
+function prefetch(cursor: Cursor, count: number): Promise<CursorBatch> {
+  const read = readCursor(cursor, count);
+  read.catch(() => undefined);
+  return read;
+}
+
 const timeoutMsOf = (ms: number) => Math.max(1, Math.ceil(ms));
 
 /**
@@ -307,11 +319,15 @@ export async function* streamPostgres(ctx: PgContext, sql: string, opts: StreamO
     const keys = uniqueNames(batch.fields.map((f) => f.name));
     yield { columns: await ctx.typeNames.columns(lease.client, batch.fields, keys) };
     for (;;) {
+      const last = batch.rows.length < batchSize;
+      // The next batch is asked for before this one is handed on, so the server produces it
+      // while the consumer works (one batch ahead, no more: memory stays bounded).
+      const next = last ? null : prefetch(cursor, batchSize);
       if (batch.rows.length > 0) yield { rows: toRecords(keys, batch.rows) };
-      if (batch.rows.length < batchSize) break;
+      if (!next) break;
       // A deadline passing while the consumer was busy must still end the stream.
       control.throwIfStopped();
-      batch = await readCursor(cursor, batchSize);
+      batch = await next;
     }
   } catch (err) {
     cursorOpen = false;

@@ -23,6 +23,8 @@ export interface StreamRequest extends StatementInput {
   serverCsv?: boolean;
   /** Values for the statement's placeholders ($1… / ?), bound by the driver (pipeline parameters). */
   params?: unknown[];
+  /** Rows per batch (the connector's default when absent). */
+  batchSize?: number;
 }
 
 /** Either row batches (first chunk names the columns) or the server's CSV bytes. */
@@ -54,6 +56,7 @@ export async function stream(principal: Principal, request: StreamRequest): Prom
     maxValueBytes: limits.QUARRY_QUERY_MAX_VALUE_BYTES,
     signal: recorder.signal,
     params: request.params,
+    batchSize: request.batchSize,
   };
   const connector = connectorFor(prepared.dataSource);
   // COPY bypasses row objects, so a stream whose columns may need masking goes row by row.

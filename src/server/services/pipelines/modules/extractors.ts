@@ -43,6 +43,7 @@ export async function* databaseRows(ctx: ModuleContext, config: QueryConfig, eng
     dataSourceId: config.connection_id,
     sql,
     params,
+    batchSize: config.batch_size,
     source: "pipeline",
     audit: { action: "execute_query", resourceType: "pipeline_execution", resourceId: ctx.executionId, details: { nodeId: ctx.nodeId, dataSourceId: config.connection_id } },
   });
