@@ -49,7 +49,7 @@ export function decimalText(text: string): number | string {
 
 /**
  * The significant digits of what `^[-+]?\d*\.?\d+$` matches (an optional sign, digits
- * with at most one point, a digit last); Infinity for anything else.
+ * with at most one point, a digit last), counted up to 16; Infinity for anything else.
  */
 function significantDigits(text: string): number {
   const n = text.length;
@@ -62,7 +62,8 @@ function significantDigits(text: string): number {
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (digits > 0 || c !== 48) digits++;
+      // Past 15 it stays text, valid or not: no need to read on.
+      if ((digits > 0 || c !== 48) && ++digits > 15) return digits;
     } else if (c === 46 && !point) point = true;
     else return Infinity;
   }

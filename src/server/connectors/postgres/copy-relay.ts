@@ -17,6 +17,8 @@ const COPY_DATA = 0x64; // 'd'
 /** Splits one socket chunk: CopyData frames to `frames`, the rest back to pg. */
 export interface Diverter {
   split(chunk: Buffer, toPg: DataListener): void;
+  /** Whether the bytes split so far end at a message boundary (pg can take over). */
+  atBoundary?(): boolean;
 }
 
 /**
@@ -42,6 +44,16 @@ export class ParserTap {
 
   release(): void {
     this.diverter = undefined;
+  }
+
+  /**
+   * Releases the diverter if pg can take over at a message boundary; false (diverter
+   * kept, so pg never reads half a message) when the connection must be dropped instead.
+   */
+  releaseAtBoundary(): boolean {
+    if (this.diverter?.atBoundary && !this.diverter.atBoundary()) return false;
+    this.release();
+    return true;
   }
 }
 

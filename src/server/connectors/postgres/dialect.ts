@@ -80,18 +80,54 @@ interface CatalogType {
   kind: ValueKind;
 }
 
+interface CatalogRow {
+  oid: number;
+  name: string;
+  category: string;
+}
+
+/** Reads the catalog rows of some type OIDs (the connection it runs on is the caller's choice). */
+export type TypeLookup = (query: { text: string; values: unknown[] }) => Promise<CatalogRow[]>;
+
+/** The lookup on a client that is idle (no portal of its own open). */
+export const lookupOn =
+  (client: pg.ClientBase): TypeLookup =>
+  async (query) =>
+    (await client.query<CatalogRow>(query)).rows;
+
+/**
+ * The lookup on a short connection of its own, for a client whose cursor is open: pg
+ * queues a second query behind the open portal until it ends, so asking there waits
+ * for ever. Only a type this connector has not met yet costs the connection.
+ */
+export const lookupAside =
+  (clientConfig: pg.ClientConfig): TypeLookup =>
+  async (query) => {
+    const client = new pg.Client({ ...clientConfig, application_name: "quarry-types" });
+    client.on("error", () => {});
+    try {
+      await client.connect();
+      return (await client.query<CatalogRow>(query)).rows;
+    } catch {
+      // The columns stay unnamed (their OID, kind unknown) rather than failing the read; the next read asks again.
+      return [];
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+
 /** Per-connector cache of type OIDs that pg.types.builtins does not name. */
 export class PgTypeNames {
   private catalog = new Map<number, CatalogType>();
 
-  async columns(client: pg.ClientBase, fields: pg.FieldDef[], keys: string[]): Promise<ResultColumn[]> {
+  async columns(lookup: TypeLookup, fields: pg.FieldDef[], keys: string[]): Promise<ResultColumn[]> {
     const missing = [...new Set(fields.map((f) => f.dataTypeID))].filter((oid) => !builtinNames.has(oid) && !this.catalog.has(oid));
     if (missing.length > 0) {
-      const res = await client.query<{ oid: number; name: string; category: string }>({
+      const rows = await lookup({
         text: "SELECT oid::int AS oid, format_type(oid, NULL) AS name, typcategory AS category FROM pg_type WHERE oid = ANY($1::oid[])",
         values: [missing],
       });
-      for (const row of res.rows) this.catalog.set(row.oid, { name: row.name, kind: categoryKinds[row.category] ?? "unknown" });
+      for (const row of rows) this.catalog.set(row.oid, { name: row.name, kind: categoryKinds[row.category] ?? "unknown" });
     }
     return fields.map((f, i) => {
       const known = this.catalog.get(f.dataTypeID);

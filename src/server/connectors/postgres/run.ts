@@ -21,9 +21,11 @@ import type {
 import { fetchLimits } from "../limits";
 import { toRecords, uniqueNames } from "../values";
 import { readCapped } from "./capped-read";
-import { isFatalForClient, pgTypes, type PgTypeNames } from "./dialect";
+import { isFatalForClient, lookupAside, lookupOn, pgTypes, type PgTypeNames } from "./dialect";
 import { frameGuardOf } from "./frame-guard";
 import { begunCursor } from "./begun-cursor";
+import { parserTapOf, type ParserTap } from "./copy-relay";
+import { DataRowCollector, decodeDataRows, type TextParser } from "./data-rows";
 import { beginReadStatements, beginReadText, type SessionReset } from "./session";
 
 export interface PgContext {
@@ -203,7 +205,7 @@ export async function runPostgres(ctx: PgContext, sql: string, opts: RunOptions)
       const executionTimeMs = performance.now() - started;
       const truncated = truncatedReason !== undefined;
       const keys = uniqueNames(fields.map((f) => f.name));
-      const columns = await ctx.typeNames.columns(lease.client, fields, keys);
+      const columns = await ctx.typeNames.columns(lookupOn(lease.client), fields, keys);
       return { columns, rows: toRecords(keys, rows), rowCount: rows.length, truncated, truncatedReason, executionTimeMs };
     } finally {
       await endSession(ctx, lease);
@@ -237,7 +239,7 @@ async function runExtended(
   const truncated = rows.length > opts.maxRows;
   const kept = truncated ? rows.slice(0, opts.maxRows) : rows;
   const keys = uniqueNames(fields.map((f) => f.name));
-  const columns = await ctx.typeNames.columns(lease.client, fields, keys);
+  const columns = await ctx.typeNames.columns(lookupOn(lease.client), fields, keys);
   const affected = changeCommands.has(res.command) || fields.length === 0;
   return {
     columns,
@@ -309,25 +311,34 @@ export async function* streamPostgres(ctx: PgContext, sql: string, opts: StreamO
   let lease: Lease | undefined;
   let cursor: Cursor | undefined;
   let cursorOpen = false;
+  let tap: ParserTap | undefined;
   try {
     lease = await checkout(ctx);
     await beginReadOnly(ctx, lease, control);
     frameGuardOf(lease.client)?.arm({ maxValueBytes: opts.maxValueBytes });
+    // The rows skip pg's parser where the tap is there (data-rows.ts); pg's rows otherwise.
+    tap = parserTapOf(lease.client);
+    const collector = tap ? new DataRowCollector() : null;
+    if (tap && collector) tap.divert(collector);
     cursor = lease.client.query(new Cursor(sql, opts.params, { rowMode: "array", types: pgTypes }));
     cursorOpen = true;
     let batch = await readCursor(cursor, batchSize);
     const keys = uniqueNames(batch.fields.map((f) => f.name));
-    yield { columns: await ctx.typeNames.columns(lease.client, batch.fields, keys) };
+    const parsers = batch.fields.map((f) => pgTypes.getTypeParser(f.dataTypeID, "text") as TextParser);
+    const rowsOf = (read: CursorBatch) => (collector ? decodeDataRows(collector.take(), keys, parsers) : toRecords(keys, read.rows));
+    let rows = rowsOf(batch);
+    // The cursor's portal is open (suspended): a catalog lookup on this client would wait behind it.
+    const lookup = rows.length < batchSize ? lookupOn(lease.client) : lookupAside(ctx.clientConfig);
+    yield { columns: await ctx.typeNames.columns(lookup, batch.fields, keys) };
     for (;;) {
-      const last = batch.rows.length < batchSize;
       // The next batch is asked for before this one is handed on, so the server produces it
       // while the consumer works (one batch ahead, no more: memory stays bounded).
-      const next = last ? null : prefetch(cursor, batchSize);
-      if (batch.rows.length > 0) yield { rows: toRecords(keys, batch.rows) };
+      const next = rows.length < batchSize ? null : prefetch(cursor, batchSize);
+      if (rows.length > 0) yield { rows };
       if (!next) break;
       // A deadline passing while the consumer was busy must still end the stream.
       control.throwIfStopped();
-      batch = await next;
+      rows = rowsOf(await next);
     }
   } catch (err) {
     cursorOpen = false;
@@ -339,6 +350,9 @@ export async function* streamPostgres(ctx: PgContext, sql: string, opts: StreamO
       frameGuardOf(lease.client)?.disarm();
       // Also reached when the consumer stops early: close the portal before ROLLBACK.
       if (cursor && cursorOpen) await cursor.close().catch(() => (lease!.broken = true));
+      // The session's own reset reads rows through pg: the tap goes first. Rows still
+      // coming mid-message (a stream failed mid-batch) would reach pg cut: the connection goes.
+      if (tap && !tap.releaseAtBoundary()) lease.broken = true;
       await endSession(ctx, lease);
       release(lease);
     }
