@@ -140,6 +140,22 @@ describe("validation", () => {
     expect(r.errors.map((e) => e.type)).toEqual(["missing_parameter"]);
   });
 
+  it("refuses two database loaders into one table unless both append (the second would wait on the first's uncommitted work)", () => {
+    const two = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+      validatePipeline({ nodes: [ext, node("l1", "loader", "database", a), node("l2", "loader", "database", b)], edges: [{ source: "a", target: "l1" }, { source: "a", target: "l2" }] }).errors;
+    const refused = two({ connection_id: "c", table: "orders", mode: "create" }, { connection_id: "c", table: "orders" });
+    expect(refused).toEqual([expect.objectContaining({ type: "shared_target", node_id: "l2", field: "table" })]);
+    expect(refused[0]!.message).toMatch(/'l1' and 'l2' both load orders \(create and append\)/);
+    // Quotes, case and a schema on one side only still name the same table.
+    expect(two({ connection_id: "c", table: '"Public"."Orders"', mode: "replace" }, { connection_id: "c", table: "orders", mode: "upsert", keys: ["id"] }).map((e) => e.type)).toEqual(["shared_target"]);
+    expect(two({ connection_id: "c", table: "`orders`", mode: "upsert", keys: ["id"] }, { connection_id: "c", table: "ORDERS", mode: "append" }).map((e) => e.type)).toEqual(["shared_target"]);
+    // Two appends, other sources, other tables and other schemas are fine.
+    expect(two({ connection_id: "c", table: "orders" }, { connection_id: "c", table: "orders", mode: "append" })).toEqual([]);
+    expect(two({ connection_id: "c", table: "orders", mode: "create" }, { connection_id: "d", table: "orders", mode: "create" })).toEqual([]);
+    expect(two({ connection_id: "c", table: "orders", mode: "create" }, { connection_id: "c", table: "orders_2", mode: "create" })).toEqual([]);
+    expect(two({ connection_id: "c", table: "sales.orders", mode: "create" }, { connection_id: "c", table: "archive.orders", mode: "create" })).toEqual([]);
+  });
+
   it("refuses a cron expression that does not parse", () => {
     expect(validatePipeline({ nodes: [ext, load], edges: [{ source: "a", target: "z" }] }, { schedule: "every tuesday" }).errors[0]!.type).toBe("invalid_schedule");
   });

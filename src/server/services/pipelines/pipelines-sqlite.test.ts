@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -5,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db";
 import { startJobs, stopJobs } from "@/server/jobs";
 import type { UserPrincipal } from "@/server/services/principal";
+import { sqliteExtractor } from "@/server/services/pipelines/modules/extractors";
 import { pipelineFilesDir } from "@/server/services/pipelines/modules/files";
+import type { ModuleContext } from "@/server/services/pipelines/types";
 import { demoDatabaseFile, grant } from "@/test/fixtures";
 import { approveCurrentVersion, pipelineAuthor, runPipeline } from "@/test/pipelines";
 import { createPipeline, executePipeline, validateWithSources } from ".";
@@ -48,6 +51,13 @@ const pipeline = (table: string, pushdown: boolean) => ({
 });
 
 describe("pipelines on SQLite", () => {
+  it("an extractor reads in batches of its batch_size", async () => {
+    const ctx = { principal: author, executionId: randomUUID(), nodeId: "src", params: {}, signal: new AbortController().signal, log: () => undefined } as unknown as ModuleContext;
+    const sizes: number[] = [];
+    for await (const batch of sqliteExtractor.run(ctx, sqliteExtractor.config.parse({ connection_id: ds, query: "SELECT id FROM customers ORDER BY id LIMIT 10", batch_size: 3 }))) sizes.push(batch.rows.length);
+    expect(sizes.filter((n) => n > 0)).toEqual([3, 3, 3, 1]);
+  });
+
   it("extracts with a parameter, filters, aggregates and creates a table, pushed down or in Node alike", async () => {
     const expected = query("SELECT country, count(*) AS customers FROM customers WHERE segment = 'consumer' AND country IN ('Germany', 'France') GROUP BY country ORDER BY country");
     expect(expected.length).toBeGreaterThan(0);

@@ -119,7 +119,43 @@ export function validatePipeline(config: unknown, options: ValidateOptions = {})
       });
     }
   }
+  checkSharedTargets(graph, errors);
   return { valid: errors.length === 0, errors, warnings };
+}
+
+/**
+ * A run commits its loaders together, each holding its transaction open until all are
+ * through. Two database loaders into one table, one of them creating, replacing or
+ * upserting it, would make the second wait on the first's uncommitted DDL or rows until
+ * the statement timeout: refused on the second loader's node. Two appends take no such
+ * locks and are allowed.
+ */
+function checkSharedTargets(graph: PipelineGraph, errors: ValidationIssue[]): void {
+  const loaders = graph.nodes.filter((n) => n.type === "loader" && n.module === "database" && typeof n.config.connection_id === "string" && typeof n.config.table === "string");
+  for (let i = 1; i < loaders.length; i++) {
+    const node = loaders[i]!;
+    const first = loaders
+      .slice(0, i)
+      .find((other) => other.config.connection_id === node.config.connection_id && sameTable(String(other.config.table), String(node.config.table)) && (modeOf(other) !== "append" || modeOf(node) !== "append"));
+    if (!first) continue;
+    errors.push({
+      type: "shared_target",
+      message: `Loaders '${first.id}' and '${node.id}' both load ${String(node.config.table)} (${modeOf(first)} and ${modeOf(node)}): a run commits its loaders together, so the second would wait on the first. Feed one loader (a SQL transformer can union two inputs), or append with both`,
+      node_id: node.id,
+      field: "table",
+    });
+  }
+}
+
+const modeOf = (node: PipelineGraph["nodes"][number]) => (typeof node.config.mode === "string" ? node.config.mode : "append");
+
+/** Whether two table names can be one table: quotes and case aside, and a bare name matching a qualified one's last part. */
+function sameTable(a: string, b: string): boolean {
+  const parts = (name: string) => name.split(".").map((p) => p.trim().replace(/^["`\[]|["`\]]$/g, "").toLowerCase());
+  const x = parts(a);
+  const y = parts(b);
+  if (x.length === y.length) return x.join(".") === y.join(".");
+  return x.at(-1) === y.at(-1);
 }
 
 /**
