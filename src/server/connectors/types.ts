@@ -2,9 +2,11 @@ import "server-only";
 import type { Engine } from "../../lib/engine";
 import type { FunctionCatalog } from "../sql/function-catalog";
 import type { SqlTextDialect } from "./sql-text";
+import type { WriteDialect } from "./write-dialect";
 
 export type { Engine };
 export type { SqlTextDialect };
+export type { WriteDialect };
 
 /**
  * The one seam between Quarry and a target database. Engine differences are
@@ -239,6 +241,8 @@ export interface Connector {
   readonly capabilities: Capabilities;
   /** The SQL text Quarry writes around a statement on this engine (quoting, placeholders, backups). */
   readonly dialect: SqlTextDialect;
+  /** How rows are written into its tables (the bulk loader's seam). */
+  readonly writeDialect: WriteDialect;
   /** Never throws for connection problems: they come back as `ok: false`. */
   testConnection(): Promise<ConnectionTest>;
   introspect(): Promise<SchemaSnapshot>;

@@ -9,6 +9,7 @@ import { introspectMysql } from "./introspect";
 import { mysqlLoginCheck } from "./privileges";
 import { describeMysqlRelations, explainMysql } from "./relations";
 import { checkout, exec, explainRows, mysqlQueryError, release, runMysql, streamMysql, transactionMysql, type MysqlContext } from "./run";
+import { mysqlWriteDialect } from "./write-dialect";
 
 export const mysqlCapabilities: Capabilities = {
   readOnlyTransactions: true,
@@ -61,6 +62,7 @@ export function createMysqlConnector(config: ConnectionConfig): Connector {
     engine: "mysql",
     capabilities: mysqlCapabilities,
     dialect: sqlTextDialect(mysqlCapabilities),
+    writeDialect: mysqlWriteDialect,
 
     async testConnection(): Promise<ConnectionTest> {
       const started = performance.now();

@@ -13,6 +13,7 @@ import { checkPostgresLogin } from "./privileges";
 import { beginReadOnly, checkout, endSession, pgQueryError, pgRunError, release, runPostgres, streamPostgres, transactionPostgres, type PgContext } from "./run";
 import { SessionReset } from "./session";
 import { describePostgresRelations, explainPostgres } from "./relations";
+import { postgresWriteDialect } from "./write-dialect";
 
 export const postgresCapabilities: Capabilities = {
   readOnlyTransactions: true,
@@ -43,6 +44,7 @@ export function createPostgresConnector(config: ConnectionConfig): Connector {
     engine: "postgres",
     capabilities: postgresCapabilities,
     dialect: sqlTextDialect(postgresCapabilities),
+    writeDialect: postgresWriteDialect,
 
     async testConnection(): Promise<ConnectionTest> {
       const started = performance.now();

@@ -15,6 +15,7 @@ import { ChildError, ChildExited, SqlitePool, type SqliteProcess } from "./child
 import { createSqliteKysely, sqliteColumns, type ChildColumn } from "./dialect";
 import { introspectSqlite } from "./introspect";
 import { describeSqliteRelations, explainSqlite } from "./relations";
+import { sqliteWriteDialect } from "./write-dialect";
 
 export const sqliteCapabilities: Capabilities = {
   readOnlyTransactions: true,
@@ -160,6 +161,7 @@ export function createSqliteConnector(config: ConnectionConfig): Connector {
     engine: "sqlite",
     capabilities: sqliteCapabilities,
     dialect: sqlTextDialect(sqliteCapabilities),
+    writeDialect: sqliteWriteDialect,
 
     async testConnection() {
       const started = performance.now();

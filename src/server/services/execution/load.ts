@@ -1,6 +1,7 @@
 import "server-only";
 import { config } from "../../config";
-import type { Connector, ResultColumn, Transaction, ValueKind } from "../../connectors/types";
+import type { Connector, ResultColumn, Transaction, ValueKind, WriteDialect } from "../../connectors/types";
+import type { TableColumn } from "../../connectors/write-dialect";
 import { AppError, forbidden } from "../../errors";
 import type { AuditRecord } from "../audit";
 import type { Principal } from "../principal";
@@ -66,7 +67,8 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
   const connector = connectorFor(dataSource);
   const q = (n: string) => connector.dialect.quoteIdentifier(n);
   const target = parts.map(q).join(".");
-  const engine = connector.engine;
+  const dialect = connector.writeDialect;
+  const timeoutMs = config().QUARRY_QUERY_TIMEOUT_MS;
 
   const select = request.select ? await selectSource(principal, request.dataSourceId, request.select) : null;
   const iterator = (request.batches ?? noBatches())[Symbol.asyncIterator]();
@@ -78,11 +80,11 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
     if (next.done) break;
     first = next;
   }
-  const existing = await existingColumns(connector, parts);
+  const existing = await dialect.tableColumns((sql, params) => connector.run(sql, { maxRows: 10_000, timeoutMs, readOnly: true, params }), parts, target);
   if (request.mode === "create" && existing) throw new AppError("CONFLICT", `The table ${request.table} exists already (mode create); use append, replace or upsert`);
   if (request.mode !== "create" && !existing && !request.createIfMissing) throw new AppError("NOT_FOUND", `The table ${request.table} does not exist`);
   if (existing) {
-    const have = new Set(existing.map((c) => c.toLowerCase()));
+    const have = new Set(existing.map((c) => c.name.toLowerCase()));
     const extra = columns.filter((c) => !have.has(c.name.toLowerCase())).map((c) => c.name);
     if (extra.length) {
       throw new AppError("VALIDATION_ERROR", `The table ${request.table} has no column${extra.length > 1 ? "s" : ""} ${extra.join(", ")}`, {
@@ -94,8 +96,7 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
   if (missingKeys.length) throw new AppError("VALIDATION_ERROR", `Key column${missingKeys.length > 1 ? "s" : ""} ${missingKeys.join(", ")} not in the incoming rows`);
 
   const firstRows = first.done ? [] : first.value.rows;
-  const createSql = existing ? null : select ? createTableOfTypes(target, select.columns, q) : createTable(engine, target, columns, firstRows, request.mode === "upsert" ? request.keys : [], q);
-  const timeoutMs = config().QUARRY_QUERY_TIMEOUT_MS;
+  const createSql = existing ? null : select ? createTableOfTypes(target, select.columns, q) : createTable(dialect, target, columns, firstRows, request.mode === "upsert" ? request.keys : [], q);
   const run = (tx: Transaction, sql: string, params?: unknown[]) => tx.run(sql, { maxRows: 1, timeoutMs, params });
   // MySQL commits around DDL: the table is created on its own and dropped again on failure.
   const separateDdl = createSql !== null && !connector.capabilities.transactionalDdl;
@@ -108,7 +109,7 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
       if (createSql && !separateDdl) await run(tx, createSql);
       if (request.mode === "replace" && existing) await run(tx, `DELETE FROM ${target}`);
       const names = columns.map((c) => c.name);
-      const perStatement = Math.max(1, Math.min(500, Math.floor((engine === "sqlite" ? 30_000 : 60_000) / Math.max(1, names.length))));
+      const perStatement = Math.max(1, Math.min(500, Math.floor(dialect.paramsPerStatement / Math.max(1, names.length))));
       const insert = async (rows: Record<string, unknown>[]) => {
         for (let i = 0; i < rows.length; i += perStatement) {
           if (request.signal.aborted) throw new AppError("CONFLICT", "The run was cancelled");
@@ -116,10 +117,11 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
           const params: unknown[] = [];
           const tuples = chunk.map((row) => {
             const start = params.length;
-            for (const n of names) params.push(bindable(row[n], engine));
-            return `(${names.map((_, j) => (engine === "postgres" ? `$${start + j + 1}` : "?")).join(", ")})`;
+            for (const n of names) params.push(dialect.bindable(row[n]));
+            return `(${names.map((_, j) => dialect.placeholder(start + j)).join(", ")})`;
           });
-          await run(tx, insertSql(engine, target, names, tuples, request.mode === "upsert" ? request.keys : [], q), params);
+          const insert = `INSERT INTO ${target} (${names.map(q).join(", ")}) VALUES ${tuples.join(", ")}`;
+          await run(tx, request.mode === "upsert" ? dialect.upsert(insert, names, request.keys, q) : insert, params);
           written += chunk.length;
         }
       };
@@ -132,7 +134,9 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
           // to the target column's own type, COPY's binary format carries the values without
           // formatting and parsing each one as text (psql's pipe does); text otherwise.
           method = "copy";
-          const types = await binaryTypesOf(tx, target, names, timeoutMs);
+          // A table this load created is only seen inside its transaction.
+          const targetColumns = existing ?? (await dialect.tableColumns((sql, params) => tx.run(sql, { maxRows: 10_000, timeoutMs, params }), parts, target));
+          const types = binaryTypes(targetColumns, names);
           const sql = types
             ? `SELECT ${names.map((n, i) => `CAST(quarry_source.${q(n)} AS ${types[i]}) AS ${q(n)}`).join(", ")} FROM (\n${select.sql}\n) quarry_source`
             : select.sql;
@@ -213,21 +217,14 @@ async function plansInParallel(connector: Connector, sql: string, params: unknow
 }
 
 /**
- * The target columns' types (as `format_type` spells them, typmods included) for a
- * binary COPY, in `names` order; null when a column is missing or its type has no
- * binary send/receive functions (some extension types), so the pipe falls back to text.
- * Asked inside the load's transaction, which sees a table it has just created.
+ * The target columns' types, in `names` order, for a binary COPY; null when a column is
+ * missing or its type has no binary send/receive (some extension types), so the pipe
+ * falls back to text.
  */
-async function binaryTypesOf(tx: Transaction, target: string, names: string[], timeoutMs: number): Promise<string[] | null> {
-  const result = await tx.run(
-    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, (t.typsend::oid <> 0 AND t.typreceive::oid <> 0) AS binary
-       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-      WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
-    { maxRows: 10_000, timeoutMs, params: [target] },
-  );
-  const byName = new Map(result.rows.map((r) => [String(r.name), r]));
+function binaryTypes(columns: TableColumn[] | null, names: string[]): string[] | null {
+  const byName = new Map((columns ?? []).map((c) => [c.name, c]));
   const types = names.map((n) => byName.get(n));
-  return types.every((t) => t && t.binary === true) ? types.map((t) => String(t!.type)) : null;
+  return types.every((t) => t?.binaryCopy) ? types.map((t) => t!.type) : null;
 }
 
 /** A new table for an INSERT … SELECT: the engine's own types of the query's columns. */
@@ -253,51 +250,8 @@ function copyTextValue(value: unknown): string {
   return ESCAPED.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : text;
 }
 
-function bindable(value: unknown, engine: string): unknown {
-  if (value === undefined) return null;
-  if (value !== null && typeof value === "object") return JSON.stringify(value);
-  if (typeof value === "boolean" && engine === "sqlite") return value ? 1 : 0;
-  return value;
-}
-
-async function existingColumns(connector: Connector, parts: string[]): Promise<string[] | null> {
-  const [schema, table] = parts.length === 2 ? parts : [null, parts[0]!];
-  const opts = { maxRows: 10_000, timeoutMs: config().QUARRY_QUERY_TIMEOUT_MS, readOnly: true as const };
-  let result;
-  if (connector.engine === "postgres") {
-    result = await connector.run(
-      "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = COALESCE($1, current_schema()) AND table_name = $2",
-      { ...opts, params: [schema, table] },
-    );
-  } else if (connector.engine === "mysql") {
-    result = await connector.run("SELECT column_name AS name FROM information_schema.columns WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?", {
-      ...opts,
-      params: [schema, table],
-    });
-  } else {
-    result = await connector.run("SELECT name FROM pragma_table_info(?)", { ...opts, params: [table] });
-  }
-  const names = result.rows.map((r) => String(r.name ?? r.NAME ?? r.column_name ?? r.COLUMN_NAME));
-  return names.length ? names : null;
-}
-
-function columnType(engine: string, kind: ValueKind, sample: unknown[]): string {
-  const present = sample.filter((v) => v !== null && v !== undefined);
-  if (kind === "number" || (kind === "unknown" && present.length > 0 && present.every((v) => typeof v === "number"))) {
-    const integral = present.length > 0 && present.every((v) => Number.isInteger(typeof v === "number" ? v : Number(v)));
-    if (integral) return engine === "sqlite" ? "INTEGER" : "BIGINT";
-    // Decimals arrive as exact text (JSON-safe NUMERIC/DECIMAL): keep them exact.
-    if (present.some((v) => typeof v === "string")) return engine === "postgres" ? "NUMERIC" : engine === "mysql" ? "DECIMAL(65,20)" : "NUMERIC";
-    return engine === "postgres" ? "DOUBLE PRECISION" : engine === "mysql" ? "DOUBLE" : "REAL";
-  }
-  if (kind === "boolean") return engine === "sqlite" ? "INTEGER" : "BOOLEAN";
-  if (kind === "date") return engine === "postgres" ? "TIMESTAMPTZ" : engine === "mysql" ? "VARCHAR(64)" : "TEXT";
-  if (kind === "json") return engine === "postgres" ? "JSONB" : engine === "mysql" ? "JSON" : "TEXT";
-  return engine === "mysql" ? "LONGTEXT" : "TEXT";
-}
-
 function createTable(
-  engine: string,
+  dialect: WriteDialect,
   target: string,
   columns: { name: string; kind: ValueKind }[],
   sample: Record<string, unknown>[],
@@ -306,23 +260,12 @@ function createTable(
 ): string {
   if (columns.length === 0) throw new AppError("VALIDATION_ERROR", "The incoming rows name no columns; nothing to create a table from");
   const defs = columns.map((c) => {
-    let type = columnType(engine, c.kind, sample.slice(0, 200).map((r) => r[c.name]));
-    // MySQL cannot index a TEXT column without a length: key columns get a VARCHAR.
-    if (engine === "mysql" && keys.includes(c.name) && type === "LONGTEXT") type = "VARCHAR(255)";
-    return `${q(c.name)} ${type}`;
+    const present = sample
+      .slice(0, 200)
+      .map((r) => r[c.name])
+      .filter((v) => v !== null && v !== undefined);
+    return `${q(c.name)} ${dialect.columnType(c.kind, present, keys.includes(c.name))}`;
   });
   if (keys.length) defs.push(`PRIMARY KEY (${keys.map(q).join(", ")})`);
   return `CREATE TABLE ${target} (${defs.join(", ")})`;
-}
-
-function insertSql(engine: string, target: string, names: string[], tuples: string[], keys: string[], q: (n: string) => string): string {
-  const base = `INSERT INTO ${target} (${names.map(q).join(", ")}) VALUES ${tuples.join(", ")}`;
-  if (keys.length === 0) return base;
-  const others = names.filter((n) => !keys.includes(n));
-  if (engine === "mysql") {
-    const set = (others.length ? others : keys).map((n) => `${q(n)} = VALUES(${q(n)})`).join(", ");
-    return `${base} ON DUPLICATE KEY UPDATE ${set}`;
-  }
-  const conflict = `ON CONFLICT (${keys.map(q).join(", ")})`;
-  return others.length ? `${base} ${conflict} DO UPDATE SET ${others.map((n) => `${q(n)} = excluded.${q(n)}`).join(", ")}` : `${base} ${conflict} DO NOTHING`;
 }
