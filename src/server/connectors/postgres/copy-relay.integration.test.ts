@@ -1,39 +1,29 @@
-import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceAvailable, services } from "../../../test/services";
-import type { ConnectionConfig, Connector } from "../types";
+import { createScratchDatabase, type ScratchDatabase } from "../../../test/pg-scratch";
+import { serviceAvailable } from "../../../test/services";
+import type { Connector } from "../types";
 import { createPostgresConnector } from "./index";
 
 const available = await serviceAvailable("postgres");
-const svc = services.postgres;
-const dbName = `quarry_relay_${randomBytes(5).toString("hex")}`;
-const config: ConnectionConfig = { engine: "postgres", host: svc.host, port: svc.port, database: dbName, username: svc.user, password: svc.password || undefined };
 
 let connector: Connector;
+let scratch: ScratchDatabase;
 let direct: pg.Client;
 const sql = async (text: string) => (await direct.query(text)).rows;
 
 describe.runIf(available)("COPY TO relayed into COPY FROM as CopyData frames (integration, PostgreSQL)", () => {
   beforeAll(async () => {
-    const admin = new pg.Client({ ...svc, database: "postgres" });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    direct = new pg.Client({ ...svc, database: dbName });
-    await direct.connect();
+    scratch = await createScratchDatabase("quarry_relay");
+    direct = scratch.direct;
     await sql(`CREATE TABLE src AS SELECT g AS id, CASE WHEN g % 7 = 0 THEN NULL ELSE 'v' || g || E'\\t\\\\ ' || repeat('é', g % 50) END AS label,
       g / 3.0 AS amount, timestamp '2024-01-01' + g * interval '1 minute' AS at, ARRAY[g, g + 1] AS pair, jsonb_build_object('g', g) AS doc FROM generate_series(1, 60000) g`);
-    connector = createPostgresConnector(config);
+    connector = createPostgresConnector(scratch.config);
   });
 
   afterAll(async () => {
     await connector?.close();
-    await direct?.end();
-    const admin = new pg.Client({ ...svc, database: "postgres" });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   const digest = (table: string) => sql(`SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY id)) AS h FROM ${table} t`);

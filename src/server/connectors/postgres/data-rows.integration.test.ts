@@ -1,18 +1,16 @@
-import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceAvailable, services } from "../../../test/services";
-import type { ConnectionConfig, Connector, StreamChunk } from "../types";
+import { createScratchDatabase, type ScratchDatabase } from "../../../test/pg-scratch";
+import { serviceAvailable } from "../../../test/services";
+import type { Connector, StreamChunk } from "../types";
 import { toRecords, uniqueNames } from "../values";
 import { pgTypes } from "./dialect";
 import { createPostgresConnector } from "./index";
 
 const available = await serviceAvailable("postgres");
-const svc = services.postgres;
-const dbName = `quarry_rows_${randomBytes(5).toString("hex")}`;
-const config: ConnectionConfig = { engine: "postgres", host: svc.host, port: svc.port, database: dbName, username: svc.user, password: svc.password || undefined };
 
 let connector: Connector;
+let scratch: ScratchDatabase;
 let direct: pg.Client;
 
 /** The rows as pg's own parser gives them, made records the way the connector did before. */
@@ -42,12 +40,8 @@ const five = async () => (await connector.run("SELECT 5 AS five, 'ok' AS word", 
 
 describe.runIf(available)("streamed rows decoded off the socket (integration, PostgreSQL)", () => {
   beforeAll(async () => {
-    const admin = new pg.Client({ ...svc, database: "postgres" });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    direct = new pg.Client({ ...svc, database: dbName });
-    await direct.connect();
+    scratch = await createScratchDatabase("quarry_rows");
+    direct = scratch.direct;
     await direct.query(`CREATE TABLE mixed AS SELECT g AS id, g::bigint * 4294967296 AS big, (g::numeric / 7) AS ratio, g / 4.0 AS quarter,
       CASE WHEN g % 5 = 0 THEN NULL WHEN g % 5 = 1 THEN '' ELSE 'é€𝄞 ' || g || E'\\t\\\\\\n' || repeat(chr(1000 + g % 500), g % 40) END AS label,
       CASE WHEN g % 997 = 0 THEN repeat('long ', 4000) END AS essay,
@@ -55,16 +49,12 @@ describe.runIf(available)("streamed rows decoded off the socket (integration, Po
       timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute' AS at_tz, ARRAY[g, -g] AS pair, jsonb_build_object('g', g, 's', 'x' || g) AS doc,
       decode(lpad(to_hex(g), 8, '0'), 'hex') AS raw, (g % 3)::float8 / 3 AS third, interval '1 day' * g AS span
       FROM generate_series(1, 30000) g`);
-    connector = createPostgresConnector(config);
+    connector = createPostgresConnector(scratch.config);
   });
 
   afterAll(async () => {
     await connector?.close();
-    await direct?.end();
-    const admin = new pg.Client({ ...svc, database: "postgres" });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it("gives exactly the rows pg's own parser gives, for every type, batch size and pace", async () => {

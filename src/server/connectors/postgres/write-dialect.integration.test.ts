@@ -1,16 +1,14 @@
-import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceAvailable, services } from "../../../test/services";
-import type { ConnectionConfig, Connector } from "../types";
+import { createScratchDatabase, type ScratchDatabase } from "../../../test/pg-scratch";
+import { serviceAvailable } from "../../../test/services";
+import type { Connector } from "../types";
 import { createPostgresConnector } from "./index";
 
 const available = await serviceAvailable("postgres");
-const svc = services.postgres;
-const dbName = `quarry_wd_${randomBytes(5).toString("hex")}`;
-const config: ConnectionConfig = { engine: "postgres", host: svc.host, port: svc.port, database: dbName, username: svc.user, password: svc.password || undefined };
 
 let connector: Connector;
+let scratch: ScratchDatabase;
 let direct: pg.Client;
 
 const columnsOf = (parts: string[]) => {
@@ -20,12 +18,8 @@ const columnsOf = (parts: string[]) => {
 
 describe.runIf(available)("PostgreSQL write dialect: a target table's columns (integration)", () => {
   beforeAll(async () => {
-    const admin = new pg.Client({ ...svc, database: "postgres" });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${dbName}`);
-    await admin.end();
-    direct = new pg.Client({ ...svc, database: dbName });
-    await direct.connect();
+    scratch = await createScratchDatabase("quarry_wd");
+    direct = scratch.direct;
     await direct.query(`CREATE SCHEMA sales;
       CREATE TABLE sales.orders (id numeric(12,0), note varchar(32), dropped int, total double precision, at timestamptz, tags text[]);
       ALTER TABLE sales.orders DROP COLUMN dropped;
@@ -33,16 +27,12 @@ describe.runIf(available)("PostgreSQL write dialect: a target table's columns (i
       CREATE INDEX orders_idx ON public.orders (only_here);
       CREATE VIEW order_view AS SELECT only_here FROM public.orders;
       CREATE SEQUENCE order_seq;`);
-    connector = createPostgresConnector(config);
+    connector = createPostgresConnector(scratch.config);
   });
 
   afterAll(async () => {
     await connector?.close();
-    await direct?.end();
-    const admin = new pg.Client({ ...svc, database: "postgres" });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await scratch?.drop();
   });
 
   it("names the columns in table order with their exact types, dropped columns left out", async () => {
