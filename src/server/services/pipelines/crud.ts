@@ -68,15 +68,13 @@ export async function loadPipeline(principal: Principal, id: string): Promise<Pi
 
 async function withLast(rows: Pipeline[]): Promise<PipelineView[]> {
   if (rows.length === 0) return [];
-  const last = await db.pipelineExecution.findMany({ where: { pipelineId: { in: rows.map((r) => r.id) } }, orderBy: { createdAt: "desc" } });
-  const latest = new Map<string, (typeof last)[number]>();
-  for (const e of last) if (!latest.has(e.pipelineId)) latest.set(e.pipelineId, e);
+  // One indexed read per pipeline of the page (pipelineId, createdAt): a scheduled pipeline
+  // may have thousands of runs, and only its latest is shown.
+  const lastOf = (ids: string[]) => Promise.all(ids.map((pipelineId) => db.pipelineExecution.findFirst({ where: { pipelineId }, orderBy: { createdAt: "desc" } })));
+  let last = await lastOf(rows.map((r) => r.id));
   // A last run whose worker died is shown failed, not running, from the first look on.
-  if (await reconcile([...latest.values()])) {
-    const fresh = await db.pipelineExecution.findMany({ where: { id: { in: [...latest.values()].map((e) => e.id) } } });
-    for (const e of fresh) latest.set(e.pipelineId, e);
-  }
-  return rows.map((r) => pipelineView(r, latest.get(r.id) ?? null));
+  if (await reconcile(last.filter((e) => e !== null))) last = await lastOf(rows.map((r) => r.id));
+  return rows.map((r, i) => pipelineView(r, last[i] ?? null));
 }
 
 export async function createPipeline(principal: Principal, input: PipelineInput): Promise<PipelineView> {

@@ -4,7 +4,7 @@ import { jobQueue } from "@/server/jobs";
 import type { UserPrincipal } from "@/server/services/principal";
 import { demoDatabaseFile, grant } from "@/test/fixtures";
 import { pipelineAuthor } from "@/test/pipelines";
-import { cancelExecution, createPipeline, executePipeline, getExecution, listExecutions, updatePipeline, getPipeline } from ".";
+import { cancelExecution, createPipeline, executePipeline, getExecution, listExecutions, listPipelines, updatePipeline, getPipeline } from ".";
 
 /** Executions without a worker running: concurrency, cancel while queued, a dead worker's run. */
 let ds = "";
@@ -47,6 +47,22 @@ describe("executions", () => {
     expect(seen).toMatchObject({ status: "failed", error_message: "The worker stopped while the job was running" });
     const listed = await listExecutions(author, { pipelineId: p.id, skip: 0, take: 10 });
     expect(listed.executions.map((e) => e.status).sort()).toEqual(["cancelled", "failed"]);
+  });
+
+  it("the pipeline list shows each pipeline's own latest run", async () => {
+    const name = `latest-${Date.now()}`;
+    const a = await createPipeline(author, { name: `${name}-a`, config: config() });
+    const b = await createPipeline(author, { name: `${name}-b`, config: config() });
+    const none = await createPipeline(author, { name: `${name}-c`, config: config() });
+    const runs: Record<string, string> = {};
+    // Older runs first; b's latest is older than a's oldest, so a latest across pipelines would be wrong.
+    for (const [pipeline, minutesAgo] of [[b, 50], [b, 40], [a, 30], [a, 20], [a, 10]] as const) {
+      const e = await db.pipelineExecution.create({ data: { pipelineId: pipeline.id, version: 1, status: "success", triggerType: "manual", createdAt: new Date(Date.now() - minutesAgo * 60_000) } });
+      runs[`${pipeline.id}@${minutesAgo}`] = e.id;
+    }
+    const { pipelines } = await listPipelines(author, { search: name, skip: 0, take: 10 });
+    const latest = Object.fromEntries(pipelines.map((p) => [p.id, p.last_execution?.id ?? null]));
+    expect(latest).toEqual({ [a.id]: runs[`${a.id}@10`], [b.id]: runs[`${b.id}@40`], [none.id]: null });
   });
 
   it("keeps every version, and shows a pipeline to its owner only", async () => {
