@@ -67,7 +67,7 @@ export function ExecutionPanel({ pipelineId, latest }: { pipelineId: string; lat
         </Table>
         {nodes.length > 0 && (
           <BarChart
-            h={160}
+            h={190}
             data={nodes.map((n) => ({ node: n.node_id, rows: n.rows_output, seconds: n.duration_seconds }))}
             dataKey="node"
             series={[
@@ -76,8 +76,10 @@ export function ExecutionPanel({ pipelineId, latest }: { pipelineId: string; lat
               { name: "seconds", color: "orange.6", yAxisId: "right" },
             ]}
             withRightYAxis
+            withLegend
+            legendProps={{ verticalAlign: "top", height: 28 }}
             yAxisProps={{ tickFormatter: (v: number) => COMPACT.format(v), width: 48 }}
-            rightYAxisProps={{ tickFormatter: secondsTick, width: 48 }}
+            rightYAxisProps={{ tickFormatter: secondsTick, width: 64 }}
           />
         )}
       </Group>
