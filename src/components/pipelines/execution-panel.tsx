@@ -1,6 +1,6 @@
 "use client";
 import { BarChart } from "@mantine/charts";
-import { Badge, Group, ScrollArea, Select, Stack, Table, Text } from "@mantine/core";
+import { Badge, ColorSwatch, Group, ScrollArea, Select, Stack, Table, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/lib/trpc";
@@ -66,21 +66,31 @@ export function ExecutionPanel({ pipelineId, latest }: { pipelineId: string; lat
           </Table.Tbody>
         </Table>
         {nodes.length > 0 && (
-          <BarChart
-            h={190}
-            data={nodes.map((n) => ({ node: n.node_id, rows: n.rows_output, seconds: n.duration_seconds }))}
-            dataKey="node"
-            series={[
-              { name: "rows", color: "blue.6" },
-              // Seconds on their own axis: beside a million rows they would not show at all.
-              { name: "seconds", color: "orange.6", yAxisId: "right" },
-            ]}
-            withRightYAxis
-            withLegend
-            legendProps={{ verticalAlign: "top", height: 28 }}
-            yAxisProps={{ tickFormatter: (v: number) => COMPACT.format(v), width: 48 }}
-            rightYAxisProps={{ tickFormatter: secondsTick, width: 64 }}
-          />
+          <Stack gap={4}>
+            <Group gap="md" justify="center">
+              <Group gap={6}>
+                <ColorSwatch color="var(--mantine-color-blue-6)" size={10} />
+                <Text size="xs">rows out</Text>
+              </Group>
+              <Group gap={6}>
+                <ColorSwatch color="var(--mantine-color-orange-6)" size={10} />
+                <Text size="xs">seconds</Text>
+              </Group>
+            </Group>
+            <BarChart
+              h={160}
+              data={nodes.map((n) => ({ node: n.node_id, rows: n.rows_output, seconds: n.duration_seconds }))}
+              dataKey="node"
+              series={[
+                { name: "rows", color: "blue.6" },
+                // Seconds on their own axis: beside a million rows they would not show at all.
+                { name: "seconds", color: "orange.6", yAxisId: "right" },
+              ]}
+              withRightYAxis
+              yAxisProps={{ tickFormatter: (v: number) => COMPACT.format(v), width: 48 }}
+              rightYAxisProps={{ tickFormatter: secondsTick, width: 64 }}
+            />
+          </Stack>
         )}
       </Group>
       <ScrollArea h={140} type="auto" data-testid="execution-logs">
