@@ -319,7 +319,7 @@ export async function* streamPostgres(ctx: PgContext, sql: string, opts: StreamO
     // The rows skip pg's parser where the tap is there (data-rows.ts); pg's rows otherwise.
     tap = parserTapOf(lease.client);
     const collector = tap ? new DataRowCollector() : null;
-    if (tap && collector) tap.divert(collector);
+    if (collector) tap!.divert(collector);
     cursor = lease.client.query(new Cursor(sql, opts.params, { rowMode: "array", types: pgTypes }));
     cursorOpen = true;
     let batch = await readCursor(cursor, batchSize);

@@ -120,8 +120,8 @@ export async function load(principal: Principal, request: LoadRequest): Promise<
             for (const n of names) params.push(dialect.bindable(row[n]));
             return `(${names.map((_, j) => dialect.placeholder(start + j)).join(", ")})`;
           });
-          const insert = `INSERT INTO ${target} (${names.map(q).join(", ")}) VALUES ${tuples.join(", ")}`;
-          await run(tx, request.mode === "upsert" ? dialect.upsert(insert, names, request.keys, q) : insert, params);
+          const values = `INSERT INTO ${target} (${names.map(q).join(", ")}) VALUES ${tuples.join(", ")}`;
+          await run(tx, request.mode === "upsert" ? dialect.upsert(values, names, request.keys, q) : values, params);
           written += chunk.length;
         }
       };
