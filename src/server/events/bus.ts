@@ -33,6 +33,8 @@ export interface BusMessage {
 export interface BusTransport {
   send(message: BusMessage): void;
   close(): Promise<void>;
+  /** Resolves once messages from other processes arrive (pub/sub subscribed). */
+  ready?(): Promise<void>;
 }
 
 /** Chosen on the bus's first use: Redis when REDIS_URL is set, else none. */
@@ -47,6 +49,11 @@ function transport(): BusTransport | null {
 /** Starts the transport now (boot), so events from other processes arrive before the first local publish. */
 export function connectBus(): void {
   transport();
+}
+
+/** Resolves once the transport (if any) receives other processes' events; readiness checks and tests wait on it. */
+export async function busReady(): Promise<void> {
+  await transport()?.ready?.();
 }
 
 /** Stops the transport (shutdown, tests); the bus is in-process until the next `connectBus`. */

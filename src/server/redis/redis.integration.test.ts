@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RateLimiterRes } from "rate-limiter-flexible";
 import { RedisBusTransport } from "@/server/events/bus-redis";
-import { BUS_ORIGIN, deliver, disconnectBus, publish, subscribe, type BusMessage } from "@/server/events/bus";
+import { BUS_ORIGIN, busReady, deliver, disconnectBus, publish, subscribe, type BusMessage } from "@/server/events/bus";
 import { createLimiter } from "@/server/services/rate-limit/limiter";
 import { invalidate, registerCache } from "@/server/cache";
 import { closeRedis, waitForRedis } from "@/server/redis";
@@ -63,6 +63,8 @@ describe.skipIf(!available)("event bus over Redis pub/sub", () => {
     await other.ready();
     publish("query.status", "q2", { queryId: "q2", status: "executing" });
     expect(seen).toHaveLength(1);
+    // The publish started this process's transport; its SUBSCRIBE may still be on the way (a loaded machine).
+    await busReady();
     other.send({ origin: "another-process", event: "query.status", key: "q2", payload: { queryId: "q2", status: "completed" } });
     await until(() => seen.length === 2);
     await new Promise((r) => setTimeout(r, 150));
