@@ -24,7 +24,9 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   forbidOnly: true,
-  retries: 0,
+  // One retry under CI: a flow that fails on a loaded two-core runner and then passes is
+  // reported as flaky (list output and the summary), not hidden, and named in the notes.
+  retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
