@@ -102,19 +102,24 @@ export const lookupOn =
  */
 export const lookupAside =
   (clientConfig: pg.ClientConfig): TypeLookup =>
-  async (query) => {
-    const client = new pg.Client({ ...clientConfig, application_name: "quarry-types" });
-    client.on("error", () => {});
-    try {
-      await client.connect();
-      return (await client.query<CatalogRow>(query)).rows;
-    } catch {
-      // The columns stay unnamed (their OID, kind unknown) rather than failing the read; the next read asks again.
-      return [];
-    } finally {
-      await client.end().catch(() => {});
-    }
-  };
+  async (query) =>
+    // The columns stay unnamed (their OID, kind unknown) rather than failing the read; the next read asks again.
+    onSideConnection(clientConfig, "quarry-types", async (client) => (await client.query<CatalogRow>(query)).rows).catch(() => []);
+
+/**
+ * Runs `fn` on a short connection outside the pool (a cancel, a catalogue lookup while
+ * the pooled client is busy), always closed afterwards.
+ */
+export async function onSideConnection<T>(clientConfig: pg.ClientConfig, applicationName: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ ...clientConfig, application_name: applicationName });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 
 /** Per-connector cache of type OIDs that pg.types.builtins does not name. */
 export class PgTypeNames {

@@ -21,7 +21,7 @@ import type {
 import { fetchLimits } from "../limits";
 import { toRecords, uniqueNames } from "../values";
 import { readCapped } from "./capped-read";
-import { isFatalForClient, lookupAside, lookupOn, pgTypes, type PgTypeNames } from "./dialect";
+import { isFatalForClient, lookupAside, lookupOn, onSideConnection, pgTypes, type PgTypeNames } from "./dialect";
 import { frameGuardOf } from "./frame-guard";
 import { begunCursor } from "./begun-cursor";
 import { parserTapOf, type ParserTap } from "./copy-relay";
@@ -88,15 +88,10 @@ export function stopHandlers(ctx: PgContext, lease: Lease): StopHandlers {
   return {
     soft: async () => {
       // A separate connection: the pool may be exhausted by exactly the queries being stopped.
-      const c = new pg.Client({ ...ctx.clientConfig, application_name: "quarry-cancel" });
-      c.on("error", () => {});
-      try {
-        await c.connect();
+      await onSideConnection(ctx.clientConfig, "quarry-cancel", async (c) => {
         const res = await c.query<{ ok: boolean }>("SELECT pg_cancel_backend($1) AS ok", [pid]);
         if (!res.rows[0]?.ok) throw new Error(`backend ${pid} could not be signalled`);
-      } finally {
-        await c.end().catch(() => {});
-      }
+      });
     },
     hard: () => {
       lease.broken = true;
